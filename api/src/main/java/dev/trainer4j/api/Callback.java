@@ -1,0 +1,49 @@
+package dev.trainer4j.api;
+
+import java.util.Map;
+
+/**
+ * Hooks into the training loop with HF's full event set, fired in HF's order (see {@code TrainingLoop}). Every
+ * method has an empty default; callbacks run in the order they were added and may set {@link TrainerControl}
+ * flags. A callback with state that must survive a resume also implements {@link StatefulCallback}.
+ *
+ * <p>In graph mode the optimizer update runs in the same {@code Session.run} as the last micro-batch's backward
+ * pass, so {@code onPreOptimizerStep} and {@code onOptimizerStep} are both fired after that run, in that order.
+ */
+public interface Callback {
+
+    default void onInitEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onEpochBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onEpochEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onStepBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onPreOptimizerStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onOptimizerStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onSubstepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    default void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    /** After an evaluation, with its metrics ({@code eval_}-prefixed). */
+    default void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {}
+
+    /** After {@code predict()}, with its {@code test_} metrics. */
+    default void onPredict(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {}
+
+    /** After a checkpoint was written. */
+    default void onSave(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    /** After a log dict was appended to {@code log_history} (it carries {@code step} and {@code epoch}). */
+    default void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Object> logs) {}
+
+    /** After each evaluation or prediction batch. */
+    default void onPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
+}

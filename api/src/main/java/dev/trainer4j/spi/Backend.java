@@ -1,0 +1,24 @@
+package dev.trainer4j.spi;
+
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.TrainingArguments;
+
+import java.util.Set;
+
+/**
+ * A compute backend: compiles a {@link Model} with the run's arguments into a {@link TrainingEngine}.
+ * The loop never touches the backend's tensors or graphs; it drives the engine with host batches.
+ */
+public interface Backend {
+
+    /** A short name for logs and errors, e.g. {@code tensorflow}. */
+    String name();
+
+    Set<BackendCapability> capabilities();
+
+    /**
+     * Builds the engine for one run: variables initialised from {@code args.seed()}, optimizer and update ready.
+     * Throws a clear {@link IllegalArgumentException} when the model is not one this backend can run.
+     */
+    TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options);
+}

@@ -1,0 +1,23 @@
+package dev.trainer4j.spi;
+
+/**
+ * Where a micro-batch sits in the run. In-graph randomness (dropout) draws from stateless ops seeded by
+ * (seed, globalStep, microStep), so a fresh process resumed at step N draws what the original run drew.
+ *
+ * @param globalStep the optimizer step being taken, 0-based (equals the number of steps already taken)
+ * @param microStep the micro-batch within the accumulation window, 0-based
+ * @param microSteps micro-batches in this window (the last window of an epoch may be shorter)
+ * @param learningRate the learning rate of this step (from the schedule)
+ * @param seed the run's seed
+ */
+public record StepContext(long globalStep, int microStep, int microSteps, double learningRate, long seed) {
+    public StepContext {
+        if (microStep < 0 || microStep >= microSteps) {
+            throw new IllegalArgumentException("microStep " + microStep + " outside [0, " + microSteps + ")");
+        }
+    }
+
+    public boolean isLastMicroStep() {
+        return microStep == microSteps - 1;
+    }
+}

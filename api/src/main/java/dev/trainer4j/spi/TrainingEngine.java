@@ -1,0 +1,50 @@
+package dev.trainer4j.spi;
+
+import dev.trainer4j.api.Batch;
+
+import java.nio.file.Path;
+
+/**
+ * A model compiled for one run by a {@link Backend}: the steps the loop drives. Not thread-safe; the loop calls it
+ * from one thread. Closing it frees every native resource.
+ *
+ * <p>Loss accounting is exact by construction: the engine accumulates the gradient of the <b>sum</b> of per-item
+ * losses and the <b>item count</b> over every micro-batch of a window, and the update divides by the window's
+ * total count. A window of micro-batches with unequal item counts gives the same update as one big batch.
+ */
+public interface TrainingEngine extends AutoCloseable {
+
+    /** Forward and backward for a micro-batch that is not the last of its window; accumulates, does not update. */
+    void accumulate(Batch microBatch, StepContext context);
+
+    /**
+     * Forward and backward for the last micro-batch of a window, then the update: divide the accumulated gradient
+     * by the window's item count, clip by global norm ({@code max-grad-norm}), apply the optimizer with
+     * {@code context.learningRate()}. When the loss or a gradient is not finite nothing is written and
+     * {@link StepOutcome#finite()} is false. Backends may fuse all of this into one call into the native runtime.
+     */
+    StepOutcome step(Batch lastMicroBatch, StepContext context);
+
+    /** The loss accumulated since the previous call; resets the accumulators. Cheap enough for every logging step. */
+    TrainingLossReport readTrainingLoss();
+
+    /** Forward only: the loss sum and item count when the batch has labels, and the predictions when asked. */
+    EvalBatchOutput evaluate(Batch batch, boolean returnPredictions);
+
+    /** Resets the optimizer slots and step counters (a second {@code train()} on the same weights). */
+    void resetOptimizer();
+
+    /** Writes the engine state of {@code scope} into {@code directory}, which exists and is empty. */
+    void save(Path directory, CheckpointScope scope);
+
+    /** Restores what {@link #save} wrote; a clear error names the file when it is missing or damaged. */
+    void restore(Path directory, CheckpointScope scope);
+
+    /** Exports the inference model for serving into {@code directory}; needs {@link BackendCapability#MODEL_EXPORT}. */
+    default void exportModel(Path directory) {
+        throw new UnsupportedOperationException("this backend cannot export models");
+    }
+
+    @Override
+    void close();
+}
