@@ -1,0 +1,28 @@
+package dev.trainer4j.tf;
+
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.ModelOutput;
+import dev.trainer4j.tf.nn.TfModelScope;
+import org.tensorflow.Operand;
+
+import java.util.Map;
+
+/**
+ * A model for the TensorFlow backend: builds its forward pass into the run's graph from named input placeholders.
+ *
+ * <p>The trainer calls {@link #build} once for training (dropout on) and once for evaluation (dropout off); both
+ * calls get the same variables, because {@link TfModelScope#variable} returns the existing variable for a name it
+ * has seen. When the inputs hold the labels the model returns its loss as the <b>sum</b> of per-item losses and the
+ * <b>number of label items</b> (items labelled -100 do not count), see {@link ModelOutput}.
+ */
+public interface TfModel extends Model {
+
+    /**
+     * Builds the forward pass.
+     *
+     * @param scope where to create variables and ops (name scope, training flag, randomness)
+     * @param inputs one placeholder per declared input present in the batch, by name; labels are present only
+     *        when the batch has them
+     */
+    ModelOutput<Operand<?>> build(TfModelScope scope, Map<String, Operand<?>> inputs);
+}

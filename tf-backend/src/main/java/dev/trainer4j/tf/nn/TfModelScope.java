@@ -1,0 +1,46 @@
+package dev.trainer4j.tf.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Where a model builds its forward pass: the ops (with the device/replica scope of the tower being built), a
+ * hierarchical name ({@code encoder/layer_0/attention}), the variable registry, the training flag and randomness.
+ * Layers take a scope and create their variables and ops through it; they never create variables any other way.
+ */
+public interface TfModelScope {
+
+    /** Ops under this scope's name and device. */
+    Ops tf();
+
+    /** The hierarchical name of this scope, e.g. {@code encoder/layer_0}; empty at the root. */
+    String path();
+
+    /** A child scope: {@code path() + "/" + name}. */
+    TfModelScope child(String name);
+
+    /** True while building the training forward pass (dropout active), false for evaluation and prediction. */
+    boolean training();
+
+    /**
+     * The variable {@code path()/name}, created on first request with the given initial value and reused by
+     * every later request for the same name (so the training and evaluation passes share weights). Returns the
+     * variable <b>read through identity</b>, safe to differentiate. The shape and role must match on reuse.
+     * The full name is the checkpoint key.
+     */
+    Operand<TFloat32> variable(String name, Shape shape, TfInitializer initializer, VariableRole role);
+
+    /**
+     * A [2] int64 seed for stateless random ops, unique to this scope's path and to the current
+     * (seed, global step, micro-step): dropout drawn from it is the same in a fresh process resumed at that step.
+     */
+    Operand<TInt64> randomSeed();
+
+    /** The compute dtype of layers (float32 now; bf16/fp16 later). */
+    default Class<TFloat32> computeType() {
+        return TFloat32.class;
+    }
+}
