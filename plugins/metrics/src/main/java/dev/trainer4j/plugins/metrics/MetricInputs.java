@@ -111,7 +111,7 @@ final class MetricInputs {
             double value = labels.getDouble(element);
             if (value != Math.rint(value) || value > Integer.MAX_VALUE
                     || (value < 0 && value != IGNORED_LABEL)) {
-                throw new IllegalArgumentException(metric + ": label " + value + " at element " + element + " of "
+                throw new IllegalArgumentException(metric + ": label " + describe(value) + " at element " + element + " of "
                         + labels + " is not allowed; expected a class id >= 0 or " + IGNORED_LABEL + " (ignored)");
             }
             ids[element] = (int) value;
@@ -152,6 +152,10 @@ final class MetricInputs {
                                                   String expected) {
         return new IllegalArgumentException(metric + ": predictions " + predictions + " do not match labels "
                 + labels + "; expected " + expected);
+    }
+
+    private static String describe(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static String describe(long[] shape) {
