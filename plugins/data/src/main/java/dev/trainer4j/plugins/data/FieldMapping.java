@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.data;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record FieldMapping(Map<String, String> outputToSource) {
     public FieldMapping {
-        outputToSource = java.util.Collections.unmodifiableMap(
+        outputToSource = Collections.unmodifiableMap(
                 new LinkedHashMap<>(requireNonNull(outputToSource, "outputToSource is null")));
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.trainer4j.api.Example;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,9 +17,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-
-import dev.trainer4j.api.Example;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,8 +66,7 @@ final class JsonlReader {
                     + e.getLocation().getColumnNr() + ")");
         }
         if (!row.isObject()) {
-            throw error(lineNumber, "expected a JSON object, found " + row.getNodeType().toString().toLowerCase(
-                    java.util.Locale.ROOT));
+            throw error(lineNumber, "expected a JSON object, found " + row.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         try {
