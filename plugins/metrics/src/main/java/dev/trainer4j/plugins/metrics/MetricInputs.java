@@ -1,0 +1,164 @@
+package dev.trainer4j.plugins.metrics;
+
+import dev.trainer4j.api.EvalPrediction;
+import dev.trainer4j.api.HostTensor;
+
+import java.util.Arrays;
+
+/**
+ * Reads the predictions and labels of one batch the way the metrics of this plugin expect them.
+ *
+ * <p>Classification: the prediction is either logits shaped like the labels plus a class axis ({@code [N, C]} for
+ * labels {@code [N]}; argmax, or a threshold at 0 when {@code C == 1}), or integer class ids shaped like the labels.
+ * A trailing axis of size 1 on labels or class ids is ignored, so {@code [N, 1]} and {@code [N]} are the same.
+ * Labels are integers (floating labels must hold whole numbers); {@value #IGNORED_LABEL} marks a position to ignore.
+ */
+final class MetricInputs {
+    /** The label value that marks a position to ignore, as in Hugging Face. */
+    static final int IGNORED_LABEL = -100;
+
+    private MetricInputs() {
+    }
+
+    /**
+     * Predicted and true class ids, element by element in row-major order; ignored positions are kept (their label
+     * is {@value #IGNORED_LABEL}) so that callers can group elements by row.
+     *
+     * @param predicted the predicted class per element
+     * @param actual the true class per element, or {@value #IGNORED_LABEL}
+     * @param labelShape the shape of the labels (a trailing axis of 1 removed)
+     */
+    record ClassIds(int[] predicted, int[] actual, long[] labelShape) {
+    }
+
+    /** Predicted and true values of a regression batch, flattened; {@code shape} is the common shape. */
+    record Values(double[] predicted, double[] actual, long[] shape) {
+    }
+
+    static HostTensor labels(String metric, EvalPrediction batch) {
+        return batch.labelIds().orElseThrow(() -> new IllegalArgumentException(metric
+                + ": the evaluation data has no labels (label tensors: " + batch.labels().keySet()
+                + "); this metric compares predictions with labels"));
+    }
+
+    static ClassIds classIds(String metric, EvalPrediction batch) {
+        HostTensor labels = labels(metric, batch);
+        HostTensor predictions = batch.primaryPrediction();
+        long[] labelShape = withoutTrailingOne(labels.shape());
+        int[] actual = labelIds(metric, labels);
+        int count = actual.length;
+        int[] predicted = new int[count];
+        long[] predictionShape = predictions.shape();
+        if (predictions.dataType().isFloating() && isLogitsShape(predictionShape, labelShape)) {
+            int classes = Math.toIntExact(predictionShape[predictionShape.length - 1]);
+            if (classes == 0) {
+                throw shapeMismatch(metric, predictions, labels, "logits with at least one class");
+            }
+            for (int element = 0; element < count; element++) {
+                predicted[element] = classes == 1
+                        ? (predictions.getDouble(element) > 0 ? 1 : 0)
+                        : argmax(predictions, element * classes, classes);
+            }
+        } else if (!predictions.dataType().isFloating()
+                && Arrays.equals(withoutTrailingOne(predictionShape), labelShape)) {
+            for (int element = 0; element < count; element++) {
+                long id = predictions.getLong(element);
+                if (id < 0 || id > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(metric + ": predicted class id " + id + " at element " + element
+                            + " of " + predictions + " is not allowed; expected a class id >= 0");
+                }
+                predicted[element] = (int) id;
+            }
+        } else {
+            throw shapeMismatch(metric, predictions, labels, "logits shaped " + describe(labelShape)
+                    + " + [classes] (floating) or class ids shaped " + describe(labelShape) + " (integer)");
+        }
+        return new ClassIds(predicted, actual, labelShape);
+    }
+
+    /** Logits {@code [.., C]} for the labels, without the argmax; the caller ranks the classes. */
+    static HostTensor logits(String metric, EvalPrediction batch, HostTensor labels) {
+        HostTensor predictions = batch.primaryPrediction();
+        long[] labelShape = withoutTrailingOne(labels.shape());
+        if (!predictions.dataType().isFloating() || !isLogitsShape(predictions.shape(), labelShape)) {
+            throw shapeMismatch(metric, predictions, labels,
+                    "floating logits shaped " + describe(labelShape) + " + [classes]");
+        }
+        return predictions;
+    }
+
+    static Values values(String metric, EvalPrediction batch) {
+        HostTensor labels = labels(metric, batch);
+        HostTensor predictions = batch.primaryPrediction();
+        long[] shape = withoutTrailingOne(labels.shape());
+        if (!Arrays.equals(withoutTrailingOne(predictions.shape()), shape)) {
+            throw shapeMismatch(metric, predictions, labels, "predictions shaped like the labels, "
+                    + describe(shape) + " (a trailing axis of 1 is ignored)");
+        }
+        double[] predicted = new double[predictions.size()];
+        double[] actual = new double[labels.size()];
+        for (int element = 0; element < predicted.length; element++) {
+            predicted[element] = predictions.getDouble(element);
+            actual[element] = labels.getDouble(element);
+        }
+        return new Values(predicted, actual, shape);
+    }
+
+    /** Integer label ids; floating labels must be whole numbers. */
+    static int[] labelIds(String metric, HostTensor labels) {
+        int[] ids = new int[labels.size()];
+        for (int element = 0; element < ids.length; element++) {
+            double value = labels.getDouble(element);
+            if (value != Math.rint(value) || value > Integer.MAX_VALUE
+                    || (value < 0 && value != IGNORED_LABEL)) {
+                throw new IllegalArgumentException(metric + ": label " + describe(value) + " at element " + element + " of "
+                        + labels + " is not allowed; expected a class id >= 0 or " + IGNORED_LABEL + " (ignored)");
+            }
+            ids[element] = (int) value;
+        }
+        return ids;
+    }
+
+    /** The index of the first largest value among {@code classes} values from {@code offset}, like numpy. */
+    static int argmax(HostTensor logits, int offset, int classes) {
+        int best = 0;
+        double bestValue = logits.getDouble(offset);
+        for (int index = 1; index < classes; index++) {
+            double value = logits.getDouble(offset + index);
+            if (value > bestValue || (Double.isNaN(value) && !Double.isNaN(bestValue))) {
+                best = index;
+                bestValue = value;
+                if (Double.isNaN(value)) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    static long[] withoutTrailingOne(long[] shape) {
+        if (shape.length >= 2 && shape[shape.length - 1] == 1) {
+            return Arrays.copyOf(shape, shape.length - 1);
+        }
+        return shape;
+    }
+
+    private static boolean isLogitsShape(long[] predictionShape, long[] labelShape) {
+        return predictionShape.length == labelShape.length + 1
+                && Arrays.equals(Arrays.copyOf(predictionShape, labelShape.length), labelShape);
+    }
+
+    static IllegalArgumentException shapeMismatch(String metric, HostTensor predictions, HostTensor labels,
+                                                  String expected) {
+        return new IllegalArgumentException(metric + ": predictions " + predictions + " do not match labels "
+                + labels + "; expected " + expected);
+    }
+
+    private static String describe(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String describe(long[] shape) {
+        return Arrays.toString(shape);
+    }
+}

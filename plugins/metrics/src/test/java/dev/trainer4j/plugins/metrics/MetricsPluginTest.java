@@ -1,0 +1,98 @@
+package dev.trainer4j.plugins.metrics;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.Metric;
+import dev.trainer4j.spi.MetricFactory;
+import dev.trainer4j.spi.PluginContext;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class MetricsPluginTest {
+    private static final PluginContext CONTEXT = () -> Path.of(".");
+    private static final Config REFERENCE = ConfigFactory.parseResources("reference.conf");
+
+    private final Map<String, MetricFactory> factories = new MetricsPlugin().metricFactories().stream()
+            .collect(Collectors.toMap(MetricFactory::name, Function.identity()));
+
+    private static Config defaults(String name) {
+        return REFERENCE.getConfig("trainer4j.plugins.metrics." + name);
+    }
+
+    private Metric create(String name, String overrides) {
+        return factories.get(name).create(ConfigFactory.parseString(overrides).withFallback(defaults(name)), CONTEXT);
+    }
+
+    @Test
+    void registersEveryMetricOnceWithDefaults() {
+        List<String> names = new MetricsPlugin().metricFactories().stream().map(MetricFactory::name).toList();
+
+        assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "mcc",
+                "top-k-accuracy", "mse", "mae", "r2", "exact-match");
+        for (String name : names) {
+            assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
+            Metric metric = factories.get(name).create(defaults(name), CONTEXT);
+            assertThat(metric.name()).isEqualTo(name);
+            assertThat(factories.get(name).description()).isNotBlank();
+        }
+    }
+
+    @Test
+    void classificationScoresDefaultToBinaryWithPositiveLabelOne() {
+        ClassificationScoreMetric f1 = (ClassificationScoreMetric) create("f1", "");
+
+        assertThat(f1.settings()).isEqualTo(new ClassificationSettings(Average.BINARY, 1));
+    }
+
+    @Test
+    void overriddenAverageAndPositiveLabelAreUsed() {
+        ClassificationScoreMetric precision = (ClassificationScoreMetric) create("precision", "average = macro");
+        ClassificationScoreMetric recall = (ClassificationScoreMetric) create("recall", "pos-label = 0");
+
+        assertThat(precision.settings()).isEqualTo(new ClassificationSettings(Average.MACRO, 1));
+        assertThat(recall.settings()).isEqualTo(new ClassificationSettings(Average.BINARY, 0));
+        // labels [1, 0, 0], predictions [1, 1, 0]: class 0 recall 1/2
+        recall.update(Batches.classIds(new int[] {1, 1, 0}, new int[] {1, 0, 0}));
+        assertThat(recall.compute().get("recall")).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void topKDefaultsToFiveAndCanBeOverridden() {
+        assertThat(((TopKAccuracyMetric) create("top-k-accuracy", "")).k()).isEqualTo(5);
+        assertThat(((TopKAccuracyMetric) create("top-k-accuracy", "k = 2")).k()).isEqualTo(2);
+    }
+
+    @Test
+    void badSettingsNameTheKey() {
+        assertThatThrownBy(() -> create("f1", "average = micr"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("average: 'micr' is not allowed; expected one of binary, micro, macro, weighted");
+        assertThatThrownBy(() -> create("recall", "pos-label = -1"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("pos-label: -1");
+        assertThatThrownBy(() -> create("top-k-accuracy", "k = many"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("k: 'many' is not allowed; expected an integer");
+        assertThatThrownBy(() -> factories.get("f1").create(ConfigFactory.empty(), CONTEXT))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("average");
+    }
+
+    @Test
+    void registersThePluginAsAService() throws Exception {
+        try (var stream = MetricsPlugin.class.getResourceAsStream("/META-INF/services/dev.trainer4j.spi.Plugin")) {
+            assertThat(stream).isNotNull();
+            assertThat(new String(stream.readAllBytes()).trim()).isEqualTo(MetricsPlugin.class.getName());
+        }
+    }
+}
