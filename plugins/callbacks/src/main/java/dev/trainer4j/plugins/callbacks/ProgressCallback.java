@@ -40,6 +40,7 @@ public final class ProgressCallback implements Callback {
     private long trainStartNanos;
     private long trainStartStep;
     private long lastDrawNanos;
+    private boolean drawnOnce;
     private int lastLineLength;
     private Object latestLoss;
     private Object latestLearningRate;
@@ -172,7 +173,8 @@ public final class ProgressCallback implements Callback {
     }
 
     private boolean due() {
-        return nanoTime.getAsLong() - lastDrawNanos >= refreshNanos;
+        // System.nanoTime may be negative, so "never drawn" is a flag rather than a zero timestamp
+        return !drawnOnce || nanoTime.getAsLong() - lastDrawNanos >= refreshNanos;
     }
 
     private void drawTrainBar(TrainerState state) {
@@ -218,6 +220,7 @@ public final class ProgressCallback implements Callback {
         out.flush();
         lastLineLength = line.length();
         lastDrawNanos = now;
+        drawnOnce = true;
     }
 
     private void clearLine() {
