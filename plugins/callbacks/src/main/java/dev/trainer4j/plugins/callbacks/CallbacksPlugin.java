@@ -1,0 +1,19 @@
+package dev.trainer4j.plugins.callbacks;
+
+import dev.trainer4j.spi.CallbackFactory;
+import dev.trainer4j.spi.Plugin;
+
+import java.util.List;
+
+/** The callbacks plugin: {@code progress}, {@code jsonl-logger}, {@code csv-logger}, {@code early-stopping}. */
+public final class CallbacksPlugin implements Plugin {
+    @Override
+    public String name() {
+        return "callbacks";
+    }
+
+    @Override
+    public List<CallbackFactory> callbackFactories() {
+        return List.of(new ProgressCallbackFactory(), new JsonlLoggerFactory(), new CsvLoggerFactory(), new EarlyStoppingFactory());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.trainer4j.plugins.callbacks;
+
+import dev.trainer4j.api.IntervalStrategy;
+import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.StatefulCallback;
+import dev.trainer4j.api.TrainerControl;
+import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.TrainingArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * HF's {@code EarlyStoppingCallback}: after each evaluation, compares {@code eval_<metric-for-best-model>} with
+ * {@code state.bestMetric()} (the best so far; the loop updates it after this callback) and stops training once
+ * {@code patience} evaluations in a row brought no improvement larger than {@code threshold}. The counter is saved
+ * with each checkpoint, so a resumed run keeps counting.
+ */
+public final class EarlyStoppingCallback implements StatefulCallback {
+    private static final Logger LOG = LoggerFactory.getLogger(EarlyStoppingCallback.class);
+
+    private final EarlyStoppingSettings settings;
+    private int patienceCounter;
+
+    public EarlyStoppingCallback(EarlyStoppingSettings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    public EarlyStoppingSettings settings() {
+        return settings;
+    }
+
+    /** Evaluations in a row without improvement so far. */
+    public int patienceCounter() {
+        return patienceCounter;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (args.metricForBestModel().isEmpty()) {
+            throw new InvalidArgumentException("metric-for-best-model",
+                    "the early-stopping callback needs metric-for-best-model (e.g. loss or accuracy); it is not set");
+        }
+        if (args.evalStrategy() == IntervalStrategy.NO) {
+            throw new InvalidArgumentException("eval-strategy",
+                    "the early-stopping callback needs an eval-strategy of steps or epoch; it is 'no'");
+        }
+        if (!args.loadBestModelAtEnd()) {
+            LOG.warn("early-stopping without load-best-model-at-end: training stops early but the last model is kept, not the best");
+        }
+    }
+
+    @Override
+    public void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
+        String metricName = args.metricForBestModel().orElse(null);
+        if (metricName == null) {
+            LOG.warn("early-stopping is inactive: metric-for-best-model is not set");
+            return;
+        }
+        String key = metricName.startsWith("eval_") ? metricName : "eval_" + metricName;
+        Double value = metrics.get(key);
+        if (value == null) {
+            LOG.warn("early-stopping needs the metric {} but the evaluation returned only {}; early stopping is skipped",
+                    key, metrics.keySet());
+            return;
+        }
+        Double best = state.bestMetric();
+        boolean improved = best == null
+                || (args.greaterIsBetter() ? value > best : value < best) && Math.abs(value - best) > settings.threshold();
+        patienceCounter = improved ? 0 : patienceCounter + 1;
+        if (patienceCounter >= settings.patience()) {
+            control.setShouldTrainingStop(true);
+        }
+    }
+
+    @Override
+    public String stateKey() {
+        return "EarlyStoppingCallback";
+    }
+
+    /** HF's {@code ExportableState} layout: {@code args} and {@code attributes}. */
+    @Override
+    public Map<String, Object> exportState() {
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("early_stopping_patience", settings.patience());
+        arguments.put("early_stopping_threshold", settings.threshold());
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("args", arguments);
+        state.put("attributes", Map.of("early_stopping_patience_counter", patienceCounter));
+        return state;
+    }
+
+    @Override
+    public void importState(Map<String, Object> state) {
+        requireNonNull(state, "state is null");
+        if (state.get("attributes") instanceof Map<?, ?> attributes
+                && attributes.get("early_stopping_patience_counter") instanceof Number counter) {
+            patienceCounter = counter.intValue();
+            return;
+        }
+        throw new IllegalArgumentException("EarlyStoppingCallback state has no attributes.early_stopping_patience_counter: " + state);
+    }
+}
