@@ -1,0 +1,51 @@
+package dev.trainer4j.tf.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** An element-wise activation, built only from ops that have a gradient in TensorFlow Java 1.1.0. */
+public enum Activation {
+    /** The identity. */
+    NONE,
+    /** max(x, 0). */
+    RELU,
+    /** The exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (BERT's and HF's {@code gelu}). */
+    GELU,
+    /** tanh(x). */
+    TANH;
+
+    /** The kebab-case name used in settings, e.g. {@code gelu}. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Applies the activation. */
+    public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+        return switch (this) {
+            case NONE -> x;
+            case RELU -> tf.nn.relu(x);
+            case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
+                    tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
+            case TANH -> tf.math.tanh(x);
+        };
+    }
+
+    /**
+     * The activation named {@code name} (case-insensitive).
+     *
+     * @param key the settings key, for the error message
+     */
+    public static Activation fromName(String key, String name) {
+        for (Activation activation : values()) {
+            if (activation.configName().equalsIgnoreCase(name)) {
+                return activation;
+            }
+        }
+        throw new dev.trainer4j.api.InvalidArgumentException(key, name,
+                "one of " + Arrays.stream(values()).map(Activation::configName).toList());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.trainer4j.tf.nn;
+
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import java.util.Map;
+import java.util.Random;
+
+import static dev.trainer4j.tf.nn.TfTestSupport.floats;
+import static dev.trainer4j.tf.nn.TfTestSupport.ints;
+import static dev.trainer4j.tf.nn.TfTestSupport.run;
+import static dev.trainer4j.tf.nn.TfTestSupport.shapeOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class MultiHeadSelfAttentionTest {
+    private static final int HIDDEN = 8;
+
+    @Test
+    void paddedKeysDoNotChangeTheOutputOfRealPositions() {
+        Random random = new Random(7);
+        int real = 3;
+        int padded = 5;
+        float[] shortInput = new float[real * HIDDEN];
+        float[] longInput = new float[padded * HIDDEN];
+        for (int i = 0; i < longInput.length; i++) {
+            longInput[i] = (float) random.nextGaussian();
+            if (i < shortInput.length) {
+                shortInput[i] = longInput[i];
+            } else {
+                longInput[i] *= 10; // padding vectors far from the real ones
+            }
+        }
+        try (Graph graph = new Graph()) {
+            TestModelScope scope = TestModelScope.create(graph, false, 1);
+            Ops tf = scope.tf();
+            Operand<TFloat32> x = tf.placeholder(TFloat32.class);
+            Operand<TInt32> mask = tf.placeholder(TInt32.class);
+            MultiHeadSelfAttention attention = new MultiHeadSelfAttention(scope.child("attention"), HIDDEN, 2, 0.1);
+            TransformerEncoderBlock block = new TransformerEncoderBlock(scope.child("layer"), HIDDEN, 2, 16, 0.1,
+                    1e-5);
+            Operand<TFloat32> attended = attention.apply(x, mask);
+            Operand<TFloat32> blockOutput = block.apply(x, mask);
+            Operand<TFloat32> unmasked = attention.apply(x, null);
+            assertThat(scope.variableNames()).contains("attention/query/kernel", "attention/key/bias",
+                    "attention/value/kernel", "attention/output/kernel", "layer/attention_norm/gamma",
+                    "layer/attention/query/kernel", "layer/ffn_norm/beta", "layer/intermediate/kernel",
+                    "layer/output/bias");
+
+            try (Session session = new Session(graph);
+                    TFloat32 shortX = floats(shortInput, 1, real, HIDDEN);
+                    TInt32 shortMask = ints(new int[] {1, 1, 1}, 1, real);
+                    TFloat32 longX = floats(longInput, 1, padded, HIDDEN);
+                    TInt32 longMask = ints(new int[] {1, 1, 1, 0, 0}, 1, padded)) {
+                Map<Operand<?>, Tensor> shortFeeds = Map.of(x, shortX, mask, shortMask);
+                Map<Operand<?>, Tensor> longFeeds = Map.of(x, longX, mask, longMask);
+                float[] shortAttention = run(session, shortFeeds, attended).get(0);
+                float[] longAttention = run(session, longFeeds, attended).get(0);
+                float[] shortBlock = run(session, shortFeeds, blockOutput).get(0);
+                float[] longBlock = run(session, longFeeds, blockOutput).get(0);
+                float[] longWithoutMask = run(session, longFeeds, unmasked).get(0);
+
+                assertThat(shapeOf(session, longFeeds, attended)).containsExactly(1, padded, HIDDEN);
+                for (int i = 0; i < shortAttention.length; i++) {
+                    assertThat(longAttention[i]).isCloseTo(shortAttention[i], within(1e-5f));
+                    assertThat(longBlock[i]).isCloseTo(shortBlock[i], within(1e-5f));
+                }
+                // without the mask the padding is attended to and the real positions change
+                double difference = 0;
+                for (int i = 0; i < shortAttention.length; i++) {
+                    difference += Math.abs(longWithoutMask[i] - shortAttention[i]);
+                }
+                assertThat(difference).isGreaterThan(1e-2);
+            }
+        }
+    }
+
+    @Test
+    void attentionOfOneHeadMatchesAHandComputation() {
+        // one head, one batch item, T=2, hidden=2; check softmax(q·kᵀ/√d)·v with the fetched weights
+        float[] input = {1f, 0.5f, -1f, 2f};
+        try (Graph graph = new Graph()) {
+            TestModelScope scope = TestModelScope.create(graph, false, 3);
+            Ops tf = scope.tf();
+            Operand<TFloat32> x = tf.constant(new float[][][] {{{1f, 0.5f}, {-1f, 2f}}});
+            MultiHeadSelfAttention attention = new MultiHeadSelfAttention(scope.child("a"), 2, 1, 0);
+            Operand<TFloat32> y = attention.apply(x, tf.constant(new int[][] {{1, 1}}));
+            String[] names = {"a/query/kernel", "a/key/kernel", "a/value/kernel", "a/output/kernel"};
+            Operand<?>[] fetches = new Operand<?>[names.length + 1];
+            for (int i = 0; i < names.length; i++) {
+                fetches[i] = scope.variables().get(names[i]);
+            }
+            fetches[names.length] = y;
+            try (Session session = new Session(graph)) {
+                var values = run(session, Map.of(), fetches);
+                double[][] q = project(input, values.get(0));
+                double[][] k = project(input, values.get(1));
+                double[][] v = project(input, values.get(2));
+                double[][] context = new double[2][2];
+                for (int t = 0; t < 2; t++) {
+                    double s0 = (q[t][0] * k[0][0] + q[t][1] * k[0][1]) / Math.sqrt(2);
+                    double s1 = (q[t][0] * k[1][0] + q[t][1] * k[1][1]) / Math.sqrt(2);
+                    double p0 = 1 / (1 + Math.exp(s1 - s0));
+                    for (int d = 0; d < 2; d++) {
+                        context[t][d] = p0 * v[0][d] + (1 - p0) * v[1][d];
+                    }
+                }
+                float[] out = values.get(4);
+                float[] wo = values.get(3);
+                for (int t = 0; t < 2; t++) {
+                    for (int d = 0; d < 2; d++) {
+                        double expected = context[t][0] * wo[d] + context[t][1] * wo[2 + d];
+                        assertThat((double) out[t * 2 + d]).isCloseTo(expected, within(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsAHiddenSizeNotDivisibleByTheHeads() {
+        try (Graph graph = new Graph()) {
+            assertThatThrownBy(() -> new MultiHeadSelfAttention(TestModelScope.create(graph, false, 1), 10, 3, 0))
+                    .hasMessageContaining("hidden size 10 must be a positive multiple of the number of heads 3");
+        }
+    }
+
+    /** rows of x [2, 2] times a [2, 2] kernel (biases are zero at initialisation). */
+    private static double[][] project(float[] x, float[] kernel) {
+        double[][] result = new double[2][2];
+        for (int t = 0; t < 2; t++) {
+            for (int d = 0; d < 2; d++) {
+                result[t][d] = x[t * 2] * kernel[d] + x[t * 2 + 1] * kernel[2 + d];
+            }
+        }
+        return result;
+    }
+}
