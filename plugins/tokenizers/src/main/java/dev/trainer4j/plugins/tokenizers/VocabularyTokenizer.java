@@ -91,15 +91,16 @@ public final class VocabularyTokenizer implements Tokenizer {
 
     @Override
     public Encoding encodePair(String text, String pair) {
-        List<String> first = new ArrayList<>(tokenize(text));
-        List<String> second = new ArrayList<>(tokenize(pair));
-        if (maxLength > 0) {
-            int budget = Math.max(0, maxLength - (addSpecialTokens ? 3 : 0));
-            // longest first: drop one token at a time from the end of the longer part
-            while (first.size() + second.size() > budget) {
-                List<String> longer = first.size() >= second.size() ? first : second;
-                longer.remove(longer.size() - 1);
-            }
+        List<String> first = tokenize(text);
+        List<String> second = tokenize(pair);
+        int budget = maxLength == 0 ? Integer.MAX_VALUE : Math.max(0, maxLength - (addSpecialTokens ? 3 : 0));
+        if (first.size() + second.size() > budget) {
+            // HF's longest-first: the shorter part keeps up to half the budget, the longer part gets the rest
+            boolean firstIsShorter = first.size() <= second.size();
+            int shorter = Math.min(firstIsShorter ? first.size() : second.size(), budget / 2);
+            int longer = budget - shorter;
+            first = first.subList(0, firstIsShorter ? shorter : longer);
+            second = second.subList(0, firstIsShorter ? longer : shorter);
         }
         EncodingBuilder builder = new EncodingBuilder(first.size() + second.size() + 3);
         if (addSpecialTokens) {
