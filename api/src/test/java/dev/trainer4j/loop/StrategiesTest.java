@@ -119,7 +119,8 @@ class StrategiesTest {
         FakeBackend backend = new FakeBackend();
         try (Trainer trainer = new Trainer(spec, backend)) {
             trainer.train();
-            assertThat(backend.lastEngine().learningRates()).containsExactly(new Double[] {0.4, 0.3, 0.2, 0.1}, within(1e-12));
+            assertThat(backend.lastEngine().learningRates().stream().mapToDouble(Double::doubleValue).toArray())
+                    .containsExactly(new double[] {0.4, 0.3, 0.2, 0.1}, within(1e-12));
             assertThat(LoopFixtures.entriesWith(trainer.state().logHistory(), "loss"))
                     .extracting(e -> LoopFixtures.number(e, "learning_rate"))
                     .containsExactlyElementsOf(backend.lastEngine().learningRates());
