@@ -59,6 +59,11 @@ public final class HostTensors {
         long[] partShape = part.shape();
         long[] targetShape = target.shape();
         int rank = partShape.length;
+        if (Arrays.equals(partShape, 1, rank, targetShape, 1, rank)) {
+            int offset = Math.toIntExact(rowOffset * target.rowSize());
+            System.arraycopy(part.storage(), 0, target.storage(), offset, part.size());
+            return;
+        }
         int size = part.size();
         long[] index = new long[rank];
         for (int flat = 0; flat < size; flat++) {
