@@ -22,7 +22,10 @@ import static java.util.Objects.requireNonNull;
  * <p>torch's update is {@code w -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}; {@code ApplyAdam} computes
  * {@code w -= lr*sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps')}. Both are equal when {@code eps' = eps*sqrt(1-b2^t)},
  * which is what this optimizer feeds. Bias corrections come from the step counter in float64 (no drifting
- * beta-power variables).
+ * beta-power variables) and are folded into the kernel's learning rate: the kernel gets
+ * {@code lr*sqrt(1-b2^t)/(1-b1^t)} and beta powers 0, so the bias corrections carry only the final float32 rounding. One deviation remains: the kernel
+ * forms {@code 1 - beta2} in float32 (for 0.999 that is 1.3e-5 relative off), so each update can differ from torch's
+ * by about 2e-5 of its size.
  *
  * <p>Weight decay applies only to {@link dev.trainer4j.tf.nn.VariableRole#WEIGHT} variables (HF: not to biases and
  * norm parameters). Decoupled (AdamW): {@code w *= 1 - lr*wd} before the Adam step, as torch does. Coupled (Adam):
@@ -81,18 +84,21 @@ public final class TfAdam implements TfOptimizer {
                                  Operand<TFloat32> learningRate, Operand<TInt64> step) {
         Ops ops = tf.withSubScope(name());
         Operand<TFloat64> t = ops.dtypes.cast(step, TFloat64.class);
-        Operand<TFloat64> beta1Power = ops.math.pow(ops.constant(beta1), t);
-        Operand<TFloat64> beta2Power = ops.math.pow(ops.constant(beta2), t);
-        Operand<TFloat64> epsilonHat = ops.math.mul(ops.constant(epsilon),
-                ops.math.sqrt(ops.math.sub(ops.constant(1.0), beta2Power)));
-        Operand<TFloat32> beta1Power32 = ops.dtypes.cast(beta1Power, TFloat32.class);
-        Operand<TFloat32> beta2Power32 = ops.dtypes.cast(beta2Power, TFloat32.class);
-        Operand<TFloat32> epsilon32 = ops.dtypes.cast(epsilonHat, TFloat32.class);
+        Operand<TFloat64> one = ops.constant(1.0);
+        Operand<TFloat64> biasCorrection1 = ops.math.sub(one, ops.math.pow(ops.constant(beta1), t));
+        Operand<TFloat64> sqrtBiasCorrection2 = ops.math.sqrt(ops.math.sub(one, ops.math.pow(ops.constant(beta2), t)));
+        // ApplyAdam would compute lr*sqrt(1-b2^t)/(1-b1^t) in float32, where 1 - b2^t cancels catastrophically
+        // (1e-5 relative error for b2 = 0.999); do it in float64 and hand the kernel zero beta powers instead
+        Operand<TFloat64> lr64 = ops.dtypes.cast(learningRate, TFloat64.class);
+        Operand<TFloat32> stepSize = ops.dtypes.cast(
+                ops.math.div(ops.math.mul(lr64, sqrtBiasCorrection2), biasCorrection1), TFloat32.class);
+        Operand<TFloat32> epsilon32 = ops.dtypes.cast(
+                ops.math.mul(ops.constant(epsilon), sqrtBiasCorrection2), TFloat32.class);
+        Operand<TFloat32> zeroPower = ops.constant(0f);
         Operand<TFloat32> beta1Constant = ops.constant((float) beta1);
         Operand<TFloat32> beta2Constant = ops.constant((float) beta2);
         Operand<TFloat32> decayFactor = null;
         if (decoupled && weightDecay > 0) {
-            Operand<TFloat64> lr64 = ops.dtypes.cast(learningRate, TFloat64.class);
             decayFactor = ops.dtypes.cast(ops.math.sub(ops.constant(1.0), ops.math.mul(lr64, ops.constant(weightDecay))),
                     TFloat32.class);
         }
@@ -110,7 +116,7 @@ public final class TfAdam implements TfOptimizer {
             else if (decays) {
                 gradient = ops.math.add(gradient, ops.math.mul(variable.read(), ops.constant((float) weightDecay)));
             }
-            updates.add(apply.train.applyAdam(variable.ref(), slot[0], slot[1], beta1Power32, beta2Power32, learningRate,
+            updates.add(apply.train.applyAdam(variable.ref(), slot[0], slot[1], zeroPower, zeroPower, stepSize,
                     beta1Constant, beta2Constant, epsilon32, gradient));
         }
         return updates;
