@@ -101,6 +101,7 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** What the graph builder produced. */
     private static final class Graphs {
         String missingLossReason;
+        String optimizerName = "none";
         List<TfVariable> trainable = List.of();
         Op fusedStep;
         Operand<TBool> fusedFinite;
@@ -274,7 +275,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                         + " intra-op threads {}, inter-op threads {} ({}){}",
                 model.name(), store.parameterCount(), store.variables().size(), graphs.trainable.size(),
-                graphs.fusedStep == null ? "none" : hooks.createOptimizer(args).name(), threads.intraOp(), threads.interOp(),
+                graphs.optimizerName, threads.intraOp(), threads.interOp(),
                 threads.reason(), threads.overrideGlobalThreadPoolSet() ? ""
                         : "; TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so the process-wide pools may ignore these");
         return new TfTrainingEngine(model.name(), args.seed(), graph, store, inputs, labels, placeholders, learningRate,
@@ -315,6 +316,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         }
 
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
+        graphs.optimizerName = optimizer.name();
         optimizer.createSlots((variable, slot) -> store.state("optimizer/" + variable.name() + "/" + slot, TFloat32.class,
                 variable.shape(), StateGroup.OPTIMIZER,
                 tf -> tf.zeros(tf.constant(variable.shape()), TFloat32.class)).ref(), trainable);
