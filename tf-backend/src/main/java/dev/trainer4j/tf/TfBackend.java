@@ -1,0 +1,54 @@
+package dev.trainer4j.tf;
+
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.Backend;
+import dev.trainer4j.spi.BackendCapability;
+import dev.trainer4j.spi.EngineOptions;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The TensorFlow Java 1.1.0 graph-mode backend: compiles a {@link TfModel} into a {@link TfTrainingEngine} that owns
+ * one graph and one session. Set {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true} in the environment before TensorFlow
+ * loads so that each session's thread settings take effect.
+ */
+public final class TfBackend implements Backend {
+    public static final String NAME = "tensorflow";
+
+    private final TfTrainerHooks hooks;
+
+    public TfBackend() {
+        this(TfTrainerHooks.DEFAULT);
+    }
+
+    /** A backend whose graph is shaped by {@code hooks} (a {@link TfTrainer} passes itself). */
+    public TfBackend(TfTrainerHooks hooks) {
+        this.hooks = requireNonNull(hooks, "hooks is null");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<BackendCapability> capabilities() {
+        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+    }
+
+    @Override
+    public TfTrainingEngine compile(Model model, TrainingArguments args, EngineOptions options) {
+        requireNonNull(model, "model is null");
+        requireNonNull(args, "args is null");
+        requireNonNull(options, "options is null");
+        if (!(model instanceof TfModel tfModel)) {
+            throw new IllegalArgumentException("model '" + model.name() + "' is a " + model.getClass().getName()
+                    + ", not a TfModel; the " + NAME + " backend runs models that build a TensorFlow graph");
+        }
+        return TfTrainingEngine.compile(tfModel, args, options, hooks, TfReplica.DEFAULT);
+    }
+}

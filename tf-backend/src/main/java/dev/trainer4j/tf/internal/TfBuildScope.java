@@ -1,0 +1,100 @@
+package dev.trainer4j.tf.internal;
+
+import dev.trainer4j.tf.nn.TfInitializer;
+import dev.trainer4j.tf.nn.TfModelScope;
+import dev.trainer4j.tf.nn.VariableRole;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The engine's {@link TfModelScope}: ops of one forward pass (under the pass's name and device), a hierarchical
+ * path into the shared {@link TfVariableStore}, and stateless randomness keyed by the fed (seed, step, micro-step).
+ */
+public final class TfBuildScope implements TfModelScope {
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+    private static final long MICRO_STEP_SPAN = 1L << 20;
+
+    private final Ops tf;
+    private final String path;
+    private final boolean training;
+    private final TfVariableStore store;
+    private final Operand<TInt64> randomKey;
+    private final Map<String, Integer> seedCalls;
+
+    /**
+     * @param tf the pass's ops (name scope and device of the tower)
+     * @param randomKey a [3] int64 operand (seed, global step, micro-step)
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey) {
+        this(tf, "", training, store, randomKey, new HashMap<>());
+    }
+
+    private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
+                         Map<String, Integer> seedCalls) {
+        this.tf = requireNonNull(tf, "tf is null");
+        this.path = requireNonNull(path, "path is null");
+        this.training = training;
+        this.store = requireNonNull(store, "store is null");
+        this.randomKey = requireNonNull(randomKey, "randomKey is null");
+        this.seedCalls = seedCalls;
+    }
+
+    @Override
+    public Ops tf() {
+        return tf;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public TfModelScope child(String name) {
+        requireNonNull(name, "name is null");
+        if (name.isEmpty() || name.contains("/")) {
+            throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
+        }
+        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, seedCalls);
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public Operand<TFloat32> variable(String name, Shape shape, TfInitializer initializer, VariableRole role) {
+        return store.variable(qualify(name), shape, initializer, role).read();
+    }
+
+    /**
+     * [seed * MIX + hash(path#n), globalStep * 2^20 + microStep], where n counts the requests on this path within
+     * this pass, so two dropouts of one layer draw different masks and every draw is fixed by (seed, step, micro-step).
+     */
+    @Override
+    public Operand<TInt64> randomSeed() {
+        int call = seedCalls.merge(path, 1, Integer::sum) - 1;
+        long pathHash = StableHash.of(path + "#" + call);
+        Ops ops = tf.withSubScope("random_seed");
+        Operand<TInt64> seed = ops.gather(randomKey, ops.constant(0), ops.constant(0));
+        Operand<TInt64> step = ops.gather(randomKey, ops.constant(1), ops.constant(0));
+        Operand<TInt64> micro = ops.gather(randomKey, ops.constant(2), ops.constant(0));
+        Operand<TInt64> first = ops.math.add(ops.math.mul(seed, ops.constant(MIX)), ops.constant(pathHash));
+        Operand<TInt64> second = ops.math.add(ops.math.mul(step, ops.constant(MICRO_STEP_SPAN)), micro);
+        return ops.stack(List.of(first, second));
+    }
+
+    private String qualify(String name) {
+        return path.isEmpty() ? name : path + "/" + name;
+    }
+}

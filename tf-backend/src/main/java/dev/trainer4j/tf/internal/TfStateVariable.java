@@ -1,0 +1,17 @@
+package dev.trainer4j.tf.internal;
+
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A variable of engine state (optimizer slot or counter, loss accumulator, accumulation buffer).
+ *
+ * @param name the stable name, also the checkpoint key
+ * @param reset the op that assigns the initial value again
+ */
+public record TfStateVariable<T extends TType>(String name, Class<T> type, Shape shape, TfVariableStore.StateGroup group,
+                                               Output<T> ref, Operand<T> read, Op reset) {
+}
