@@ -333,7 +333,8 @@ public final class RunConfigParser {
             }
             else if (!compatible(defaultValue, value)) {
                 throw new ConfigurationException(full, full + ": " + describe(value) + " is not allowed; expected "
-                        + expected(defaultValue.valueType()) + " (the default is " + describe(defaultValue) + ")");
+                        + expected(defaultValue.valueType()) + " (the default is "
+                        + defaultValue.render(ConfigRenderOptions.concise()) + ")");
             }
         }
     }
