@@ -17,7 +17,10 @@ import dev.trainer4j.runtime.RuntimeTestPlugin.TestModel;
 import dev.trainer4j.runtime.RuntimeTestPlugin.TrainerRequestedException;
 import dev.trainer4j.spi.MetricFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -152,5 +155,25 @@ final class Trainer4jTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("model.hidden-size: unknown setting")
                 .hasMessageContaining("model 'test-model' takes no settings");
+    }
+
+    @Test
+    void runFilesResolveRelativePathsAgainstTheirFolder(@TempDir Path directory) throws IOException {
+        Path runFile = directory.resolve("run.conf");
+
+        Files.writeString(directory.resolve("run.conf"), "model = test-model\ndata.train { type = test-dataset, path = a.jsonl }\n");
+
+        RunConfig run = runtime.load(runFile, ConfigFactory.empty());
+        TestDataset train = (TestDataset) runtime.assemble(run).spec().trainDataset().orElseThrow();
+
+        assertThat(run.baseDirectory()).isEqualTo(directory.toAbsolutePath().normalize());
+        assertThat(train.path()).contains(directory.toAbsolutePath().normalize().resolve("a.jsonl"));
+        // the static entry point reads the class path's reference.conf, which has no test-model defaults
+        Path bare = directory.resolve("bare.conf");
+        Files.writeString(bare, "model = test-model\nbackend = test-backend\n");
+        assertThatThrownBy(() -> Trainer4j.fromFile(bare))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("model (model 'test-model'): ")
+                .hasMessageContaining("hidden-size");
     }
 }
