@@ -1,6 +1,8 @@
 package dev.trainer4j.spi;
 
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 
 import java.util.Set;
@@ -21,4 +23,12 @@ public interface Backend {
      * Throws a clear {@link IllegalArgumentException} when the model is not one this backend can run.
      */
     TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options);
+
+    /**
+     * Makes the {@link Trainer} of a run on this backend; the runtime calls this when it assembles a run from a
+     * run file. A backend with its own {@code Trainer} subclass (e.g. {@code TfTrainer}) overrides it.
+     */
+    default Trainer createTrainer(TrainerSpec spec) {
+        return new Trainer(spec, this);
+    }
 }

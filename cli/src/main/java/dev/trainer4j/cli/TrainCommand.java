@@ -1,0 +1,66 @@
+package dev.trainer4j.cli;
+
+import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.config.RunConfig;
+import dev.trainer4j.runtime.Trainer4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code trainer4j train}: validates the run file, assembles the trainer, trains, then evaluates every eval dataset.
+ * Nothing trains before the whole run file is valid.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains the run described by a run file, then evaluates its eval datasets.")
+final class TrainCommand extends CliCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Mixin
+    RunFileOptions runFile = new RunFileOptions();
+
+    @Option(names = "--resume", paramLabel = "DIR|latest",
+            description = "Resume from a checkpoint folder, or 'latest' for the newest checkpoint in args.output-dir.")
+    String resume;
+
+    TrainCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    protected int execute() {
+        Trainer4j runtime = context.runtime().get();
+        RunConfig run = runFile.load(runtime, context);
+        if (run.trainData().isEmpty()) {
+            throw new ConfigurationException("data.train", "data.train: missing; trainer4j train needs a training dataset, "
+                    + "e.g. data { train { type = jsonl, path = train.jsonl } }");
+        }
+        if (resume != null && resume.isBlank()) {
+            throw new UsageException("--resume: expected a checkpoint folder or 'latest'");
+        }
+        LOG.info("Training {} on backend '{}' into {}", runFile.runFile(context), run.backend().type(), run.args().outputDir());
+        try (Trainer trainer = runtime.trainer(run)) {
+            TrainOutput output = resume != null ? trainer.train(resume) : trainer.train();
+            PrintWriter out = out();
+            out.println("train: global_step=" + output.globalStep() + " training_loss=" + output.trainingLoss());
+            print(out, output.metrics());
+            if (!run.evalData().isEmpty()) {
+                print(out, trainer.evaluate());
+            }
+            out.flush();
+        }
+        return SUCCESS;
+    }
+
+    private static void print(PrintWriter out, Map<String, Double> metrics) {
+        new TreeMap<>(metrics).forEach((name, value) -> out.println("  " + name + " = " + value));
+    }
+}
