@@ -53,6 +53,9 @@ import static java.util.Objects.requireNonNull;
  * every setting it reads there (with {@code null} for settings without a default).
  */
 public final class RunConfigParser {
+    /** A token in {@code args.output-dir} replaced by the run's start time. */
+    public static final String TIMESTAMP = "{timestamp}";
+
     /** Run defaults in reference.conf, e.g. {@code trainer4j.run.backend}. */
     public static final String RUN_DEFAULTS_PATH = "trainer4j.run";
 
@@ -189,7 +192,7 @@ public final class RunConfigParser {
 
     private static TrainingArguments trainingArguments(Config givenArgs, Config argsDefaults) {
         try {
-            return TrainingArguments.fromConfig(givenArgs.withFallback(argsDefaults));
+            return TrainingArguments.fromConfig(withRunFolder(givenArgs).withFallback(argsDefaults));
         }
         catch (InvalidArgumentException e) {
             String key = e.key();
@@ -203,6 +206,23 @@ public final class RunConfigParser {
         catch (ConfigException e) {
             throw new ConfigurationException("args", "args: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Expands {@value #TIMESTAMP} in {@code output-dir} to the start time ({@code yyyyMMdd-HHmmss-SSS}), so a run
+     * file can write to a fresh folder each time it runs.
+     */
+    private static Config withRunFolder(Config givenArgs) {
+        if (!givenArgs.hasPath("output-dir") || givenArgs.getValue("output-dir").valueType() != ConfigValueType.STRING) {
+            return givenArgs;
+        }
+        String outputDir = givenArgs.getString("output-dir");
+        if (!outputDir.contains(TIMESTAMP)) {
+            return givenArgs;
+        }
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        return givenArgs.withValue("output-dir", ConfigValueFactory.fromAnyRef(outputDir.replace(TIMESTAMP, stamp),
+                givenArgs.getValue("output-dir").origin().description()));
     }
 
     private void checkRootKey(String key, ConfigValue value, Config argsDefaults) {

@@ -1,6 +1,8 @@
 package dev.trainer4j.tf;
 
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
@@ -50,5 +52,11 @@ public final class TfBackend implements Backend {
                     + ", not a TfModel; the " + NAME + " backend runs models that build a TensorFlow graph");
         }
         return TfTrainingEngine.compile(tfModel, args, options, hooks, TfReplica.DEFAULT);
+    }
+
+    /** A {@link TfTrainer}, so runs assembled from a config file get the TensorFlow hooks. */
+    @Override
+    public Trainer createTrainer(TrainerSpec spec) {
+        return new TfTrainer(spec);
     }
 }
