@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.plugins.callbacks.report.ReportCallback;
+import dev.trainer4j.plugins.callbacks.report.ReportCallbackFactory;
+import dev.trainer4j.plugins.callbacks.report.ReportSettings;
 import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.PluginContext;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,8 @@ class CallbacksPluginTest {
         assertThat(ProgressSettings.fromConfig(defaults("progress"))).isEqualTo(new ProgressSettings("stderr", "auto", 100, 30));
         assertThat(MetricsFileSettings.fromConfig("jsonl-logger", defaults("jsonl-logger")).fileName()).isEqualTo("metrics.jsonl");
         assertThat(MetricsFileSettings.fromConfig("csv-logger", defaults("csv-logger")).fileName()).isEqualTo("metrics.csv");
+        assertThat(((ReportCallback) new ReportCallbackFactory().create(defaults("report"), CONTEXT)).settings())
+                .isEqualTo(new ReportSettings("metrics.jsonl"));
     }
 
     @Test

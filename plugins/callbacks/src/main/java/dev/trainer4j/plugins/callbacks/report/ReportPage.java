@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Renders report.html. Everything is inline: CSS, one SVG per plot (in {@code <figure class="plot" id="plot-…">}),
  * the records of metrics.jsonl in {@code <script type="application/json" id="metrics-data">}, and a small script
- * that, once the page is laid out, writes each plot's box (page coordinates, CSS pixels) and the page height as JSON
- * into {@code <pre id="plot-boxes">} for tools that check the rendering.
+ * that, once the page is laid out, writes what the browser made of it as JSON into the hidden
+ * {@code <pre id="render-info">}: each plot's box (page coordinates, CSS pixels), the records as parsed from the
+ * page, and the page size, for tools that check the rendering (e.g. headless Chromium's {@code --dump-dom}).
  */
 final class ReportPage {
     private static final List<String> STATE_KEYS = List.of("global_step", "max_steps", "epoch", "num_train_epochs",
@@ -33,7 +34,7 @@ final class ReportPage {
             th { background: #eceef1; font-weight: 600; }
             td.value { font-family: "DejaVu Sans Mono", monospace; word-break: break-all; }
             .empty { color: #777; font-style: italic; }
-            #plot-boxes { display: none; }
+            #render-info { display: none; }
             """;
 
     private static final String SCRIPT = """
@@ -45,9 +46,9 @@ final class ReportPage {
                   boxes[figure.id] = { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
                 });
                 var records = JSON.parse(document.getElementById('metrics-data').textContent);
-                document.getElementById('plot-boxes').textContent = JSON.stringify({
+                document.getElementById('render-info').textContent = JSON.stringify({
                   plots: boxes,
-                  records: records.length,
+                  records: records,
                   pageWidth: document.documentElement.scrollWidth,
                   pageHeight: document.documentElement.scrollHeight
                 });
@@ -132,7 +133,7 @@ final class ReportPage {
 
         html.append("<script type=\"application/json\" id=\"metrics-data\">").append(Html.scriptJson(json(content.log().records())))
                 .append("</script>\n");
-        html.append("<pre id=\"plot-boxes\"></pre>\n");
+        html.append("<pre id=\"render-info\"></pre>\n");
         html.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
         return html.toString();
     }
