@@ -3,6 +3,9 @@ package dev.trainer4j.plugins.callbacks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Callback;
+import dev.trainer4j.plugins.callbacks.report.ReportCallback;
+import dev.trainer4j.plugins.callbacks.report.ReportCallbackFactory;
+import dev.trainer4j.plugins.callbacks.report.ReportSettings;
 import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.PluginContext;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,7 @@ class CallbacksPluginTest {
     @Test
     void listsFactoriesWithUniqueKebabNames() {
         List<String> names = new CallbacksPlugin().callbackFactories().stream().map(CallbackFactory::name).toList();
-        assertThat(names).containsExactly("progress", "jsonl-logger", "csv-logger", "early-stopping");
+        assertThat(names).containsExactly("progress", "jsonl-logger", "csv-logger", "early-stopping", "report");
         assertThat(names).doesNotHaveDuplicates().allMatch(name -> name.matches("[a-z]+(-[a-z]+)*"));
         assertThat(new CallbacksPlugin().callbackFactories()).allMatch(factory -> !factory.description().isBlank());
     }
@@ -39,6 +42,7 @@ class CallbacksPluginTest {
                 case "jsonl-logger" -> JsonlLoggerCallback.class;
                 case "csv-logger" -> CsvLoggerCallback.class;
                 case "early-stopping" -> EarlyStoppingCallback.class;
+                case "report" -> ReportCallback.class;
                 default -> throw new AssertionError("unexpected factory " + factory.name());
             };
             assertThat(callback).as(factory.name()).isInstanceOf(expected);
@@ -51,6 +55,8 @@ class CallbacksPluginTest {
         assertThat(ProgressSettings.fromConfig(defaults("progress"))).isEqualTo(new ProgressSettings("stderr", "auto", 100, 30));
         assertThat(MetricsFileSettings.fromConfig("jsonl-logger", defaults("jsonl-logger")).fileName()).isEqualTo("metrics.jsonl");
         assertThat(MetricsFileSettings.fromConfig("csv-logger", defaults("csv-logger")).fileName()).isEqualTo("metrics.csv");
+        assertThat(((ReportCallback) new ReportCallbackFactory().create(defaults("report"), CONTEXT)).settings())
+                .isEqualTo(new ReportSettings("metrics.jsonl"));
     }
 
     @Test

@@ -1,0 +1,189 @@
+package dev.trainer4j.plugins.tensorboard;
+
+import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.TrainerControl;
+import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.TrainingArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * HF's {@code TensorBoardCallback}, written with TensorFlow's own summary ops: event files in
+ * {@code <output-dir>/runs} (or {@code log-dir}) that TensorBoard reads.
+ * <ul>
+ *   <li>train begin: the run's arguments as a markdown table, text summary {@code args};</li>
+ *   <li>{@code onLog}: every numeric value under HF's {@code rewrite_logs} name ({@code loss → train/loss},
+ *       {@code epoch → train/epoch}, {@code eval_loss → eval/loss}, {@code test_x → test/x}); the {@code step}
+ *       entry is not a scalar of its own, and text or boolean values are skipped;</li>
+ *   <li>{@code onEvaluate}: {@code eval_x → eval/x} (a named set {@code eval_val_loss → eval/val_loss});
+ *       {@code onPredict}: {@code test_x → test/x};</li>
+ *   <li>everything at {@code state.globalStep()}. The loop may report an evaluation both through {@code onLog}
+ *       (HF's {@code log(metrics)}) and {@code onEvaluate}: a value already written under the same tag at the same
+ *       step is written once.</li>
+ * </ul>
+ * The writer (its own Graph and Session) is opened at the first event, after the trainer's session exists, and
+ * closed at train end; a later {@code predict} opens a new event file. A failed write closes the writer and
+ * throws. Only the world process zero writes.
+ */
+public final class TensorBoardCallback implements Callback, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TensorBoardCallback.class);
+
+    private final TensorBoardSettings settings;
+    private final Map<String, LastWrite> lastWrites = new HashMap<>();
+    private TfSummaryWriter writer;
+    private Path logDirectory;
+
+    public TensorBoardCallback(TensorBoardSettings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    public TensorBoardSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (!state.isWorldProcessZero()) {
+            return;
+        }
+        TfSummaryWriter open = open(args);
+        guarded(() -> {
+            open.writeText("args", state.globalStep(), ArgumentsTable.markdown(args.toMap()));
+            open.flush();
+        });
+    }
+
+    @Override
+    public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Object> logs) {
+        if (!state.isWorldProcessZero()) {
+            return;
+        }
+        Map<String, Float> scalars = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : logs.entrySet()) {
+            if (entry.getKey().equals("step")) {
+                continue;
+            }
+            if (entry.getValue() instanceof Number number) {
+                scalars.put(TensorBoardTags.ofLogKey(entry.getKey()), number.floatValue());
+            }
+            else {
+                LOG.debug("TensorBoard skips the log value {}={} at step {}: not a number", entry.getKey(), entry.getValue(),
+                        state.globalStep());
+            }
+        }
+        write(args, state, scalars, false);
+    }
+
+    @Override
+    public void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
+        writeMetrics(args, state, metrics, TensorBoardTags.EVAL_PREFIX, "eval/");
+    }
+
+    @Override
+    public void onPredict(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
+        writeMetrics(args, state, metrics, TensorBoardTags.TEST_PREFIX, "test/");
+    }
+
+    @Override
+    public void onSave(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (writer != null) {
+            guarded(writer::flush);
+        }
+    }
+
+    @Override
+    public void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+        close();
+    }
+
+    /** Flushes and closes the event file, the session and the graph; the next event opens a new file. */
+    @Override
+    public void close() {
+        TfSummaryWriter open = writer;
+        writer = null;
+        lastWrites.clear();
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    /** The folder of the current or last event file, or {@code null} before the first event. */
+    Path logDirectory() {
+        return logDirectory;
+    }
+
+    private void writeMetrics(TrainingArguments args, TrainerState state, Map<String, Double> metrics, String prefix,
+                              String section) {
+        if (!state.isWorldProcessZero()) {
+            return;
+        }
+        Map<String, Float> scalars = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> entry : metrics.entrySet()) {
+            if (entry.getValue() == null) {
+                continue;
+            }
+            String key = entry.getKey();
+            String name = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
+            scalars.put(section + name, entry.getValue().floatValue());
+        }
+        write(args, state, scalars, true);
+    }
+
+    private void write(TrainingArguments args, TrainerState state, Map<String, Float> scalars, boolean flush) {
+        if (scalars.isEmpty()) {
+            return;
+        }
+        TfSummaryWriter open = open(args);
+        long step = state.globalStep();
+        guarded(() -> {
+            for (Map.Entry<String, Float> scalar : scalars.entrySet()) {
+                LastWrite write = new LastWrite(step, Float.floatToIntBits(scalar.getValue()));
+                if (!write.equals(lastWrites.put(scalar.getKey(), write))) {
+                    open.writeScalar(scalar.getKey(), step, scalar.getValue());
+                }
+            }
+            if (flush) {
+                open.flush();
+            }
+        });
+    }
+
+    private TfSummaryWriter open(TrainingArguments args) {
+        if (writer == null) {
+            logDirectory = settings.resolve(args.outputDir());
+            try {
+                writer = new TfSummaryWriter(logDirectory, settings.maxQueue(), settings.flushMillis());
+            }
+            catch (RuntimeException e) {
+                throw new IllegalStateException("cannot open a TensorBoard event file in " + logDirectory + ": " + e.getMessage(), e);
+            }
+        }
+        return writer;
+    }
+
+    private void guarded(Runnable action) {
+        try {
+            action.run();
+        }
+        catch (RuntimeException e) {
+            Path directory = logDirectory;
+            try {
+                close();
+            }
+            catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("cannot write TensorBoard events to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record LastWrite(long step, int valueBits) {
+    }
+}

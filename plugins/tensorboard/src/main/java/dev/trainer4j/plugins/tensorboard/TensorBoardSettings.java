@@ -1,0 +1,97 @@
+package dev.trainer4j.plugins.tensorboard;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
+import dev.trainer4j.api.InvalidArgumentException;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of the {@code tensorboard} callback.
+ *
+ * @param logDirectory where the event files go: empty for {@code <output-dir>/runs}; a relative path is resolved
+ *                     against {@code output-dir}
+ * @param flushMillis  the longest time an event waits in TensorFlow's buffer before it is written (ms, &gt; 0)
+ * @param maxQueue     how many events TensorFlow buffers before it writes them (&gt; 0)
+ */
+public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis, int maxQueue) {
+    static final String NAME = "tensorboard";
+    private static final Set<String> KEYS = Set.of("log-dir", "flush-millis", "max-queue");
+
+    public TensorBoardSettings {
+        requireNonNull(logDirectory, "log-dir is null");
+        if (logDirectory.isPresent()) {
+            String value = logDirectory.get();
+            if (value.isBlank()) {
+                throw new InvalidArgumentException(NAME + ".log-dir", value, "null or a non-empty path");
+            }
+            try {
+                Path.of(value);
+            }
+            catch (InvalidPathException e) {
+                throw new InvalidArgumentException(NAME + ".log-dir", value, "a valid path");
+            }
+        }
+        if (flushMillis <= 0) {
+            throw new InvalidArgumentException(NAME + ".flush-millis", flushMillis, "an integer > 0");
+        }
+        if (maxQueue <= 0) {
+            throw new InvalidArgumentException(NAME + ".max-queue", maxQueue, "an integer > 0");
+        }
+    }
+
+    /** Reads the callback's block (defaults merged in); unknown keys and wrong types are errors naming the key. */
+    static TensorBoardSettings fromConfig(Config config) {
+        for (String key : config.root().keySet()) {
+            if (!key.equals("type") && !KEYS.contains(key)) {
+                throw new InvalidArgumentException(NAME + "." + key, "callback " + NAME + " has no setting '" + key
+                        + "'; its settings are " + new TreeSet<>(KEYS));
+            }
+        }
+        Optional<String> logDirectory;
+        if (!config.hasPathOrNull("log-dir") || config.getIsNull("log-dir")) {
+            logDirectory = Optional.empty();
+        }
+        else if (config.getValue("log-dir").valueType() != ConfigValueType.STRING) {
+            throw new InvalidArgumentException(NAME + ".log-dir", config.getValue("log-dir").unwrapped(), "null or a path");
+        }
+        else {
+            logDirectory = Optional.of(config.getString("log-dir"));
+        }
+        return new TensorBoardSettings(logDirectory, positiveInt(config, "flush-millis"), positiveInt(config, "max-queue"));
+    }
+
+    /** The folder of the event files for a run writing to {@code outputDir}. */
+    Path resolve(String outputDir) {
+        Path output = Path.of(outputDir);
+        return logDirectory.map(output::resolve).orElse(output.resolve("runs"));
+    }
+
+    private static int positiveInt(Config config, String key) {
+        String name = NAME + "." + key;
+        if (!config.hasPath(key)) {
+            throw new InvalidArgumentException(name, "callback " + NAME + " needs the setting '" + key + "'");
+        }
+        Object value = config.getValue(key).unwrapped();
+        try {
+            if (config.getValue(key).valueType() != ConfigValueType.NUMBER) {
+                throw new InvalidArgumentException(name, value, "an integer > 0");
+            }
+            double number = config.getDouble(key);
+            if (number != Math.rint(number) || number <= 0 || number > Integer.MAX_VALUE) {
+                throw new InvalidArgumentException(name, value, "an integer > 0 and <= " + Integer.MAX_VALUE);
+            }
+            return (int) number;
+        }
+        catch (ConfigException.WrongType e) {
+            throw new InvalidArgumentException(name, value, "an integer > 0");
+        }
+    }
+}
