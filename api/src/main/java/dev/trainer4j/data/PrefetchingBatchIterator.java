@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,7 @@ final class PrefetchingBatchIterator implements BatchIterator {
     private final Thread feeder;
     private final Semaphore inFlight;
     private final BlockingQueue<Slot> slots = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private long position;
     private Slot head;
@@ -76,10 +78,12 @@ final class PrefetchingBatchIterator implements BatchIterator {
         feeder.start();
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** Daemon threads, each remembered so that {@link #close()} can wait until it has really ended. */
+    private ThreadFactory daemonThreads(String prefix) {
         return task -> {
             Thread thread = new Thread(task, prefix + THREAD_NUMBERS.incrementAndGet());
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         };
     }
@@ -181,10 +185,20 @@ final class PrefetchingBatchIterator implements BatchIterator {
         }
         boolean interrupted = false;
         try {
+            // The feeder first: once it has ended nobody submits, so no worker thread can appear after the list is
+            // read. A pool counts as terminated a moment before its last thread ends, so join the threads themselves.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
             feeder.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
-            if (!workers.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS) || feeder.isAlive()) {
-                LOG.warn("data loader threads of epoch {} did not stop within {} s of close(); a collator or stream ignores interrupts",
-                        epoch, CLOSE_TIMEOUT_SECONDS);
+            for (Thread thread : threads) {
+                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remainingMillis > 0) {
+                    thread.join(remainingMillis);
+                }
+            }
+            List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+            if (!alive.isEmpty()) {
+                LOG.warn("data loader threads {} of epoch {} did not stop within {} s of close(); a collator or stream ignores interrupts",
+                        alive, epoch, CLOSE_TIMEOUT_SECONDS);
             }
         }
         catch (InterruptedException stop) {
