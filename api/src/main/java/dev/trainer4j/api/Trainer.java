@@ -1,6 +1,9 @@
 package dev.trainer4j.api;
 
+import dev.trainer4j.data.ExampleLengths;
+import dev.trainer4j.data.LengthGroupedSampler;
 import dev.trainer4j.data.MapDataLoader;
+import dev.trainer4j.data.PrefetchSettings;
 import dev.trainer4j.data.RandomSampler;
 import dev.trainer4j.data.Sampler;
 import dev.trainer4j.data.SequentialSampler;
@@ -703,13 +706,15 @@ public class Trainer implements AutoCloseable {
             Sampler sampler = switch (args.trainSamplingStrategy()) {
                 case RANDOM -> new RandomSampler(map.size(), args.dataSeed());
                 case SEQUENTIAL -> new SequentialSampler(map.size());
-                case GROUP_BY_LENGTH -> throw new InvalidArgumentException("train-sampling-strategy",
-                        "train-sampling-strategy = group_by_length is not built yet; use random or sequential");
+                case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),
+                        model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
+                        args.trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
             };
-            return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed());
+            return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
+                    PrefetchSettings.of(args));
         }
         return new StreamingDataLoader((StreamingDataset) dataset, spec.collator(), args.trainBatchSize(),
-                args.dataloaderDropLast(), args.dataSeed());
+                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
     }
 
     /** The batches of an eval dataset (sequential). */
@@ -725,10 +730,10 @@ public class Trainer implements AutoCloseable {
     private DataLoader sequentialLoader(Dataset dataset) {
         if (dataset instanceof MapDataset map) {
             return new MapDataLoader(map, new SequentialSampler(map.size()), spec.evalCollator(), args.evalBatchSize(),
-                    args.dataloaderDropLast(), args.dataSeed());
+                    args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
         }
         return new StreamingDataLoader((StreamingDataset) dataset, spec.evalCollator(), args.evalBatchSize(),
-                args.dataloaderDropLast(), args.dataSeed());
+                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
     }
 
     /** The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps. */

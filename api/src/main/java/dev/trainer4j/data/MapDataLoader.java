@@ -1,8 +1,6 @@
 package dev.trainer4j.data;
 
-import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
-import dev.trainer4j.api.CollateContext;
 import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Example;
@@ -10,15 +8,17 @@ import dev.trainer4j.api.MapDataset;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Batches of a {@link MapDataset} in a {@link Sampler}'s order. {@link #iterator(int, long)} jumps to any batch in
  * O(1) example reads: it recomputes the epoch's index order and reads only the examples of the batches it returns.
- * Each batch is collated with {@code CollateContext(Seeds.forBatch(dataSeed, epoch, batchIndex), epoch, batchIndex)}.
+ * Each batch is collated with {@code CollateContext(Seeds.forBatch(dataSeed, epoch, batchIndex), epoch, batchIndex)},
+ * on the calling thread or, with {@link PrefetchSettings workers}, in the background (same batches either way; the
+ * workers also read the examples, so {@link MapDataset#get(int)} must be thread-safe as its contract says).
  */
 public final class MapDataLoader implements DataLoader {
     private final MapDataset dataset;
@@ -27,8 +27,15 @@ public final class MapDataLoader implements DataLoader {
     private final int batchSize;
     private final boolean dropLast;
     private final long dataSeed;
+    private final PrefetchSettings prefetch;
 
     public MapDataLoader(MapDataset dataset, Sampler sampler, Collator collator, int batchSize, boolean dropLast, long dataSeed) {
+        this(dataset, sampler, collator, batchSize, dropLast, dataSeed, PrefetchSettings.none());
+    }
+
+    /** A loader that collates in background workers when {@code prefetch} asks for them. */
+    public MapDataLoader(MapDataset dataset, Sampler sampler, Collator collator, int batchSize, boolean dropLast, long dataSeed,
+                         PrefetchSettings prefetch) {
         this.dataset = requireNonNull(dataset, "dataset is null");
         this.sampler = requireNonNull(sampler, "sampler is null");
         this.collator = requireNonNull(collator, "collator is null");
@@ -41,6 +48,7 @@ public final class MapDataLoader implements DataLoader {
         this.batchSize = batchSize;
         this.dropLast = dropLast;
         this.dataSeed = dataSeed;
+        this.prefetch = requireNonNull(prefetch, "prefetch is null");
     }
 
     public int batchSize() {
@@ -65,34 +73,26 @@ public final class MapDataLoader implements DataLoader {
             throw new IllegalArgumentException("start batch " + startBatch + " is outside [0, " + batches + "] for epoch " + epoch);
         }
         int[] order = sampler.order(epoch);
-        return new BatchIterator() {
-            private long position = startBatch;
+        BatchSource source = new BatchSource() {
+            private long next = startBatch;
 
             @Override
-            public long position() {
-                return position;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return position < batches;
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("epoch " + epoch + " has " + batches + " batches");
+            public Supplier<List<Example>> next() {
+                if (next >= batches) {
+                    return null;
                 }
-                int from = Math.toIntExact(position * batchSize);
+                int from = Math.toIntExact(next * batchSize);
                 int to = Math.min(from + batchSize, order.length);
-                List<Example> examples = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    examples.add(dataset.get(order[i]));
-                }
-                CollateContext context = new CollateContext(Seeds.forBatch(dataSeed, epoch, position), epoch, position);
-                position++;
-                return collator.collate(examples, context);
+                next++;
+                return () -> {
+                    List<Example> examples = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        examples.add(dataset.get(order[i]));
+                    }
+                    return examples;
+                };
             }
         };
+        return Batches.iterator(source, collator, dataSeed, epoch, startBatch, prefetch);
     }
 }

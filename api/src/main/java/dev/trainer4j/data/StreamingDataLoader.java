@@ -1,8 +1,6 @@
 package dev.trainer4j.data;
 
-import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
-import dev.trainer4j.api.CollateContext;
 import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Example;
@@ -11,7 +9,6 @@ import dev.trainer4j.api.StreamingDataset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
@@ -19,7 +16,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Batches of a {@link StreamingDataset}. The stream of an epoch is opened with {@link Seeds#forEpoch(long, int)};
  * starting at batch {@code k} skips {@code k * batchSize} examples by iterating (a stream has no index), without
- * collating them.
+ * collating them. With {@link PrefetchSettings workers} one background thread reads the stream in order and the
+ * workers collate; the batches are the same as without workers.
  */
 public final class StreamingDataLoader implements DataLoader {
     private final StreamingDataset dataset;
@@ -27,8 +25,15 @@ public final class StreamingDataLoader implements DataLoader {
     private final int batchSize;
     private final boolean dropLast;
     private final long dataSeed;
+    private final PrefetchSettings prefetch;
 
     public StreamingDataLoader(StreamingDataset dataset, Collator collator, int batchSize, boolean dropLast, long dataSeed) {
+        this(dataset, collator, batchSize, dropLast, dataSeed, PrefetchSettings.none());
+    }
+
+    /** A loader that collates in background workers when {@code prefetch} asks for them. */
+    public StreamingDataLoader(StreamingDataset dataset, Collator collator, int batchSize, boolean dropLast, long dataSeed,
+                               PrefetchSettings prefetch) {
         this.dataset = requireNonNull(dataset, "dataset is null");
         this.collator = requireNonNull(collator, "collator is null");
         if (batchSize <= 0) {
@@ -37,6 +42,7 @@ public final class StreamingDataLoader implements DataLoader {
         this.batchSize = batchSize;
         this.dropLast = dropLast;
         this.dataSeed = dataSeed;
+        this.prefetch = requireNonNull(prefetch, "prefetch is null");
     }
 
     @Override
@@ -64,41 +70,16 @@ public final class StreamingDataLoader implements DataLoader {
         for (long i = 0; i < toSkip && examples.hasNext(); i++) {
             examples.next();
         }
-        return new BatchIterator() {
-            private long position = startBatch;
-            private List<Example> pending;
-
-            @Override
-            public long position() {
-                return position;
+        BatchSource source = () -> {
+            List<Example> next = new ArrayList<>(batchSize);
+            while (next.size() < batchSize && examples.hasNext()) {
+                next.add(examples.next());
             }
-
-            @Override
-            public boolean hasNext() {
-                if (pending == null) {
-                    List<Example> next = new ArrayList<>(batchSize);
-                    while (next.size() < batchSize && examples.hasNext()) {
-                        next.add(examples.next());
-                    }
-                    if (next.isEmpty() || (dropLast && next.size() < batchSize)) {
-                        return false;
-                    }
-                    pending = next;
-                }
-                return true;
+            if (next.isEmpty() || (dropLast && next.size() < batchSize)) {
+                return null;
             }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the stream of epoch " + epoch + " ended at batch " + position);
-                }
-                List<Example> batch = pending;
-                pending = null;
-                CollateContext context = new CollateContext(Seeds.forBatch(dataSeed, epoch, position), epoch, position);
-                position++;
-                return collator.collate(batch, context);
-            }
+            return () -> next;
         };
+        return Batches.iterator(source, collator, dataSeed, epoch, startBatch, prefetch);
     }
 }

@@ -1,0 +1,58 @@
+package dev.trainer4j.data;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.BatchIterator;
+import dev.trainer4j.api.CollateContext;
+import dev.trainer4j.api.Collator;
+import dev.trainer4j.api.Example;
+
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/** Reads and collates each batch on the thread that calls {@link #next()} (no workers). */
+final class SequentialBatchIterator implements BatchIterator {
+    private final BatchSource source;
+    private final Collator collator;
+    private final long dataSeed;
+    private final int epoch;
+    private long position;
+    private Supplier<List<Example>> pending;
+    private boolean ended;
+
+    SequentialBatchIterator(BatchSource source, Collator collator, long dataSeed, int epoch, long startBatch) {
+        this.source = requireNonNull(source, "source is null");
+        this.collator = requireNonNull(collator, "collator is null");
+        this.dataSeed = dataSeed;
+        this.epoch = epoch;
+        this.position = startBatch;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (pending == null && !ended) {
+            pending = source.next();
+            ended = pending == null;
+        }
+        return !ended;
+    }
+
+    @Override
+    public Batch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("epoch " + epoch + " ended at batch " + position);
+        }
+        Supplier<List<Example>> read = pending;
+        pending = null;
+        Batch batch = collator.collate(read.get(), Batches.context(dataSeed, epoch, position));
+        position++;
+        return batch;
+    }
+}
