@@ -9,11 +9,14 @@ import dev.trainer4j.data.Sampler;
 import dev.trainer4j.data.SequentialSampler;
 import dev.trainer4j.data.StreamingDataLoader;
 import dev.trainer4j.loop.CallbackHandler;
+import dev.trainer4j.loop.CheckpointWriter;
 import dev.trainer4j.loop.Checkpoints;
 import dev.trainer4j.loop.DefaultFlowCallback;
 import dev.trainer4j.loop.HostTensors;
+import dev.trainer4j.loop.InterruptSaver;
 import dev.trainer4j.loop.LossTracker;
 import dev.trainer4j.loop.StatefulCallbacks;
+import dev.trainer4j.loop.TrainingInterruptedException;
 import dev.trainer4j.schedule.LearningRateSchedules;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
@@ -26,8 +29,6 @@ import dev.trainer4j.spi.TrainingEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +85,10 @@ public class Trainer implements AutoCloseable {
     private double lastLearningRate = Double.NaN;
     private int dataEpoch;
     private long dataBatch;
+    private CheckpointWriter checkpointWriter;
+    private InterruptSaver interruptSaver;
+    private long lastSavedStep = -1;
+    private Path lastSavedCheckpoint;
 
     public Trainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -160,6 +165,18 @@ public class Trainer implements AutoCloseable {
      * {@code null} trains from scratch.
      */
     public TrainOutput train(String resumeFromCheckpoint) {
+        try {
+            return runTraining(resumeFromCheckpoint);
+        }
+        finally {
+            if (interruptSaver != null) {
+                interruptSaver.close();
+                interruptSaver = null;
+            }
+        }
+    }
+
+    private TrainOutput runTraining(String resumeFromCheckpoint) {
         Dataset trainDataset = spec.trainDataset().orElseThrow(() ->
                 new IllegalStateException("train() needs a train dataset; give one in the trainer spec"));
         requireNonNull(trainDataset, "trainDataset is null");
@@ -168,13 +185,8 @@ public class Trainer implements AutoCloseable {
         }
         Path outputDir = Path.of(args.outputDir());
         Optional<Path> checkpoint = resolveCheckpoint(resumeFromCheckpoint, outputDir);
-        if (checkpoint.isEmpty() && !args.overwriteOutputDir()) {
-            List<Path> existing = Checkpoints.list(outputDir);
-            if (!existing.isEmpty()) {
-                throw new InvalidArgumentException("output-dir", "output-dir '" + outputDir + "' already holds checkpoints "
-                        + existing.stream().map(path -> path.getFileName().toString()).toList()
-                        + "; set overwrite-output-dir = true to train into it anyway, or resume with train(\"latest\")");
-            }
+        if (checkpoint.isEmpty()) {
+            refuseOrClearPreviousRun(outputDir);
         }
 
         DataLoader loader = getTrainDataLoader();
@@ -219,6 +231,8 @@ public class Trainer implements AutoCloseable {
         lastLearningRate = Double.NaN;
         dataEpoch = 0;
         dataBatch = 0;
+        lastSavedStep = -1;
+        lastSavedCheckpoint = null;
         if (checkpoint.isPresent()) {
             restoreCheckpoint(checkpoint.get());
         }
@@ -229,6 +243,9 @@ public class Trainer implements AutoCloseable {
         state.setEvalSteps(TrainingArguments.resolveSteps(args.evalSteps(), maxSteps));
         state.setSaveSteps(TrainingArguments.resolveSteps(args.saveSteps(), maxSteps));
 
+        if (args.saveOnInterrupt()) {
+            interruptSaver = InterruptSaver.install();
+        }
         long startNanos = System.nanoTime();
         int startEpoch = dataEpoch;
         long startBatch = dataBatch;
@@ -259,6 +276,7 @@ public class Trainer implements AutoCloseable {
                     state.setEpoch(epoch + (double) dataBatch / stepsInEpoch);
                     callbackHandler.onStepEnd(state, control);
                     maybeLogSaveEvaluate();
+                    saveAndStopIfInterrupted();
                 }
             }
             if (windows == 0 && firstBatch == 0) {
@@ -269,12 +287,16 @@ public class Trainer implements AutoCloseable {
             logEpochLoss();
             callbackHandler.onEpochEnd(state, control);
             maybeLogSaveEvaluate();
+            saveAndStopIfInterrupted();
             if (control.shouldTrainingStop()) {
                 break;
             }
         }
 
         losses.absorb(engine.readTrainingLoss());
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+            loadBestModel();
+        }
         double trainLoss = losses.totalMean();
         double runtime = (System.nanoTime() - startNanos) / 1e9;
         double samples = batchesPerEpoch.isPresent() && args.maxSteps() <= 0
@@ -286,6 +308,11 @@ public class Trainer implements AutoCloseable {
         metrics.put("train_steps_per_second", maxSteps / Math.max(runtime, 1e-9));
         metrics.put("train_loss", trainLoss);
         log(metrics);
+        if (args.saveTotalLimit().orElse(0) == 1 && state.bestModelCheckpoint() != null) {
+            // HF: at the end, save-total-limit = 1 keeps only the best checkpoint
+            checkpointWriter().deleteAllExcept(outputDir, Path.of(state.bestModelCheckpoint()).getFileName().toString(),
+                    "save-total-limit = 1 keeps only the best checkpoint at the end of training");
+        }
         metrics.put("epoch", state.epoch());
         callbackHandler.onTrainEnd(state, control);
         return new TrainOutput(state.globalStep(), trainLoss, metrics);
@@ -296,16 +323,106 @@ public class Trainer implements AutoCloseable {
             return Optional.empty();
         }
         if (resume.equals(LATEST)) {
-            return Optional.of(Checkpoints.latest(outputDir).orElseThrow(() -> new InvalidArgumentException(
-                    "resume-from-checkpoint", "resume-from-checkpoint = latest, but output-dir '" + outputDir
-                    + "' holds no complete checkpoint-<step> folder")));
+            Checkpoints.Latest latest = Checkpoints.findLatest(outputDir);
+            latest.skipped().forEach((skipped, problem) ->
+                    LOG.warn("resume-from-checkpoint = latest: skipping {}: {}", skipped, problem));
+            Path found = latest.checkpoint().orElseThrow(() -> new InvalidArgumentException("resume-from-checkpoint",
+                    "resume-from-checkpoint = latest, but output-dir '" + outputDir + "' holds no intact checkpoint-<step> folder"
+                    + (latest.skipped().isEmpty() ? "" : "; skipped: " + describeSkipped(latest.skipped()))));
+            LOG.info("resume-from-checkpoint = latest: {}", found);
+            return Optional.of(found);
         }
         Path path = Path.of(resume);
-        if (!Files.isDirectory(path) || !Checkpoints.isComplete(path)) {
-            throw new InvalidArgumentException("resume-from-checkpoint", resume,
-                    "a checkpoint folder holding " + Checkpoints.TRAINER_STATE + " and " + Checkpoints.LOOP_STATE + ", or 'latest'");
+        if (!Files.isDirectory(path)) {
+            throw new InvalidArgumentException("resume-from-checkpoint", resume, "an existing checkpoint folder, or 'latest'");
+        }
+        Optional<String> problem = Checkpoints.verify(path);
+        if (problem.isPresent()) {
+            throw new InvalidArgumentException("resume-from-checkpoint", "resume-from-checkpoint: checkpoint " + path
+                    + " is damaged and is not resumed: " + problem.get()
+                    + "; resume from an earlier checkpoint, or use 'latest' to take the newest intact one");
         }
         return Optional.of(path);
+    }
+
+    private static String describeSkipped(Map<Path, String> skipped) {
+        List<String> parts = new ArrayList<>();
+        skipped.forEach((path, problem) -> parts.add(path.getFileName() + " (" + problem + ")"));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * Refuses an output-dir that holds another run (checkpoints or a {@code trainer_state.json}) unless
+     * {@code overwrite-output-dir}, which removes the old checkpoints so that {@code latest} cannot pick them later.
+     */
+    private void refuseOrClearPreviousRun(Path outputDir) {
+        List<String> previous = new ArrayList<>();
+        Checkpoints.list(outputDir).forEach(path -> previous.add(path.getFileName().toString()));
+        if (Files.isRegularFile(outputDir.resolve(Checkpoints.TRAINER_STATE))) {
+            previous.add(Checkpoints.TRAINER_STATE);
+        }
+        if (previous.isEmpty()) {
+            return;
+        }
+        if (!args.overwriteOutputDir()) {
+            throw new InvalidArgumentException("output-dir", "output-dir '" + outputDir + "' already holds another run "
+                    + previous + "; set overwrite-output-dir = true to train anew into it (its checkpoint-* folders are "
+                    + "removed), or resume that run with resume-from-checkpoint = latest (train(\"latest\"))");
+        }
+        LOG.info("overwrite-output-dir = true: removing the previous run's checkpoints {} from {}", previous, outputDir);
+        checkpointWriter().removeAll(outputDir);
+    }
+
+    /** The writer of checkpoint folders (override to inject faults in tests); created once per trainer. */
+    protected CheckpointWriter createCheckpointWriter() {
+        return CheckpointWriter.fromSystemProperties();
+    }
+
+    private CheckpointWriter checkpointWriter() {
+        if (checkpointWriter == null) {
+            checkpointWriter = requireNonNull(createCheckpointWriter(), "createCheckpointWriter() returned null");
+        }
+        return checkpointWriter;
+    }
+
+    /** {@code save-on-interrupt}: at a step boundary after a termination request, saves (once) and stops. */
+    private void saveAndStopIfInterrupted() {
+        if (interruptSaver == null || !interruptSaver.requested()) {
+            return;
+        }
+        Path saved;
+        try {
+            if (lastSavedStep == state.globalStep()) {
+                saved = lastSavedCheckpoint;
+            }
+            else {
+                // no engine read here: an extra read would regroup the loss sums and break bit-exact resumption
+                saved = saveCheckpoint(false);
+                callbackHandler.onSave(state, control);
+            }
+        }
+        finally {
+            interruptSaver.finished();
+        }
+        LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
+        throw new TrainingInterruptedException("training stopped by " + interruptSaver.reason() + " at global step "
+                + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved);
+    }
+
+    private void loadBestModel() {
+        Path best = Path.of(state.bestModelCheckpoint());
+        if (!Files.isDirectory(best)) {
+            LOG.warn("load-best-model-at-end: the best checkpoint {} does not exist; the model keeps the last step's weights", best);
+            return;
+        }
+        Optional<String> problem = Checkpoints.verify(best);
+        if (problem.isPresent()) {
+            throw new IllegalStateException("load-best-model-at-end: the best checkpoint " + best + " is damaged: "
+                    + problem.get() + "; the model keeps the last step's weights");
+        }
+        engine.restore(best.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
+        LOG.info("load-best-model-at-end: loaded the model weights of {} ({} = {} at global step {})", best,
+                bestMetricKey(), state.bestMetric(), state.bestGlobalStep());
     }
 
     private void prepareEngineForRun(long totalSteps) {
@@ -430,7 +547,7 @@ public class Trainer implements AutoCloseable {
             }
         }
         if (control.shouldSave()) {
-            saveCheckpoint();
+            saveCheckpoint(true);
             callbackHandler.onSave(state, control);
         }
     }
@@ -473,8 +590,10 @@ public class Trainer implements AutoCloseable {
         return better;
     }
 
-    private void saveCheckpoint() {
-        losses.absorb(engine.readTrainingLoss());
+    private Path saveCheckpoint(boolean readTrainingLoss) {
+        if (readTrainingLoss) {
+            losses.absorb(engine.readTrainingLoss());
+        }
         Path outputDir = Path.of(args.outputDir());
         long step = state.globalStep();
         if (state.bestGlobalStep() != null) {
@@ -486,22 +605,19 @@ public class Trainer implements AutoCloseable {
         state.statefulCallbacks().clear();
         state.statefulCallbacks().putAll(StatefulCallbacks.export(callbackHandler.callbacks()));
         CheckpointScope scope = args.saveOnlyModel() ? CheckpointScope.MODEL : CheckpointScope.FULL;
-        Checkpoints.writeAtomically(outputDir, step, folder -> {
-            Path engineDir = folder.resolve(Checkpoints.ENGINE_DIR);
-            try {
-                Files.createDirectory(engineDir);
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + engineDir, e);
-            }
+        Path saved = checkpointWriter().write(outputDir, step, folder -> {
+            Path engineDir = Files.createDirectory(folder.resolve(Checkpoints.ENGINE_DIR));
             engine.save(engineDir, scope);
             state.saveToJson(folder.resolve(Checkpoints.TRAINER_STATE));
             Checkpoints.writeJson(folder.resolve(Checkpoints.LOOP_STATE), loopState(scope));
         });
+        lastSavedStep = step;
+        lastSavedCheckpoint = saved;
         if (args.saveTotalLimit().isPresent()) {
-            Optional<Path> best = Optional.ofNullable(state.bestModelCheckpoint()).map(Path::of);
-            Checkpoints.rotate(outputDir, args.saveTotalLimit().getAsInt(), best);
+            Optional<String> best = Optional.ofNullable(state.bestModelCheckpoint()).map(path -> Path.of(path).getFileName().toString());
+            checkpointWriter().rotate(outputDir, args.saveTotalLimit().getAsInt(), best);
         }
+        return saved;
     }
 
     private Map<String, Object> loopState(CheckpointScope scope) {
@@ -515,6 +631,11 @@ public class Trainer implements AutoCloseable {
         content.put("world_size", 1);
         content.put("checkpoint_scope", scope.name());
         content.put("data_position", data);
+        Map<String, Object> rng = new LinkedHashMap<>();
+        rng.put("seed", args.seed());
+        rng.put("data_seed", args.dataSeed());
+        rng.put("sampler", "data order of epoch e is a permutation seeded by (data_seed, e); engine RNG state is under engine/");
+        content.put("rng", rng);
         content.put("loss_accumulators", losses.exportState());
         content.put("last_learning_rate", Double.isNaN(lastLearningRate) ? null : lastLearningRate);
         content.put("scheduler", schedule.exportState());
@@ -547,6 +668,7 @@ public class Trainer implements AutoCloseable {
         Map<String, Object> position = (Map<String, Object>) loop.get("data_position");
         dataEpoch = ((Number) position.get("epoch")).intValue();
         dataBatch = ((Number) position.get("batch_in_epoch")).longValue();
+        warnOnChangedArguments(checkpoint, loop.get("args"));
         long savedSeed = ((Number) position.get("data_seed")).longValue();
         if (savedSeed != args.dataSeed()) {
             LOG.warn("checkpoint {} was written with data-seed {} but this run uses {}: the resumed data order differs "
@@ -554,6 +676,29 @@ public class Trainer implements AutoCloseable {
         }
         LOG.info("resuming from {} at global step {}, epoch {}, batch {} of the epoch", checkpoint, state.globalStep(),
                 dataEpoch, dataBatch);
+    }
+
+    /** Warns when arguments that decide the data position or the update differ from the checkpoint's (current ones win, as in HF). */
+    private void warnOnChangedArguments(Path checkpoint, Object saved) {
+        if (!(saved instanceof Map<?, ?> savedArgs)) {
+            return;
+        }
+        Map<String, Object> current = args.toMap();
+        List<String> changed = new ArrayList<>();
+        for (String key : List.of("per-device-train-batch-size", "gradient-accumulation-steps", "num-train-epochs",
+                "max-steps", "seed", "data-seed", "train-sampling-strategy", "dataloader-drop-last", "optim",
+                "learning-rate", "lr-scheduler-type")) {
+            Object before = savedArgs.get(key);
+            Object now = current.get(key);
+            boolean same = before instanceof Number a && now instanceof Number b ? a.doubleValue() == b.doubleValue()
+                    : Objects.equals(before == null ? null : before.toString(), now == null ? null : now.toString());
+            if (!same) {
+                changed.add(key + ": " + before + " -> " + now);
+            }
+        }
+        if (!changed.isEmpty()) {
+            LOG.warn("resuming {} with changed arguments {}: the run will not continue exactly as the original", checkpoint, changed);
+        }
     }
 
     /** Evaluates every eval dataset of the spec; metrics are prefixed {@code eval_} or {@code eval_<name>_}. */

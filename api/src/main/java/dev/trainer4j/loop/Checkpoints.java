@@ -6,38 +6,43 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checkpoint folders in an output directory: {@code checkpoint-<global_step>/}, written atomically (into a hidden
- * temporary folder next to the target, then renamed), found by step, and rotated by {@code save-total-limit}.
+ * Checkpoint folders in an output directory: {@code checkpoint-<global_step>/} holding {@code engine/} (backend
+ * state), {@code trainer_state.json} (HF's fields), {@code trainer4j_state.json} (data position, loss accumulators,
+ * scheduler, arguments) and {@code manifest.json} (every file's size and SHA-256, written last). Folders are found
+ * by step and verified against their manifest; writing, rotation and deletion are in {@link CheckpointWriter}.
+ * Hidden work folders ({@code .checkpoint-<step>.tmp-*}, {@code .old-*}, {@code .deleting-*}) are never checkpoints.
  */
 public final class Checkpoints {
     public static final String PREFIX = "checkpoint-";
     public static final String TRAINER_STATE = "trainer_state.json";
     public static final String LOOP_STATE = "trainer4j_state.json";
     public static final String ENGINE_DIR = "engine";
+    public static final String MANIFEST = CheckpointManifest.FILE;
     private static final Pattern NAME = Pattern.compile("^" + PREFIX + "(\\d+)$");
+    private static final Pattern WORK_FOLDER = Pattern.compile("^\\." + PREFIX + "\\d+\\.(tmp|old|deleting)-[0-9a-f]+$");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** The newest checkpoint that verifies, and every newer one that was skipped with the reason (newest first). */
+    public record Latest(Optional<Path> checkpoint, Map<Path, String> skipped) {
+        public Latest {
+            skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
+        }
+    }
 
     private Checkpoints() {
     }
@@ -52,113 +57,84 @@ public final class Checkpoints {
         return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
     }
 
+    /** True for the writer's hidden work folders (unfinished saves, folders being replaced or deleted). */
+    public static boolean isWorkFolder(Path folder) {
+        return WORK_FOLDER.matcher(folder.getFileName().toString()).matches();
+    }
+
     /** Every {@code checkpoint-N} folder of {@code outputDir}, by increasing N; empty when the folder is missing. */
     public static List<Path> list(Path outputDir) {
+        return entries(outputDir, path -> Files.isDirectory(path) && step(path).isPresent()).stream()
+                .sorted(Comparator.comparing(path -> step(path).orElseThrow()))
+                .toList();
+    }
+
+    /** The writer's hidden work folders in {@code outputDir}. */
+    public static List<Path> workFolders(Path outputDir) {
+        return entries(outputDir, path -> Files.isDirectory(path) && isWorkFolder(path));
+    }
+
+    private static List<Path> entries(Path outputDir, java.util.function.Predicate<Path> filter) {
         if (!Files.isDirectory(outputDir)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(outputDir)) {
-            return entries.filter(Files::isDirectory).filter(path -> step(path).isPresent())
-                    .sorted(Comparator.comparing(path -> step(path).orElseThrow()))
-                    .toList();
+            return entries.filter(filter).sorted().toList();
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot list " + outputDir, e);
         }
     }
 
-    /** True when the folder holds both state files (a checkpoint that finished writing). */
-    public static boolean isComplete(Path checkpoint) {
-        return Files.isRegularFile(checkpoint.resolve(TRAINER_STATE)) && Files.isRegularFile(checkpoint.resolve(LOOP_STATE));
+    /** Checks a checkpoint against its manifest: empty when intact, else what is wrong, naming the file. */
+    public static Optional<String> verify(Path checkpoint) {
+        return CheckpointManifest.verify(checkpoint);
     }
 
-    /** The newest complete checkpoint of {@code outputDir}. */
-    public static Optional<Path> latest(Path outputDir) {
+    /** The newest checkpoint of {@code outputDir} that verifies; newer damaged or unfinished ones are skipped. */
+    public static Latest findLatest(Path outputDir) {
         List<Path> all = list(outputDir);
+        Map<Path, String> skipped = new LinkedHashMap<>();
         for (int i = all.size() - 1; i >= 0; i--) {
-            if (isComplete(all.get(i))) {
-                return Optional.of(all.get(i));
+            Path candidate = all.get(i);
+            Optional<String> problem = verify(candidate);
+            if (problem.isEmpty()) {
+                return new Latest(Optional.of(candidate), skipped);
             }
+            skipped.put(candidate, problem.get());
         }
-        return Optional.empty();
+        return new Latest(Optional.empty(), skipped);
     }
 
     /**
-     * Writes a checkpoint atomically: {@code writer} fills a fresh temporary folder next to the target, which is then
-     * renamed to {@code outputDir/checkpoint-<step>}. An existing folder of that name is replaced only after the new
-     * one is complete. Returns the final folder.
+     * HF's {@code _rotate_checkpoints} choice: of {@code checkpoints} (by increasing step), the ones to delete so that
+     * the newest {@code limit} remain, protecting the one named {@code bestName} by moving it to the second-newest
+     * position; with {@code limit == 1} and a best that is not the newest, two remain.
      */
-    public static Path writeAtomically(Path outputDir, long globalStep, Consumer<Path> writer) {
-        Path target = outputDir.resolve(name(globalStep));
-        String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        Path temporary = outputDir.resolve("." + name(globalStep) + ".tmp-" + suffix);
-        try {
-            Files.createDirectories(outputDir);
-            Files.createDirectory(temporary);
-            writer.accept(temporary);
-            Path replaced = null;
-            if (Files.exists(target)) {
-                replaced = outputDir.resolve("." + name(globalStep) + ".old-" + suffix);
-                move(target, replaced);
+    public static List<Path> selectForRotation(List<Path> checkpoints, int limit, Optional<String> bestName) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("save-total-limit: " + limit + " is not allowed; expected an integer >= 1");
+        }
+        List<Path> sorted = new ArrayList<>(checkpoints);
+        int bestIndex = -1;
+        for (int i = 0; i < sorted.size() && bestName.isPresent(); i++) {
+            if (sorted.get(i).getFileName().toString().equals(bestName.get())) {
+                bestIndex = i;
             }
-            move(temporary, target);
-            if (replaced != null) {
-                deleteRecursively(replaced);
-            }
-            return target;
         }
-        catch (IOException e) {
-            deleteQuietly(temporary);
-            throw new UncheckedIOException("cannot write checkpoint " + target, e);
-        }
-        catch (RuntimeException e) {
-            deleteQuietly(temporary);
-            throw e;
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    /**
-     * HF's {@code _rotate_checkpoints}: keeps the newest {@code limit} checkpoints, protecting {@code best} by moving
-     * it to the second-newest position; with {@code limit == 1} and a best that is not the newest, keeps two.
-     * Returns the deleted folders.
-     */
-    public static List<Path> rotate(Path outputDir, int limit, Optional<Path> best) {
-        List<Path> sorted = new ArrayList<>(list(outputDir));
-        if (best.isPresent()) {
-            int index = sorted.indexOf(best.get());
-            if (index >= 0) {
-                for (int i = index; i < sorted.size() - 2; i++) {
-                    Path swap = sorted.get(i);
-                    sorted.set(i, sorted.get(i + 1));
-                    sorted.set(i + 1, swap);
-                }
+        if (bestIndex >= 0) {
+            for (int i = bestIndex; i < sorted.size() - 2; i++) {
+                Path swap = sorted.get(i);
+                sorted.set(i, sorted.get(i + 1));
+                sorted.set(i + 1, swap);
             }
         }
         int keep = limit;
-        if (best.isPresent() && limit == 1 && !sorted.isEmpty() && !sorted.get(sorted.size() - 1).equals(best.get())
-                && sorted.contains(best.get())) {
+        if (bestIndex >= 0 && limit == 1 && !sorted.get(sorted.size() - 1).getFileName().toString().equals(bestName.get())) {
             keep = 2;
         }
         int delete = Math.max(0, sorted.size() - keep);
-        List<Path> deleted = new ArrayList<>(sorted.subList(0, delete));
-        for (Path path : deleted) {
-            try {
-                deleteRecursively(path);
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException("cannot delete old checkpoint " + path, e);
-            }
-        }
-        return deleted;
+        return List.copyOf(sorted.subList(0, delete));
     }
 
     public static void writeJson(Path file, Map<String, Object> content) {
@@ -179,34 +155,6 @@ public final class Checkpoints {
         }
         catch (IOException e) {
             throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException exception) throws IOException {
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteQuietly(Path root) {
-        try {
-            deleteRecursively(root);
-        }
-        catch (IOException ignored) {
-            // best effort: a leftover hidden temporary folder is never mistaken for a checkpoint
         }
     }
 }

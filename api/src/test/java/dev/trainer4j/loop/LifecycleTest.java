@@ -197,8 +197,9 @@ class LifecycleTest {
         try (Trainer again = new Trainer(spec, new FakeBackend())) {
             assertThatThrownBy(again::train)
                     .isInstanceOf(InvalidArgumentException.class)
-                    .hasMessageContaining("already holds checkpoints [checkpoint-2, checkpoint-4]")
-                    .hasMessageContaining("overwrite-output-dir = true");
+                    .hasMessageContaining("output-dir '" + dir + "' already holds another run [checkpoint-2, checkpoint-4]")
+                    .hasMessageContaining("overwrite-output-dir = true")
+                    .hasMessageContaining("resume-from-checkpoint = latest");
         }
         TrainerSpec overwrite = spec.toBuilder().args(LoopFixtures.args(dir).saveStrategy(SaveStrategy.EPOCH)
                 .overwriteOutputDir(true).build()).build();

@@ -1,0 +1,243 @@
+package dev.trainer4j.loop;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Kills a child JVM ({@link CheckpointChild}) with SIGKILL at the checkpoint writer's fault points and at random
+ * moments, and terminates one with SIGTERM (save-on-interrupt); a fresh child then resumes with {@code latest} and
+ * must end with exactly the log and weights of an uninterrupted run.
+ */
+class KillResumeTest {
+    private static final long WAIT_SECONDS = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path root;
+
+    private static Map<String, Object> uninterrupted;
+
+    /** A running child: its stdout lines arrive in a queue; stderr goes to a file for diagnostics. */
+    private static final class Child {
+        final Process process;
+        final Path stderr;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final List<String> seen = new ArrayList<>();
+
+        Child(Process process, Path stderr) {
+            this.process = process;
+            this.stderr = stderr;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                    }
+                }
+                catch (IOException e) {
+                    // the child was killed
+                }
+                lines.add("<EOF>");
+            }, "child-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits for a stdout line starting with {@code prefix}; fails with the child's output when it never comes. */
+        String await(String prefix) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                seen.add(line);
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                if (line.equals("<EOF>")) {
+                    break;
+                }
+            }
+            process.destroyForcibly();
+            return fail("the child never printed '" + prefix + "'; stdout: " + seen + "; stderr:\n" + Files.readString(stderr));
+        }
+
+        /** SIGKILL on Linux: no shutdown hooks, no finally blocks, nothing flushed. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+
+        int awaitExit() throws Exception {
+            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("the child did not exit; stdout: " + seen + lines + "; stderr:\n" + Files.readString(stderr));
+            }
+            return process.exitValue();
+        }
+    }
+
+    private static Child start(Path dir, Path result, String mode, long stepDelayMillis, String... properties) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx128m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.addAll(List.of(properties));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(CheckpointChild.class.getName());
+        command.add(dir.toString());
+        command.add(result.toString());
+        command.add(mode);
+        command.add(Long.toString(stepDelayMillis));
+        Path stderr = Files.createTempFile(root, "child-", ".stderr");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        return new Child(builder.start(), stderr);
+    }
+
+    private static Map<String, Object> runToTheEnd(Path dir, String mode) throws Exception {
+        Path result = dir.resolveSibling(dir.getFileName() + "-" + mode + ".json");
+        Child child = start(dir, result, mode, 0);
+        child.await("DONE");
+        assertThat(child.awaitExit()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> content = JSON.readValue(result.toFile(), Map.class);
+        return content;
+    }
+
+    @BeforeAll
+    static void runUninterrupted() throws Exception {
+        uninterrupted = runToTheEnd(root.resolve("uninterrupted"), "fresh");
+        assertThat(uninterrupted.get("counted_steps")).isEqualTo(18);
+        assertThat((List<?>) uninterrupted.get("history")).hasSizeGreaterThan(18);
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static Optional<Path> workFolder(Path dir, String regex) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(path -> path.getFileName().toString().matches(regex)).findFirst();
+        }
+    }
+
+    /** Kills the child when it blocks at {@code point} ({@code occurrence}-th time); returns the folder it named. */
+    private Path killAtFaultPoint(Path dir, String point, int occurrence) throws Exception {
+        Child child = start(dir, dir.resolveSibling("unused.json"), "fresh", 0,
+                "-D" + CheckpointFaults.POINT_PROPERTY + "=" + point,
+                "-D" + CheckpointFaults.OCCURRENCE_PROPERTY + "=" + occurrence);
+        String line = child.await("FAULT-POINT " + point);
+        child.kill();
+        return Path.of(line.substring(("FAULT-POINT " + point + " ").length()));
+    }
+
+    private void assertResumesExactly(Path dir) throws Exception {
+        Map<String, Object> resumed = runToTheEnd(dir, "resume");
+        assertThat(resumed).isEqualTo(uninterrupted);
+        assertThat(Checkpoints.workFolders(dir)).isEmpty();
+    }
+
+    @Test
+    void killedWithEngineStateWrittenButNoManifest() throws Exception {
+        Path dir = root.resolve("before-manifest");
+        Path temporary = killAtFaultPoint(dir, CheckpointFaults.BEFORE_MANIFEST, 3);
+
+        assertThat(temporary.getFileName().toString()).matches("\\.checkpoint-6\\.tmp-[0-9a-f]+");
+        assertThat(temporary.resolve("engine/fake-engine.json")).isRegularFile();
+        assertThat(temporary.resolve(Checkpoints.MANIFEST)).doesNotExist();
+        assertThat(Checkpoints.findLatest(dir).checkpoint()).contains(dir.resolve("checkpoint-4"));
+        assertResumesExactly(dir);
+    }
+
+    @Test
+    void killedWithManifestWrittenButFolderNotRenamed() throws Exception {
+        Path dir = root.resolve("before-rename");
+        Path temporary = killAtFaultPoint(dir, CheckpointFaults.BEFORE_RENAME, 4);
+
+        assertThat(temporary.getFileName().toString()).matches("\\.checkpoint-8\\.tmp-[0-9a-f]+");
+        assertThat(Checkpoints.verify(temporary)).isEmpty();
+        assertThat(Checkpoints.list(dir)).doesNotContain(dir.resolve("checkpoint-8"));
+        assertThat(Checkpoints.findLatest(dir).checkpoint().flatMap(Checkpoints::step)).contains(6L);
+        assertResumesExactly(dir);
+    }
+
+    @Test
+    void killedInTheMiddleOfARotationDelete() throws Exception {
+        Path dir = root.resolve("rotation");
+        Path doomed = killAtFaultPoint(dir, CheckpointFaults.ROTATION_DELETE, 2);
+
+        assertThat(doomed.getFileName().toString()).matches("\\.checkpoint-\\d+\\.deleting-[0-9a-f]+");
+        assertThat(doomed).isDirectory();
+        Checkpoints.Latest latest = Checkpoints.findLatest(dir);
+        assertThat(latest.skipped()).isEmpty();
+        assertThat(latest.checkpoint()).isPresent();
+        for (Path checkpoint : Checkpoints.list(dir)) {
+            assertThat(Checkpoints.verify(checkpoint)).as(checkpoint.toString()).isEmpty();
+        }
+        assertResumesExactly(dir);
+    }
+
+    @Test
+    void killedAtRandomMoments() throws Exception {
+        long seed = 20240611L;
+        Random random = new Random(seed);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path dir = root.resolve("random-" + attempt);
+            // one random moment in each third of the ~300 ms run (15 ms per step, 18 steps)
+            long delay = 80 + 90L * attempt + random.nextInt(60);
+            Child child = start(dir, dir.resolveSibling("random-" + attempt + "-unused.json"), "fresh", 15);
+            child.await("STARTED");
+            Thread.sleep(delay);
+            child.kill();
+            List<String> left = Files.isDirectory(dir) ? names(dir) : List.of();
+            List<String> printed = new ArrayList<>();
+            child.lines.drainTo(printed);
+            System.out.println("random kill " + attempt + " after " + delay + " ms (seed " + seed + "): the child's last lines "
+                    + printed.subList(Math.max(0, printed.size() - 3), printed.size()) + ", left " + left);
+            assertThat(Checkpoints.findLatest(dir).skipped()).as("seed %d, attempt %d, left %s", seed, attempt, left).isEmpty();
+            assertResumesExactly(dir);
+        }
+    }
+
+    @Test
+    void sigtermSavesAtTheNextStepBoundaryAndTheRunResumesExactly() throws Exception {
+        Path dir = root.resolve("sigterm");
+        Child child = start(dir, dir.resolveSibling("sigterm-unused.json"), "fresh", 200);
+        child.await("STEP 5");
+        child.process.destroy(); // SIGTERM on Linux
+        child.awaitExit();
+
+        assertThat(Checkpoints.list(dir)).contains(dir.resolve("checkpoint-5"));
+        assertThat(Checkpoints.verify(dir.resolve("checkpoint-5"))).isEmpty();
+        assertThat(Checkpoints.findLatest(dir).checkpoint()).contains(dir.resolve("checkpoint-5"));
+        assertThat(Files.readString(child.stderr)).contains("SIGTERM received: saving a checkpoint at the next step boundary");
+        assertResumesExactly(dir);
+    }
+}
