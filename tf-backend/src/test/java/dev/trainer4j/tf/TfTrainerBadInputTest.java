@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -110,7 +111,7 @@ class TfTrainerBadInputTest {
         List<Example> wide = new ArrayList<>();
         for (Example example : data()) {
             float[] x = example.getFloatArray("features");
-            wide.add(example.with("features", java.util.Arrays.copyOf(x, FEATURES + 1)));
+            wide.add(example.with("features", Arrays.copyOf(x, FEATURES + 1)));
         }
         try (TfTrainer trainer = trainer(args().build(), TfTrainerTestSupport.mlp(FEATURES, 8, 0), wide)) {
             assertThatThrownBy(trainer::train)
@@ -202,5 +203,4 @@ class TfTrainerBadInputTest {
             assertThat(metrics.get("eval_loss")).isCloseTo(sum / items, within(1e-6));
         }
     }
-
 }

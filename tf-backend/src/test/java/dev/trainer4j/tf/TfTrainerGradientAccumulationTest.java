@@ -2,14 +2,19 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.IntervalStrategy;
+import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.tf.models.MlpClassifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,10 +60,10 @@ class TfTrainerGradientAccumulationTest {
         MlpClassifier model = TfTrainerTestSupport.mlp(FEATURES, 8, 0);
         List<Double> losses = new ArrayList<>();
         List<Double> gradNorms = new ArrayList<>();
-        try (TfTrainer trainer = new TfTrainer(dev.trainer4j.api.TrainerSpec.builder().args(args).model(model)
+        try (TfTrainer trainer = new TfTrainer(TrainerSpec.builder().args(args).model(model)
                 .trainDataset(TfTrainerTestSupport.dataset(data())).build())) {
-            TrainOutput output1 = trainer.train();
-            assertThat(output1.globalStep()).isEqualTo(STEPS);
+            TrainOutput trained = trainer.train();
+            assertThat(trained.globalStep()).isEqualTo(STEPS);
             for (Map<String, Object> entry : trainer.state().logHistory()) {
                 if (entry.containsKey("loss")) {
                     losses.add(((Number) entry.get("loss")).doubleValue());
@@ -114,15 +119,13 @@ class TfTrainerGradientAccumulationTest {
     private static Run trainNaive(Path output) {
         TrainingArguments args = args(output, 8, 4);
         MlpClassifier model = TfTrainerTestSupport.mlp(FEATURES, 8, 0);
-        try (TfTrainer trainer = new TfTrainer(dev.trainer4j.api.TrainerSpec.builder().args(args).model(model)
+        try (TfTrainer trainer = new TfTrainer(TrainerSpec.builder().args(args).model(model)
                 .trainDataset(TfTrainerTestSupport.dataset(data())).build()) {
             @Override
             @SuppressWarnings("unchecked")
-            public dev.trainer4j.api.ModelOutput<org.tensorflow.Operand<?>> computeLoss(
-                    dev.trainer4j.api.ModelOutput<org.tensorflow.Operand<?>> outputs,
-                    Map<String, org.tensorflow.Operand<?>> inputs, org.tensorflow.op.Ops tf) {
-                var sum = (org.tensorflow.Operand<org.tensorflow.types.TFloat32>) outputs.lossSum().orElseThrow();
-                var count = (org.tensorflow.Operand<org.tensorflow.types.TFloat32>) outputs.itemCount().orElseThrow();
+            public ModelOutput<Operand<?>> computeLoss(ModelOutput<Operand<?>> outputs, Map<String, Operand<?>> inputs, Ops tf) {
+                Operand<TFloat32> sum = (Operand<TFloat32>) outputs.lossSum().orElseThrow();
+                Operand<TFloat32> count = (Operand<TFloat32>) outputs.itemCount().orElseThrow();
                 return outputs.withLoss(tf.math.div(sum, count), tf.constant(0.25f));
             }
         }) {

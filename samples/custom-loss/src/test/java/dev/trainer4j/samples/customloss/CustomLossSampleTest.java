@@ -1,6 +1,7 @@
 package dev.trainer4j.samples.customloss;
 
 import dev.trainer4j.api.Example;
+import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.SamplingStrategy;
@@ -8,7 +9,6 @@ import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.TrainingArguments;
-import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.tf.TfBackend;
