@@ -79,8 +79,7 @@ final class TrainCommand extends CliCommand {
                     return;
                 }
                 String metric = key.substring(prefix.length());
-                if (metric.equals("runtime") || metric.endsWith("_per_second") || (name.equals(TrainerSpec.DEFAULT_EVAL_NAME)
-                        && evalNames.size() > 1 && evalNames.stream().anyMatch(other -> metric.startsWith(other + "_")))) {
+                if (metric.equals("runtime") || metric.endsWith("_per_second")) {
                     return;
                 }
                 out.println(label + " " + metric + " = " + String.format(Locale.ROOT, "%.4f", value));
