@@ -817,6 +817,20 @@ public class Trainer implements AutoCloseable {
         engine().exportModel(directory);
     }
 
+    /**
+     * Loads the model weights of a checkpoint folder ({@code output-dir/checkpoint-<step>}) into this trainer's model,
+     * e.g. before {@link #predict}; the optimizer and the trainer state are left as they are.
+     */
+    public void loadModel(Path checkpointDir) {
+        requireNonNull(checkpointDir, "checkpointDir is null");
+        Path engineDir = checkpointDir.resolve(Checkpoints.ENGINE_DIR);
+        if (!Files.isDirectory(engineDir)) {
+            throw new IllegalArgumentException("checkpoint " + checkpointDir + " holds no '" + Checkpoints.ENGINE_DIR
+                    + "' folder; expected a " + Checkpoints.PREFIX + "<step> folder written by the trainer");
+        }
+        engine().restore(engineDir, CheckpointScope.MODEL);
+    }
+
     /** The state of the current or last run. */
     public TrainerState state() {
         return state;

@@ -18,11 +18,16 @@ import static java.util.Objects.requireNonNull;
  * Made by {@link RunConfigParser}; {@link #render()} prints it fully resolved ({@code trainer4j config}).
  */
 public final class RunConfig {
+    /** The text field without {@code data.text-field} and without a reference default. */
+    public static final String TEXT_FIELD = "text";
+
     private final Path baseDirectory;
     private final PluginBlock model;
     private final Optional<PluginBlock> tokenizer;
     private final Optional<PluginBlock> trainData;
     private final Map<String, PluginBlock> evalData;
+    private final Optional<String> textField;
+    private final String defaultTextField;
     private final Optional<PluginBlock> collator;
     private final List<PluginBlock> metrics;
     private final List<PluginBlock> callbacks;
@@ -31,13 +36,15 @@ public final class RunConfig {
     private final Config resolved;
 
     RunConfig(Path baseDirectory, PluginBlock model, Optional<PluginBlock> tokenizer, Optional<PluginBlock> trainData,
-            Map<String, PluginBlock> evalData, Optional<PluginBlock> collator, List<PluginBlock> metrics,
+            Map<String, PluginBlock> evalData, Optional<String> textField, String defaultTextField, Optional<PluginBlock> collator, List<PluginBlock> metrics,
             List<PluginBlock> callbacks, TrainingArguments args, PluginBlock backend, Config resolved) {
         this.baseDirectory = requireNonNull(baseDirectory, "baseDirectory is null");
         this.model = requireNonNull(model, "model is null");
         this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
         this.trainData = requireNonNull(trainData, "trainData is null");
         this.evalData = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(evalData, "evalData is null")));
+        this.textField = requireNonNull(textField, "textField is null");
+        this.defaultTextField = requireNonNull(defaultTextField, "defaultTextField is null");
         this.collator = requireNonNull(collator, "collator is null");
         this.metrics = List.copyOf(requireNonNull(metrics, "metrics is null"));
         this.callbacks = List.copyOf(requireNonNull(callbacks, "callbacks is null"));
@@ -54,6 +61,19 @@ public final class RunConfig {
     public Optional<PluginBlock> trainData() { return trainData; }
     /** {@code data.eval} by name; the single unnamed block is under {@code dev.trainer4j.api.TrainerSpec#DEFAULT_EVAL_NAME}. */
     public Map<String, PluginBlock> evalData() { return evalData; }
+    /** {@code data.text-field} when the run file sets it: the dataset field the run's tokenizer encodes. */
+    public Optional<String> textField() { return textField; }
+
+    /**
+     * The dataset field the run's tokenizer encodes: {@code data.text-field} when set, else the field a trainable
+     * tokenizer learns from ({@code trainingField}, e.g. its {@code train-from}), else the reference default
+     * {@code trainer4j.run.text-field} ({@code "text"}).
+     */
+    public String textField(Optional<String> tokenizerTrainingField) {
+        requireNonNull(tokenizerTrainingField, "tokenizerTrainingField is null");
+        return textField.or(() -> tokenizerTrainingField).orElse(defaultTextField);
+    }
+
     /** Empty: the {@code DefaultCollator}. */
     public Optional<PluginBlock> collator() { return collator; }
     public List<PluginBlock> metrics() { return metrics; }

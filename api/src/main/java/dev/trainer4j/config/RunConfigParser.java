@@ -42,6 +42,7 @@ import static java.util.Objects.requireNonNull;
  *   train { type = jsonl, path = train.jsonl }                 # optional (required by trainer4j train)
  *   eval  { type = jsonl, path = validation.jsonl }            # one dataset: the block has a type
  *   # eval { validation { type = jsonl, ... }, test-set { type = csv, ... } }   # several: no type, named blocks
+ *   text-field = text                                          # optional: the field a tokenizer encodes
  * }
  * collator  { type = padding }                                 # optional: the DefaultCollator
  * metrics   = [accuracy, { type = f1, average = macro }]       # a name, or a block with a type
@@ -61,7 +62,10 @@ public final class RunConfigParser {
 
     private static final List<String> ROOT_KEYS =
             List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend");
-    private static final List<String> DATA_KEYS = List.of("train", "eval");
+    private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field");
+
+    /** The reference default of {@code data.text-field}. */
+    public static final String TEXT_FIELD_DEFAULT_PATH = RUN_DEFAULTS_PATH + ".text-field";
 
     private final Config reference;
     private final KnownPlugins knownPlugins;
@@ -128,6 +132,7 @@ public final class RunConfigParser {
 
         Optional<PluginBlock> trainData = Optional.empty();
         Map<String, PluginBlock> evalData = new LinkedHashMap<>();
+        Optional<String> textField = Optional.empty();
         ConfigValue dataValue = merged.root().get("data");
         if (dataValue != null) {
             ConfigObject data = object("data", dataValue, "a block such as data { train { type = jsonl, path = train.jsonl } }");
@@ -142,6 +147,7 @@ public final class RunConfigParser {
             if (eval != null) {
                 evalData = evalBlocks(eval);
             }
+            textField = textField(data.get("text-field"));
         }
 
         ConfigValue backendValue = merged.root().get("backend");
@@ -168,8 +174,25 @@ public final class RunConfigParser {
             String path = entry.getKey().equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "data.eval" : "data.eval." + quote(entry.getKey());
             resolved = resolved.withValue(path, entry.getValue().rendered().root());
         }
-        return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, collator, metrics, callbacks, args,
-                backend, resolved);
+        if (textField.isPresent()) {
+            resolved = resolved.withValue("data.text-field", ConfigValueFactory.fromAnyRef(textField.get()));
+        }
+        String defaultTextField = reference.hasPath(TEXT_FIELD_DEFAULT_PATH)
+                ? reference.getString(TEXT_FIELD_DEFAULT_PATH) : RunConfig.TEXT_FIELD;
+        return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, textField, defaultTextField, collator,
+                metrics, callbacks, args, backend, resolved);
+    }
+
+    /** {@code data.text-field}: a non-blank string naming a dataset field. */
+    private static Optional<String> textField(ConfigValue value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+            throw new ConfigurationException("data.text-field", "data.text-field: " + describe(value)
+                    + " is not allowed; expected the name of the dataset field holding the text, e.g. data.text-field = text");
+        }
+        return Optional.of((String) value.unwrapped());
     }
 
     private static Config resolve(Config config, String what) {

@@ -138,6 +138,12 @@ public final class Trainer4j {
         return injector(run).getInstance(TrainerAssembler.class).trainer(run);
     }
 
+    /** Makes the trainer of an already assembled run (e.g. one whose datasets a command inspected first). */
+    public Trainer trainer(AssembledRun assembled) {
+        requireNonNull(assembled, "assembled is null");
+        return injector(assembled.run()).getInstance(TrainerAssembler.class).trainer(assembled);
+    }
+
     /** A backend with its reference defaults ({@code trainer4j.plugins.backends.<name>}). */
     public Backend newBackend(String name) {
         return newBackend(name, ConfigFactory.empty());

@@ -1,6 +1,7 @@
 package dev.trainer4j.runtime;
 
 import com.typesafe.config.ConfigException;
+import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.Tokenizer;
@@ -18,9 +19,13 @@ import dev.trainer4j.spi.NamedFactory;
 import dev.trainer4j.spi.PluginContext;
 import dev.trainer4j.spi.TokenizerFactory;
 import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,8 +34,19 @@ import static java.util.Objects.requireNonNull;
  * datasets and collator can use it through the {@link PluginContext}, then model, datasets, collator, metrics,
  * callbacks, backend), and the {@link TrainerProvider} makes the trainer. A factory that rejects its settings
  * ({@link IllegalArgumentException}) gives a {@link ConfigurationException} naming the block.
+ *
+ * <p>Tokenization: when the run names a {@code tokenizer} whose factory asks for training
+ * ({@link TokenizerFactory#trainingField}), the tokenizer learns its vocabulary from that field of the TRAINING
+ * dataset only (never the eval sets: no leakage) and is written to {@code output-dir/}{@value #TOKENIZER_FILE} when
+ * training begins. Then every dataset whose examples hold the text field ({@link RunConfig#textField(Optional)}) is
+ * wrapped by {@link TokenizedDatasets#tokenize}: {@code input_ids} added, labels kept, the raw text dropped unless
+ * {@code remove-unused-columns = false}.
  */
 public final class TrainerAssembler {
+    /** The file a trained tokenizer is saved to in the output dir. */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerAssembler.class);
+
     private final Map<String, ModelFactory> models;
     private final Map<String, DatasetFactory> datasets;
     private final Map<String, CollatorFactory> collators;
@@ -55,30 +71,74 @@ public final class TrainerAssembler {
         this.trainerProvider = requireNonNull(trainerProvider, "trainerProvider is null");
     }
 
-    /** Makes every product of {@code run}; nothing is trained. */
+    /** Makes every product of {@code run}; nothing is trained (a trainable tokenizer learns its vocabulary). */
     public AssembledRun assemble(RunConfig run) {
         requireNonNull(run, "run is null");
         PluginContext bare = new RunPluginContext(run.baseDirectory(), null);
-        Optional<Tokenizer> tokenizer = run.tokenizer().map(block -> create(tokenizers, block, bare));
+        Optional<Dataset> trainDataset = Optional.empty();
+        Optional<Tokenizer> tokenizer = Optional.empty();
+        Optional<String> trainingField = Optional.empty();
+        boolean trained = false;
+        if (run.tokenizer().isPresent()) {
+            PluginBlock block = run.tokenizer().get();
+            TokenizerFactory factory = factory(tokenizers, block);
+            trainingField = configured(block, () -> factory.trainingField(block.settings()));
+            if (trainingField.isPresent()) {
+                String field = trainingField.get();
+                PluginBlock trainBlock = run.trainData().orElseThrow(() -> new ConfigurationException(block.path(),
+                        block.path() + " (" + block.kind().singular() + " '" + block.type() + "'): learns its vocabulary from the"
+                        + " field '" + field + "' of the training dataset, but the run has no data.train; add data.train or set"
+                        + " the tokenizer's path to a saved tokenizer.json"));
+                Dataset train = create(datasets, trainBlock, bare);
+                trainDataset = Optional.of(train);
+                List<String> texts = configured(trainBlock, () -> TokenizedDatasets.texts(train, field, trainBlock.path()));
+                LOG.info("training tokenizer '{}' on field '{}' of {} ({} texts)", block.type(), field, trainBlock.path(), texts.size());
+                Tokenizer learned = configured(block, () -> factory.train(block.settings(), bare, texts));
+                tokenizer = Optional.of(requireNonNull(learned, () -> "tokenizer factory '" + block.type() + "' returned null"));
+                trained = true;
+            }
+            else {
+                tokenizer = Optional.of(create(tokenizers, block, bare));
+            }
+        }
+        Optional<Tokenizer> runTokenizer = tokenizer;
         PluginContext context = new RunPluginContext(run.baseDirectory(), tokenizer.orElse(null));
+        String textField = run.textField(trainingField);
+        boolean keepText = !run.args().removeUnusedColumns();
 
         TrainerSpec.Builder spec = TrainerSpec.builder()
                 .args(run.args())
                 .model(create(models, run.model(), context));
-        run.trainData().ifPresent(block -> spec.trainDataset(create(datasets, block, context)));
+        if (run.trainData().isPresent()) {
+            PluginBlock block = run.trainData().get();
+            Dataset train = trainDataset.orElseGet(() -> create(datasets, block, context));
+            spec.trainDataset(tokenized(train, tokenizer, textField, keepText, block));
+        }
         run.evalData().forEach((name, block) -> {
+            Dataset dataset = tokenized(create(datasets, block, context), runTokenizer, textField, keepText, block);
             if (name.equals(TrainerSpec.DEFAULT_EVAL_NAME)) {
-                spec.evalDataset(create(datasets, block, context));
+                spec.evalDataset(dataset);
             }
             else {
-                spec.evalDataset(name, create(datasets, block, context));
+                spec.evalDataset(name, dataset);
             }
         });
         run.collator().ifPresent(block -> spec.collator(create(collators, block, context)));
         run.metrics().forEach(block -> spec.addMetric(create(metrics, block, context)));
         run.callbacks().forEach(block -> spec.addCallback(create(callbacks, block, context)));
+        if (trained) {
+            spec.addCallback(new TokenizerSavingCallback(tokenizer.get()));
+        }
         Backend backend = create(backends, run.backend(), context);
         return new AssembledRun(run, spec.build(), backend, tokenizer);
+    }
+
+    private static Dataset tokenized(Dataset dataset, Optional<Tokenizer> tokenizer, String textField, boolean keepText,
+            PluginBlock block) {
+        if (tokenizer.isEmpty()) {
+            return dataset;
+        }
+        return configured(block, () -> TokenizedDatasets.tokenize(dataset, tokenizer.get(), textField, keepText, block.path()));
     }
 
     /** Assembles {@code run} and makes its trainer with the {@link TrainerProvider}. */
@@ -92,16 +152,19 @@ public final class TrainerAssembler {
                 "the trainer provider returned null");
     }
 
-    private static <T> T create(Map<String, ? extends NamedFactory<? extends T>> factories, PluginBlock block,
-            PluginContext context) {
-        NamedFactory<? extends T> factory = factories.get(block.type());
+    private static <F> F factory(Map<String, F> factories, PluginBlock block) {
+        F factory = factories.get(block.type());
         if (factory == null) {
             throw new ConfigurationException(block.path(), block.path() + ": unknown " + block.kind().singular() + " '"
                     + block.type() + "'; available " + block.kind().configName() + ": " + new java.util.TreeSet<>(factories.keySet()));
         }
-        T product;
+        return factory;
+    }
+
+    /** Runs {@code work}; a rejection of the block's settings becomes a {@link ConfigurationException} naming it. */
+    private static <T> T configured(PluginBlock block, Supplier<T> work) {
         try {
-            product = factory.create(block.settings(), context);
+            return work.get();
         }
         catch (ConfigurationException e) {
             throw e;
@@ -110,6 +173,12 @@ public final class TrainerAssembler {
             throw new ConfigurationException(block.path(), block.path() + " (" + block.kind().singular() + " '"
                     + block.type() + "'): " + e.getMessage(), e);
         }
+    }
+
+    private static <T> T create(Map<String, ? extends NamedFactory<? extends T>> factories, PluginBlock block,
+            PluginContext context) {
+        NamedFactory<? extends T> factory = factory(factories, block);
+        T product = configured(block, () -> factory.create(block.settings(), context));
         if (product == null) {
             throw new IllegalStateException(block.kind().singular() + " factory '" + block.type() + "' ("
                     + factory.getClass().getName() + ") returned null for " + block.path());

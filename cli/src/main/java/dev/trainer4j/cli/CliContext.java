@@ -23,7 +23,7 @@ public record CliContext(Supplier<Trainer4j> runtime, Path defaultRunFile) {
     /** Environment variable naming the default run file. */
     public static final String DEFAULT_RUN_ENV = "TRAINER4J_DEFAULT_RUN";
     /** The default run file without property or variable, relative to the working directory. */
-    public static final Path BUILT_IN_DEFAULT_RUN = Path.of("samples", "digits", "run.conf");
+    public static final Path BUILT_IN_DEFAULT_RUN = Path.of("samples", "text-classification", "run.conf");
 
     public CliContext {
         requireNonNull(runtime, "runtime is null");
@@ -35,7 +35,7 @@ public record CliContext(Supplier<Trainer4j> runtime, Path defaultRunFile) {
         return new CliContext(Trainer4j::create, defaultRunFile(System.getProperties(), System.getenv()));
     }
 
-    /** {@value #DEFAULT_RUN_PROPERTY}, else {@value #DEFAULT_RUN_ENV}, else {@code samples/digits/run.conf}. */
+    /** {@value #DEFAULT_RUN_PROPERTY}, else {@value #DEFAULT_RUN_ENV}, else {@code samples/text-classification/run.conf}. */
     static Path defaultRunFile(Properties properties, Map<String, String> environment) {
         return Optional.ofNullable(properties.getProperty(DEFAULT_RUN_PROPERTY))
                 .or(() -> Optional.ofNullable(environment.get(DEFAULT_RUN_ENV)))

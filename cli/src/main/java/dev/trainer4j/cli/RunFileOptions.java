@@ -16,7 +16,7 @@ import java.util.List;
 final class RunFileOptions {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_FILE",
             description = "The run file (HOCON). Default: -D" + CliContext.DEFAULT_RUN_PROPERTY + ", $"
-                    + CliContext.DEFAULT_RUN_ENV + ", or samples/digits/run.conf.")
+                    + CliContext.DEFAULT_RUN_ENV + ", or samples/text-classification/run.conf.")
     Path runFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",

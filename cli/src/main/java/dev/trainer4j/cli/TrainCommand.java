@@ -2,6 +2,7 @@ package dev.trainer4j.cli;
 
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.config.ConfigurationException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
@@ -12,12 +13,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code trainer4j train}: validates the run file, assembles the trainer, trains, then evaluates every eval dataset.
- * Nothing trains before the whole run file is valid.
+ * {@code trainer4j train}: validates the run file, assembles the trainer, trains, then evaluates every eval dataset
+ * and prints one {@code <dataset> <metric> = value} line per result (e.g. {@code test f1 = 0.9508}). Nothing trains
+ * before the whole run file is valid.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains the run described by a run file, then evaluates its eval datasets.")
@@ -53,11 +57,34 @@ final class TrainCommand extends CliCommand {
             out.println("train: global_step=" + output.globalStep() + " training_loss=" + output.trainingLoss());
             print(out, output.metrics());
             if (!run.evalData().isEmpty()) {
-                print(out, trainer.evaluate());
+                Map<String, Double> evaluation = trainer.evaluate();
+                print(out, evaluation);
+                printResults(out, run.evalData().keySet(), evaluation);
             }
             out.flush();
         }
         return SUCCESS;
+    }
+
+    /**
+     * One line per eval dataset and metric, timings left out, e.g. {@code test f1 = 0.9508} for
+     * {@code eval_test_f1}: the run's result at a glance.
+     */
+    static void printResults(PrintWriter out, Set<String> evalNames, Map<String, Double> metrics) {
+        for (String name : evalNames) {
+            String label = name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "eval" : name;
+            String prefix = name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "eval_" : "eval_" + name + "_";
+            new TreeMap<>(metrics).forEach((key, value) -> {
+                if (!key.startsWith(prefix)) {
+                    return;
+                }
+                String metric = key.substring(prefix.length());
+                if (metric.equals("runtime") || metric.endsWith("_per_second")) {
+                    return;
+                }
+                out.println(label + " " + metric + " = " + String.format(Locale.ROOT, "%.4f", value));
+            });
+        }
     }
 
     private static void print(PrintWriter out, Map<String, Double> metrics) {

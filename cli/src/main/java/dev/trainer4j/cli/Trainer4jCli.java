@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code trainer4j} command: {@code train}, {@code config} and {@code plugins}. Exit codes: 0 success,
+ * The {@code trainer4j} command: {@code train}, {@code predict}, {@code config} and {@code plugins}. Exit codes: 0 success,
  * 2 usage or configuration error (one message on stderr), 1 failure during a run.
  */
 @Command(name = "trainer4j", mixinStandardHelpOptions = true, versionProvider = Trainer4jCli.Version.class,
@@ -27,6 +27,7 @@ public final class Trainer4jCli implements Callable<Integer> {
     public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Trainer4jCli())
                 .addSubcommand(new TrainCommand(context))
+                .addSubcommand(new PredictCommand(context))
                 .addSubcommand(new ConfigCommand(context))
                 .addSubcommand(new PluginsCommand(context));
         commandLine.setOut(out);

@@ -189,7 +189,7 @@ final class Trainer4jCliTest {
         Properties properties = new Properties();
         Map<String, String> environment = Map.of(CliContext.DEFAULT_RUN_ENV, "/env/run.conf");
 
-        assertThat(CliContext.defaultRunFile(properties, Map.of())).isEqualTo(Path.of("samples/digits/run.conf"));
+        assertThat(CliContext.defaultRunFile(properties, Map.of())).isEqualTo(Path.of("samples/text-classification/run.conf"));
         assertThat(CliContext.defaultRunFile(properties, environment)).isEqualTo(Path.of("/env/run.conf"));
         properties.setProperty(CliContext.DEFAULT_RUN_PROPERTY, "/property/run.conf");
         assertThat(CliContext.defaultRunFile(properties, environment)).isEqualTo(Path.of("/property/run.conf"));

@@ -4,9 +4,18 @@ import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.tf.nn.CrossEntropyLoss;
+import dev.trainer4j.tf.nn.LossSum;
 import dev.trainer4j.tf.optim.TfOptimizer;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
 
 import java.util.Map;
 
@@ -21,6 +30,8 @@ import static java.util.Objects.requireNonNull;
  * {@link #computeLoss} returns, so change the loss there.
  */
 public class TfTrainer extends Trainer implements TfTrainerHooks {
+    private static final String LABELS = "labels";
+    private static final String LOGITS = "logits";
 
     public TfTrainer(TrainerSpec spec) {
         this(spec, new LateHooks());
@@ -31,9 +42,40 @@ public class TfTrainer extends Trainer implements TfTrainerHooks {
         hooks.bind(this);
     }
 
+    /**
+     * The model's own loss, or with {@code label-smoothing-factor} ε &gt; 0 HF's {@code LabelSmoother}: the model's
+     * {@code logits} (else its first output) against the {@code labels} input, per item
+     * {@code (1-ε)·NLL + ε·mean_c(-log p_c)}, items labelled -100 ignored, as (sum, count). Like HF, which pops the
+     * labels and smooths only when an integer {@code labels} input is present, other label inputs (e.g. regression
+     * targets) keep the model's loss.
+     */
     @Override
     public ModelOutput<Operand<?>> computeLoss(ModelOutput<Operand<?>> outputs, Map<String, Operand<?>> inputs, Ops tf) {
-        return TfTrainerHooks.super.computeLoss(outputs, inputs, tf);
+        double epsilon = args().labelSmoothingFactor();
+        Operand<?> labels = inputs.get(LABELS);
+        if (epsilon <= 0 || labels == null || !isInteger(labels) || outputs.outputs().isEmpty()) {
+            return TfTrainerHooks.super.computeLoss(outputs, inputs, tf);
+        }
+        Operand<?> logits = outputs.names().contains(LOGITS) ? outputs.get(LOGITS) : outputs.first();
+        if (!(logits.type() == TFloat32.class || logits.type() == TFloat64.class || logits.type() == TFloat16.class
+                || logits.type() == TBfloat16.class)) {
+            throw new IllegalArgumentException("label-smoothing-factor = " + epsilon + " needs float logits, but the model's '"
+                    + (outputs.names().contains(LOGITS) ? LOGITS : outputs.names().iterator().next()) + "' output is "
+                    + logits.type().getSimpleName());
+        }
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> floatLogits = logits.type() == TFloat32.class
+                ? (Operand<TFloat32>) logits
+                : tf.dtypes.cast((Operand<? extends TNumber>) logits, TFloat32.class);
+        @SuppressWarnings("unchecked")
+        LossSum loss = new CrossEntropyLoss(epsilon, null).compute(tf.withSubScope("label_smoothing"), floatLogits,
+                (Operand<? extends TNumber>) labels);
+        return outputs.withLoss(loss.sum(), loss.count());
+    }
+
+    private static boolean isInteger(Operand<?> operand) {
+        Class<?> type = operand.type();
+        return type == TInt32.class || type == TInt64.class;
     }
 
     @Override
