@@ -122,7 +122,7 @@ final class PredictCommand extends CliCommand {
                 for (Path folder : folders) {
                     String folderName = folder.getFileName().toString();
                     if (Files.isDirectory(folder) && folderName.startsWith(prefix) && folderName.endsWith(suffix)
-                            && folderName.length() > prefix.length() + suffix.length() && Checkpoints.latest(folder).isPresent()
+                            && folderName.length() > prefix.length() + suffix.length() && Checkpoints.findLatest(folder).checkpoint().isPresent()
                             && (newest == null || folderName.compareTo(newest.getFileName().toString()) > 0)) {
                         newest = folder;
                     }
@@ -148,7 +148,7 @@ final class PredictCommand extends CliCommand {
             }
             return given;
         }
-        Path latest = Checkpoints.latest(outputDir).orElseThrow(() -> new UsageException("no checkpoint in " + outputDir
+        Path latest = Checkpoints.findLatest(outputDir).checkpoint().orElseThrow(() -> new UsageException("no checkpoint in " + outputDir
                 + "; train the run first (with a save-strategy other than no), or pass --checkpoint DIR"));
         if (LATEST.equals(checkpoint)) {
             return latest;
