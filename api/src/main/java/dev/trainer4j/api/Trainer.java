@@ -817,6 +817,23 @@ public class Trainer implements AutoCloseable {
         engine().exportModel(directory);
     }
 
+    /**
+     * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
+     * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
+     * and {@link #state()} are left as they are. The folder is verified against its manifest first.
+     *
+     * @throws IllegalArgumentException when the folder is missing or damaged; the message names it and the bad file
+     */
+    public void loadModel(Path checkpointDirectory) {
+        requireNonNull(checkpointDirectory, "checkpointDirectory is null");
+        Optional<String> problem = Checkpoints.verify(checkpointDirectory);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException("checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
+        }
+        engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
+        LOG.info("loaded the model weights of {}", checkpointDirectory);
+    }
+
     /** The state of the current or last run. */
     public TrainerState state() {
         return state;
