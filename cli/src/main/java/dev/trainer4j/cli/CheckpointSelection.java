@@ -81,10 +81,17 @@ final class CheckpointSelection {
         return new Selected(verified(folder, "--checkpoint " + choice), "given");
     }
 
-    /** Loads the selected weights into {@code trainer}; a folder that cannot be loaded is a usage error naming it. */
+    /**
+     * Loads the selected weights into {@code trainer}; a folder that cannot be loaded is a usage error naming it.
+     * The trainer's step and epoch are set to the checkpoint's, so what the run's logging callbacks record of a later
+     * evaluate (e.g. metrics.jsonl) is placed at the step of the weights, not at step 0.
+     */
     static void load(Trainer trainer, Selected selected) {
         try {
             trainer.loadModel(selected.checkpoint());
+            TrainerState saved = TrainerState.loadFromJson(selected.checkpoint().resolve(Checkpoints.TRAINER_STATE));
+            trainer.state().setGlobalStep(saved.globalStep());
+            trainer.state().setEpoch(saved.epoch());
         }
         catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

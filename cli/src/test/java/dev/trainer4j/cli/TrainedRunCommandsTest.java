@@ -133,8 +133,11 @@ final class TrainedRunCommandsTest {
     }
 
     @Test
-    void evaluateLatestPrintsWhatTheTrainerGivesAfterLoadingTheLatestCheckpoint() {
+    void evaluateLatestPrintsWhatTheTrainerGivesAfterLoadingTheLatestCheckpoint() throws IOException {
         assertThat(run("evaluate", runFile.toString(), "--checkpoint", "latest")).as(err).isZero();
+        // the run's jsonl-logger records the evaluation at the step of the loaded weights
+        List<String> log = Files.readAllLines(outputDir.resolve("metrics.jsonl"));
+        assertThat(log.get(log.size() - 1)).startsWith("{\"event\":\"evaluate\",\"step\":6,\"epoch\":");
 
         Path latest = outputDir.resolve("checkpoint-6");
         assertThat(out).startsWith("evaluate: " + latest + " (latest)\n");
