@@ -3,6 +3,7 @@ package dev.trainer4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
 
@@ -16,7 +17,11 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
         CommandLine commandLine = e.getCommandLine();
         PrintWriter err = commandLine.getErr();
         String command = commandLine.getCommandSpec().qualifiedName();
-        err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+        String suggestion = "";
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        err.println(command + ": " + e.getMessage() + suggestion + " (see '" + command + " --help')");
         err.flush();
         return CliCommand.USAGE;
     }

@@ -104,6 +104,11 @@ final class CheckpointCommandsTest {
         assertThat(run("evaluate", "--no-such-option")).isEqualTo(2);
         assertThat(err.lines()).hasSize(1);
         assertThat(err).contains("trainer4j evaluate: Unknown option: '--no-such-option'");
+
+        assertThat(run("evalute")).isEqualTo(2);
+        assertThat(err).startsWith("trainer4j: Unmatched argument at index 0: 'evalute'; did you mean evaluate")
+                .endsWith("? (see 'trainer4j --help')\n");
+        assertThat(err.lines()).hasSize(1);
     }
 
     @Test
