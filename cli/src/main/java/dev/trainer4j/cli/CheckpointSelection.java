@@ -73,12 +73,16 @@ final class CheckpointSelection {
         if (choice.equals(BEST)) {
             return best(latest("--checkpoint best"), true).orElseThrow();
         }
-        Path folder = Path.of(choice);
+        return folder(Path.of(choice), "--checkpoint " + choice);
+    }
+
+    /** A checkpoint folder given as a path ({@code what} names where it was given, for errors). */
+    Selected folder(Path folder, String what) {
         if (!Files.isDirectory(folder)) {
-            throw new UsageException("--checkpoint " + choice + ": no such folder (" + folder.toAbsolutePath().normalize()
+            throw new UsageException(what + ": no such folder (" + folder.toAbsolutePath().normalize()
                     + "); expected a checkpoint folder such as " + outputDir.resolve(Checkpoints.name(500)) + ", 'latest' or 'best'");
         }
-        return new Selected(verified(folder, "--checkpoint " + choice), "given");
+        return new Selected(verified(folder, what), "given");
     }
 
     /**

@@ -59,7 +59,7 @@ final class ExportCommand extends CliCommand {
         refuseNonEmpty(output);
         RunFileOptions runFile = new RunFileOptions();
         runFile.overrides = overrides;
-        String choice = checkpoint;
+        Path checkpointFolder = null;
         if (source != null && Files.isDirectory(source)) {
             if (run == null) {
                 throw new UsageException(source + " is a checkpoint folder; a checkpoint stores the training arguments but "
@@ -69,7 +69,7 @@ final class ExportCommand extends CliCommand {
                 throw new UsageException("give the checkpoint once: either the folder " + source + " or --checkpoint " + checkpoint);
             }
             runFile.runFile = run;
-            choice = source.toString();
+            checkpointFolder = source;
         }
         else if (run != null) {
             throw new UsageException("--run is only for a checkpoint folder as the first argument; "
@@ -81,9 +81,11 @@ final class ExportCommand extends CliCommand {
 
         Trainer4j runtime = context.runtime().get();
         RunConfig config = runFile.load(runtime, context);
-        CheckpointSelection.Selected selected = new CheckpointSelection(Path.of(config.args().outputDir()),
-                CheckpointSelection.namesFreshOutputDir(runFile.runFile(context), overrides), spec.commandLine().getErr())
-                .select(choice);
+        CheckpointSelection selection = new CheckpointSelection(Path.of(config.args().outputDir()),
+                CheckpointSelection.namesFreshOutputDir(runFile.runFile(context), overrides), spec.commandLine().getErr());
+        CheckpointSelection.Selected selected = checkpointFolder != null
+                ? selection.folder(checkpointFolder, "checkpoint folder " + checkpointFolder)
+                : selection.select(checkpoint);
         try (Trainer trainer = runtime.trainer(config)) {
             if (!trainer.backend().capabilities().contains(BackendCapability.MODEL_EXPORT)) {
                 throw new IllegalStateException("backend '" + trainer.backend().name() + "' cannot export models (it lacks "
