@@ -818,17 +818,20 @@ public class Trainer implements AutoCloseable {
     }
 
     /**
-     * Loads the model weights of a checkpoint folder ({@code output-dir/checkpoint-<step>}) into this trainer's model,
-     * e.g. before {@link #predict}; the optimizer and the trainer state are left as they are.
+     * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
+     * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
+     * and {@link #state()} are left as they are. The folder is verified against its manifest first.
+     *
+     * @throws IllegalArgumentException when the folder is missing or damaged; the message names it and the bad file
      */
-    public void loadModel(Path checkpointDir) {
-        requireNonNull(checkpointDir, "checkpointDir is null");
-        Path engineDir = checkpointDir.resolve(Checkpoints.ENGINE_DIR);
-        if (!Files.isDirectory(engineDir)) {
-            throw new IllegalArgumentException("checkpoint " + checkpointDir + " holds no '" + Checkpoints.ENGINE_DIR
-                    + "' folder; expected a " + Checkpoints.PREFIX + "<step> folder written by the trainer");
+    public void loadModel(Path checkpointDirectory) {
+        requireNonNull(checkpointDirectory, "checkpointDirectory is null");
+        Optional<String> problem = Checkpoints.verify(checkpointDirectory);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException("checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
         }
-        engine().restore(engineDir, CheckpointScope.MODEL);
+        engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
+        LOG.info("loaded the model weights of {}", checkpointDirectory);
     }
 
     /** The state of the current or last run. */

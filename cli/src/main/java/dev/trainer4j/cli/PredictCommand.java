@@ -13,12 +13,9 @@ import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.PredictionOutput;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.PluginKind;
 import dev.trainer4j.config.RunConfig;
-import dev.trainer4j.config.RunConfigParser;
-import dev.trainer4j.loop.Checkpoints;
 import dev.trainer4j.runtime.AssembledRun;
 import dev.trainer4j.runtime.TokenizedDatasets;
 import dev.trainer4j.runtime.Trainer4j;
@@ -32,7 +29,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +48,6 @@ import java.util.Optional;
         description = "Predicts a JSONL file with a trained checkpoint of a run: the input's fields plus predicted_label and probabilities.")
 final class PredictCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LATEST = "latest";
-    private static final String BEST = "best";
 
     @Mixin
     RunFileOptions runFile = new RunFileOptions();
@@ -79,8 +73,10 @@ final class PredictCommand extends CliCommand {
         if (!Files.isRegularFile(input)) {
             throw new UsageException("--input: " + input + " does not exist or is not a file");
         }
-        Path outputDir = outputDir(run);
-        Path checkpointDir = checkpoint(outputDir);
+        CheckpointSelection selection = CheckpointSelection.forRun(run, spec.commandLine().getErr());
+        CheckpointSelection.Selected selected = selection.select(checkpoint);
+        Path outputDir = selection.outputDir();
+        Path checkpointDir = selected.checkpoint();
         Optional<String> trainingField = run.tokenizer().flatMap(block -> trainingField(runtime, block));
         Config predictConfig = predictConfig(run, outputDir, checkpointDir, trainingField);
         AssembledRun assembled = runtime.assemble(runtime.parse(predictConfig, run.baseDirectory()));
@@ -91,77 +87,13 @@ final class PredictCommand extends CliCommand {
         }
         PredictionOutput predictions;
         try (Trainer trainer = runtime.trainer(assembled)) {
-            trainer.loadModel(checkpointDir);
+            CheckpointSelection.load(trainer, selected);
             predictions = trainer.predict(dataset);
         }
         int written = write(predictions);
         out().println("predicted " + written + " examples of " + input + " with " + checkpointDir + " into " + output);
         out().flush();
         return SUCCESS;
-    }
-
-    /** {@code args.output-dir}; with {@code {timestamp}} in its last segment, the newest existing folder of that pattern. */
-    private static Path outputDir(RunConfig run) {
-        String raw = run.resolved().getString("args.output-dir");
-        if (!raw.contains(RunConfigParser.TIMESTAMP)) {
-            return Path.of(run.args().outputDir());
-        }
-        Path pattern = Path.of(raw);
-        String name = pattern.getFileName().toString();
-        if (!name.contains(RunConfigParser.TIMESTAMP) || (pattern.getParent() != null
-                && pattern.getParent().toString().contains(RunConfigParser.TIMESTAMP))) {
-            throw new UsageException("args.output-dir = " + raw + ": " + RunConfigParser.TIMESTAMP
-                    + " is only looked up in the last folder name; pass --set args.output-dir=<the run's folder>");
-        }
-        String prefix = name.substring(0, name.indexOf(RunConfigParser.TIMESTAMP));
-        String suffix = name.substring(name.indexOf(RunConfigParser.TIMESTAMP) + RunConfigParser.TIMESTAMP.length());
-        Path parent = pattern.getParent() == null ? Path.of("") : pattern.getParent();
-        Path newest = null;
-        if (Files.isDirectory(parent.toAbsolutePath())) {
-            try (DirectoryStream<Path> folders = Files.newDirectoryStream(parent.toAbsolutePath())) {
-                for (Path folder : folders) {
-                    String folderName = folder.getFileName().toString();
-                    if (Files.isDirectory(folder) && folderName.startsWith(prefix) && folderName.endsWith(suffix)
-                            && folderName.length() > prefix.length() + suffix.length() && Checkpoints.findLatest(folder).checkpoint().isPresent()
-                            && (newest == null || folderName.compareTo(newest.getFileName().toString()) > 0)) {
-                        newest = folder;
-                    }
-                }
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + parent, e);
-            }
-        }
-        if (newest == null) {
-            throw new UsageException("no trained run matches args.output-dir = " + raw + " (no folder with a checkpoint in "
-                    + parent.toAbsolutePath() + "); train first, or pass --set args.output-dir=<the run's folder> or --checkpoint DIR");
-        }
-        return newest;
-    }
-
-    private Path checkpoint(Path outputDir) {
-        if (checkpoint != null && !checkpoint.equals(LATEST) && !checkpoint.equals(BEST)) {
-            Path given = Path.of(checkpoint);
-            if (!Files.isDirectory(given.resolve(Checkpoints.ENGINE_DIR))) {
-                throw new UsageException("--checkpoint: " + checkpoint + " is not a checkpoint folder (it holds no '"
-                        + Checkpoints.ENGINE_DIR + "' folder); expected a " + Checkpoints.PREFIX + "<step> folder, 'latest' or 'best'");
-            }
-            return given;
-        }
-        Path latest = Checkpoints.findLatest(outputDir).checkpoint().orElseThrow(() -> new UsageException("no checkpoint in " + outputDir
-                + "; train the run first (with a save-strategy other than no), or pass --checkpoint DIR"));
-        if (LATEST.equals(checkpoint)) {
-            return latest;
-        }
-        Optional<Path> best = Optional.ofNullable(TrainerState.loadFromJson(latest.resolve(Checkpoints.TRAINER_STATE))
-                        .bestModelCheckpoint())
-                .map(named -> outputDir.resolve(Path.of(named).getFileName()))
-                .filter(path -> Files.isDirectory(path.resolve(Checkpoints.ENGINE_DIR)));
-        if (BEST.equals(checkpoint)) {
-            return best.orElseThrow(() -> new UsageException("--checkpoint best: " + latest.resolve(Checkpoints.TRAINER_STATE)
-                    + " names no best checkpoint that still exists (set metric-for-best-model when training)"));
-        }
-        return best.orElse(latest);
     }
 
     private static Optional<String> trainingField(Trainer4j runtime, PluginBlock block) {

@@ -29,7 +29,11 @@ public final class Trainer4jCli implements Callable<Integer> {
                 .addSubcommand(new TrainCommand(context))
                 .addSubcommand(new PredictCommand(context))
                 .addSubcommand(new ConfigCommand(context))
-                .addSubcommand(new PluginsCommand(context));
+                .addSubcommand(new PluginsCommand(context))
+                .addSubcommand(new EvaluateCommand(context))
+                .addSubcommand(new ExportCommand(context))
+                .addSubcommand(new ReportCommand(context));
+        commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setOut(out);
         commandLine.setErr(err);
         int exitCode = commandLine.execute(args);

@@ -1,6 +1,7 @@
 package dev.trainer4j.cli;
 
 import com.typesafe.config.Config;
+import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.Example;
@@ -13,23 +14,38 @@ import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.BackendFactory;
+import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.DatasetFactory;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.Plugin;
 import dev.trainer4j.spi.PluginContext;
+import dev.trainer4j.spi.StepContext;
+import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
+import dev.trainer4j.spi.TrainingLossReport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Hand-written fakes for the command tests (defaults in the test reference.conf). Its backend stops at
- * {@link Backend#createTrainer}: the message proves the run was assembled with the given settings.
+ * Hand-written fakes for the command tests (defaults in the test reference.conf). Its {@code cli-test-backend} stops
+ * at {@link Backend#createTrainer}: the message proves the run was assembled with the given settings. Its
+ * {@code cli-export-backend} restores {@code engine/weights.txt} of a checkpoint and exports that text.
  */
 public final class CliTestPlugin implements Plugin {
+
+    /** The file {@code cli-export-backend}'s engine writes on export: the weights it restored last. */
+    public static final String EXPORT_MARKER = "exported-model.txt";
+    /** The file {@code cli-export-backend}'s engine reads from {@code <checkpoint>/engine/} on restore. */
+    public static final String WEIGHTS_FILE = "weights.txt";
 
     @Override
     public List<BackendFactory> backendFactories() {
@@ -47,6 +63,21 @@ public final class CliTestPlugin implements Plugin {
             @Override
             public Backend create(Config settings, PluginContext context) {
                 return new StoppingBackend();
+            }
+        }, new BackendFactory() {
+            @Override
+            public String name() {
+                return "cli-export-backend";
+            }
+
+            @Override
+            public String description() {
+                return "restores weights.txt and exports it as a marker file";
+            }
+
+            @Override
+            public Backend create(Config settings, PluginContext context) {
+                return new ExportingBackend();
             }
         });
     }
@@ -123,6 +154,86 @@ public final class CliTestPlugin implements Plugin {
                 };
             }
         });
+    }
+
+    /** Its engine only restores (the text of engine/weights.txt) and exports (that text into a marker file). */
+    private static final class ExportingBackend implements Backend {
+        @Override
+        public String name() {
+            return "cli-export-backend";
+        }
+
+        @Override
+        public Set<BackendCapability> capabilities() {
+            return Set.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+        }
+
+        @Override
+        public TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options) {
+            return new ExportingEngine();
+        }
+    }
+
+    private static final class ExportingEngine implements TrainingEngine {
+        private String weights = "initial";
+
+        @Override
+        public void restore(Path directory, CheckpointScope scope) {
+            if (scope != CheckpointScope.MODEL) {
+                throw new IllegalArgumentException("expected a MODEL restore, got " + scope);
+            }
+            try {
+                weights = Files.readString(directory.resolve(WEIGHTS_FILE));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void exportModel(Path directory) {
+            try {
+                Files.createDirectories(directory);
+                Files.writeString(directory.resolve(EXPORT_MARKER), "exported " + weights);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void accumulate(Batch microBatch, StepContext context) {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public StepOutcome step(Batch lastMicroBatch, StepContext context) {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public TrainingLossReport readTrainingLoss() {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public EvalBatchOutput evaluate(Batch batch, boolean returnPredictions) {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public void resetOptimizer() {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public void save(Path directory, CheckpointScope scope) {
+            throw new UnsupportedOperationException("export test engine");
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static final class StoppingBackend implements Backend {

@@ -99,7 +99,7 @@ final class PredictCommandTest {
         assertThat(out).contains("with " + trained.get(0).resolve("checkpoint-15"));
         assertThat(run("predict", runFile.toString(), "--input", input.toString(), "--output", output.toString(),
                 "--checkpoint", "best")).isEqualTo(2);
-        assertThat(err).contains("--checkpoint best:").contains("names no best checkpoint");
+        assertThat(err).contains("--checkpoint best:").contains("names no best_model_checkpoint");
     }
 
     @Test
@@ -113,7 +113,8 @@ final class PredictCommandTest {
 
         assertThat(run("predict", runFile.toString(), "--input", input.toString(), "--output",
                 directory.resolve("o.jsonl").toString())).isEqualTo(2);
-        assertThat(err).contains("trainer4j predict: no checkpoint in ").contains("never-trained");
+        assertThat(err).contains("trainer4j predict: no --checkpoint given: args.output-dir ")
+                .contains("never-trained does not exist; train first");
 
         assertThat(run("predict", runFile.toString(), "--output", "o.jsonl")).isEqualTo(2);
         assertThat(err).contains("Missing required option: '--input=FILE'");

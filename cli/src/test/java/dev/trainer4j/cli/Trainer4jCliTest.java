@@ -83,7 +83,8 @@ final class Trainer4jCliTest {
         assertThat(run("plugins")).isZero();
 
         assertThat(out).contains("CliTestPlugin (" + CliTestPlugin.class.getName());
-        assertThat(out).contains("  backends:\n    cli-test-backend - stops when asked for a trainer\n");
+        assertThat(out).contains("  backends:\n    cli-export-backend - restores weights.txt and exports it as a marker file\n"
+                + "    cli-test-backend - stops when asked for a trainer\n");
         assertThat(out).contains("  models:\n    cli-test-model\n        hidden-size = 16\n");
         assertThat(out).contains("  metrics:\n    cli-test-metric\n        average = \"binary\"\n");
         assertThat(err).isEmpty();
