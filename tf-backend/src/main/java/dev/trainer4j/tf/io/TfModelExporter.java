@@ -54,13 +54,14 @@ public final class TfModelExporter {
     private final TfModel model;
     private final List<InputSpec> features;
 
-    /** @param features the model's feature inputs (labels excluded), the signature's inputs */
+    /**
+     * Cheap: builds nothing until {@link #export}.
+     *
+     * @param features the model's feature inputs (labels excluded), the signature's inputs
+     */
     public TfModelExporter(TfModel model, List<InputSpec> features) {
         this.model = requireNonNull(model, "model is null");
         this.features = List.copyOf(requireNonNull(features, "features is null"));
-        if (this.features.isEmpty()) {
-            throw new IllegalArgumentException("model '" + model.name() + "' has no feature inputs to export");
-        }
     }
 
     /**
@@ -73,6 +74,10 @@ public final class TfModelExporter {
     public void export(Path directory, Consumer<Path> writeWeights) {
         requireNonNull(directory, "directory is null");
         requireNonNull(writeWeights, "writeWeights is null");
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("cannot export model '" + model.name() + "': it has no feature inputs"
+                    + " (every input is a label), so a serving signature would take no inputs");
+        }
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new IllegalArgumentException("cannot export model '" + model.name() + "' into " + directory
                     + ": it is a file, not a folder");

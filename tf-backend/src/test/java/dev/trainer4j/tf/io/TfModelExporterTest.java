@@ -1,12 +1,16 @@
 package dev.trainer4j.tf.io;
 
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.ModelOutput;
+import dev.trainer4j.tf.TfModel;
+import dev.trainer4j.tf.nn.TfInitializers;
+import dev.trainer4j.tf.nn.TfModelScope;
+import dev.trainer4j.tf.nn.VariableRole;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.TrainingArguments;
-import dev.trainer4j.api.OptimizerType;
-import dev.trainer4j.spi.EngineOptions;
-import dev.trainer4j.spi.StepContext;
-import dev.trainer4j.tf.TfBackend;
 import dev.trainer4j.tf.TfTrainingEngine;
 import dev.trainer4j.tf.TfVariable;
 import dev.trainer4j.tf.models.MlpClassifier;
@@ -17,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.GraphDef;
@@ -170,6 +173,41 @@ class TfModelExporterTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(file.toString()).hasMessageContaining("not a folder");
         }
+    }
+
+    @Test
+    void modelWithOnlyLabelInputsCompilesButCannotBeExported(@TempDir Path temp) {
+        TfModel labelsOnly = new TfModel() {
+            @Override
+            public String name() {
+                return "labels-only";
+            }
+
+            @Override
+            public List<InputSpec> inputs() {
+                return List.of(InputSpec.label("target", DataType.FLOAT32, -1));
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public ModelOutput<Operand<?>> build(TfModelScope scope, Map<String, Operand<?>> inputs) {
+                Ops tf = scope.tf();
+                Operand<TFloat32> w = scope.variable("w", Shape.of(1), TfInitializers.zeros(), VariableRole.WEIGHT);
+                if (!inputs.containsKey("target")) {
+                    return ModelOutput.of(Map.of("logits", w));
+                }
+                Operand<TFloat32> prediction = tf.math.mul(tf.onesLike((Operand<TFloat32>) inputs.get("target")), w);
+                Operand<TFloat32> error = tf.math.sub(prediction, (Operand<TFloat32>) inputs.get("target"));
+                Operand<TFloat32> loss = tf.reduceSum(tf.math.square(error), tf.constant(0));
+                return ModelOutput.withLoss(loss, tf.dtypes.cast(tf.size(error), TFloat32.class), Map.of("logits", prediction));
+            }
+        };
+        try (TfTrainingEngine engine = engine(labelsOnly, 1)) {
+            assertThatThrownBy(() -> engine.exportModel(temp.resolve("out")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("labels-only").hasMessageContaining("no feature inputs");
+        }
+        assertThat(temp.resolve("out")).doesNotExist();
     }
 
     private static float[] logits(TfTrainingEngine engine, HostTensor input) {
