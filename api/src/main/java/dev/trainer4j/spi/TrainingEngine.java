@@ -1,6 +1,7 @@
 package dev.trainer4j.spi;
 
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.WeightMapping;
 
 import java.nio.file.Path;
 
@@ -43,6 +44,15 @@ public interface TrainingEngine extends AutoCloseable {
     /** Exports the inference model for serving into {@code directory}; needs {@link BackendCapability#MODEL_EXPORT}. */
     default void exportModel(Path directory) {
         throw new UnsupportedOperationException("this backend cannot export models");
+    }
+
+    /**
+     * Initialises the model variables from another run's weights (fine-tuning): {@code source} is a checkpoint
+     * folder ({@code checkpoint-N} or its {@code engine} folder), an exported model folder or a bundle prefix. The
+     * optimizer state is not touched. Returns what was loaded, missing, unexpected, mismatched and skipped.
+     */
+    default WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
+        throw new UnsupportedOperationException("this backend cannot initialise models from other weights");
     }
 
     @Override

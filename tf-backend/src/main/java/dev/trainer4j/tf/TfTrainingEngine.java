@@ -5,6 +5,7 @@ import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.api.WeightMapping;
 import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.spi.EvalBatchOutput;
@@ -19,6 +20,8 @@ import dev.trainer4j.tf.internal.TfThreadSettings;
 import dev.trainer4j.tf.internal.TfVariableStore;
 import dev.trainer4j.tf.internal.TfVariableStore.StateGroup;
 import dev.trainer4j.tf.io.TfCheckpoint;
+import dev.trainer4j.tf.io.TfModelExporter;
+import dev.trainer4j.tf.io.TfWeightInitializer;
 import dev.trainer4j.tf.optim.TfOptimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +100,9 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final TfThreadSettings threads;
     private long seenEvictions;
     private boolean closed;
+    /** Set once by {@link #compile}: what {@link #exportModel} rebuilds; the weight loader is built on first use. */
+    private TfModelExporter exporter;
+    private TfWeightInitializer weightInitializer;
 
     /** What the graph builder produced. */
     private static final class Graphs {
@@ -158,7 +164,9 @@ public final class TfTrainingEngine implements TrainingEngine {
                                     TfReplica replica) {
         Graph graph = new Graph();
         try {
-            return build(graph, model, args, options, hooks, replica);
+            TfTrainingEngine engine = build(graph, model, args, options, hooks, replica);
+            engine.exporter = new TfModelExporter(model, engine.featureInputs);
+            return engine;
         }
         catch (RuntimeException | Error e) {
             graph.close();
@@ -682,6 +690,23 @@ public final class TfTrainingEngine implements TrainingEngine {
     public void restore(Path directory, CheckpointScope scope) {
         checkOpen();
         checkpoint(scope).restore(session, directory);
+    }
+
+    /** Writes a SavedModel of the prediction pass with the current weights; see {@link TfModelExporter}. */
+    @Override
+    public void exportModel(Path directory) {
+        checkOpen();
+        exporter.export(directory, weights -> modelCheckpoint.save(session, weights));
+    }
+
+    /** Loads model variables from another bundle; see {@link TfWeightInitializer}. The optimizer state is kept. */
+    @Override
+    public WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
+        checkOpen();
+        if (weightInitializer == null) {
+            weightInitializer = new TfWeightInitializer(graph, store.variables());
+        }
+        return weightInitializer.initialize(session, source, mapping);
     }
 
     private TfCheckpoint checkpoint(CheckpointScope scope) {
