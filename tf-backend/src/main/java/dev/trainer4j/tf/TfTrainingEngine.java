@@ -163,13 +163,22 @@ public final class TfTrainingEngine implements TrainingEngine {
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfReplica replica) {
         Graph graph = new Graph();
+        TfTrainingEngine engine;
         try {
-            TfTrainingEngine engine = build(graph, model, args, options, hooks, replica);
+            engine = build(graph, model, args, options, hooks, replica);
+        }
+        catch (RuntimeException | Error e) {
+            graph.close();
+            throw e;
+        }
+        // from here the session is open: a failure must close the engine (session first), since closing only the
+        // graph would wait forever for the session
+        try {
             engine.exporter = new TfModelExporter(model, engine.featureInputs);
             return engine;
         }
         catch (RuntimeException | Error e) {
-            graph.close();
+            engine.close();
             throw e;
         }
     }
