@@ -818,6 +818,21 @@ public class Trainer implements AutoCloseable {
     }
 
     /**
+     * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training (the first
+     * step towards fine-tuning pretrained models): names are mapped by {@code mapping} (prefix rewrites, skips), and
+     * the report lists what was loaded, missing, unexpected and mismatched. Call it before {@link #train()}; with a
+     * model factory a second {@code train()} builds a fresh model and needs it again.
+     */
+    public WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
+        requireNonNull(source, "source is null");
+        requireNonNull(mapping, "mapping is null");
+        WeightMapping.Report report = engine().initializeFrom(source, mapping);
+        LOG.info("initialised {} variables from {} ({} missing, {} unexpected, {} mismatched)", report.loaded().size(),
+                source, report.missing().size(), report.unexpected().size(), report.mismatched().size());
+        return report;
+    }
+
+    /**
      * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
      * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
      * and {@link #state()} are left as they are. The folder is verified against its manifest first.
