@@ -14,9 +14,6 @@ import dev.trainer4j.loop.CallbackHandler;
 import dev.trainer4j.loop.DefaultFlowCallback;
 import dev.trainer4j.plugins.callbacks.ProgressCallback;
 import dev.trainer4j.plugins.callbacks.ProgressSettings;
-import dev.trainer4j.testing.FakeBackend;
-import dev.trainer4j.testing.FakeData;
-import dev.trainer4j.testing.FakeModel;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,8 +35,8 @@ import java.util.function.Supplier;
 /**
  * Shows that the {@code progress} callback does not slow the training loop measurably.
  *
- * <p>Runs the real {@link Trainer} on the fake backend (a plain-Java linear model: 16 examples x 256 features a
- * step, some microseconds, the 10k-100k steps/s at which the loop's own overhead would show) for {@code steps}
+ * <p>Runs the real {@link Trainer} on {@link LinearBackend} (a plain-Java linear model: 16 examples x 256 features
+ * a step, some microseconds, the 10k-100k steps/s at which the loop's own overhead would show) for {@code steps}
  * optimizer steps per run, {@code logging-steps} 500 (HF's default), no evaluation, no checkpoints. Settings:
  * <ul>
  *   <li>{@code no progress}: no callback besides the built-in flow callback;</li>
@@ -93,7 +90,7 @@ public final class ProgressBench {
                 new Setting("progress bar", () -> Optional.of(new ProgressCallback(bar, DISCARD, true, System::nanoTime))),
                 new Setting("progress plain", () -> Optional.of(new ProgressCallback(bar, DISCARD, false, System::nanoTime))),
                 new Setting("progress bar, redraw every step", () -> Optional.of(new ProgressCallback(everyStep, DISCARD, true, System::nanoTime))));
-        MapDataset data = FakeData.regression(1024, FEATURES, 7);
+        MapDataset data = LinearBackend.regression(1024, FEATURES, 7);
         Path outputDir = Files.createTempDirectory("trainer4j-progress-bench");
         System.out.printf(Locale.ROOT, "ProgressBench: %d rounds (+%d warm-up) x %d settings, %d steps each, batch %d x %d features, logging-steps 500%n",
                 rounds, WARMUP_ROUNDS, settings.size(), steps, BATCH_SIZE, FEATURES);
@@ -207,9 +204,9 @@ public final class ProgressBench {
                 .perDeviceTrainBatchSize(BATCH_SIZE).maxSteps(steps).optim("sgd").learningRate(1e-3).lrSchedulerType("constant")
                 .maxGradNorm(0).trainSamplingStrategy(SamplingStrategy.SEQUENTIAL)
                 .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(500).saveStrategy(SaveStrategy.NO).build();
-        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(new FakeModel(FEATURES)).trainDataset(data);
+        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(new LinearBackend.LinearModel(FEATURES)).trainDataset(data);
         callback.ifPresent(spec::addCallback);
-        try (Trainer trainer = new Trainer(spec.build(), new FakeBackend())) {
+        try (Trainer trainer = new Trainer(spec.build(), new LinearBackend())) {
             long startCpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long done = trainer.train().globalStep();
