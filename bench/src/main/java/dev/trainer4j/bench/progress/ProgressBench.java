@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  *
  * <p>Runs the real {@link Trainer} on {@link LinearBackend} (a plain-Java linear model: 16 examples x 256 features
  * a step, some microseconds, the 10k-100k steps/s at which the loop's own overhead would show) for {@code steps}
- * optimizer steps per run, {@code logging-steps} 500 (HF's default), no evaluation, no checkpoints. Settings:
+ * optimizer steps per run, {@code logging-steps} 500 (HF's default), no evaluation, no checkpoints. The dataset has
+ * 1024 examples, so an epoch ends (and logs its loss) every 64 steps, as with small real datasets. Settings:
  * <ul>
  *   <li>{@code no progress}: no callback besides the built-in flow callback;</li>
  *   <li>{@code progress bar}: the callback in interactive mode (bar redrawn at most every 100 ms, the default),
