@@ -89,6 +89,8 @@ public class Trainer implements AutoCloseable {
     private InterruptSaver interruptSaver;
     private long lastSavedStep = -1;
     private Path lastSavedCheckpoint;
+    /** The micro-batches of the latest optimizer step, kept (not copied) only with {@code include-train-metrics}. */
+    private List<Batch> trainMetricsWindow;
 
     public Trainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -233,6 +235,7 @@ public class Trainer implements AutoCloseable {
         dataBatch = 0;
         lastSavedStep = -1;
         lastSavedCheckpoint = null;
+        trainMetricsWindow = null;
         if (checkpoint.isPresent()) {
             restoreCheckpoint(checkpoint.get());
         }
@@ -271,6 +274,7 @@ public class Trainer implements AutoCloseable {
                     windows++;
                     long windowStart = dataBatch;
                     runWindow(window, epoch, windowStart);
+                    trainMetricsWindow = args.includeTrainMetrics() ? window : null;
                     dataBatch = windowStart + window.size();
                     state.setGlobalStep(state.globalStep() + 1);
                     state.setEpoch(epoch + (double) dataBatch / stepsInEpoch);
@@ -537,6 +541,7 @@ public class Trainer implements AutoCloseable {
                 logs.put("grad_norm", losses.lastGradNorm());
             }
             logs.put("learning_rate", lastLearningRate);
+            putTrainMetrics(logs);
             log(logs);
         }
         if (control.shouldEvaluate()) {
@@ -550,6 +555,49 @@ public class Trainer implements AutoCloseable {
             saveCheckpoint(true);
             callbackHandler.onSave(state, control);
         }
+    }
+
+    /**
+     * {@code include-train-metrics}: adds {@code train_<metric>} for the run's metrics computed on the micro-batches
+     * of the optimizer step just taken (the logging step's window only, not an average since the last log). The
+     * predictions come from an evaluation-mode forward pass ({@link TrainingEngine#evaluate}: no dropout) with the
+     * weights AFTER that step's update, on batches already on the host, so no data is loaded twice. The shared
+     * {@link Metric} instances are reset before and after, so evaluation state is never mixed in; a
+     * {@code compute-metrics} function is called once on the window's concatenated predictions.
+     */
+    private void putTrainMetrics(Map<String, Double> logs) {
+        List<Metric> metrics = spec.metrics();
+        Optional<ComputeMetrics> computeMetrics = spec.computeMetrics();
+        if (!args.includeTrainMetrics() || trainMetricsWindow == null || (metrics.isEmpty() && computeMetrics.isEmpty())) {
+            return;
+        }
+        metrics.forEach(Metric::reset);
+        Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
+        Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
+        for (Batch raw : trainMetricsWindow) {
+            Batch batch = prepareBatch(raw, false);
+            EvalBatchOutput output = engine.evaluate(batch, true);
+            Map<String, HostTensor> labels = new LinkedHashMap<>();
+            for (String label : labelNames) {
+                batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
+            }
+            EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
+            for (Metric metric : metrics) {
+                metric.update(prediction);
+            }
+            if (computeMetrics.isPresent()) {
+                output.predictions().forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+            }
+        }
+        if (computeMetrics.isPresent() && !predictionParts.isEmpty()) {
+            putPrefixed(logs, "train", computeMetrics.get().compute(
+                    new EvalPrediction(concatenateAll(predictionParts), concatenateAll(labelParts))));
+        }
+        for (Metric metric : metrics) {
+            putPrefixed(logs, "train", metric.compute());
+        }
+        metrics.forEach(Metric::reset);
     }
 
     private void logEpochLoss() {

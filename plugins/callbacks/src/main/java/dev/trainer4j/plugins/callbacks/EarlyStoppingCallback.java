@@ -23,6 +23,8 @@ import static java.util.Objects.requireNonNull;
 public final class EarlyStoppingCallback implements StatefulCallback {
     private static final Logger LOG = LoggerFactory.getLogger(EarlyStoppingCallback.class);
 
+    private static final String COUNTER = "early_stopping_patience_counter";
+
     private final EarlyStoppingSettings settings;
     private int patienceCounter;
 
@@ -82,26 +84,27 @@ public final class EarlyStoppingCallback implements StatefulCallback {
         return "EarlyStoppingCallback";
     }
 
-    /** HF's {@code ExportableState} layout: {@code args} and {@code attributes}. */
+    /**
+     * The attributes of HF's {@code ExportableState}: {@code {early_stopping_patience_counter: n}}. The loop wraps
+     * it as {@code stateful_callbacks.EarlyStoppingCallback = {args: {}, attributes: <this>}}, HF's layout; patience
+     * and threshold come from the run's configuration on resume, so they are not stored.
+     */
     @Override
     public Map<String, Object> exportState() {
-        Map<String, Object> arguments = new LinkedHashMap<>();
-        arguments.put("early_stopping_patience", settings.patience());
-        arguments.put("early_stopping_threshold", settings.threshold());
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("args", arguments);
-        state.put("attributes", Map.of("early_stopping_patience_counter", patienceCounter));
+        state.put(COUNTER, patienceCounter);
         return state;
     }
 
+    /** Restores {@link #exportState()}; also accepts a whole {@code {args, attributes}} entry. */
     @Override
     public void importState(Map<String, Object> state) {
         requireNonNull(state, "state is null");
-        if (state.get("attributes") instanceof Map<?, ?> attributes
-                && attributes.get("early_stopping_patience_counter") instanceof Number counter) {
+        Object attributes = state.containsKey(COUNTER) ? state : state.get("attributes");
+        if (attributes instanceof Map<?, ?> map && map.get(COUNTER) instanceof Number counter) {
             patienceCounter = counter.intValue();
             return;
         }
-        throw new IllegalArgumentException("EarlyStoppingCallback state has no attributes.early_stopping_patience_counter: " + state);
+        throw new IllegalArgumentException("EarlyStoppingCallback state has no " + COUNTER + ": " + state);
     }
 }

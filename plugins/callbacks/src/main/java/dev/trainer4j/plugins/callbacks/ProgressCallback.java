@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * HF's {@code ProgressCallback} and {@code PrinterCallback} in one.
  *
- * <p>On a terminal: one line redrawn in place with {@code \r}, at most every {@code refresh-interval-ms}:
+ * <p>On a terminal: one line redrawn in place with {@code \r}, at most every {@code refresh-interval-ms} (also
+ * after a log line, so the bar costs about one clock read per step however fast the loop runs):
  * {@code  45%|=============>                | 450/1000 [00:12<00:15, 36.20 it/s, loss=0.4321, lr=4.5e-05]}, the loss
  * and learning rate taken from the latest log. Each log is printed above the bar. Evaluation and prediction show
  * a batch counter ({@code eval: 37 batches [00:02, 15.30 it/s]}) that the metrics event clears.
@@ -146,7 +147,9 @@ public final class ProgressCallback implements Callback {
         if (drawsBar(args, state)) {
             clearLine();
             out.println(line);
-            if (training) {
+            // only when due: frequent logs (every epoch of a small dataset) at a high step rate would otherwise
+            // format a bar per log; it comes back at the next step end that is due (within refresh-interval-ms)
+            if (training && due()) {
                 drawTrainBar(state);
             }
             else {

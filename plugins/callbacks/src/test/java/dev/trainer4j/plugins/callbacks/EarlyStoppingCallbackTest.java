@@ -123,12 +123,10 @@ class EarlyStoppingCallbackTest {
     }
 
     @Test
-    void exportsHfLayout() {
+    void exportsTheAttributesOfHfLayout() {
         EarlyStoppingCallback callback = new EarlyStoppingCallback(new EarlyStoppingSettings(3, 0.01));
         assertThat(callback.stateKey()).isEqualTo("EarlyStoppingCallback");
-        assertThat(callback.exportState()).isEqualTo(Map.of(
-                "args", Map.of("early_stopping_patience", 3, "early_stopping_threshold", 0.01),
-                "attributes", Map.of("early_stopping_patience_counter", 0)));
+        assertThat(callback.exportState()).isEqualTo(Map.of("early_stopping_patience_counter", 0));
     }
 
     @Test
