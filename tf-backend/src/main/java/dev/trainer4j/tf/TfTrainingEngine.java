@@ -48,6 +48,7 @@ import org.tensorflow.types.family.TType;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -96,6 +97,12 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final Map<RunnerKey, Session.Runner> runners = new LinkedHashMap<>(16, 0.75f, true);
     private final TfThreadSettings threads;
     private long seenEvictions;
+    /** The fed tensors of the current training run (reused: no per-step list). */
+    private final Tensor[] trainingTensors;
+    /** The last training runner and what it feeds: a step with the same path and tensors skips the cache lookup. */
+    private String lastPath;
+    private Tensor[] lastTensors;
+    private Session.Runner lastRunner;
     private boolean closed;
 
     /** What the graph builder produced. */
@@ -136,6 +143,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         this.modelCheckpoint = modelCheckpoint;
         this.fullCheckpoint = fullCheckpoint;
         this.threads = threads;
+        this.trainingTensors = new Tensor[this.allInputs.size()];
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(threads.intraOp())
                 .setInterOpParallelismThreads(threads.interOp())
@@ -494,9 +502,10 @@ public final class TfTrainingEngine implements TrainingEngine {
         requireNonNull(batch, "batch is null");
         requireNonNull(context, "context is null");
         TfInputFeeder.validate(modelName, allInputs, batch);
-        List<Tensor> tensors = new ArrayList<>(allInputs.size());
-        for (InputSpec spec : allInputs) {
-            tensors.add(feeder.tensor(spec.name(), batch.get(spec.name())));
+        Tensor[] tensors = trainingTensors;
+        for (int i = 0; i < tensors.length; i++) {
+            String name = allInputs.get(i).name();
+            tensors[i] = feeder.tensor(name, batch.get(name));
         }
         learningRateTensor.setFloat((float) context.learningRate());
         randomKeyTensor.setLong(context.seed(), 0);
@@ -512,17 +521,22 @@ public final class TfTrainingEngine implements TrainingEngine {
         }
     }
 
-    private Session.Runner runner(String path, List<Tensor> tensors, Op target, Operand<TBool> fetch) {
+    private Session.Runner runner(String path, Tensor[] tensors, Op target, Operand<TBool> fetch) {
         if (feeder.evictions() != seenEvictions) {
             runners.clear();
+            lastRunner = null;
             seenEvictions = feeder.evictions();
         }
-        RunnerKey key = new RunnerKey(path, tensors);
+        // the usual step: same path, same cached input tensors as the previous one (no key, no lookup)
+        if (lastRunner != null && path.equals(lastPath) && sameTensors(tensors, lastTensors)) {
+            return lastRunner;
+        }
+        RunnerKey key = new RunnerKey(path, Arrays.asList(tensors));
         Session.Runner runner = runners.get(key);
         if (runner == null) {
             runner = session.runner();
             for (int i = 0; i < allInputs.size(); i++) {
-                runner.feed(placeholders.get(allInputs.get(i).name()), tensors.get(i));
+                runner.feed(placeholders.get(allInputs.get(i).name()), tensors[i]);
             }
             runner.feed(learningRate, learningRateTensor).feed(randomKey, randomKeyTensor).addTarget(target);
             if (fetch != null) {
@@ -533,7 +547,19 @@ public final class TfTrainingEngine implements TrainingEngine {
                 runners.remove(runners.keySet().iterator().next());
             }
         }
+        lastPath = path;
+        lastTensors = tensors.clone();
+        lastRunner = runner;
         return runner;
+    }
+
+    private static boolean sameTensors(Tensor[] tensors, Tensor[] previous) {
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] != previous[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A runner cache key: the path and the identity of the fed tensors. */
@@ -775,6 +801,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         }
         closed = true;
         runners.clear();
+        lastRunner = null;
         try (graph; session; learningRateTensor; randomKeyTensor; feeder) {
             LOG.debug("closing the tensorflow engine of model '{}' (seed {})", modelName, seed);
         }
