@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,8 +73,9 @@ public final class BenchRunner {
     }
 
     private boolean run() {
-        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up %d steps, >= %.1f s timed per run, %d cores, %s%n",
-                rounds, warmup, seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up %d steps, >= %.1f s timed per run, %d cores,"
+                        + " JDK %s, load average %s%n", rounds, warmup, seconds, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.version"), loadAverage());
         boolean identical = true;
         if (lossSteps > 0) {
             identical = checkLosses(BenchModel.MLP_SMALL);
@@ -91,9 +93,11 @@ public final class BenchRunner {
                     results.put(variant, samplesPerSecond);
                     (variant.equals(TrainerVariant.NAME) ? trainer : plain).add(samplesPerSecond);
                 }
-                System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f%n",
+                System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f;"
+                                + " load average %s%n",
                         model.configName(), round + 1, rounds, order.get(0), kilo(results.get(TrainerVariant.NAME)),
-                        kilo(results.get(PlainTfLoop.NAME)), results.get(TrainerVariant.NAME) / results.get(PlainTfLoop.NAME));
+                        kilo(results.get(PlainTfLoop.NAME)), results.get(TrainerVariant.NAME) / results.get(PlainTfLoop.NAME),
+                        loadAverage());
             }
             double ratio = median(trainer) / median(plain);
             String summary = String.format(Locale.ROOT,
@@ -230,6 +234,16 @@ public final class BenchRunner {
             throw new IllegalStateException("interrupted", e);
         }
         return lines;
+    }
+
+    /** The 1-minute load average: the machine is shared, so every round says how busy it was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String kilo(double samplesPerSecond) {
