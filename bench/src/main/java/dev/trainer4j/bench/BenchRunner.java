@@ -84,28 +84,37 @@ public final class BenchRunner {
         for (BenchModel model : models) {
             List<Double> trainer = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
+            List<Double> trainerCpu = new ArrayList<>();
+            List<Double> plainCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 List<String> order = round % 2 == 0 ? List.of(TrainerVariant.NAME, PlainTfLoop.NAME)
                         : List.of(PlainTfLoop.NAME, TrainerVariant.NAME);
-                Map<String, Double> results = new LinkedHashMap<>();
+                Map<String, double[]> results = new LinkedHashMap<>();
                 for (String variant : order) {
-                    double samplesPerSecond = timed(variant, model);
-                    results.put(variant, samplesPerSecond);
-                    (variant.equals(TrainerVariant.NAME) ? trainer : plain).add(samplesPerSecond);
+                    double[] result = timed(variant, model);
+                    results.put(variant, result);
+                    boolean isTrainer = variant.equals(TrainerVariant.NAME);
+                    (isTrainer ? trainer : plain).add(result[0]);
+                    (isTrainer ? trainerCpu : plainCpu).add(result[1]);
                 }
+                double[] t = results.get(TrainerVariant.NAME);
+                double[] p = results.get(PlainTfLoop.NAME);
                 System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f;"
-                                + " load average %s%n",
-                        model.configName(), round + 1, rounds, order.get(0), kilo(results.get(TrainerVariant.NAME)),
-                        kilo(results.get(PlainTfLoop.NAME)), results.get(TrainerVariant.NAME) / results.get(PlainTfLoop.NAME),
-                        loadAverage());
+                                + " per CPU-second %s vs %s; load average %s%n",
+                        model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
+                        kilo(t[1]), kilo(p[1]), loadAverage());
             }
             double ratio = median(trainer) / median(plain);
             String summary = String.format(Locale.ROOT,
                     "%s (%s, batch %d): trainer %s samples/s (%s-%s), plain TF Java loop %s (%s-%s),"
-                            + " reference plain loop %s%n%s ratio %.2f (target >= %.2f: %s)",
+                            + " reference plain loop %s; per CPU-second: trainer %s (%s-%s), plain loop %s (%s-%s),"
+                            + " ratio %.2f%n%s ratio %.2f (target >= %.2f: %s)",
                     model.configName(), model.layout(), model.batchSize(),
                     kilo(median(trainer)), kilo(min(trainer)), kilo(max(trainer)),
                     kilo(median(plain)), kilo(min(plain)), kilo(max(plain)), model.referenceBaseline(),
+                    kilo(median(trainerCpu)), kilo(min(trainerCpu)), kilo(max(trainerCpu)),
+                    kilo(median(plainCpu)), kilo(min(plainCpu)), kilo(max(plainCpu)),
+                    median(trainerCpu) / median(plainCpu),
                     model.configName(), ratio, target(model), ratio >= target(model) ? "met" : "NOT met");
             summaries.put(model, summary);
         }
@@ -176,12 +185,13 @@ public final class BenchRunner {
         return identical == lossSteps;
     }
 
-    private double timed(String variant, BenchModel model) {
+    private double[] timed(String variant, BenchModel model) {
         String mainClass = variant.equals(TrainerVariant.NAME) ? TrainerVariant.class.getName() : PlainTfLoop.class.getName();
         List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(seconds));
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
-                return Double.parseDouble(line.split(" ")[3]);
+                String[] fields = line.split(" ");
+                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6])};
             }
         }
         throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line:\n"

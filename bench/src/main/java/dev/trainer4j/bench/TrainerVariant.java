@@ -79,7 +79,7 @@ public final class TrainerVariant {
                 if (timer.timedSteps == 0) {
                     throw new IllegalStateException("the run ended before the timed window closed");
                 }
-                System.out.println(VariantOptions.resultLine(NAME, model, timer.timedSteps, timer.timedNanos));
+                System.out.println(VariantOptions.resultLine(NAME, model, timer.timedSteps, timer.timedNanos, timer.timedCpuNanos));
             }
             else {
                 for (Map<String, Object> entry : trainer.state().logHistory()) {
@@ -99,8 +99,10 @@ public final class TrainerVariant {
         private final long warmupSteps;
         private final long minimumNanos;
         private long start;
+        private long startCpu;
         long timedSteps;
         long timedNanos;
+        long timedCpuNanos;
 
         StepTimer(long warmupSteps, long minimumNanos) {
             this.warmupSteps = warmupSteps;
@@ -111,6 +113,7 @@ public final class TrainerVariant {
         public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
             long step = state.globalStep();
             if (step == warmupSteps) {
+                startCpu = VariantOptions.processCpuNanos();
                 start = System.nanoTime();
             }
             else if (step > warmupSteps) {
@@ -118,6 +121,7 @@ public final class TrainerVariant {
                 if (elapsed >= minimumNanos) {
                     timedSteps = step - warmupSteps;
                     timedNanos = elapsed;
+                    timedCpuNanos = VariantOptions.processCpuNanos() - startCpu;
                     control.setShouldTrainingStop(true);
                 }
             }

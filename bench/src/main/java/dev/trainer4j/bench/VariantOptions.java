@@ -33,12 +33,21 @@ record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double s
                 : new VariantOptions(model, false, 0, 0, Integer.parseInt(args[2]), intra, inter);
     }
 
-    /** The line the runner parses from a timed run. */
-    static String resultLine(String variant, BenchModel model, long steps, long nanos) {
+    /**
+     * The line the runner parses from a timed run: samples per wall-clock second, steps, seconds, and samples per
+     * CPU-second of the whole process (all its threads), which a busy shared machine disturbs less.
+     */
+    static String resultLine(String variant, BenchModel model, long steps, long nanos, long cpuNanos) {
         double seconds = nanos / 1e9;
-        double samplesPerSecond = steps * (double) model.batchSize() / seconds;
-        return String.format(java.util.Locale.ROOT, "RESULT %s %s %.1f %d %.3f", variant, model.configName(),
-                samplesPerSecond, steps, seconds);
+        double samples = steps * (double) model.batchSize();
+        return String.format(java.util.Locale.ROOT, "RESULT %s %s %.1f %d %.3f %.1f", variant, model.configName(),
+                samples / seconds, steps, seconds, samples / (cpuNanos / 1e9));
+    }
+
+    /** The CPU time of this process so far (every thread, TF's included), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The line the runner parses from a loss run: 1-based step and the float bits of the mean batch loss. */
