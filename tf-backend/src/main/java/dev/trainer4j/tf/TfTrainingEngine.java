@@ -388,8 +388,8 @@ public final class TfTrainingEngine implements TrainingEngine {
                                           Graphs graphs, List<Op> alwaysAfter) {
         Operand<TFloat32> inverseCount = ops.math.div(ops.constant(1f), itemCount);
         List<Operand<TFloat32>> gradients = new ArrayList<>();
-        // L2Loss (sum(g^2)/2) is one pass over each gradient; Square + Sum wrote and re-read a squared copy, which
-        // cost about 5% of a GEMM-bound step. Doubling is exact, so the norm is the same sum in one kernel.
+        // L2Loss (sum(g^2)/2) is one pass over each gradient; Square + Sum wrote and re-read a squared copy of every
+        // gradient (7 MB a step on mlp-large). Doubling is exact, so the norm is the same sum in one kernel.
         List<Operand<TFloat32>> halfSquares = new ArrayList<>();
         for (Operand<TFloat32> gradientSum : gradientSums) {
             Operand<TFloat32> gradient = ops.math.mul(gradientSum, inverseCount);
