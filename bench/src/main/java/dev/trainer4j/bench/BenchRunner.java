@@ -204,8 +204,6 @@ public final class BenchRunner {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms1g");
         command.add("-Xmx2g");
-        // a collated mlp-large batch (256 x 784 floats, 800 KB) is a humongous object with 2g's 1 MB regions
-        command.add("-XX:G1HeapRegionSize=4m");
         String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cacheDir != null) {
             command.add("-Dorg.bytedeco.javacpp.cachedir=" + cacheDir);
