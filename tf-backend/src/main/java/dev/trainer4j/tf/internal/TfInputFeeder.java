@@ -31,7 +31,12 @@ public final class TfInputFeeder implements AutoCloseable {
     private static final int SHAPES_PER_INPUT = 8;
 
     private final Map<String, LinkedHashMap<String, Tensor>> cache = new HashMap<>();
+    /** Per input, the tensor it was last fed with: the usual step (same shape again) skips building a shape key. */
+    private final Map<String, LastTensor> last = new HashMap<>();
     private long evictions;
+
+    private record LastTensor(DataType dataType, long[] dims, Tensor tensor) {
+    }
 
     /** Checks that {@code batch} holds every input of {@code required} with the declared dtype and shape. */
     public static void validate(String modelName, List<InputSpec> required, Batch batch) {
@@ -65,6 +70,11 @@ public final class TfInputFeeder implements AutoCloseable {
 
     /** A tensor holding {@code host}'s values (owned by this feeder; valid until the next call for its name). */
     public Tensor tensor(String name, HostTensor host) {
+        LastTensor previous = last.get(name);
+        if (previous != null && previous.dataType() == host.dataType() && Arrays.equals(previous.dims(), host.shape())) {
+            write(previous.tensor(), host);
+            return previous.tensor();
+        }
         LinkedHashMap<String, Tensor> shapes = cache.computeIfAbsent(name, key -> new LinkedHashMap<>(16, 0.75f, true));
         long[] dims = host.shape();
         String key = host.dataType() + Arrays.toString(dims);
@@ -80,6 +90,7 @@ public final class TfInputFeeder implements AutoCloseable {
             }
         }
         write(tensor, host);
+        last.put(name, new LastTensor(host.dataType(), dims.clone(), tensor));
         return tensor;
     }
 
@@ -104,5 +115,6 @@ public final class TfInputFeeder implements AutoCloseable {
             shapes.values().forEach(Tensor::close);
         }
         cache.clear();
+        last.clear();
     }
 }

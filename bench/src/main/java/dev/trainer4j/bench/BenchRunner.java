@@ -1,0 +1,276 @@
+package dev.trainer4j.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the side-by-side benchmark: every variant in its own JVM (same classpath, same JVM flags, same environment
+ * with {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true}), interleaved per round with the order alternating, and prints the
+ * medians, min-max and the trainer / plain-loop ratio per model. A short loss run first checks that both sides
+ * compute the same losses bit for bit.
+ *
+ * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50),
+ * {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check).
+ */
+public final class BenchRunner {
+    private static final double SMALL_TARGET = 1.5;
+    private static final double LARGE_TARGET = 0.95;
+
+    private final int rounds;
+    private final double seconds;
+    private final int warmup;
+    private final List<BenchModel> models;
+    private final int lossSteps;
+    private final Set<String> printedThreadLines = new LinkedHashSet<>();
+
+    private BenchRunner(int rounds, double seconds, int warmup, List<BenchModel> models, int lossSteps) {
+        this.rounds = rounds;
+        this.seconds = seconds;
+        this.warmup = warmup;
+        this.models = models;
+        this.lossSteps = lossSteps;
+    }
+
+    public static void main(String[] commandLine) {
+        int rounds = 5;
+        double seconds = 3;
+        int warmup = 50;
+        int lossSteps = 50;
+        List<BenchModel> models = List.of(BenchModel.values());
+        for (int i = 0; i < commandLine.length; i += 2) {
+            if (i + 1 >= commandLine.length) {
+                throw new IllegalArgumentException("option " + commandLine[i] + " needs a value");
+            }
+            String value = commandLine[i + 1];
+            switch (commandLine[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(value);
+                case "--seconds" -> seconds = Double.parseDouble(value);
+                case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--loss-steps" -> lossSteps = Integer.parseInt(value);
+                case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
+                default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
+                        + "; expected --rounds, --seconds, --warmup, --models or --loss-steps");
+            }
+        }
+        if (rounds < 1 || seconds <= 0 || warmup < 1 || lossSteps < 0) {
+            throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --loss-steps >= 0");
+        }
+        boolean identical = new BenchRunner(rounds, seconds, warmup, models, lossSteps).run();
+        System.exit(identical ? 0 : 2);
+    }
+
+    private boolean run() {
+        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up %d steps, >= %.1f s timed per run, %d cores,"
+                        + " JDK %s, load average %s%n", rounds, warmup, seconds, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.version"), loadAverage());
+        boolean identical = true;
+        if (lossSteps > 0) {
+            identical = checkLosses(BenchModel.MLP_SMALL);
+        }
+        Map<BenchModel, String> summaries = new LinkedHashMap<>();
+        for (BenchModel model : models) {
+            List<Double> trainer = new ArrayList<>();
+            List<Double> plain = new ArrayList<>();
+            List<Double> trainerCpu = new ArrayList<>();
+            List<Double> plainCpu = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                List<String> order = round % 2 == 0 ? List.of(TrainerVariant.NAME, PlainTfLoop.NAME)
+                        : List.of(PlainTfLoop.NAME, TrainerVariant.NAME);
+                Map<String, double[]> results = new LinkedHashMap<>();
+                for (String variant : order) {
+                    double[] result = timed(variant, model);
+                    results.put(variant, result);
+                    boolean isTrainer = variant.equals(TrainerVariant.NAME);
+                    (isTrainer ? trainer : plain).add(result[0]);
+                    (isTrainer ? trainerCpu : plainCpu).add(result[1]);
+                }
+                double[] t = results.get(TrainerVariant.NAME);
+                double[] p = results.get(PlainTfLoop.NAME);
+                System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f;"
+                                + " per CPU-second %s vs %s; load average %s%n",
+                        model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
+                        kilo(t[1]), kilo(p[1]), loadAverage());
+            }
+            double ratio = median(trainer) / median(plain);
+            String summary = String.format(Locale.ROOT,
+                    "%s (%s, batch %d): trainer %s samples/s (%s-%s), plain TF Java loop %s (%s-%s),"
+                            + " reference plain loop %s; per CPU-second: trainer %s (%s-%s), plain loop %s (%s-%s),"
+                            + " ratio %.2f%n%s ratio %.2f (target >= %.2f: %s)",
+                    model.configName(), model.layout(), model.batchSize(),
+                    kilo(median(trainer)), kilo(min(trainer)), kilo(max(trainer)),
+                    kilo(median(plain)), kilo(min(plain)), kilo(max(plain)), model.referenceBaseline(),
+                    kilo(median(trainerCpu)), kilo(min(trainerCpu)), kilo(max(trainerCpu)),
+                    kilo(median(plainCpu)), kilo(min(plainCpu)), kilo(max(plainCpu)),
+                    median(trainerCpu) / median(plainCpu),
+                    model.configName(), ratio, target(model), ratio >= target(model) ? "met" : "NOT met");
+            summaries.put(model, summary);
+        }
+        System.out.println();
+        System.out.println("== summary (medians of " + rounds + " interleaved rounds; min-max in parentheses) ==");
+        summaries.values().forEach(System.out::println);
+        return identical;
+    }
+
+    private static double target(BenchModel model) {
+        return model == BenchModel.MLP_SMALL ? SMALL_TARGET : LARGE_TARGET;
+    }
+
+    /**
+     * The loss runs. The math is the same on both sides, but the intra-op thread count changes how the backward
+     * MatMul and BiasAddGrad kernels split their reductions (so float rounding), so bit equality is checked at equal
+     * thread settings: the trainer at the plain loop's pinned intra 2 / inter 1 (set through its own
+     * {@code intra-op-threads}/{@code inter-op-threads} arguments), and both at the trainer's own choice. The timed
+     * configurations (trainer by size vs plain pinned) are compared too, for the size of the difference.
+     */
+    private boolean checkLosses(BenchModel model) {
+        String steps = Integer.toString(lossSteps);
+        List<String> plainPinned = lossLines(PlainTfLoop.class.getName(), model, "losses", steps);
+        List<String> trainerPinned = lossLines(TrainerVariant.class.getName(), model, "losses", steps, "2", "1");
+        List<String> trainerOwn = lossLines(TrainerVariant.class.getName(), model, "losses", steps);
+        List<String> plainOwn = lossLines(PlainTfLoop.class.getName(), model, "losses", steps, "1", "-1");
+        if (!trainerPinned.isEmpty()) {
+            System.out.println("  " + model.configName() + " loss step 1: " + trainerPinned.get(0).split(" ")[4]
+                    + ", step " + lossSteps + ": " + trainerPinned.get(trainerPinned.size() - 1).split(" ")[4]);
+        }
+        boolean pinned = compareLosses("loss equality", "trainer with intra-op-threads 2 / inter-op-threads 1 vs the plain"
+                + " loop as timed", trainerPinned, plainPinned);
+        boolean own = compareLosses("loss equality at the trainer's own thread choice", "trainer by size vs plain loop"
+                + " switched to the same intra 1 / inter -1", trainerOwn, plainOwn);
+        compareLosses("timed configurations (for reference)", "trainer by size (intra 1) vs plain loop pinned (intra 2);"
+                + " the intra-op count changes reduction order", trainerOwn, plainPinned);
+        return pinned && own;
+    }
+
+    private List<String> lossLines(String mainClass, BenchModel model, String... arguments) {
+        return launch(mainClass, model, arguments).stream().filter(line -> line.startsWith("LOSS ")).toList();
+    }
+
+    private boolean compareLosses(String label, String what, List<String> trainer, List<String> plain) {
+        int identical = 0;
+        double maxRelative = 0;
+        String firstDifference = null;
+        for (int i = 0; i < lossSteps; i++) {
+            String[] t = i < trainer.size() ? trainer.get(i).split(" ") : null;
+            String[] p = i < plain.size() ? plain.get(i).split(" ") : null;
+            if (t != null && p != null && t[2].equals(p[2]) && t[3].equals(p[3])) {
+                identical++;
+                continue;
+            }
+            if (t != null && p != null) {
+                float a = Float.intBitsToFloat(Integer.parseUnsignedInt(t[3], 16));
+                float b = Float.intBitsToFloat(Integer.parseUnsignedInt(p[3], 16));
+                maxRelative = Math.max(maxRelative, Math.abs(a - b) / Math.max(Math.abs(b), Float.MIN_NORMAL));
+            }
+            if (firstDifference == null) {
+                firstDifference = "step " + (i + 1) + ": trainer " + (t == null ? "missing" : t[4] + " (" + t[3] + ")")
+                        + ", plain loop " + (p == null ? "missing" : p[4] + " (" + p[3] + ")");
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: %d/%d steps bit-identical (%s)%s%n", label, identical, lossSteps, what,
+                firstDifference == null ? "" : String.format(Locale.ROOT, "; first difference at %s; max relative"
+                        + " difference %.2g", firstDifference, maxRelative));
+        return identical == lossSteps;
+    }
+
+    private double[] timed(String variant, BenchModel model) {
+        String mainClass = variant.equals(TrainerVariant.NAME) ? TrainerVariant.class.getName() : PlainTfLoop.class.getName();
+        List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(seconds));
+        for (String line : output) {
+            if (line.startsWith("RESULT ")) {
+                String[] fields = line.split(" ");
+                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6])};
+            }
+        }
+        throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line:\n"
+                + String.join("\n", output));
+    }
+
+    /** Runs one variant in a fresh JVM with this JVM's classpath and bench flags; returns its output lines. */
+    private List<String> launch(String mainClass, BenchModel model, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms1g");
+        command.add("-Xmx2g");
+        String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cacheDir != null) {
+            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cacheDir);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.add(model.configName());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // per-session thread pools (intra/inter-op from each session's ConfigProto), as in the tests
+        builder.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "true");
+        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        List<String> lines = new ArrayList<>();
+        try {
+            Process process = builder.start();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    lines.add(line);
+                    if (line.contains("intra-op threads")) {
+                        String setting = model.configName() + ": " + line.substring(line.indexOf("tensorflow engine"));
+                        if (printedThreadLines.add(setting)) {
+                            System.out.println("  " + setting);
+                        }
+                    }
+                }
+            }
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + exit + ":\n" + String.join("\n", lines));
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return lines;
+    }
+
+    /** The 1-minute load average: the machine is shared, so every round says how busy it was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String kilo(double samplesPerSecond) {
+        return String.format(Locale.ROOT, "%.1fk", samplesPerSecond / 1000);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.trainer4j.bench;
+
+/**
+ * What one variant JVM runs, from its command line: {@code <model> timed <warmup-steps> <seconds> [<intra> <inter>]}
+ * or {@code <model> losses <steps> [<intra> <inter>]}.
+ *
+ * @param lossSteps for the loss run: the number of steps whose losses are printed; 0 for a timed run
+ * @param intraOpThreads the intra-op threads to use instead of the variant's own choice, or 0
+ * @param interOpThreads the inter-op threads to use instead of the variant's own choice, or 0
+ */
+record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double seconds, int lossSteps,
+                      int intraOpThreads, int interOpThreads) {
+
+    static VariantOptions parse(String variant, String[] args) {
+        String usage = "usage: " + variant + " <mlp-small|mlp-large> timed <warmup-steps> <seconds> [<intra> <inter>]"
+                + " | <model> losses <steps> [<intra> <inter>]";
+        if (args.length < 3) {
+            throw new IllegalArgumentException(usage);
+        }
+        BenchModel model = BenchModel.fromName(args[0]);
+        boolean timed = args[1].equals("timed");
+        if (!timed && !args[1].equals("losses")) {
+            throw new IllegalArgumentException(usage);
+        }
+        int fixed = timed ? 4 : 3;
+        if (args.length != fixed && args.length != fixed + 2) {
+            throw new IllegalArgumentException(usage);
+        }
+        int intra = args.length > fixed ? Integer.parseInt(args[fixed]) : 0;
+        int inter = args.length > fixed ? Integer.parseInt(args[fixed + 1]) : 0;
+        return timed
+                ? new VariantOptions(model, true, Integer.parseInt(args[2]), Double.parseDouble(args[3]), 0, intra, inter)
+                : new VariantOptions(model, false, 0, 0, Integer.parseInt(args[2]), intra, inter);
+    }
+
+    /**
+     * The line the runner parses from a timed run: samples per wall-clock second, steps, seconds, and samples per
+     * CPU-second of the whole process (all its threads), which a busy shared machine disturbs less.
+     */
+    static String resultLine(String variant, BenchModel model, long steps, long nanos, long cpuNanos) {
+        double seconds = nanos / 1e9;
+        double samples = steps * (double) model.batchSize();
+        return String.format(java.util.Locale.ROOT, "RESULT %s %s %.1f %d %.3f %.1f", variant, model.configName(),
+                samples / seconds, steps, seconds, samples / (cpuNanos / 1e9));
+    }
+
+    /** The CPU time of this process so far (every thread, TF's included), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The line the runner parses from a loss run: 1-based step and the float bits of the mean batch loss. */
+    static String lossLine(String variant, long step, float loss) {
+        return String.format(java.util.Locale.ROOT, "LOSS %s %d %08x %.9g", variant, step, Float.floatToRawIntBits(loss), loss);
+    }
+}
