@@ -619,11 +619,12 @@ public final class TrainingArguments {
     public int interOpThreads() { return interOpThreads; }
     public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
 
-    /** Examples per optimizer step on one device: batch size times accumulation steps. */
+    /** Examples per micro-batch over all devices (HF's {@code train_batch_size}): per-device size times devices. */
     public int trainBatchSize() {
         return perDeviceTrainBatchSize * devices;
     }
 
+    /** Examples per evaluation batch over all devices. */
     public int evalBatchSize() {
         return perDeviceEvalBatchSize * devices;
     }
