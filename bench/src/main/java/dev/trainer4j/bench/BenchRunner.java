@@ -23,7 +23,9 @@ import java.util.Set;
  * compute the same losses bit for bit.
  *
  * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50),
- * {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check).
+ * {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
+ * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
+ * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was).
  */
 public final class BenchRunner {
     private static final double SMALL_TARGET = 1.5;
@@ -34,14 +36,19 @@ public final class BenchRunner {
     private final int warmup;
     private final List<BenchModel> models;
     private final int lossSteps;
+    private final boolean withEngine;
+    private final double gemmSeconds;
     private final Set<String> printedThreadLines = new LinkedHashSet<>();
 
-    private BenchRunner(int rounds, double seconds, int warmup, List<BenchModel> models, int lossSteps) {
+    private BenchRunner(int rounds, double seconds, int warmup, List<BenchModel> models, int lossSteps,
+                        boolean withEngine, double gemmSeconds) {
         this.rounds = rounds;
         this.seconds = seconds;
         this.warmup = warmup;
         this.models = models;
         this.lossSteps = lossSteps;
+        this.withEngine = withEngine;
+        this.gemmSeconds = gemmSeconds;
     }
 
     public static void main(String[] commandLine) {
@@ -49,6 +56,8 @@ public final class BenchRunner {
         double seconds = 3;
         int warmup = 50;
         int lossSteps = 50;
+        boolean withEngine = false;
+        double gemmSeconds = 2;
         List<BenchModel> models = List.of(BenchModel.values());
         for (int i = 0; i < commandLine.length; i += 2) {
             if (i + 1 >= commandLine.length) {
@@ -60,15 +69,18 @@ public final class BenchRunner {
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--loss-steps" -> lossSteps = Integer.parseInt(value);
+                case "--engine" -> withEngine = Boolean.parseBoolean(value);
+                case "--gemm-seconds" -> gemmSeconds = Double.parseDouble(value);
                 case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
                 default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
-                        + "; expected --rounds, --seconds, --warmup, --models or --loss-steps");
+                        + "; expected --rounds, --seconds, --warmup, --models, --loss-steps, --engine or --gemm-seconds");
             }
         }
-        if (rounds < 1 || seconds <= 0 || warmup < 1 || lossSteps < 0) {
-            throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --loss-steps >= 0");
+        if (rounds < 1 || seconds <= 0 || warmup < 1 || lossSteps < 0 || gemmSeconds < 0) {
+            throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --loss-steps >= 0,"
+                    + " --gemm-seconds >= 0");
         }
-        boolean identical = new BenchRunner(rounds, seconds, warmup, models, lossSteps).run();
+        boolean identical = new BenchRunner(rounds, seconds, warmup, models, lossSteps, withEngine, gemmSeconds).run();
         System.exit(identical ? 0 : 2);
     }
 
@@ -76,6 +88,18 @@ public final class BenchRunner {
         System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up %d steps, >= %.1f s timed per run, %d cores,"
                         + " JDK %s, load average %s%n", rounds, warmup, seconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), loadAverage());
+        System.out.println("cpu: " + cpuDescription());
+        if (gemmSeconds > 0) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            StringBuilder gemm = new StringBuilder("fp32 MatMul 2048^3 (GemmPeak):");
+            for (int threads : cores > 1 ? List.of(1, cores) : List.of(1)) {
+                String line = launch(GemmPeak.class.getName(), List.of(Integer.toString(threads), Double.toString(gemmSeconds)))
+                        .stream().filter(text -> text.startsWith("GEMM ")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("GemmPeak printed no GEMM line"));
+                gemm.append(String.format(Locale.ROOT, " %s GFLOP/s with intra-op %d;", line.split(" ")[2], threads));
+            }
+            System.out.println(gemm.append(" the reference machine (AVX-512) reached 360 with 2"));
+        }
         boolean identical = true;
         if (lossSteps > 0) {
             identical = checkLosses(BenchModel.MLP_SMALL);
@@ -86,23 +110,32 @@ public final class BenchRunner {
             List<Double> plain = new ArrayList<>();
             List<Double> trainerCpu = new ArrayList<>();
             List<Double> plainCpu = new ArrayList<>();
+            List<Double> engine = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                List<String> order = round % 2 == 0 ? List.of(TrainerVariant.NAME, PlainTfLoop.NAME)
-                        : List.of(PlainTfLoop.NAME, TrainerVariant.NAME);
+                List<String> order = new ArrayList<>(round % 2 == 0 ? List.of(TrainerVariant.NAME, PlainTfLoop.NAME)
+                        : List.of(PlainTfLoop.NAME, TrainerVariant.NAME));
+                if (withEngine) {
+                    order.add(round % 3, EngineLoop.NAME);
+                }
                 Map<String, double[]> results = new LinkedHashMap<>();
                 for (String variant : order) {
                     double[] result = timed(variant, model);
                     results.put(variant, result);
+                    if (variant.equals(EngineLoop.NAME)) {
+                        engine.add(result[0]);
+                        continue;
+                    }
                     boolean isTrainer = variant.equals(TrainerVariant.NAME);
                     (isTrainer ? trainer : plain).add(result[0]);
                     (isTrainer ? trainerCpu : plainCpu).add(result[1]);
                 }
                 double[] t = results.get(TrainerVariant.NAME);
                 double[] p = results.get(PlainTfLoop.NAME);
+                double[] e = results.get(EngineLoop.NAME);
                 System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f;"
-                                + " per CPU-second %s vs %s; load average %s%n",
+                                + " per CPU-second %s vs %s;%s load average %s%n",
                         model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
-                        kilo(t[1]), kilo(p[1]), loadAverage());
+                        kilo(t[1]), kilo(p[1]), e == null ? "" : " engine alone " + kilo(e[0]) + ";", loadAverage());
             }
             double ratio = median(trainer) / median(plain);
             String summary = String.format(Locale.ROOT,
@@ -116,6 +149,12 @@ public final class BenchRunner {
                     kilo(median(plainCpu)), kilo(min(plainCpu)), kilo(max(plainCpu)),
                     median(trainerCpu) / median(plainCpu),
                     model.configName(), ratio, target(model), ratio >= target(model) ? "met" : "NOT met");
+            if (withEngine) {
+                summary += String.format(Locale.ROOT, "%n%s engine alone (pre-collated batches, no trainer loop): %s"
+                                + " (%s-%s); engine / plain loop %.2f (graph and session path), trainer / engine %.2f"
+                                + " (host loop)", model.configName(), kilo(median(engine)), kilo(min(engine)),
+                        kilo(max(engine)), median(engine) / median(plain), median(trainer) / median(engine));
+            }
             summaries.put(model, summary);
         }
         System.out.println();
@@ -186,7 +225,11 @@ public final class BenchRunner {
     }
 
     private double[] timed(String variant, BenchModel model) {
-        String mainClass = variant.equals(TrainerVariant.NAME) ? TrainerVariant.class.getName() : PlainTfLoop.class.getName();
+        String mainClass = switch (variant) {
+            case TrainerVariant.NAME -> TrainerVariant.class.getName();
+            case EngineLoop.NAME -> EngineLoop.class.getName();
+            default -> PlainTfLoop.class.getName();
+        };
         List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(seconds));
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
@@ -200,6 +243,23 @@ public final class BenchRunner {
 
     /** Runs one variant in a fresh JVM with this JVM's classpath and bench flags; returns its output lines. */
     private List<String> launch(String mainClass, BenchModel model, String... arguments) {
+        List<String> all = new ArrayList<>();
+        all.add(model.configName());
+        all.addAll(List.of(arguments));
+        List<String> lines = launch(mainClass, all);
+        for (String line : lines) {
+            if (line.contains("intra-op threads")) {
+                String setting = model.configName() + ": " + line.substring(line.indexOf("tensorflow engine"));
+                if (printedThreadLines.add(setting)) {
+                    System.out.println("  " + setting);
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** Runs {@code mainClass} in a fresh JVM with this JVM's classpath and bench flags; returns its output lines. */
+    private List<String> launch(String mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms1g");
@@ -211,8 +271,7 @@ public final class BenchRunner {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
-        command.add(model.configName());
-        command.addAll(List.of(arguments));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // per-session thread pools (intra/inter-op from each session's ConfigProto), as in the tests
         builder.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "true");
@@ -223,12 +282,6 @@ public final class BenchRunner {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     lines.add(line);
-                    if (line.contains("intra-op threads")) {
-                        String setting = model.configName() + ": " + line.substring(line.indexOf("tensorflow engine"));
-                        if (printedThreadLines.add(setting)) {
-                            System.out.println("  " + setting);
-                        }
-                    }
                 }
             }
             int exit = process.waitFor();
@@ -250,6 +303,28 @@ public final class BenchRunner {
     private static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The CPU model and its widest vector extension, from /proc/cpuinfo: machines of one name differ in this. */
+    private static String cpuDescription() {
+        try {
+            String model = "unknown";
+            String vectors = "unknown";
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                }
+                else if (line.startsWith("flags") && vectors.equals("unknown")) {
+                    List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    vectors = flags.contains("avx512f") ? "AVX-512" + (flags.contains("avx512_bf16") ? " (bf16)" : "")
+                            : flags.contains("avx2") ? "AVX2, no AVX-512" : "no AVX2";
+                }
+            }
+            return model + ", " + vectors;
         }
         catch (IOException | RuntimeException e) {
             return "unknown";

@@ -1,0 +1,90 @@
+package dev.trainer4j.bench;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.OptimizerType;
+import dev.trainer4j.api.SchedulerType;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.StepContext;
+import dev.trainer4j.tf.TfBackend;
+import dev.trainer4j.tf.TfTrainingEngine;
+import dev.trainer4j.tf.models.MlpClassifier;
+import dev.trainer4j.tf.models.MlpClassifierSettings;
+import dev.trainer4j.tf.nn.Activation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The trainer's engine alone: the same {@link TfTrainingEngine} the trainer compiles (same arguments, same thread
+ * choice by size), stepped in a tight loop over batches collated once before the clock starts. Timing it next to
+ * {@link TrainerVariant} and {@link PlainTfLoop} splits the trainer's cost into its graph and session path (engine
+ * vs plain loop) and its host loop (trainer vs engine: data loading, collation, callbacks, state).
+ */
+public final class EngineLoop {
+    static final String NAME = "engine";
+
+    private EngineLoop() {
+    }
+
+    public static void main(String[] commandLine) throws IOException {
+        VariantOptions options = VariantOptions.parse(NAME, commandLine);
+        if (!options.timed()) {
+            throw new IllegalArgumentException("the engine variant runs only timed");
+        }
+        BenchModel model = options.model();
+        GaussianBlobs data = GaussianBlobs.generate(BenchModel.SAMPLES, model.inputSize(), model.numLabels(), BenchModel.SEED);
+        int batchSize = model.batchSize();
+        Batch[] batches = new Batch[data.samples() / batchSize];
+        for (int b = 0; b < batches.length; b++) {
+            batches[b] = new Batch(Map.of(
+                    MlpClassifier.FEATURES, HostTensor.ofFloats(data.batchFeatures(b, batchSize), batchSize, model.inputSize()),
+                    MlpClassifier.LABELS, HostTensor.ofInts(data.batchLabels(b, batchSize), batchSize)));
+        }
+        TrainingArguments args = TrainingArguments.builder()
+                .outputDir(Files.createTempDirectory("trainer4j-bench-engine").toString())
+                .overwriteOutputDir(true)
+                .perDeviceTrainBatchSize(batchSize)
+                .optim(OptimizerType.ADAM)
+                .learningRate(BenchModel.LEARNING_RATE)
+                .adamBeta1(BenchModel.BETA1)
+                .adamBeta2(BenchModel.BETA2)
+                .adamEpsilon(BenchModel.EPSILON)
+                .weightDecay(0)
+                .maxGradNorm(0)
+                .lrSchedulerType(SchedulerType.CONSTANT)
+                .seed(BenchModel.SEED)
+                .intraOpThreads(options.intraOpThreads())
+                .interOpThreads(options.interOpThreads())
+                .build();
+        MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
+                model.numLabels(), 0.0, Activation.RELU));
+        long minimumNanos = (long) (options.seconds() * 1e9);
+        try (TfTrainingEngine engine = new TfBackend().compile(mlp, args,
+                new EngineOptions(List.of(MlpClassifier.LABELS), -1))) {
+            long start = 0;
+            long startCpu = 0;
+            for (long step = 0; ; step++) {
+                StepContext context = new StepContext(step, 0, 1, BenchModel.LEARNING_RATE, BenchModel.SEED);
+                if (!engine.step(batches[(int) (step % batches.length)], context).finite()) {
+                    throw new IllegalStateException("non-finite step " + step);
+                }
+                if (step + 1 == options.warmupSteps()) {
+                    startCpu = VariantOptions.processCpuNanos();
+                    start = System.nanoTime();
+                }
+                else if (step + 1 > options.warmupSteps()) {
+                    long elapsed = System.nanoTime() - start;
+                    if (elapsed >= minimumNanos) {
+                        System.out.println(VariantOptions.resultLine(NAME, model, step + 1 - options.warmupSteps(),
+                                elapsed, VariantOptions.processCpuNanos() - startCpu));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
