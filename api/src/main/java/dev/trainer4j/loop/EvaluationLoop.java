@@ -1,0 +1,112 @@
+package dev.trainer4j.loop;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.BatchIterator;
+import dev.trainer4j.api.ComputeMetrics;
+import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.EvalPrediction;
+import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.Metric;
+import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.TrainingEngine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One pass over evaluation or prediction batches (HF's {@code evaluation_loop}): the item-weighted loss, the spec's
+ * metrics and {@code compute-metrics}, throughput, and optionally every prediction concatenated in order.
+ */
+public final class EvaluationLoop {
+    private final LoopContext context;
+    private final TrainerHooks hooks;
+    private final TrainingEngine engine;
+
+    public EvaluationLoop(LoopContext context, TrainerHooks hooks, TrainingEngine engine) {
+        this.context = requireNonNull(context, "context is null");
+        this.hooks = requireNonNull(hooks, "hooks is null");
+        this.engine = requireNonNull(engine, "engine is null");
+    }
+
+    /** The metrics (keys prefixed {@code <prefix>_}), and the predictions and label ids when they were kept. */
+    public record Result(Map<String, Double> metrics, Map<String, HostTensor> predictions, Optional<HostTensor> labelIds) {
+    }
+
+    public Result run(DataLoader loader, String prefix, boolean keepPredictions) {
+        long start = System.nanoTime();
+        List<Metric> metrics = context.spec().metrics();
+        metrics.forEach(Metric::reset);
+        Optional<ComputeMetrics> computeMetrics = context.spec().computeMetrics();
+        boolean keep = keepPredictions || computeMetrics.isPresent();
+        boolean needPredictions = keep || !metrics.isEmpty();
+        double lossSum = 0;
+        double itemCount = 0;
+        boolean anyLoss = false;
+        long batchCount = 0;
+        long sampleCount = 0;
+        Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
+        Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
+        try (BatchIterator batches = loader.iterator(0, 0)) {
+            while (batches.hasNext()) {
+                Batch batch = hooks.prepareBatch(batches.next(), false);
+                EvalBatchOutput output = engine.evaluate(batch, needPredictions);
+                if (output.hasLoss()) {
+                    lossSum += output.lossSum();
+                    itemCount += output.itemCount();
+                    anyLoss = true;
+                }
+                Map<String, HostTensor> labels = new LinkedHashMap<>();
+                for (String label : hooks.labelNames()) {
+                    batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
+                }
+                if (needPredictions) {
+                    EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
+                    for (Metric metric : metrics) {
+                        metric.update(prediction);
+                    }
+                    if (keep) {
+                        output.predictions().forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                        labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                    }
+                }
+                batchCount++;
+                sampleCount += batch.size();
+                context.callbacks().onPredictionStep(context.state(), context.control());
+            }
+        }
+        Map<String, HostTensor> predictions = concatenateAll(predictionParts);
+        Map<String, HostTensor> labels = concatenateAll(labelParts);
+        Map<String, Double> result = new LinkedHashMap<>();
+        if (anyLoss && itemCount > 0) {
+            result.put(prefix + "_loss", lossSum / itemCount);
+        }
+        if (computeMetrics.isPresent() && !predictions.isEmpty()) {
+            putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels)));
+        }
+        for (Metric metric : metrics) {
+            putPrefixed(result, prefix, metric.compute());
+        }
+        double runtime = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
+        result.put(prefix + "_runtime", runtime);
+        result.put(prefix + "_samples_per_second", sampleCount / runtime);
+        result.put(prefix + "_steps_per_second", batchCount / runtime);
+        Optional<HostTensor> labelIds = labels.containsKey("labels") ? Optional.of(labels.get("labels"))
+                : labels.size() == 1 ? Optional.of(labels.values().iterator().next()) : Optional.empty();
+        return new Result(result, predictions, labelIds);
+    }
+
+    static Map<String, HostTensor> concatenateAll(Map<String, List<HostTensor>> parts) {
+        Map<String, HostTensor> result = new LinkedHashMap<>();
+        parts.forEach((name, list) -> result.put(name, HostTensors.concatenate(name, list)));
+        return result;
+    }
+
+    static void putPrefixed(Map<String, Double> target, String prefix, Map<String, Double> values) {
+        values.forEach((key, value) -> target.put(key.startsWith(prefix + "_") ? key : prefix + "_" + key, value));
+    }
+}

@@ -1,0 +1,330 @@
+package dev.trainer4j.loop;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.BatchIterator;
+import dev.trainer4j.api.ComputeMetrics;
+import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.EvalPrediction;
+import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.Metric;
+import dev.trainer4j.api.NonFiniteLossException;
+import dev.trainer4j.api.NonFinitePolicy;
+import dev.trainer4j.api.SaveStrategy;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerControl;
+import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.StepContext;
+import dev.trainer4j.spi.StepOutcome;
+import dev.trainer4j.spi.TrainingEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One run of {@code Trainer.train()}, in HF's {@code _inner_training_loop} event order (hf-trainer.md §3.6): the step
+ * accounting (updates per epoch, max steps, epochs), the epoch and gradient-accumulation window loop, the
+ * log/evaluate/save decisions, non-finite steps, {@code include-train-metrics} and the end-of-training metrics.
+ * Checkpoints are handled by {@link RunCheckpoints}; data loaders, the schedule, batch preparation, evaluation and
+ * logging come from the trainer through {@link TrainerHooks}.
+ */
+public final class TrainingLoop {
+    /** The trainer's logger, so that log output (and its configuration by logger name) stays as it was. */
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final LoopContext context;
+    private final TrainerHooks hooks;
+    private final TrainingArguments args;
+    private final RunCheckpoints checkpoints;
+    private TrainingEngine engine;
+    private RunProgress progress;
+    /** The micro-batches of the latest optimizer step, kept (not copied) only with {@code include-train-metrics}. */
+    private List<Batch> trainMetricsWindow;
+
+    public TrainingLoop(LoopContext context, TrainerHooks hooks) {
+        this.context = requireNonNull(context, "context is null");
+        this.hooks = requireNonNull(hooks, "hooks is null");
+        this.args = context.args();
+        this.checkpoints = new RunCheckpoints(context, hooks);
+    }
+
+    /**
+     * Trains, resuming from a checkpoint folder or {@code "latest"} (the newest valid checkpoint in output-dir).
+     * {@code null} trains from scratch.
+     */
+    public TrainOutput run(String resumeFromCheckpoint) {
+        try {
+            return runTraining(resumeFromCheckpoint);
+        }
+        finally {
+            checkpoints.closeInterruptSaver();
+        }
+    }
+
+    private TrainOutput runTraining(String resumeFromCheckpoint) {
+        Path outputDir = Path.of(args.outputDir());
+        Optional<Path> checkpoint = checkpoints.resolveCheckpoint(resumeFromCheckpoint, outputDir);
+        if (checkpoint.isEmpty()) {
+            checkpoints.refuseOrClearPreviousRun(outputDir);
+        }
+
+        DataLoader loader = hooks.trainDataLoader();
+        int accumulation = args.gradientAccumulationSteps();
+        OptionalLong batchesPerEpoch = loader.batchesPerEpoch();
+        long updatesPerEpoch;
+        long maxSteps;
+        long numTrainEpochs;
+        if (batchesPerEpoch.isPresent()) {
+            long batches = batchesPerEpoch.getAsLong();
+            if (batches == 0) {
+                throw new IllegalArgumentException("the train dataset gives no batch per epoch (examples: "
+                        + loader.numExamples().orElse(-1) + ", per-device-train-batch-size: " + args.perDeviceTrainBatchSize()
+                        + ", dataloader-drop-last: " + args.dataloaderDropLast() + ")");
+            }
+            updatesPerEpoch = Math.max(1, (batches + accumulation - 1) / accumulation);
+            if (args.maxSteps() > 0) {
+                maxSteps = args.maxSteps();
+                numTrainEpochs = maxSteps / updatesPerEpoch + (maxSteps % updatesPerEpoch > 0 ? 1 : 0);
+            }
+            else {
+                maxSteps = (long) Math.ceil(args.numTrainEpochs() * updatesPerEpoch);
+                numTrainEpochs = (long) Math.ceil(args.numTrainEpochs());
+            }
+        }
+        else {
+            if (args.maxSteps() <= 0) {
+                throw new InvalidArgumentException("max-steps", args.maxSteps(),
+                        "an integer > 0: the train dataset is a stream of unknown size");
+            }
+            maxSteps = args.maxSteps();
+            updatesPerEpoch = maxSteps;
+            numTrainEpochs = Integer.MAX_VALUE;
+        }
+        long stepsInEpoch = batchesPerEpoch.orElse(maxSteps * accumulation);
+
+        engine = hooks.prepareEngineForRun(maxSteps);
+        context.startRun();
+        progress = new RunProgress(hooks.createScheduler(maxSteps));
+        trainMetricsWindow = null;
+        checkpoints.bind(engine, progress);
+        if (checkpoint.isPresent()) {
+            checkpoints.restoreCheckpoint(checkpoint.get());
+        }
+        TrainerState state = context.state();
+        state.setMaxSteps(maxSteps);
+        state.setNumTrainEpochs(numTrainEpochs);
+        state.setTrainBatchSize(args.trainBatchSize());
+        state.setLoggingSteps(TrainingArguments.resolveSteps(args.loggingSteps(), maxSteps));
+        state.setEvalSteps(TrainingArguments.resolveSteps(args.evalSteps(), maxSteps));
+        state.setSaveSteps(TrainingArguments.resolveSteps(args.saveSteps(), maxSteps));
+
+        if (args.saveOnInterrupt()) {
+            checkpoints.installInterruptSaver();
+        }
+        CallbackHandler callbackHandler = context.callbacks();
+        TrainerControl control = context.control();
+        long startNanos = System.nanoTime();
+        int startEpoch = progress.dataEpoch;
+        long startBatch = progress.dataBatch;
+        callbackHandler.onTrainBegin(state, control);
+        if (args.evalOnStart()) {
+            hooks.evaluateAll();
+        }
+        for (int epoch = startEpoch; epoch < numTrainEpochs; epoch++) {
+            long firstBatch = epoch == startEpoch ? startBatch : 0;
+            progress.dataEpoch = epoch;
+            progress.dataBatch = firstBatch;
+            callbackHandler.onEpochBegin(state, control);
+            long windows = 0;
+            try (BatchIterator batches = loader.iterator(epoch, firstBatch)) {
+                while (!control.shouldEpochStop() && !control.shouldTrainingStop()) {
+                    List<Batch> window = new ArrayList<>(accumulation);
+                    while (window.size() < accumulation && batches.hasNext()) {
+                        window.add(batches.next());
+                    }
+                    if (window.isEmpty()) {
+                        break;
+                    }
+                    windows++;
+                    long windowStart = progress.dataBatch;
+                    runWindow(window, epoch, windowStart);
+                    trainMetricsWindow = args.includeTrainMetrics() ? window : null;
+                    progress.dataBatch = windowStart + window.size();
+                    state.setGlobalStep(state.globalStep() + 1);
+                    state.setEpoch(epoch + (double) progress.dataBatch / stepsInEpoch);
+                    callbackHandler.onStepEnd(state, control);
+                    maybeLogSaveEvaluate();
+                    checkpoints.saveAndStopIfInterrupted();
+                }
+            }
+            if (windows == 0 && firstBatch == 0) {
+                throw new IllegalStateException("the train dataset gave no batch in epoch " + epoch);
+            }
+            progress.dataEpoch = epoch + 1;
+            progress.dataBatch = 0;
+            logEpochLoss();
+            callbackHandler.onEpochEnd(state, control);
+            maybeLogSaveEvaluate();
+            checkpoints.saveAndStopIfInterrupted();
+            if (control.shouldTrainingStop()) {
+                break;
+            }
+        }
+
+        progress.losses.absorb(engine.readTrainingLoss());
+        if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
+            checkpoints.loadBestModel();
+        }
+        double trainLoss = progress.losses.totalMean();
+        double runtime = (System.nanoTime() - startNanos) / 1e9;
+        double samples = batchesPerEpoch.isPresent() && args.maxSteps() <= 0
+                ? loader.numExamples().orElse(0) * args.numTrainEpochs()
+                : (double) maxSteps * args.trainBatchSize() * accumulation;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train_runtime", runtime);
+        metrics.put("train_samples_per_second", samples / Math.max(runtime, 1e-9));
+        metrics.put("train_steps_per_second", maxSteps / Math.max(runtime, 1e-9));
+        metrics.put("train_loss", trainLoss);
+        hooks.log(metrics);
+        checkpoints.keepOnlyBestAtEnd(outputDir);
+        metrics.put("epoch", state.epoch());
+        callbackHandler.onTrainEnd(state, control);
+        return new TrainOutput(state.globalStep(), trainLoss, metrics);
+    }
+
+    private void runWindow(List<Batch> window, int epoch, long windowStart) {
+        TrainerState state = context.state();
+        TrainerControl control = context.control();
+        CallbackHandler callbackHandler = context.callbacks();
+        long step = state.globalStep();
+        double learningRate = progress.schedule.learningRate(step);
+        int microSteps = window.size();
+        callbackHandler.onStepBegin(state, control);
+        StepOutcome outcome = null;
+        for (int micro = 0; micro < microSteps; micro++) {
+            Batch batch = hooks.prepareBatch(window.get(micro), true);
+            StepContext stepContext = new StepContext(step, micro, microSteps, learningRate, args.seed());
+            if (micro < microSteps - 1) {
+                engine.accumulate(batch, stepContext);
+                callbackHandler.onSubstepEnd(state, control);
+            }
+            else {
+                outcome = engine.step(batch, stepContext);
+            }
+        }
+        if (!Objects.requireNonNull(outcome, "engine returned no step outcome").finite()) {
+            if (args.nonFinitePolicy() == NonFinitePolicy.STOP) {
+                long oneBased = step + 1;
+                throw new NonFiniteLossException("non-finite loss or gradient (NaN or infinity) at global step " + oneBased
+                        + " (1-based, as HF counts; StepContext.globalStep " + step + "), epoch " + epoch + ", batches "
+                        + windowStart + ".." + (windowStart + microSteps - 1) + " of the epoch: the update was not applied, "
+                        + "so weights and optimizer state are unchanged (those after step " + step + "). "
+                        + "Set non-finite-policy = skip to skip such steps, or lower learning-rate", oneBased, epoch);
+            }
+            state.setNumNonFiniteSteps(state.numNonFiniteSteps() + 1);
+            LOG.warn("skipped global step {} (1-based) of epoch {}: non-finite loss or gradient", step + 1, epoch);
+        }
+        callbackHandler.onPreOptimizerStep(state, control);
+        callbackHandler.onOptimizerStep(state, control);
+        progress.lastLearningRate = learningRate;
+    }
+
+    private void maybeLogSaveEvaluate() {
+        TrainerState state = context.state();
+        TrainerControl control = context.control();
+        LossTracker losses = progress.losses;
+        if (control.shouldLog() && state.globalStep() > losses.globalStepLastLogged()) {
+            losses.absorb(engine.readTrainingLoss());
+            boolean anySteps = losses.windowSteps() > 0;
+            double mean = losses.takeWindowMean(state.globalStep());
+            Map<String, Double> logs = new LinkedHashMap<>();
+            if (anySteps) {
+                logs.put("loss", mean);
+            }
+            if (!Double.isNaN(losses.lastGradNorm())) {
+                logs.put("grad_norm", losses.lastGradNorm());
+            }
+            logs.put("learning_rate", progress.lastLearningRate);
+            putTrainMetrics(logs);
+            hooks.log(logs);
+        }
+        if (control.shouldEvaluate()) {
+            Map<String, Double> metrics = hooks.evaluateAll();
+            boolean newBest = checkpoints.determineBestMetric(metrics);
+            if (args.saveStrategy() == SaveStrategy.BEST) {
+                control.setShouldSave(newBest);
+            }
+        }
+        if (control.shouldSave()) {
+            checkpoints.saveCheckpoint(true);
+            context.callbacks().onSave(state, control);
+        }
+    }
+
+    /**
+     * {@code include-train-metrics}: adds {@code train_<metric>} for the run's metrics computed on the micro-batches
+     * of the optimizer step just taken (the logging step's window only, not an average since the last log). The
+     * predictions come from an evaluation-mode forward pass ({@link TrainingEngine#evaluate}: no dropout) with the
+     * weights AFTER that step's update, on batches already on the host, so no data is loaded twice. The shared
+     * {@link Metric} instances are reset before and after, so evaluation state is never mixed in; a
+     * {@code compute-metrics} function is called once on the window's concatenated predictions.
+     */
+    private void putTrainMetrics(Map<String, Double> logs) {
+        List<Metric> metrics = context.spec().metrics();
+        Optional<ComputeMetrics> computeMetrics = context.spec().computeMetrics();
+        if (!args.includeTrainMetrics() || trainMetricsWindow == null || (metrics.isEmpty() && computeMetrics.isEmpty())) {
+            return;
+        }
+        metrics.forEach(Metric::reset);
+        Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
+        Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
+        for (Batch raw : trainMetricsWindow) {
+            Batch batch = hooks.prepareBatch(raw, false);
+            EvalBatchOutput output = engine.evaluate(batch, true);
+            Map<String, HostTensor> labels = new LinkedHashMap<>();
+            for (String label : hooks.labelNames()) {
+                batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
+            }
+            EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
+            for (Metric metric : metrics) {
+                metric.update(prediction);
+            }
+            if (computeMetrics.isPresent()) {
+                output.predictions().forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+            }
+        }
+        if (computeMetrics.isPresent() && !predictionParts.isEmpty()) {
+            EvaluationLoop.putPrefixed(logs, "train", computeMetrics.get().compute(
+                    new EvalPrediction(EvaluationLoop.concatenateAll(predictionParts), EvaluationLoop.concatenateAll(labelParts))));
+        }
+        for (Metric metric : metrics) {
+            EvaluationLoop.putPrefixed(logs, "train", metric.compute());
+        }
+        metrics.forEach(Metric::reset);
+    }
+
+    private void logEpochLoss() {
+        LossTracker losses = progress.losses;
+        losses.absorb(engine.readTrainingLoss());
+        if (losses.epochSteps() > 0) {
+            hooks.log(Map.of("train_epoch_loss", losses.takeEpochMean()));
+        }
+        else {
+            losses.takeEpochMean();
+        }
+    }
+}
