@@ -30,6 +30,7 @@ final class TextClassificationSampleTest {
                 "args.save-strategy=no",
                 "args.eval-strategy=no",
                 "args.metric-for-best-model=null",
+                "args.load-best-model-at-end=false",
                 "callbacks=[]")));
         try (Trainer trainer = runtime.trainer(run)) {
             TrainOutput trained = trainer.train();
