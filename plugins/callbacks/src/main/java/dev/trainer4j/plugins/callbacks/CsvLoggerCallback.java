@@ -1,12 +1,8 @@
 package dev.trainer4j.plugins.callbacks;
 
-import dev.trainer4j.api.Callback;
-import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
-import dev.trainer4j.api.TrainingArguments;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -19,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static java.util.Objects.requireNonNull;
-
 /**
  * Writes every log, evaluate and predict event to {@code <output-dir>/metrics.csv} (RFC 4180). Columns are
  * {@code event, step, epoch, time} (Unix epoch seconds) followed by every value key in the order it first
@@ -31,66 +25,35 @@ import static java.util.Objects.requireNonNull;
  * <p>Numbers are written with Java's shortest round-trip form ({@code 5.0E-5}); non-finite values as
  * {@code NaN}, {@code inf}, {@code -inf}.
  */
-public final class CsvLoggerCallback implements Callback {
+public final class CsvLoggerCallback extends MetricsFileCallback {
     static final String NAME = "csv-logger";
 
-    private final MetricsFileSettings settings;
-    private final Clock clock;
     private List<String> columns;
     private Path columnsFile;
 
     public CsvLoggerCallback(MetricsFileSettings settings, Clock clock) {
-        this.settings = requireNonNull(settings, "settings is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        super(settings, clock);
     }
 
     @Override
-    public void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Object> logs) {
-        write("log", args, state, logs);
-    }
-
-    @Override
-    public void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
-        write("evaluate", args, state, metrics);
-    }
-
-    @Override
-    public void onPredict(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
-        write("predict", args, state, metrics);
-    }
-
-    private void write(String event, TrainingArguments args, TrainerState state, Map<String, ?> values) {
-        if (!state.isWorldProcessZero()) {
-            return;
+    void append(Path file, String event, TrainerState state, Map<String, Object> row) throws IOException {
+        if (columns == null || !file.equals(columnsFile) || !Files.exists(file)) {
+            columns = readHeader(file);
+            columnsFile = file;
         }
-        Path file = settings.resolve(args.outputDir());
-        Map<String, Object> row = MetricsRecord.of(event, state, clock, values);
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (columns == null || !file.equals(columnsFile) || !Files.exists(file)) {
-                columns = readHeader(file);
-                columnsFile = file;
-            }
-            List<String> grown = new ArrayList<>(columns);
-            for (String key : row.keySet()) {
-                if (!grown.contains(key)) {
-                    grown.add(key);
-                }
-            }
-            if (grown.size() != columns.size() || !Files.exists(file)) {
-                rewrite(file, grown, row);
-                columns = grown;
-            }
-            else {
-                Files.writeString(file, formatRow(columns, row), StandardCharsets.UTF_8, StandardOpenOption.APPEND,
-                        StandardOpenOption.WRITE);
+        List<String> grown = new ArrayList<>(columns);
+        for (String key : row.keySet()) {
+            if (!grown.contains(key)) {
+                grown.add(key);
             }
         }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+        if (grown.size() != columns.size() || !Files.exists(file)) {
+            rewrite(file, grown, row);
+            columns = grown;
+        }
+        else {
+            Files.writeString(file, formatRow(columns, row), StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
         }
     }
 
