@@ -28,6 +28,7 @@ public final class RunConfig {
     private final Map<String, PluginBlock> evalData;
     private final Optional<String> textField;
     private final String defaultTextField;
+    private final Optional<WeightInitSettings> initFrom;
     private final Optional<PluginBlock> collator;
     private final List<PluginBlock> metrics;
     private final List<PluginBlock> callbacks;
@@ -36,7 +37,7 @@ public final class RunConfig {
     private final Config resolved;
 
     RunConfig(Path baseDirectory, PluginBlock model, Optional<PluginBlock> tokenizer, Optional<PluginBlock> trainData,
-            Map<String, PluginBlock> evalData, Optional<String> textField, String defaultTextField, Optional<PluginBlock> collator, List<PluginBlock> metrics,
+            Map<String, PluginBlock> evalData, Optional<String> textField, String defaultTextField, Optional<WeightInitSettings> initFrom, Optional<PluginBlock> collator, List<PluginBlock> metrics,
             List<PluginBlock> callbacks, TrainingArguments args, PluginBlock backend, Config resolved) {
         this.baseDirectory = requireNonNull(baseDirectory, "baseDirectory is null");
         this.model = requireNonNull(model, "model is null");
@@ -45,6 +46,7 @@ public final class RunConfig {
         this.evalData = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(evalData, "evalData is null")));
         this.textField = requireNonNull(textField, "textField is null");
         this.defaultTextField = requireNonNull(defaultTextField, "defaultTextField is null");
+        this.initFrom = requireNonNull(initFrom, "initFrom is null");
         this.collator = requireNonNull(collator, "collator is null");
         this.metrics = List.copyOf(requireNonNull(metrics, "metrics is null"));
         this.callbacks = List.copyOf(requireNonNull(callbacks, "callbacks is null"));
@@ -73,6 +75,9 @@ public final class RunConfig {
         requireNonNull(tokenizerTrainingField, "tokenizerTrainingField is null");
         return textField.or(() -> tokenizerTrainingField).orElse(defaultTextField);
     }
+
+    /** {@code init-from}: the weights the run starts from, applied when its trainer is made. */
+    public Optional<WeightInitSettings> initFrom() { return initFrom; }
 
     /** Empty: the {@code DefaultCollator}. */
     public Optional<PluginBlock> collator() { return collator; }

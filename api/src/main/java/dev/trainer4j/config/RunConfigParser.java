@@ -61,7 +61,7 @@ public final class RunConfigParser {
     public static final String RUN_DEFAULTS_PATH = "trainer4j.run";
 
     private static final List<String> ROOT_KEYS =
-            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend");
+            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from");
     private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field");
 
     /** The reference default of {@code data.text-field}. */
@@ -155,6 +155,11 @@ public final class RunConfigParser {
                 ? block(PluginKind.BACKENDS, "backend", backendValue)
                 : block(PluginKind.BACKENDS, "backend", reference.getValue(RUN_DEFAULTS_PATH + ".backend"));
 
+        ConfigValue initValue = merged.root().get("init-from");
+        Optional<WeightInitSettings> initFrom = initValue == null || initValue.valueType() == ConfigValueType.NULL
+                ? Optional.empty()
+                : Optional.of(WeightInitSettings.parse(initValue, reference.getConfig(RUN_DEFAULTS_PATH + ".init-from"), baseDirectory));
+
         Config resolved = ConfigFactory.empty()
                 .withValue("model", model.rendered().root())
                 .withValue("metrics", ConfigValueFactory.fromIterable(metrics.stream().map(b -> b.rendered().root()).toList()))
@@ -179,7 +184,10 @@ public final class RunConfigParser {
         }
         String defaultTextField = reference.hasPath(TEXT_FIELD_DEFAULT_PATH)
                 ? reference.getString(TEXT_FIELD_DEFAULT_PATH) : RunConfig.TEXT_FIELD;
-        return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, textField, defaultTextField, collator,
+        if (initFrom.isPresent()) {
+            resolved = resolved.withValue("init-from", initValue);
+        }
+        return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, textField, defaultTextField, initFrom, collator,
                 metrics, callbacks, args, backend, resolved);
     }
 

@@ -8,6 +8,7 @@ import dev.trainer4j.api.Tokenizer;
 import dev.trainer4j.config.ConfigurationException;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.RunConfig;
+import dev.trainer4j.config.WeightInitSettings;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.CallbackFactory;
@@ -146,10 +147,24 @@ public final class TrainerAssembler {
         return trainer(assemble(run));
     }
 
-    /** Makes the trainer of an assembled run with the {@link TrainerProvider}. */
+    /**
+     * Makes the trainer of an assembled run with the {@link TrainerProvider}; with {@code init-from} its model starts
+     * from those weights (a later resume or checkpoint load replaces them).
+     */
     public Trainer trainer(AssembledRun assembled) {
-        return requireNonNull(trainerProvider.create(assembled.spec(), assembled.backend()),
+        Trainer trainer = requireNonNull(trainerProvider.create(assembled.spec(), assembled.backend()),
                 "the trainer provider returned null");
+        Optional<WeightInitSettings> initFrom = assembled.run().initFrom();
+        if (initFrom.isPresent()) {
+            try {
+                trainer.initializeFrom(initFrom.get().path(), initFrom.get().mapping());
+            }
+            catch (RuntimeException e) {
+                trainer.close();
+                throw e;
+            }
+        }
+        return trainer;
     }
 
     private static <F> F factory(Map<String, F> factories, PluginBlock block) {

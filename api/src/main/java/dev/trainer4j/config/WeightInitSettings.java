@@ -1,0 +1,104 @@
+package dev.trainer4j.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.trainer4j.api.WeightMapping;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A run file's {@code init-from} block: the weights a run starts from (another run's checkpoint or a tensor bundle)
+ * and how their names map onto the model's. Applied before training by {@code Trainer.initializeFrom}.
+ *
+ * @param path the source, resolved against the run file's folder
+ * @param mapping prefix rewrites, skips and strictness
+ */
+public record WeightInitSettings(Path path, WeightMapping mapping) {
+    /** The keys of an {@code init-from} block. */
+    public static final Set<String> KEYS = Set.of("path", "rename", "skip", "strict");
+    private static final String REGEX_PREFIX = "re:";
+
+    public WeightInitSettings {
+        requireNonNull(path, "path is null");
+        requireNonNull(mapping, "mapping is null");
+    }
+
+    /** Parses and checks {@code value} (the block as written) over {@code defaults}; errors name the key path. */
+    static WeightInitSettings parse(ConfigValue value, Config defaults, Path baseDirectory) {
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            throw new ConfigurationException("init-from", "init-from: " + RunConfigParser.describe(value)
+                    + " is not allowed; expected a block such as init-from { path = ../pretrained/checkpoint-500 }");
+        }
+        ConfigObject block = (ConfigObject) value;
+        for (String key : block.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new ConfigurationException("init-from." + key, "init-from." + key + RunConfigParser.where(block.get(key))
+                        + ": unknown key" + Suggestions.didYouMean(key, KEYS) + "; init-from has " + new java.util.TreeSet<>(KEYS));
+            }
+        }
+        Config settings = block.toConfig().withFallback(defaults);
+        if (!settings.hasPath("path")) {
+            throw new ConfigurationException("init-from.path", "init-from.path: missing; expected the folder of a "
+                    + "checkpoint (checkpoint-<step>) or a tensor bundle to start from");
+        }
+        Path path = baseDirectory.resolve(string(settings, "path")).normalize();
+        if (!Files.exists(path) && !Files.exists(Path.of(path + ".index"))) {
+            throw new ConfigurationException("init-from.path", "init-from.path" + RunConfigParser.where(block.get("path"))
+                    + ": " + path + " does not exist; expected a checkpoint-<step> folder, an engine folder or a tensor bundle");
+        }
+        WeightMapping mapping = WeightMapping.IDENTITY.strict(bool(settings, "strict"));
+        List<? extends ConfigObject> renames = list(settings, "rename", () -> settings.getObjectList("rename"));
+        for (int i = 0; i < renames.size(); i++) {
+            ConfigObject rename = renames.get(i);
+            String at = "init-from.rename[" + i + "]";
+            if (!rename.keySet().equals(Set.of("from", "to"))) {
+                throw new ConfigurationException(at, at + RunConfigParser.where(rename) + ": has keys " + rename.keySet()
+                        + "; expected exactly { from = \"<source prefix>\", to = \"<model prefix>\" }");
+            }
+            mapping = mapping.rewritePrefix(string(rename.toConfig(), "from"), string(rename.toConfig(), "to"));
+        }
+        for (String skip : list(settings, "skip", () -> settings.getStringList("skip"))) {
+            mapping = skip.startsWith(REGEX_PREFIX) ? mapping.skipRegex(skip.substring(REGEX_PREFIX.length())) : mapping.skipGlob(skip);
+        }
+        return new WeightInitSettings(path, mapping);
+    }
+
+    private static String string(Config settings, String key) {
+        try {
+            return settings.getString(key);
+        }
+        catch (ConfigException.WrongType e) {
+            throw new ConfigurationException("init-from." + key, "init-from." + key + ": "
+                    + RunConfigParser.describe(settings.getValue(key)) + " is not allowed; expected a string");
+        }
+    }
+
+    private static boolean bool(Config settings, String key) {
+        try {
+            return settings.getBoolean(key);
+        }
+        catch (ConfigException.WrongType e) {
+            throw new ConfigurationException("init-from." + key, "init-from." + key + ": "
+                    + RunConfigParser.describe(settings.getValue(key)) + " is not allowed; expected true or false");
+        }
+    }
+
+    private static <T> List<T> list(Config settings, String key, java.util.function.Supplier<List<T>> read) {
+        try {
+            return read.get();
+        }
+        catch (ConfigException.WrongType e) {
+            throw new ConfigurationException("init-from." + key, "init-from." + key + ": "
+                    + RunConfigParser.describe(settings.getValue(key)) + " is not allowed; expected "
+                    + (key.equals("rename") ? "a list of { from = ..., to = ... }" : "a list of strings"));
+        }
+    }
+}
