@@ -5,16 +5,12 @@ import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.nn.Activation;
-import dev.trainer4j.tf.nn.CrossEntropyLoss;
 import dev.trainer4j.tf.nn.Dense;
 import dev.trainer4j.tf.nn.Dropout;
-import dev.trainer4j.tf.nn.LossSum;
-import dev.trainer4j.tf.nn.MeanSquaredErrorLoss;
 import dev.trainer4j.tf.nn.TfModelScope;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 import java.util.List;
 import java.util.Map;
@@ -30,8 +26,8 @@ import static java.util.Objects.requireNonNull;
 public final class MlpClassifier implements TfModel {
     public static final String NAME = "mlp-classifier";
     public static final String FEATURES = "features";
-    public static final String LABELS = "labels";
-    public static final String LOGITS = "logits";
+    public static final String LABELS = ClassificationHead.LABELS;
+    public static final String LOGITS = ClassificationHead.LOGITS;
 
     private final MlpClassifierSettings settings;
 
@@ -75,15 +71,6 @@ public final class MlpClassifier implements TfModel {
         }
         Operand<TFloat32> logits = new Dense(mlp.child("classifier"), width, settings.numLabels(), Activation.NONE)
                 .apply(hidden);
-        Map<String, Operand<?>> outputs = Map.of(LOGITS, logits);
-        if (!inputs.containsKey(LABELS)) {
-            return ModelOutput.of(outputs);
-        }
-        LossSum loss = regression()
-                ? new MeanSquaredErrorLoss().compute(tf, logits,
-                        ModelInputs.required(tf, NAME, inputs, LABELS, TFloat32.class))
-                : new CrossEntropyLoss().compute(tf, logits,
-                        ModelInputs.required(tf, NAME, inputs, LABELS, TInt32.class));
-        return ModelOutput.withLoss(loss.sum(), loss.count(), outputs);
+        return ClassificationHead.output(tf, NAME, inputs, logits, regression());
     }
 }

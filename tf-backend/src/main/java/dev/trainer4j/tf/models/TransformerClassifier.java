@@ -5,13 +5,10 @@ import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.nn.Activation;
-import dev.trainer4j.tf.nn.CrossEntropyLoss;
 import dev.trainer4j.tf.nn.Dense;
 import dev.trainer4j.tf.nn.Dropout;
 import dev.trainer4j.tf.nn.Embedding;
 import dev.trainer4j.tf.nn.LayerNorm;
-import dev.trainer4j.tf.nn.LossSum;
-import dev.trainer4j.tf.nn.MeanSquaredErrorLoss;
 import dev.trainer4j.tf.nn.PositionalEmbedding;
 import dev.trainer4j.tf.nn.TfModelScope;
 import dev.trainer4j.tf.nn.TransformerEncoderBlock;
@@ -43,8 +40,8 @@ public final class TransformerClassifier implements TfModel {
     public static final String NAME = "transformer-classifier";
     public static final String INPUT_IDS = "input_ids";
     public static final String ATTENTION_MASK = "attention_mask";
-    public static final String LABELS = "labels";
-    public static final String LOGITS = "logits";
+    public static final String LABELS = ClassificationHead.LABELS;
+    public static final String LOGITS = ClassificationHead.LOGITS;
 
     private final TransformerClassifierSettings settings;
 
@@ -100,16 +97,7 @@ public final class TransformerClassifier implements TfModel {
         Operand<TFloat32> logits = new Dense(scope.child("classifier"), hidden, settings.numLabels(),
                 Activation.NONE).apply(pooled);
 
-        Map<String, Operand<?>> outputs = Map.of(LOGITS, logits);
-        if (!inputs.containsKey(LABELS)) {
-            return ModelOutput.of(outputs);
-        }
-        LossSum loss = regression()
-                ? new MeanSquaredErrorLoss().compute(tf, logits,
-                        ModelInputs.required(tf, NAME, inputs, LABELS, TFloat32.class))
-                : new CrossEntropyLoss().compute(tf, logits,
-                        ModelInputs.required(tf, NAME, inputs, LABELS, TInt32.class));
-        return ModelOutput.withLoss(loss.sum(), loss.count(), outputs);
+        return ClassificationHead.output(tf, NAME, inputs, logits, regression());
     }
 
     /** [B, T, H] → [B, H]. */
