@@ -154,9 +154,9 @@ public class Trainer implements AutoCloseable {
      * {@code null} trains from scratch.
      */
     public TrainOutput train(String resumeFromCheckpoint) {
-        Dataset trainDataset = spec.trainDataset().orElseThrow(() ->
-                new IllegalStateException("train() needs a train dataset; give one in the trainer spec"));
-        requireNonNull(trainDataset, "trainDataset is null");
+        if (spec.trainDataset().isEmpty()) {
+            throw new IllegalStateException("train() needs a train dataset; give one in the trainer spec");
+        }
         if (!backend.capabilities().contains(BackendCapability.TRAINING)) {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
