@@ -79,6 +79,7 @@ public final class TrainingArguments {
     private final int devices;
     private final int intraOpThreads;
     private final int interOpThreads;
+    private final int trainTowers;
     private final NonFinitePolicy nonFinitePolicy;
 
     private TrainingArguments(Builder b) {
@@ -134,6 +135,7 @@ public final class TrainingArguments {
         this.devices = b.devices;
         this.intraOpThreads = b.intraOpThreads;
         this.interOpThreads = b.interOpThreads;
+        this.trainTowers = b.trainTowers;
         this.nonFinitePolicy = requireNonNull(b.nonFinitePolicy, "non-finite-policy is null");
         validate();
     }
@@ -218,6 +220,10 @@ public final class TrainingArguments {
         if (interOpThreads < -1) {
             throw new InvalidArgumentException("inter-op-threads", interOpThreads,
                     "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)");
+        }
+        if (trainTowers < 0) {
+            throw new InvalidArgumentException("train-towers", trainTowers,
+                    "an integer >= 0 (0: chosen by model size, 1: no split)");
         }
         if (lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU && evalStrategy == IntervalStrategy.NO) {
             throw new InvalidArgumentException("lr-scheduler-type",
@@ -355,6 +361,7 @@ public final class TrainingArguments {
         b.devices = (int) integer(c, "devices");
         b.intraOpThreads = (int) integer(c, "intra-op-threads");
         b.interOpThreads = (int) integer(c, "inter-op-threads");
+        b.trainTowers = (int) integer(c, "train-towers");
         b.nonFinitePolicy = NonFinitePolicy.parse("non-finite-policy", string(c, "non-finite-policy"));
         return b.build();
     }
@@ -479,6 +486,7 @@ public final class TrainingArguments {
         b.devices = devices;
         b.intraOpThreads = intraOpThreads;
         b.interOpThreads = interOpThreads;
+        b.trainTowers = trainTowers;
         b.nonFinitePolicy = nonFinitePolicy;
         return b;
     }
@@ -538,6 +546,7 @@ public final class TrainingArguments {
         m.put("devices", devices);
         m.put("intra-op-threads", intraOpThreads);
         m.put("inter-op-threads", interOpThreads);
+        m.put("train-towers", trainTowers);
         m.put("non-finite-policy", nonFinitePolicy.configName());
         return m;
     }
@@ -617,6 +626,12 @@ public final class TrainingArguments {
     public int devices() { return devices; }
     public int intraOpThreads() { return intraOpThreads; }
     public int interOpThreads() { return interOpThreads; }
+
+    /**
+     * Into how many row slices ("towers") the backend splits each training batch; every slice's forward and
+     * backward pass is an independent branch, and the gradients are summed. 0: chosen by model size, 1: no split.
+     */
+    public int trainTowers() { return trainTowers; }
     public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
 
     /** Examples per micro-batch over all devices (HF's {@code train_batch_size}): per-device size times devices. */
@@ -717,6 +732,7 @@ public final class TrainingArguments {
         private int devices;
         private int intraOpThreads;
         private int interOpThreads;
+        private int trainTowers;
         private NonFinitePolicy nonFinitePolicy;
 
         private Builder() {
@@ -776,6 +792,7 @@ public final class TrainingArguments {
         public Builder devices(int value) { this.devices = value; return this; }
         public Builder intraOpThreads(int value) { this.intraOpThreads = value; return this; }
         public Builder interOpThreads(int value) { this.interOpThreads = value; return this; }
+        public Builder trainTowers(int value) { this.trainTowers = value; return this; }
         public Builder nonFinitePolicy(NonFinitePolicy value) { this.nonFinitePolicy = value; return this; }
 
         /** Validates and builds; the first invalid setting throws an {@link InvalidArgumentException} naming its key. */

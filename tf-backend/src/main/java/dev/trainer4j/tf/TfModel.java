@@ -25,4 +25,15 @@ public interface TfModel extends Model {
      *        when the batch has them
      */
     ModelOutput<Operand<?>> build(TfModelScope scope, Map<String, Operand<?>> inputs);
+
+    /**
+     * True when every row of a batch is computed on its own: a row's outputs and loss terms depend only on that
+     * row (no batch statistics, no in-batch negatives, no loss that couples rows). Only then may the backend split a
+     * training batch into row slices ("towers", {@code train-towers}) whose forward and backward passes run side
+     * by side on separate cores; it then builds the model once per tower, and the loss sums and item counts of
+     * the towers are added. The default is false, which keeps every batch whole.
+     */
+    default boolean rowIndependent() {
+        return false;
+    }
 }

@@ -109,6 +109,11 @@ public class TfTrainer extends Trainer implements TfTrainerHooks {
         }
 
         @Override
+        public boolean lossRowIndependent() {
+            return target().lossRowIndependent();
+        }
+
+        @Override
         public TfOptimizer createOptimizer(TrainingArguments args) {
             return target().createOptimizer(args);
         }

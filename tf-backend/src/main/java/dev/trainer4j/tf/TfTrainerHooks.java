@@ -22,7 +22,8 @@ public interface TfTrainerHooks {
     /**
      * HF's {@code compute_loss}: the loss of a forward pass as (sum of per-item losses, number of label items).
      * Called for the training and the evaluation pass when the inputs hold labels. The default returns the
-     * model's own loss.
+     * model's own loss. When the training batch is split into towers ({@code train-towers}) it is called once per
+     * tower with that tower's rows, and the towers' sums and counts are added; see {@link #lossRowIndependent()}.
      *
      * @param outputs what the model returned
      * @param inputs the pass's placeholders by name, labels included
@@ -30,6 +31,24 @@ public interface TfTrainerHooks {
      */
     default ModelOutput<Operand<?>> computeLoss(ModelOutput<Operand<?>> outputs, Map<String, Operand<?>> inputs, Ops tf) {
         return outputs;
+    }
+
+    /**
+     * Whether {@link #computeLoss} keeps the rows of a batch independent: it returns a sum of per-row terms and
+     * their item count, so the backend may split a training batch into towers and call it once per tower. The
+     * default answers true for the default and {@link TfTrainer}'s own {@code computeLoss}, false when a subclass
+     * overrides it (a loss that averages or couples rows would be wrong per tower). An override that only sums
+     * per-row terms may return true to let small models use every core.
+     */
+    default boolean lossRowIndependent() {
+        try {
+            Class<?> declaring = getClass().getMethod("computeLoss", ModelOutput.class, Map.class, Ops.class)
+                    .getDeclaringClass();
+            return declaring == TfTrainerHooks.class || declaring == TfTrainer.class;
+        }
+        catch (NoSuchMethodException e) {
+            throw new IllegalStateException("computeLoss not found on " + getClass().getName(), e);
+        }
     }
 
     /** HF's {@code create_optimizer}: the optimizer of the run; the default follows {@code args.optim()}. */

@@ -233,26 +233,6 @@ public final class TfTrainingEngine implements TrainingEngine {
         graphs.step = store.state("trainer4j/optimizer/step", TInt64.class, Shape.scalar(), StateGroup.OPTIMIZER,
                 tf -> tf.constant(0L));
 
-        // training pass
-        Ops trainOps = passOps(root, replica, "forward_train");
-        ModelOutput<Operand<?>> train = requireNonNull(
-                model.build(new TfBuildScope(trainOps, true, store, randomKey), allFeeds),
-                () -> "model '" + model.name() + "' returned no output");
-        if (!labels.isEmpty()) {
-            train = requireNonNull(hooks.computeLoss(train, allFeeds, trainOps), "computeLoss returned null");
-        }
-        if (train.hasLoss()) {
-            buildTraining(graph, engine, store, args, hooks, graphs, model.name(),
-                    scalarFloat(engine, train.lossSum().orElseThrow(), "loss sum", model.name()),
-                    scalarFloat(engine, train.itemCount().orElseThrow(), "item count", model.name()),
-                    learningRate);
-        }
-        else {
-            graphs.missingLossReason = "model '" + model.name() + "' returned no loss for the training pass although the"
-                    + " inputs hold the labels " + labels.stream().map(InputSpec::name).toList()
-                    + "; return ModelOutput.withLoss(lossSum, itemCount, outputs) when labels are given (or override computeLoss)";
-        }
-
         // evaluation pass (labels given) and prediction pass (no labels)
         Ops evalOps = passOps(root, replica, "forward_eval");
         ModelOutput<Operand<?>> eval = requireNonNull(
@@ -277,6 +257,47 @@ public final class TfTrainingEngine implements TrainingEngine {
             graphs.predictPredictions = graphs.evalPredictions;
         }
 
+        // training pass: the variables exist now, so the step's size decides the threads and the towers
+        String rowCoupling = !model.rowIndependent()
+                ? "model '" + model.name() + "' does not declare its rows independent (TfModel.rowIndependent() is false;"
+                        + " override it if no output or loss term of the model couples rows)"
+                : !labels.isEmpty() && !hooks.lossRowIndependent()
+                ? "computeLoss is overridden and may couple rows (override TfTrainerHooks.lossRowIndependent() to"
+                        + " return true if it only sums per-row terms)"
+                : null;
+        TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
+                Runtime.getRuntime().availableProcessors(), rowCoupling);
+        List<Map<String, Operand<?>>> towerFeeds = threads.towers() == 1
+                ? List.of(allFeeds)
+                : splitRows(engine.withSubScope("towers"), allFeeds, inputs, threads.towers(), model.name());
+        List<Operand<TFloat32>> towerLossSums = new ArrayList<>();
+        List<Operand<TFloat32>> towerItemCounts = new ArrayList<>();
+        for (int tower = 0; tower < towerFeeds.size(); tower++) {
+            Ops trainOps = passOps(root, replica, towerFeeds.size() == 1 ? "forward_train" : "forward_train_tower_" + tower);
+            Map<String, Operand<?>> feeds = towerFeeds.get(tower);
+            ModelOutput<Operand<?>> train = requireNonNull(
+                    model.build(new TfBuildScope(trainOps, true, store, randomKey, tower), feeds),
+                    () -> "model '" + model.name() + "' returned no output");
+            if (!labels.isEmpty()) {
+                train = requireNonNull(hooks.computeLoss(train, feeds, trainOps), "computeLoss returned null");
+            }
+            if (!train.hasLoss()) {
+                graphs.missingLossReason = "model '" + model.name() + "' returned no loss for the training pass although"
+                        + " the inputs hold the labels " + labels.stream().map(InputSpec::name).toList()
+                        + "; return ModelOutput.withLoss(lossSum, itemCount, outputs) when labels are given (or override computeLoss)";
+                break;
+            }
+            towerLossSums.add(scalarFloat(engine, train.lossSum().orElseThrow(), "loss sum", model.name()));
+            towerItemCounts.add(scalarFloat(engine, train.itemCount().orElseThrow(), "item count", model.name()));
+        }
+        if (graphs.missingLossReason == null) {
+            Ops sums = engine.withSubScope("tower_sums");
+            buildTraining(graph, engine, store, args, hooks, graphs, model.name(),
+                    towerLossSums.size() == 1 ? towerLossSums.get(0) : sums.math.addN(towerLossSums),
+                    towerItemCounts.size() == 1 ? towerItemCounts.get(0) : sums.math.addN(towerItemCounts),
+                    learningRate);
+        }
+
         // checkpoints
         List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
         for (TfVariable variable : store.variables()) {
@@ -295,16 +316,54 @@ public final class TfTrainingEngine implements TrainingEngine {
         TfCheckpoint modelCheckpoint = new TfCheckpoint(checkpointOps, "model", modelEntries);
         TfCheckpoint fullCheckpoint = new TfCheckpoint(checkpointOps, "full", fullEntries);
 
-        TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
-                Runtime.getRuntime().availableProcessors());
         LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
-                        + " intra-op threads {}, inter-op threads {} ({}){}",
+                        + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}",
                 model.name(), store.parameterCount(), store.variables().size(), graphs.trainable.size(),
-                graphs.optimizerName, threads.intraOp(), threads.interOp(),
+                graphs.optimizerName, threads.intraOp(), threads.interOp(), threads.towers(),
                 threads.reason(), threads.overrideGlobalThreadPoolSet() ? ""
                         : "; TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so the process-wide pools may ignore these");
         return new TfTrainingEngine(model.name(), args.seed(), graph, store, inputs, labels, placeholders, learningRate,
                 randomKey, graphs, modelCheckpoint, fullCheckpoint, threads);
+    }
+
+    /**
+     * Splits every input into {@code towers} row slices: tower t gets rows [n*t/towers, n*(t+1)/towers) of a batch of
+     * n rows, so any batch size works (a tower of a batch smaller than the tower count may be empty).
+     */
+    private static List<Map<String, Operand<?>>> splitRows(Ops ops, Map<String, Operand<?>> feeds, List<InputSpec> inputs,
+                                                          int towers, String modelName) {
+        for (InputSpec spec : inputs) {
+            if (spec.shape().length == 0) {
+                throw new IllegalArgumentException("train-towers " + towers + " splits the batch by rows, but input '"
+                        + spec.name() + "' of model '" + modelName + "' is a scalar; set train-towers = 1");
+            }
+        }
+        Operand<?> first = feeds.get(inputs.get(0).name());
+        Operand<TInt32> rows = ops.gather(ops.shape(first, TInt32.class), ops.constant(0), ops.constant(0));
+        List<Operand<TInt32>> sizes = new ArrayList<>();
+        Operand<TInt32> begin = ops.constant(0);
+        for (int tower = 0; tower < towers; tower++) {
+            Operand<TInt32> end = tower == towers - 1 ? rows
+                    : ops.math.floorDiv(ops.math.mul(rows, ops.constant(tower + 1)), ops.constant(towers));
+            sizes.add(ops.math.sub(end, begin));
+            begin = end;
+        }
+        Operand<TInt32> sizeSplits = ops.stack(sizes);
+        List<Map<String, Operand<?>>> slices = new ArrayList<>();
+        for (int tower = 0; tower < towers; tower++) {
+            slices.add(new LinkedHashMap<>());
+        }
+        for (InputSpec spec : inputs) {
+            List<? extends Output<?>> parts = splitInput(ops, feeds.get(spec.name()), sizeSplits, towers);
+            for (int tower = 0; tower < towers; tower++) {
+                slices.get(tower).put(spec.name(), parts.get(tower));
+            }
+        }
+        return slices;
+    }
+
+    private static <T extends TType> List<Output<T>> splitInput(Ops ops, Operand<T> input, Operand<TInt32> sizes, int towers) {
+        return ops.splitV(input, sizes, ops.constant(0), (long) towers).output();
     }
 
     private static Ops passOps(Ops root, TfReplica replica, String pass) {

@@ -27,12 +27,24 @@ final class LinearClassifier implements TfModel {
     private final int classes;
     private final double dropout;
     private final boolean returnsLoss;
+    private final boolean rowIndependent;
 
     LinearClassifier(int features, int classes, double dropout, boolean returnsLoss) {
+        this(features, classes, dropout, returnsLoss, false);
+    }
+
+    /** @param rowIndependent what {@link #rowIndependent()} declares (whether training batches may be split into towers) */
+    LinearClassifier(int features, int classes, double dropout, boolean returnsLoss, boolean rowIndependent) {
         this.features = features;
         this.classes = classes;
         this.dropout = dropout;
         this.returnsLoss = returnsLoss;
+        this.rowIndependent = rowIndependent;
+    }
+
+    @Override
+    public boolean rowIndependent() {
+        return rowIndependent;
     }
 
     @Override

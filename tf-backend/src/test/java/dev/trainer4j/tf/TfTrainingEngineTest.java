@@ -456,12 +456,15 @@ class TfTrainingEngineTest {
                      args().intraOpThreads(2).interOpThreads(3).build())) {
             assertThat(small.threadSettings().intraOp()).isEqualTo(1);
             assertThat(small.threadSettings().interOp()).isEqualTo(-1);
+            assertThat(small.threadSettings().towers()).as("rows not declared independent").isEqualTo(1);
             assertThat(explicit.threadSettings().intraOp()).isEqualTo(2);
             assertThat(explicit.threadSettings().interOp()).isEqualTo(3);
         }
-        var large = dev.trainer4j.tf.internal.TfThreadSettings.choose(args().perDeviceTrainBatchSize(256).build(), 2_000_000, 8);
+        var large = dev.trainer4j.tf.internal.TfThreadSettings.choose(args().perDeviceTrainBatchSize(256).build(), 2_000_000, 8,
+                null);
         assertThat(large.intraOp()).isEqualTo(8);
         assertThat(large.interOp()).isEqualTo(1);
+        assertThat(large.towers()).isEqualTo(1);
     }
 
     @Test

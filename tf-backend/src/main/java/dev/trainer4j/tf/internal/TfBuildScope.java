@@ -28,6 +28,7 @@ public final class TfBuildScope implements TfModelScope {
     private final boolean training;
     private final TfVariableStore store;
     private final Operand<TInt64> randomKey;
+    private final int tower;
     private final Map<String, Integer> seedCalls;
 
     /**
@@ -35,16 +36,28 @@ public final class TfBuildScope implements TfModelScope {
      * @param randomKey a [3] int64 operand (seed, global step, micro-step)
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey) {
-        this(tf, "", training, store, randomKey, new HashMap<>());
+        this(tf, training, store, randomKey, 0);
+    }
+
+    /**
+     * A scope for one tower of a training batch split into row slices: tower 0 draws the masks of an unsplit
+     * pass, every other tower draws its own.
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower) {
+        this(tf, "", training, store, randomKey, tower, new HashMap<>());
+        if (tower < 0) {
+            throw new IllegalArgumentException("tower must be >= 0, got " + tower);
+        }
     }
 
     private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
-                         Map<String, Integer> seedCalls) {
+                         int tower, Map<String, Integer> seedCalls) {
         this.tf = requireNonNull(tf, "tf is null");
         this.path = requireNonNull(path, "path is null");
         this.training = training;
         this.store = requireNonNull(store, "store is null");
         this.randomKey = requireNonNull(randomKey, "randomKey is null");
+        this.tower = tower;
         this.seedCalls = seedCalls;
     }
 
@@ -64,7 +77,7 @@ public final class TfBuildScope implements TfModelScope {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
         }
-        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, seedCalls);
+        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, tower, seedCalls);
     }
 
     @Override
@@ -80,11 +93,12 @@ public final class TfBuildScope implements TfModelScope {
     /**
      * [seed * MIX + hash(path#n), globalStep * 2^20 + microStep], where n counts the requests on this path within
      * this pass, so two dropouts of one layer draw different masks and every draw is fixed by (seed, step, micro-step).
+     * Towers other than 0 hash {@code path#n@tower<t>}, so the row slices of one batch never share a mask.
      */
     @Override
     public Operand<TInt64> randomSeed() {
         int call = seedCalls.merge(path, 1, Integer::sum) - 1;
-        long pathHash = StableHash.of(path + "#" + call);
+        long pathHash = StableHash.of(path + "#" + call + (tower == 0 ? "" : "@tower" + tower));
         Ops ops = tf.withSubScope("random_seed");
         Operand<TInt64> seed = ops.gather(randomKey, ops.constant(0), ops.constant(0));
         Operand<TInt64> step = ops.gather(randomKey, ops.constant(1), ops.constant(0));

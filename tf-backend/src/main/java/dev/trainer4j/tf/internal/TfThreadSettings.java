@@ -3,32 +3,60 @@ package dev.trainer4j.tf.internal;
 import dev.trainer4j.api.TrainingArguments;
 
 /**
- * The session's thread pools. Explicit {@code intra-op-threads}/{@code inter-op-threads} win; 0 means "choose by
- * model size" from the estimated training FLOPs per step, 6 x parameters x per-device batch size:
+ * How a training step uses the machine's cores: the session's thread pools and the number of towers the training
+ * batch is split into. Explicit {@code intra-op-threads}/{@code inter-op-threads}/{@code train-towers} win; 0 means
+ * "choose by model size" from the estimated training FLOPs per step, 6 x parameters x per-device batch size:
  * <ul>
- *   <li>below {@value #SMALL_STEP_FLOPS} FLOPs (overhead-bound): intra 1, inter -1 (kernels run on the caller's
- *       thread; 1.7-2.2x faster than TF's defaults on small models);</li>
- *   <li>otherwise (GEMM-bound): intra = available cores, inter 1.</li>
+ *   <li>below {@value #SMALL_STEP_FLOPS} FLOPs (overhead-bound): intra 1, and one tower per core (capped by the
+ *       batch size). Splitting a small GEMM over threads costs more than it saves, so each tower runs its kernels
+ *       on one thread and the towers run side by side (inter = towers). With one tower the kernels run on the
+ *       caller's thread (inter -1, 1.7-2.2x faster than TF's defaults on small models).</li>
+ *   <li>otherwise (GEMM-bound): intra = available cores, inter 1, one tower.</li>
  * </ul>
- * The values take effect per session only when {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true} is set in the environment
- * before TensorFlow loads; without it the first session's pools are shared by the whole process.
+ * Towers change the float summation order of the batch reductions (weight and bias gradients), so, like the
+ * intra-op count, they are part of what makes a run bit-reproducible: pin them to compare runs across machines.
+ * The pool sizes take effect per session only when {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true} is set in the
+ * environment before TensorFlow loads; without it the first session's pools are shared by the whole process.
  *
+ * @param towers into how many row slices each training batch is split (1: no split)
  * @param reason how the values were chosen, for the log line
  */
-public record TfThreadSettings(int intraOp, int interOp, String reason) {
+public record TfThreadSettings(int intraOp, int interOp, int towers, String reason) {
     /** The boundary between overhead-bound and compute-bound steps (about 5 ms of one core). */
     public static final double SMALL_STEP_FLOPS = 1e9;
 
-    public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores) {
-        double flops = 6.0 * parameterCount * args.perDeviceTrainBatchSize();
+    public TfThreadSettings {
+        if (towers < 1) {
+            throw new IllegalArgumentException("towers must be >= 1, got " + towers);
+        }
+    }
+
+    /**
+     * @param rowCoupling why the training batch must stay whole (e.g. the model does not declare its rows
+     *        independent), or null when it may be split into row slices; when given, towers by size are 1 and
+     *        explicit towers above 1 are refused with this reason
+     */
+    public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores, String rowCoupling) {
+        int batch = args.perDeviceTrainBatchSize();
+        double flops = 6.0 * parameterCount * batch;
         boolean small = flops < SMALL_STEP_FLOPS;
+        boolean rowIndependent = rowCoupling == null;
+        if (args.trainTowers() > 1 && !rowIndependent) {
+            throw new IllegalArgumentException("train-towers = " + args.trainTowers() + " splits each training batch"
+                    + " into row slices, but " + rowCoupling + "; set train-towers = 1 (or 0)");
+        }
+        int towers = args.trainTowers() > 0 ? args.trainTowers()
+                : small && rowIndependent ? Math.max(1, Math.min(cores, batch)) : 1;
         int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
-        int inter = args.interOpThreads() != 0 ? args.interOpThreads() : (small ? -1 : 1);
+        int inter = args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : small ? -1 : 1);
         String sizing = String.format("%.3g FLOPs/step estimated from %d parameters x batch %d: %s",
-                flops, parameterCount, args.perDeviceTrainBatchSize(), small ? "small model" : "large model");
+                flops, parameterCount, batch, small ? "small model" : "large model");
         String reason = (args.intraOpThreads() > 0 ? "intra-op from args" : "intra-op by size")
-                + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op by size") + "; " + sizing;
-        return new TfThreadSettings(intra, inter, reason);
+                + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op by size")
+                + ", " + (args.trainTowers() > 0 ? "towers from args"
+                        : rowIndependent ? "towers by size" : "one tower: " + rowCoupling)
+                + "; " + sizing;
+        return new TfThreadSettings(intra, inter, towers, reason);
     }
 
     public boolean overrideGlobalThreadPoolSet() {

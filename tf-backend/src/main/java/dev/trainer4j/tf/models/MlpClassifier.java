@@ -44,6 +44,12 @@ public final class MlpClassifier implements TfModel {
         return NAME;
     }
 
+    /** Each row is classified on its own, so a training batch may be split into towers. */
+    @Override
+    public boolean rowIndependent() {
+        return true;
+    }
+
     @Override
     public List<InputSpec> inputs() {
         return List.of(

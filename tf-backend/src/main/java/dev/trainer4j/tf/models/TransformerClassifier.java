@@ -58,6 +58,12 @@ public final class TransformerClassifier implements TfModel {
         return NAME;
     }
 
+    /** Each row is classified on its own (attention stays within a sequence), so a training batch may be split into towers. */
+    @Override
+    public boolean rowIndependent() {
+        return true;
+    }
+
     @Override
     public List<InputSpec> inputs() {
         return List.of(
