@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the side-by-side benchmark: every variant in its own JVM (same classpath, same JVM flags, same environment
@@ -168,29 +170,45 @@ public final class BenchRunner {
     }
 
     /**
-     * The loss runs. The math is the same on both sides, but the intra-op thread count changes how the backward
-     * MatMul and BiasAddGrad kernels split their reductions (so float rounding), so bit equality is checked at equal
-     * thread settings: the trainer at the plain loop's pinned intra 2 / inter 1 (set through its own
-     * {@code intra-op-threads}/{@code inter-op-threads} arguments), and both at the trainer's own choice. The timed
-     * configurations (trainer by size vs plain pinned) are compared too, for the size of the difference.
+     * The loss runs. The math is the same on both sides, but the float rounding of the batch reductions depends on
+     * how a step is split: the intra-op thread count changes how elementwise and reduction kernels shard their work,
+     * and the trainer's towers (row slices of a batch, one per core for small models) sum the weight and bias
+     * gradients per slice. So bit equality is checked at equal settings: the trainer at the plain loop's pinned intra
+     * 2 / inter 1 / one tower (through its own {@code intra-op-threads}/{@code inter-op-threads}/{@code train-towers}
+     * arguments), and the plain loop switched to the trainer's own choice (read from the trainer's log line). The
+     * timed configurations (trainer by size vs plain pinned) are compared too, for the size of the difference.
      */
     private boolean checkLosses(BenchModel model) {
         String steps = Integer.toString(lossSteps);
+        List<String> trainerOwnOutput = launch(TrainerVariant.class.getName(), model, "losses", steps);
+        List<String> trainerOwn = trainerOwnOutput.stream().filter(line -> line.startsWith("LOSS ")).toList();
+        String[] own = ownSettings(trainerOwnOutput);
         List<String> plainPinned = lossLines(PlainTfLoop.class.getName(), model, "losses", steps);
-        List<String> trainerPinned = lossLines(TrainerVariant.class.getName(), model, "losses", steps, "2", "1");
-        List<String> trainerOwn = lossLines(TrainerVariant.class.getName(), model, "losses", steps);
-        List<String> plainOwn = lossLines(PlainTfLoop.class.getName(), model, "losses", steps, "1", "-1");
+        List<String> trainerPinned = lossLines(TrainerVariant.class.getName(), model, "losses", steps, "2", "1", "1");
+        List<String> plainOwn = lossLines(PlainTfLoop.class.getName(), model, "losses", steps, own[0], own[1], own[2]);
         if (!trainerPinned.isEmpty()) {
             System.out.println("  " + model.configName() + " loss step 1: " + trainerPinned.get(0).split(" ")[4]
                     + ", step " + lossSteps + ": " + trainerPinned.get(trainerPinned.size() - 1).split(" ")[4]);
         }
-        boolean pinned = compareLosses("loss equality", "trainer with intra-op-threads 2 / inter-op-threads 1 vs the plain"
-                + " loop as timed", trainerPinned, plainPinned);
-        boolean own = compareLosses("loss equality at the trainer's own thread choice", "trainer by size vs plain loop"
-                + " switched to the same intra 1 / inter -1", trainerOwn, plainOwn);
-        compareLosses("timed configurations (for reference)", "trainer by size (intra 1) vs plain loop pinned (intra 2);"
-                + " the intra-op count changes reduction order", trainerOwn, plainPinned);
-        return pinned && own;
+        boolean pinned = compareLosses("loss equality", "trainer with intra-op-threads 2 / inter-op-threads 1 /"
+                + " train-towers 1 vs the plain loop as timed", trainerPinned, plainPinned);
+        boolean equal = compareLosses("loss equality at the trainer's own settings", "trainer by size vs plain loop"
+                + " switched to the same intra " + own[0] + " / inter " + own[1] + " / towers " + own[2], trainerOwn, plainOwn);
+        compareLosses("timed configurations (for reference)", "trainer by size (intra " + own[0] + ", towers " + own[2]
+                + ") vs plain loop pinned (intra 2, one tower); splitting changes the reduction order", trainerOwn, plainPinned);
+        return pinned && equal;
+    }
+
+    /** The trainer's intra-op threads, inter-op threads and towers, from its engine's log line. */
+    private static String[] ownSettings(List<String> output) {
+        Pattern pattern = Pattern.compile("intra-op threads (-?\\d+), inter-op threads (-?\\d+), training towers (\\d+)");
+        for (String line : output) {
+            Matcher matcher = pattern.matcher(line);
+            if (matcher.find()) {
+                return new String[] {matcher.group(1), matcher.group(2), matcher.group(3)};
+            }
+        }
+        throw new IllegalStateException("the trainer's loss run logged no thread settings:\n" + String.join("\n", output));
     }
 
     private List<String> lossLines(String mainClass, BenchModel model, String... arguments) {

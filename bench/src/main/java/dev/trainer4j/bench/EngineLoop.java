@@ -59,6 +59,7 @@ public final class EngineLoop {
                 .seed(BenchModel.SEED)
                 .intraOpThreads(options.intraOpThreads())
                 .interOpThreads(options.interOpThreads())
+                .trainTowers(options.towers())
                 .build();
         MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
                 model.numLabels(), 0.0, Activation.RELU));

@@ -29,6 +29,9 @@ import java.util.List;
  * gradients, {@code intra_op=2} / {@code inter_op=1}, a session with auto-initialisation, fresh x/y tensors and a
  * fresh runner every step, and the loss fetched every step.
  *
+ * <p>For the loss check at the trainer's own settings the loop can split each batch into row slices ("towers", the
+ * optional last command-line argument), as the trainer does for small models; the timed baseline keeps one.
+ *
  * <p>The math is the trainer's, op for op: initial weights from the trainer's own Glorot initializer and seed
  * ({@code [seed, StableHash(variable name)]}, zero biases); MatMul + BiasAdd + Relu; the masked cross-entropy
  * (one-hot of the labels with -100 clamped to 0, SoftmaxCrossEntropyWithLogits, times the mask, summed, and the
@@ -68,7 +71,6 @@ public final class PlainTfLoop {
             List<Variable<TFloat32>> variables = new ArrayList<>();
             List<Operand<TFloat32>> reads = new ArrayList<>();
             Ops init = tf.withInitScope();
-            Operand<TFloat32> hidden = x;
             long width = model.inputSize();
             List<Integer> sizes = new ArrayList<>(model.hiddenSizes());
             sizes.add(model.numLabels());
@@ -82,26 +84,44 @@ public final class PlainTfLoop {
                         init.constant(new long[] {BenchModel.SEED, StableHash.of(prefix + "kernel")})));
                 Variable<TFloat32> bias = init.variable(biasShape, TFloat32.class);
                 init.assign(bias, init.zeros(init.constant(biasShape), TFloat32.class));
-                Operand<TFloat32> kernelRead = tf.identity(kernel);
-                Operand<TFloat32> biasRead = tf.identity(bias);
                 variables.add(kernel);
                 variables.add(bias);
-                reads.add(kernelRead);
-                reads.add(biasRead);
-                Operand<TFloat32> linear = tf.nn.biasAdd(tf.linalg.matMul(hidden, kernelRead), biasRead);
-                hidden = last ? linear : tf.nn.relu(linear);
+                reads.add(tf.identity(kernel));
+                reads.add(tf.identity(bias));
                 width = sizes.get(layer);
             }
-            Operand<TFloat32> logits = hidden;
 
-            // masked cross-entropy: sum and count
-            Operand<TInt32> present = tf.dtypes.cast(tf.math.notEqual(y, tf.constant(-100)), TInt32.class);
-            Operand<TFloat32> mask = tf.dtypes.cast(present, TFloat32.class);
-            Operand<TInt32> safeLabels = tf.math.mul(y, present);
-            Operand<TFloat32> targets = tf.oneHot(safeLabels, tf.constant(model.numLabels()), tf.constant(1f), tf.constant(0f));
-            Operand<TFloat32> itemLosses = tf.nn.softmaxCrossEntropyWithLogits(logits, targets).loss();
-            Operand<TFloat32> lossSum = tf.sum(tf.math.mul(itemLosses, mask), tf.constant(0));
-            Operand<TFloat32> count = tf.sum(mask, tf.constant(0));
+            // forward and masked cross-entropy (sum and count) of the whole batch, or of each tower's rows
+            int towers = Math.max(1, options.towers());
+            List<Operand<TFloat32>> towerSums = new ArrayList<>();
+            List<Operand<TFloat32>> towerCounts = new ArrayList<>();
+            if (towers == 1) {
+                Operand<TFloat32>[] sumAndCount = lossSumAndCount(tf, x, y, reads, model.numLabels());
+                towerSums.add(sumAndCount[0]);
+                towerCounts.add(sumAndCount[1]);
+            }
+            else {
+                // rows [n*t/towers, n*(t+1)/towers) to tower t, as the trainer splits them
+                Operand<TInt32> rows = tf.gather(tf.shape(x, TInt32.class), tf.constant(0), tf.constant(0));
+                List<Operand<TInt32>> towerSizes = new ArrayList<>();
+                Operand<TInt32> begin = tf.constant(0);
+                for (int t = 0; t < towers; t++) {
+                    Operand<TInt32> end = t == towers - 1 ? rows
+                            : tf.math.floorDiv(tf.math.mul(rows, tf.constant(t + 1)), tf.constant(towers));
+                    towerSizes.add(tf.math.sub(end, begin));
+                    begin = end;
+                }
+                Operand<TInt32> sizeSplits = tf.stack(towerSizes);
+                List<Output<TFloat32>> xs = tf.splitV(x, sizeSplits, tf.constant(0), (long) towers).output();
+                List<Output<TInt32>> ys = tf.splitV(y, sizeSplits, tf.constant(0), (long) towers).output();
+                for (int t = 0; t < towers; t++) {
+                    Operand<TFloat32>[] sumAndCount = lossSumAndCount(tf, xs.get(t), ys.get(t), reads, model.numLabels());
+                    towerSums.add(sumAndCount[0]);
+                    towerCounts.add(sumAndCount[1]);
+                }
+            }
+            Operand<TFloat32> lossSum = towers == 1 ? towerSums.get(0) : tf.math.addN(towerSums);
+            Operand<TFloat32> count = towers == 1 ? towerCounts.get(0) : tf.math.addN(towerCounts);
             Operand<TFloat32> inverseCount = tf.math.div(tf.constant(1f), count);
             Operand<TFloat32> loss = tf.math.mul(lossSum, inverseCount);
 
@@ -185,6 +205,27 @@ public final class PlainTfLoop {
                 }
             }
         }
+    }
+
+    /**
+     * MatMul + BiasAdd (+ Relu) through the layers, then the masked cross-entropy of the trainer's
+     * {@code CrossEntropyLoss}: {sum of item losses, item count}.
+     */
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32>[] lossSumAndCount(Ops tf, Operand<TFloat32> x, Operand<TInt32> y,
+                                                       List<Operand<TFloat32>> reads, int numLabels) {
+        Operand<TFloat32> hidden = x;
+        int layers = reads.size() / 2;
+        for (int layer = 0; layer < layers; layer++) {
+            Operand<TFloat32> linear = tf.nn.biasAdd(tf.linalg.matMul(hidden, reads.get(2 * layer)), reads.get(2 * layer + 1));
+            hidden = layer == layers - 1 ? linear : tf.nn.relu(linear);
+        }
+        Operand<TInt32> present = tf.dtypes.cast(tf.math.notEqual(y, tf.constant(-100)), TInt32.class);
+        Operand<TFloat32> mask = tf.dtypes.cast(present, TFloat32.class);
+        Operand<TInt32> safeLabels = tf.math.mul(y, present);
+        Operand<TFloat32> targets = tf.oneHot(safeLabels, tf.constant(numLabels), tf.constant(1f), tf.constant(0f));
+        Operand<TFloat32> itemLosses = tf.nn.softmaxCrossEntropyWithLogits(hidden, targets).loss();
+        return new Operand[] {tf.sum(tf.math.mul(itemLosses, mask), tf.constant(0)), tf.sum(mask, tf.constant(0))};
     }
 
     /** One baseline step: fresh tensors, a fresh runner, the loss fetched. */

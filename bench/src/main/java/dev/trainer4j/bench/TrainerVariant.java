@@ -65,6 +65,7 @@ public final class TrainerVariant {
                 .disableProgress(true)
                 .intraOpThreads(options.intraOpThreads())
                 .interOpThreads(options.interOpThreads())
+                .trainTowers(options.towers())
                 .build();
         MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
                 model.numLabels(), 0.0, Activation.RELU));
