@@ -57,6 +57,11 @@ public final class MapDataLoader implements DataLoader {
         this.gatheredDirectly = dataset instanceof ColumnarDataset columnar && collator == DefaultCollator.INSTANCE ? columnar : null;
     }
 
+    /** Whether batches are gathered straight from a {@link ColumnarDataset}'s columns, without examples. */
+    boolean gathersFromColumns() {
+        return gatheredDirectly != null;
+    }
+
     public int batchSize() {
         return batchSize;
     }
