@@ -12,6 +12,9 @@ import java.util.Map;
  * <p>Types: {@code Integer}, {@code Short}, {@code Byte} and {@code int[]} become INT32; {@code Long} and
  * {@code long[]} INT64; {@code Float}, {@code Double}, {@code float[]} and {@code double[]} FLOAT32; booleans
  * INT32 (0/1).
+ *
+ * <p>A {@code MapDataLoader} over a {@link ColumnarDataset} does not call this collator: it builds the same batch
+ * straight from the columns ({@link ColumnarDataset#gather(int[], int, int)}), so keep the two in step.
  */
 public final class DefaultCollator implements Collator {
 

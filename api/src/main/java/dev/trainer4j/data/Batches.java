@@ -2,7 +2,6 @@ package dev.trainer4j.data;
 
 import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.CollateContext;
-import dev.trainer4j.api.Collator;
 
 /** What both loaders share: the per-batch context and the choice between inline and background collation. */
 final class Batches {
@@ -14,11 +13,10 @@ final class Batches {
         return new CollateContext(Seeds.forBatch(dataSeed, epoch, batchIndex), epoch, batchIndex);
     }
 
-    static BatchIterator iterator(BatchSource source, Collator collator, long dataSeed, int epoch, long startBatch,
-                                  PrefetchSettings prefetch) {
+    static BatchIterator iterator(BatchSource source, long dataSeed, int epoch, long startBatch, PrefetchSettings prefetch) {
         if (prefetch.enabled()) {
-            return new PrefetchingBatchIterator(source, collator, dataSeed, epoch, startBatch, prefetch);
+            return new PrefetchingBatchIterator(source, dataSeed, epoch, startBatch, prefetch);
         }
-        return new SequentialBatchIterator(source, collator, dataSeed, epoch, startBatch);
+        return new SequentialBatchIterator(source, dataSeed, epoch, startBatch);
     }
 }

@@ -2,14 +2,15 @@ package dev.trainer4j.data;
 
 import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.Collator;
+import dev.trainer4j.api.ColumnarDataset;
 import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.DefaultCollator;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.MapDataset;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,6 +20,9 @@ import static java.util.Objects.requireNonNull;
  * Each batch is collated with {@code CollateContext(Seeds.forBatch(dataSeed, epoch, batchIndex), epoch, batchIndex)},
  * on the calling thread or, with {@link PrefetchSettings workers}, in the background (same batches either way; the
  * workers also read the examples, so {@link MapDataset#get(int)} must be thread-safe as its contract says).
+ *
+ * <p>A {@link ColumnarDataset} with {@code DefaultCollator.INSTANCE} skips the examples: each batch is
+ * {@link ColumnarDataset#gather(int[], int, int) gathered} straight from the columns, the same batch bit for bit.
  */
 public final class MapDataLoader implements DataLoader {
     private final MapDataset dataset;
@@ -28,6 +32,7 @@ public final class MapDataLoader implements DataLoader {
     private final boolean dropLast;
     private final long dataSeed;
     private final PrefetchSettings prefetch;
+    private final ColumnarDataset gatheredDirectly;
 
     public MapDataLoader(MapDataset dataset, Sampler sampler, Collator collator, int batchSize, boolean dropLast, long dataSeed) {
         this(dataset, sampler, collator, batchSize, dropLast, dataSeed, PrefetchSettings.none());
@@ -49,6 +54,12 @@ public final class MapDataLoader implements DataLoader {
         this.dropLast = dropLast;
         this.dataSeed = dataSeed;
         this.prefetch = requireNonNull(prefetch, "prefetch is null");
+        this.gatheredDirectly = dataset instanceof ColumnarDataset columnar && collator == DefaultCollator.INSTANCE ? columnar : null;
+    }
+
+    /** Whether batches are gathered straight from a {@link ColumnarDataset}'s columns, without examples. */
+    boolean gathersFromColumns() {
+        return gatheredDirectly != null;
     }
 
     public int batchSize() {
@@ -77,22 +88,30 @@ public final class MapDataLoader implements DataLoader {
             private long next = startBatch;
 
             @Override
-            public Supplier<List<Example>> next() {
+            public BatchRead next() {
                 if (next >= batches) {
                     return null;
                 }
                 int from = Math.toIntExact(next * batchSize);
                 int to = Math.min(from + batchSize, order.length);
                 next++;
-                return () -> {
-                    List<Example> examples = new ArrayList<>(to - from);
-                    for (int i = from; i < to; i++) {
-                        examples.add(dataset.get(order[i]));
-                    }
-                    return examples;
-                };
+                return read(order, from, to);
             }
         };
-        return Batches.iterator(source, collator, dataSeed, epoch, startBatch, prefetch);
+        return Batches.iterator(source, dataSeed, epoch, startBatch, prefetch);
+    }
+
+    /** The read of the batch of {@code order[from .. to-1]}, run later on the thread that builds the batch. */
+    private BatchSource.BatchRead read(int[] order, int from, int to) {
+        if (gatheredDirectly != null) {
+            return context -> gatheredDirectly.gather(order, from, to);
+        }
+        return context -> {
+            List<Example> examples = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                examples.add(dataset.get(order[i]));
+            }
+            return collator.collate(examples, context);
+        };
     }
 }

@@ -3,8 +3,6 @@ package dev.trainer4j.data;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.CollateContext;
-import dev.trainer4j.api.Collator;
-import dev.trainer4j.api.Example;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,10 +60,9 @@ final class PrefetchingBatchIterator implements BatchIterator {
     private long position;
     private Slot head;
 
-    PrefetchingBatchIterator(BatchSource source, Collator collator, long dataSeed, int epoch, long startBatch,
+    PrefetchingBatchIterator(BatchSource source, long dataSeed, int epoch, long startBatch,
                              PrefetchSettings settings) {
         requireNonNull(source, "source is null");
-        requireNonNull(collator, "collator is null");
         if (!settings.enabled()) {
             throw new IllegalArgumentException("prefetching needs dataloader-num-workers > 0, got " + settings.numWorkers());
         }
@@ -74,7 +70,7 @@ final class PrefetchingBatchIterator implements BatchIterator {
         this.position = startBatch;
         this.inFlight = new Semaphore(settings.maxBatchesInFlight());
         this.workers = Executors.newFixedThreadPool(settings.numWorkers(), daemonThreads("trainer4j-loader-"));
-        this.feeder = daemonThreads("trainer4j-loader-feeder-").newThread(() -> feed(source, collator, dataSeed, startBatch));
+        this.feeder = daemonThreads("trainer4j-loader-feeder-").newThread(() -> feed(source, dataSeed, startBatch));
         feeder.start();
     }
 
@@ -89,12 +85,12 @@ final class PrefetchingBatchIterator implements BatchIterator {
     }
 
     /** Runs on the feeder thread: reads batches in order and submits their collation while permits last. */
-    private void feed(BatchSource source, Collator collator, long dataSeed, long startBatch) {
+    private void feed(BatchSource source, long dataSeed, long startBatch) {
         long index = startBatch;
         try {
             while (!closed) {
                 inFlight.acquire();
-                Supplier<List<Example>> read;
+                BatchSource.BatchRead read;
                 try {
                     read = source.next();
                 }
@@ -107,7 +103,7 @@ final class PrefetchingBatchIterator implements BatchIterator {
                     return;
                 }
                 CollateContext context = Batches.context(dataSeed, epoch, index);
-                slots.add(new Slot(index, workers.submit(() -> collator.collate(read.get(), context)), null));
+                slots.add(new Slot(index, workers.submit(() -> read.build(context)), null));
                 index++;
             }
         }

@@ -2,29 +2,22 @@ package dev.trainer4j.data;
 
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
-import dev.trainer4j.api.CollateContext;
-import dev.trainer4j.api.Collator;
-import dev.trainer4j.api.Example;
 
-import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /** Reads and collates each batch on the thread that calls {@link #next()} (no workers). */
 final class SequentialBatchIterator implements BatchIterator {
     private final BatchSource source;
-    private final Collator collator;
     private final long dataSeed;
     private final int epoch;
     private long position;
-    private Supplier<List<Example>> pending;
+    private BatchSource.BatchRead pending;
     private boolean ended;
 
-    SequentialBatchIterator(BatchSource source, Collator collator, long dataSeed, int epoch, long startBatch) {
+    SequentialBatchIterator(BatchSource source, long dataSeed, int epoch, long startBatch) {
         this.source = requireNonNull(source, "source is null");
-        this.collator = requireNonNull(collator, "collator is null");
         this.dataSeed = dataSeed;
         this.epoch = epoch;
         this.position = startBatch;
@@ -49,9 +42,9 @@ final class SequentialBatchIterator implements BatchIterator {
         if (!hasNext()) {
             throw new NoSuchElementException("epoch " + epoch + " ended at batch " + position);
         }
-        Supplier<List<Example>> read = pending;
+        BatchSource.BatchRead read = pending;
         pending = null;
-        Batch batch = collator.collate(read.get(), Batches.context(dataSeed, epoch, position));
+        Batch batch = read.build(Batches.context(dataSeed, epoch, position));
         position++;
         return batch;
     }

@@ -78,8 +78,8 @@ public final class StreamingDataLoader implements DataLoader {
             if (next.isEmpty() || (dropLast && next.size() < batchSize)) {
                 return null;
             }
-            return () -> next;
+            return context -> collator.collate(next, context);
         };
-        return Batches.iterator(source, collator, dataSeed, epoch, startBatch, prefetch);
+        return Batches.iterator(source, dataSeed, epoch, startBatch, prefetch);
     }
 }
