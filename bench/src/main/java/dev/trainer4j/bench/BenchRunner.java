@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * medians, min-max and the trainer / plain-loop ratio per model. A short loss run first checks that both sides
  * compute the same losses bit for bit.
  *
- * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50),
+ * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50), {@code --warmup-seconds S} (2; the clock starts after both),
  * {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
  * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
  * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was).
@@ -36,17 +36,19 @@ public final class BenchRunner {
     private final int rounds;
     private final double seconds;
     private final int warmup;
+    private final double warmupSeconds;
     private final List<BenchModel> models;
     private final int lossSteps;
     private final boolean withEngine;
     private final double gemmSeconds;
     private final Set<String> printedThreadLines = new LinkedHashSet<>();
 
-    private BenchRunner(int rounds, double seconds, int warmup, List<BenchModel> models, int lossSteps,
+    private BenchRunner(int rounds, double seconds, int warmup, double warmupSeconds, List<BenchModel> models, int lossSteps,
                         boolean withEngine, double gemmSeconds) {
         this.rounds = rounds;
         this.seconds = seconds;
         this.warmup = warmup;
+        this.warmupSeconds = warmupSeconds;
         this.models = models;
         this.lossSteps = lossSteps;
         this.withEngine = withEngine;
@@ -57,6 +59,7 @@ public final class BenchRunner {
         int rounds = 5;
         double seconds = 3;
         int warmup = 50;
+        double warmupSeconds = 2;
         int lossSteps = 50;
         boolean withEngine = false;
         double gemmSeconds = 2;
@@ -70,25 +73,27 @@ public final class BenchRunner {
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value);
                 case "--loss-steps" -> lossSteps = Integer.parseInt(value);
                 case "--engine" -> withEngine = Boolean.parseBoolean(value);
                 case "--gemm-seconds" -> gemmSeconds = Double.parseDouble(value);
                 case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
                 default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
-                        + "; expected --rounds, --seconds, --warmup, --models, --loss-steps, --engine or --gemm-seconds");
+                        + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --models, --loss-steps, --engine or --gemm-seconds");
             }
         }
-        if (rounds < 1 || seconds <= 0 || warmup < 1 || lossSteps < 0 || gemmSeconds < 0) {
-            throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --loss-steps >= 0,"
-                    + " --gemm-seconds >= 0");
+        if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || lossSteps < 0 || gemmSeconds < 0) {
+            throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --warmup-seconds >= 0,"
+                    + " --loss-steps >= 0, --gemm-seconds >= 0");
         }
-        boolean identical = new BenchRunner(rounds, seconds, warmup, models, lossSteps, withEngine, gemmSeconds).run();
+        boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, models, lossSteps, withEngine, gemmSeconds).run();
         System.exit(identical ? 0 : 2);
     }
 
     private boolean run() {
-        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up %d steps, >= %.1f s timed per run, %d cores,"
-                        + " JDK %s, load average %s%n", rounds, warmup, seconds, Runtime.getRuntime().availableProcessors(),
+        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up >= %d steps and >= %.1f s, >= %.1f s timed per"
+                        + " run, %d cores, JDK %s, load average %s%n", rounds, warmup, warmupSeconds, seconds,
+                Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), loadAverage());
         System.out.println("cpu: " + cpuDescription());
         if (gemmSeconds > 0) {
@@ -248,7 +253,8 @@ public final class BenchRunner {
             case EngineLoop.NAME -> EngineLoop.class.getName();
             default -> PlainTfLoop.class.getName();
         };
-        List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(seconds));
+        List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(warmupSeconds),
+                Double.toString(seconds));
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
                 String[] fields = line.split(" ");

@@ -63,27 +63,17 @@ public final class EngineLoop {
                 .build();
         MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
                 model.numLabels(), 0.0, Activation.RELU));
-        long minimumNanos = (long) (options.seconds() * 1e9);
+        TimedWindow window = new TimedWindow(options);
         try (TfTrainingEngine engine = new TfBackend().compile(mlp, args,
                 new EngineOptions(List.of(MlpClassifier.LABELS), -1))) {
-            long start = 0;
-            long startCpu = 0;
             for (long step = 0; ; step++) {
                 StepContext context = new StepContext(step, 0, 1, BenchModel.LEARNING_RATE, BenchModel.SEED);
                 if (!engine.step(batches[(int) (step % batches.length)], context).finite()) {
                     throw new IllegalStateException("non-finite step " + step);
                 }
-                if (step + 1 == options.warmupSteps()) {
-                    startCpu = VariantOptions.processCpuNanos();
-                    start = System.nanoTime();
-                }
-                else if (step + 1 > options.warmupSteps()) {
-                    long elapsed = System.nanoTime() - start;
-                    if (elapsed >= minimumNanos) {
-                        System.out.println(VariantOptions.resultLine(NAME, model, step + 1 - options.warmupSteps(),
-                                elapsed, VariantOptions.processCpuNanos() - startCpu));
-                        break;
-                    }
+                if (window.afterStep(step + 1)) {
+                    System.out.println(window.resultLine(NAME, model));
+                    break;
                 }
             }
         }

@@ -174,25 +174,13 @@ public final class PlainTfLoop {
                     .build();
             try (Session session = new Session(graph, config)) {
                 if (options.timed()) {
-                    long steps = 0;
-                    long start = 0;
-                    long startCpu = 0;
-                    long minimumNanos = (long) (options.seconds() * 1e9);
+                    TimedWindow window = new TimedWindow(options);
                     for (long s = 0; ; s++) {
                         int b = (int) (s % batches);
                         runStep(session, x, y, train, loss, xShape, yShape, batchFeatures[b], batchLabels[b]);
-                        if (s + 1 == options.warmupSteps()) {
-                            startCpu = VariantOptions.processCpuNanos();
-                            start = System.nanoTime();
-                        }
-                        else if (s + 1 > options.warmupSteps()) {
-                            long elapsed = System.nanoTime() - start;
-                            if (elapsed >= minimumNanos) {
-                                steps = s + 1 - options.warmupSteps();
-                                System.out.println(VariantOptions.resultLine(NAME, model, steps, elapsed,
-                                        VariantOptions.processCpuNanos() - startCpu));
-                                break;
-                            }
+                        if (window.afterStep(s + 1)) {
+                            System.out.println(window.resultLine(NAME, model));
+                            break;
                         }
                     }
                 }

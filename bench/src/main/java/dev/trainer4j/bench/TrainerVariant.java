@@ -2,7 +2,7 @@ package dev.trainer4j.bench;
 
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.Dataset;
-import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
@@ -19,8 +19,7 @@ import dev.trainer4j.tf.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,10 +38,11 @@ public final class TrainerVariant {
         VariantOptions options = VariantOptions.parse(NAME, commandLine);
         BenchModel model = options.model();
         GaussianBlobs data = GaussianBlobs.generate(BenchModel.SAMPLES, model.inputSize(), model.numLabels(), BenchModel.SEED);
-        List<Example> examples = new ArrayList<>(data.samples());
-        for (int i = 0; i < data.samples(); i++) {
-            examples.add(Example.of(Map.of(MlpClassifier.FEATURES, data.row(i), MlpClassifier.LABELS, data.labels()[i])));
-        }
+        // the data is in memory as arrays, so it goes in as columns (Keras fit(x, y), torch TensorDataset): each batch is
+        // then one bulk copy per column instead of 128 Example lookups
+        Map<String, HostTensor> columns = new LinkedHashMap<>();
+        columns.put(MlpClassifier.FEATURES, HostTensor.ofFloats(data.features(), data.samples(), model.inputSize()));
+        columns.put(MlpClassifier.LABELS, HostTensor.ofInts(data.labels(), data.samples()));
         Path outputDir = Files.createTempDirectory("trainer4j-bench");
         long maxSteps = options.timed() ? 100_000_000L : options.lossSteps();
         TrainingArguments args = TrainingArguments.builder()
@@ -69,18 +69,15 @@ public final class TrainerVariant {
                 .build();
         MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
                 model.numLabels(), 0.0, Activation.RELU));
-        StepTimer timer = new StepTimer(options.warmupSteps(), (long) (options.seconds() * 1e9));
-        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(mlp).trainDataset(Dataset.of(examples));
+        StepTimer timer = new StepTimer(new TimedWindow(options));
+        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(mlp).trainDataset(Dataset.ofColumns(columns));
         if (options.timed()) {
             spec.addCallback(timer);
         }
         try (TfTrainer trainer = new TfTrainer(spec.build())) {
             trainer.train();
             if (options.timed()) {
-                if (timer.timedSteps == 0) {
-                    throw new IllegalStateException("the run ended before the timed window closed");
-                }
-                System.out.println(VariantOptions.resultLine(NAME, model, timer.timedSteps, timer.timedNanos, timer.timedCpuNanos));
+                System.out.println(timer.window.resultLine(NAME, model));
             }
             else {
                 for (Map<String, Object> entry : trainer.state().logHistory()) {
@@ -95,36 +92,18 @@ public final class TrainerVariant {
         }
     }
 
-    /** Starts the clock at the end of the last warm-up step and stops training once the window is long enough. */
+    /** Runs the timed window over the trainer's step ends and stops training once the window is complete. */
     private static final class StepTimer implements Callback {
-        private final long warmupSteps;
-        private final long minimumNanos;
-        private long start;
-        private long startCpu;
-        long timedSteps;
-        long timedNanos;
-        long timedCpuNanos;
+        private final TimedWindow window;
 
-        StepTimer(long warmupSteps, long minimumNanos) {
-            this.warmupSteps = warmupSteps;
-            this.minimumNanos = minimumNanos;
+        StepTimer(TimedWindow window) {
+            this.window = window;
         }
 
         @Override
         public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
-            long step = state.globalStep();
-            if (step == warmupSteps) {
-                startCpu = VariantOptions.processCpuNanos();
-                start = System.nanoTime();
-            }
-            else if (step > warmupSteps) {
-                long elapsed = System.nanoTime() - start;
-                if (elapsed >= minimumNanos) {
-                    timedSteps = step - warmupSteps;
-                    timedNanos = elapsed;
-                    timedCpuNanos = VariantOptions.processCpuNanos() - startCpu;
-                    control.setShouldTrainingStop(true);
-                }
+            if (window.afterStep(state.globalStep())) {
+                control.setShouldTrainingStop(true);
             }
         }
     }

@@ -1,19 +1,19 @@
 package dev.trainer4j.bench;
 
 /**
- * What one variant JVM runs, from its command line: {@code <model> timed <warmup-steps> <seconds> [<intra> <inter>
- * [<towers>]]} or {@code <model> losses <steps> [<intra> <inter> [<towers>]]}.
+ * What one variant JVM runs, from its command line: {@code <model> timed <warmup-steps> <warmup-seconds> <seconds>
+ * [<intra> <inter> [<towers>]]} or {@code <model> losses <steps> [<intra> <inter> [<towers>]]}.
  *
  * @param lossSteps for the loss run: the number of steps whose losses are printed; 0 for a timed run
  * @param intraOpThreads the intra-op threads to use instead of the variant's own choice, or 0
  * @param interOpThreads the inter-op threads to use instead of the variant's own choice, or 0
  * @param towers the row slices a training batch is split into instead of the variant's own choice, or 0
  */
-record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double seconds, int lossSteps,
-                      int intraOpThreads, int interOpThreads, int towers) {
+record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double warmupSeconds, double seconds,
+                      int lossSteps, int intraOpThreads, int interOpThreads, int towers) {
 
     static VariantOptions parse(String variant, String[] args) {
-        String usage = "usage: " + variant + " <mlp-small|mlp-large> timed <warmup-steps> <seconds> [<intra> <inter> [<towers>]]"
+        String usage = "usage: " + variant + " <mlp-small|mlp-large> timed <warmup-steps> <warmup-seconds> <seconds> [<intra> <inter> [<towers>]]"
                 + " | <model> losses <steps> [<intra> <inter> [<towers>]]";
         if (args.length < 3) {
             throw new IllegalArgumentException(usage);
@@ -23,7 +23,7 @@ record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double s
         if (!timed && !args[1].equals("losses")) {
             throw new IllegalArgumentException(usage);
         }
-        int fixed = timed ? 4 : 3;
+        int fixed = timed ? 5 : 3;
         if (args.length != fixed && args.length != fixed + 2 && args.length != fixed + 3) {
             throw new IllegalArgumentException(usage);
         }
@@ -31,8 +31,9 @@ record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double s
         int inter = args.length > fixed ? Integer.parseInt(args[fixed + 1]) : 0;
         int towers = args.length > fixed + 2 ? Integer.parseInt(args[fixed + 2]) : 0;
         return timed
-                ? new VariantOptions(model, true, Integer.parseInt(args[2]), Double.parseDouble(args[3]), 0, intra, inter, towers)
-                : new VariantOptions(model, false, 0, 0, Integer.parseInt(args[2]), intra, inter, towers);
+                ? new VariantOptions(model, true, Integer.parseInt(args[2]), Double.parseDouble(args[3]),
+                        Double.parseDouble(args[4]), 0, intra, inter, towers)
+                : new VariantOptions(model, false, 0, 0, 0, Integer.parseInt(args[2]), intra, inter, towers);
     }
 
     /**
