@@ -15,6 +15,7 @@ import dev.trainer4j.spi.TrainingEngine;
 import dev.trainer4j.spi.TrainingLossReport;
 import dev.trainer4j.tf.internal.TfBuildScope;
 import dev.trainer4j.tf.internal.TfInputFeeder;
+import dev.trainer4j.tf.internal.TfOneDnn;
 import dev.trainer4j.tf.internal.TfStateVariable;
 import dev.trainer4j.tf.internal.TfThreadSettings;
 import dev.trainer4j.tf.internal.TfVariableStore;
@@ -317,11 +318,12 @@ public final class TfTrainingEngine implements TrainingEngine {
         TfCheckpoint fullCheckpoint = new TfCheckpoint(checkpointOps, "full", fullEntries);
 
         LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
-                        + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}",
+                        + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
                 model.name(), store.parameterCount(), store.variables().size(), graphs.trainable.size(),
                 graphs.optimizerName, threads.intraOp(), threads.interOp(), threads.towers(),
                 threads.reason(), threads.overrideGlobalThreadPoolSet() ? ""
-                        : "; TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so the process-wide pools may ignore these");
+                        : "; TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so the process-wide pools may ignore these",
+                TfOneDnn.describe());
         return new TfTrainingEngine(model.name(), args.seed(), graph, store, inputs, labels, placeholders, learningRate,
                 randomKey, graphs, modelCheckpoint, fullCheckpoint, threads);
     }
