@@ -107,6 +107,8 @@ public final class TfTrainingEngine implements TrainingEngine {
     private String lastPath;
     private Tensor[] lastTensors;
     private Session.Runner lastRunner;
+    /** Reads and resets the running loss (built on first use, then reused). */
+    private Session.Runner trainingLossRunner;
     private boolean closed;
     /** Set once by {@link #compile}: what {@link #exportModel} rebuilds; the weight loader is built on first use. */
     private TfModelExporter exporter;
@@ -130,6 +132,9 @@ public final class TfTrainingEngine implements TrainingEngine {
         TfStateVariable<TInt64> lossSteps;
         TfStateVariable<TFloat64> lastGradNorm;
         TfStateVariable<TInt64> step;
+        /** The running loss read and reset in one run: copies of the three metrics, and the resets ordered after them. */
+        List<Operand<?>> trainingLossValues;
+        Op trainingLossReset;
     }
 
     private TfTrainingEngine(String modelName, long seed, Graph graph, TfVariableStore store, List<InputSpec> allInputs,
@@ -233,6 +238,7 @@ public final class TfTrainingEngine implements TrainingEngine {
                 StateGroup.METRICS, tf -> tf.constant(Double.NaN));
         graphs.step = store.state("trainer4j/optimizer/step", TInt64.class, Shape.scalar(), StateGroup.OPTIMIZER,
                 tf -> tf.constant(0L));
+        buildTrainingLossRead(engine.withSubScope("read_training_loss"), graphs);
 
         // evaluation pass (labels given) and prediction pass (no labels)
         Ops evalOps = passOps(root, replica, "forward_eval");
@@ -259,18 +265,12 @@ public final class TfTrainingEngine implements TrainingEngine {
         }
 
         // training pass: the variables exist now, so the step's size decides the threads and the towers
-        String rowCoupling = !model.rowIndependent()
-                ? "model '" + model.name() + "' does not declare its rows independent (TfModel.rowIndependent() is false;"
-                        + " override it if no output or loss term of the model couples rows)"
-                : !labels.isEmpty() && !hooks.lossRowIndependent()
-                ? "computeLoss is overridden and may couple rows (override TfTrainerHooks.lossRowIndependent() to"
-                        + " return true if it only sums per-row terms)"
-                : null;
+        String rowCoupling = rowCoupling(model, !labels.isEmpty() && !hooks.lossRowIndependent());
         TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
                 Runtime.getRuntime().availableProcessors(), rowCoupling);
         List<Map<String, Operand<?>>> towerFeeds = threads.towers() == 1
                 ? List.of(allFeeds)
-                : splitRows(engine.withSubScope("towers"), allFeeds, inputs, threads.towers(), model.name());
+                : splitRows(engine.withSubScope("towers"), allFeeds, inputs, threads.towers());
         List<Operand<TFloat32>> towerLossSums = new ArrayList<>();
         List<Operand<TFloat32>> towerItemCounts = new ArrayList<>();
         for (int tower = 0; tower < towerFeeds.size(); tower++) {
@@ -329,17 +329,41 @@ public final class TfTrainingEngine implements TrainingEngine {
     }
 
     /**
-     * Splits every input into {@code towers} row slices: tower t gets rows [n*t/towers, n*(t+1)/towers) of a batch of
-     * n rows, so any batch size works (a tower of a batch smaller than the tower count may be empty).
+     * The running loss read and reset in one run. The values are computed copies (not identities, which share the
+     * variables' buffers), and the resets wait for them.
+     */
+    private static void buildTrainingLossRead(Ops ops, Graphs graphs) {
+        Operand<TFloat64> lossSum = ops.math.add(graphs.lossSum.read(), ops.constant(0.0));
+        Operand<TInt64> lossSteps = ops.math.add(graphs.lossSteps.read(), ops.constant(0L));
+        Operand<TFloat64> lastGradNorm = ops.math.add(graphs.lastGradNorm.read(), ops.constant(0.0));
+        Ops afterReads = ops.withControlDependencies(List.of(lossSum, lossSteps, lastGradNorm));
+        graphs.trainingLossValues = List.of(lossSum, lossSteps, lastGradNorm);
+        graphs.trainingLossReset = afterReads.withControlDependencies(List.of(
+                afterReads.assign(graphs.lossSum.ref(), afterReads.constant(0.0)),
+                afterReads.assign(graphs.lossSteps.ref(), afterReads.constant(0L)),
+                afterReads.assign(graphs.lastGradNorm.ref(), afterReads.constant(Double.NaN)))).noOp();
+    }
+
+    /** Why a training batch must stay whole, or null when it may be split into row slices (towers). */
+    private static String rowCoupling(TfModel model, boolean lossOverridden) {
+        if (!model.rowIndependent()) {
+            return "model '" + model.name() + "' does not declare its rows independent (TfModel.rowIndependent() is"
+                    + " false; override it if no output or loss term of the model couples rows)";
+        }
+        if (lossOverridden) {
+            return "computeLoss is overridden and may couple rows (override TfTrainerHooks.lossRowIndependent() to"
+                    + " return true if it only sums per-row terms)";
+        }
+        return null;
+    }
+
+    /**
+     * Splits every input along its batch dimension (the first, as {@link InputSpec} requires) into {@code towers} row
+     * slices: tower t gets rows [n*t/towers, n*(t+1)/towers) of a batch of n rows, so any batch size works (a tower of
+     * a batch smaller than the tower count may be empty).
      */
     private static List<Map<String, Operand<?>>> splitRows(Ops ops, Map<String, Operand<?>> feeds, List<InputSpec> inputs,
-                                                          int towers, String modelName) {
-        for (InputSpec spec : inputs) {
-            if (spec.shape().length == 0) {
-                throw new IllegalArgumentException("train-towers " + towers + " splits the batch by rows, but input '"
-                        + spec.name() + "' of model '" + modelName + "' is a scalar; set train-towers = 1");
-            }
-        }
+                                                          int towers) {
         Operand<?> first = feeds.get(inputs.get(0).name());
         Operand<TInt32> rows = ops.gather(ops.shape(first, TInt32.class), ops.constant(0), ops.constant(0));
         List<Operand<TInt32>> sizes = new ArrayList<>();
@@ -675,13 +699,16 @@ public final class TfTrainingEngine implements TrainingEngine {
         double lossSum;
         long steps;
         double lastGradNorm;
-        try (Result result = session.runner().fetch(graphs.lossSum.read()).fetch(graphs.lossSteps.read())
-                .fetch(graphs.lastGradNorm.read()).run()) {
+        if (trainingLossRunner == null) {
+            Session.Runner runner = session.runner().addTarget(graphs.trainingLossReset);
+            graphs.trainingLossValues.forEach(runner::fetch);
+            trainingLossRunner = runner;
+        }
+        try (Result result = trainingLossRunner.run()) {
             lossSum = ((TFloat64) result.get(0)).getDouble();
             steps = ((TInt64) result.get(1)).getLong();
             lastGradNorm = ((TFloat64) result.get(2)).getDouble();
         }
-        runTargets(store.states(StateGroup.METRICS).stream().map(TfStateVariable::reset).toList());
         return new TrainingLossReport(lossSum, steps, lastGradNorm);
     }
 

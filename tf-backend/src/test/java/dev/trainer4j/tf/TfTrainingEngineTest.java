@@ -220,6 +220,7 @@ class TfTrainingEngineTest {
             assertThat(before.itemCount()).isEqualTo(11);
             assertThat(report.steps()).isEqualTo(2);
             assertThat(report.lossSum()).isCloseTo(2 * before.lossSum() / before.itemCount(), within(1e-5));
+            assertThat(report.lastGradNorm()).as("read before the reset").isPositive();
             TrainingLossReport empty = engine.readTrainingLoss();
             assertThat(empty.steps()).isZero();
             assertThat(empty.lossSum()).isZero();
