@@ -182,10 +182,15 @@ public final class ColumnarDataset implements MapDataset {
             int width = widths[c];
             long[] shape = column.rank() == 1 ? new long[] {rows} : new long[] {rows, width};
             int length = rows * width;
+            // one run (a sequential batch) is one copyOfRange, which the JIT fills without zeroing the new array first
+            int first = runStart[0] * width;
             HostTensor gathered = switch (column.dataType()) {
-                case FLOAT32 -> HostTensor.ofFloats(copyRuns(column.storage(), new float[length], width, runStart, runAt, runLength, runs), shape);
-                case INT32 -> HostTensor.ofInts(copyRuns(column.storage(), new int[length], width, runStart, runAt, runLength, runs), shape);
-                case INT64 -> HostTensor.ofLongs(copyRuns(column.storage(), new long[length], width, runStart, runAt, runLength, runs), shape);
+                case FLOAT32 -> HostTensor.ofFloats(runs == 1 ? Arrays.copyOfRange(column.floats(), first, first + length)
+                        : copyRuns(column.storage(), new float[length], width, runStart, runAt, runLength, runs), shape);
+                case INT32 -> HostTensor.ofInts(runs == 1 ? Arrays.copyOfRange(column.ints(), first, first + length)
+                        : copyRuns(column.storage(), new int[length], width, runStart, runAt, runLength, runs), shape);
+                case INT64 -> HostTensor.ofLongs(runs == 1 ? Arrays.copyOfRange(column.longs(), first, first + length)
+                        : copyRuns(column.storage(), new long[length], width, runStart, runAt, runLength, runs), shape);
                 case FLOAT64 -> HostTensor.ofFloats(narrowRuns(column.doubles(), new float[length], width, runStart, runAt, runLength, runs), shape);
             };
             batch.put(batchNames[c], gathered);
