@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,6 +97,9 @@ public final class BenchRunner {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), loadAverage());
         System.out.println("cpu: " + cpuDescription());
+        System.out.println("environment of every variant: TF_ENABLE_ONEDNN_OPTS="
+                + Optional.ofNullable(System.getenv("TF_ENABLE_ONEDNN_OPTS")).orElse("(unset: TensorFlow decides by CPU)")
+                + ", TF_OVERRIDE_GLOBAL_THREADPOOL=true");
         if (gemmSeconds > 0) {
             int cores = Runtime.getRuntime().availableProcessors();
             StringBuilder gemm = new StringBuilder("fp32 MatMul 2048^3 (GemmPeak):");
