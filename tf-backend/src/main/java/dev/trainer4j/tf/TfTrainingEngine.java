@@ -338,10 +338,8 @@ public final class TfTrainingEngine implements TrainingEngine {
         Operand<TFloat64> lastGradNorm = ops.math.add(graphs.lastGradNorm.read(), ops.constant(0.0));
         Ops afterReads = ops.withControlDependencies(List.of(lossSum, lossSteps, lastGradNorm));
         graphs.trainingLossValues = List.of(lossSum, lossSteps, lastGradNorm);
-        graphs.trainingLossReset = afterReads.withControlDependencies(List.of(
-                afterReads.assign(graphs.lossSum.ref(), afterReads.constant(0.0)),
-                afterReads.assign(graphs.lossSteps.ref(), afterReads.constant(0L)),
-                afterReads.assign(graphs.lastGradNorm.ref(), afterReads.constant(Double.NaN)))).noOp();
+        graphs.trainingLossReset = afterReads.withControlDependencies(List.of(graphs.lossSum.resetUnder(afterReads),
+                graphs.lossSteps.resetUnder(afterReads), graphs.lastGradNorm.resetUnder(afterReads))).noOp();
     }
 
     /** Why a training batch must stay whole, or null when it may be split into row slices (towers). */

@@ -101,7 +101,7 @@ public final class TfVariableStore {
         Ops resetOps = root.withSubScope("trainer4j_reset");
         Op reset = resetOps.assign(ref, initialValue.apply(resetOps));
         Operand<T> read = identity(name + "/read", ref);
-        TfStateVariable<T> state = new TfStateVariable<>(name, type, shape, group, ref, read, reset);
+        TfStateVariable<T> state = new TfStateVariable<>(name, type, shape, group, ref, read, reset, initialValue);
         states.put(name, state);
         return state;
     }
