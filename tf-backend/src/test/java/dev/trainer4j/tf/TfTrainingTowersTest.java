@@ -133,17 +133,22 @@ class TfTrainingTowersTest {
     @Test
     void towersAreChosenBySizeOnlyForRowIndependentModels() {
         TrainingArguments byDefault = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(8).build();
-        TfThreadSettings small = TfThreadSettings.choose(byDefault, 10_000, 4, null);
+        TfThreadSettings small = TfThreadSettings.choose(byDefault, 1_000_000, 4, null);
         assertThat(small.towers()).isEqualTo(4);
         assertThat(small.intraOp()).isEqualTo(1);
         assertThat(small.interOp()).as("one pool thread per tower").isEqualTo(4);
 
         TrainingArguments tinyBatch = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(2).build();
-        assertThat(TfThreadSettings.choose(tinyBatch, 10_000, 4, null).towers()).isEqualTo(2);
-        assertThat(TfThreadSettings.choose(byDefault, 10_000, 1, null).towers()).isEqualTo(1);
-        assertThat(TfThreadSettings.choose(byDefault, 10_000, 1, null).interOp()).isEqualTo(-1);
+        assertThat(TfThreadSettings.choose(tinyBatch, 10_000_000, 4, null).towers()).isEqualTo(2);
+        assertThat(TfThreadSettings.choose(byDefault, 1_000_000, 1, null).towers()).isEqualTo(1);
+        assertThat(TfThreadSettings.choose(byDefault, 1_000_000, 1, null).interOp()).isEqualTo(-1);
+        // 6 x 500,000 x 8 = 2.4e7 FLOPs: work for two towers of at least 1e7, not four
+        assertThat(TfThreadSettings.choose(byDefault, 500_000, 4, null).towers()).isEqualTo(2);
+        TfThreadSettings tiny = TfThreadSettings.choose(byDefault, 10_000, 4, null);
+        assertThat(tiny.towers()).as("4.8e5 FLOPs a step: no tower worth its overhead").isEqualTo(1);
+        assertThat(tiny.interOp()).isEqualTo(-1);
 
-        TfThreadSettings coupled = TfThreadSettings.choose(byDefault, 10_000, 4, "model 'm' couples rows");
+        TfThreadSettings coupled = TfThreadSettings.choose(byDefault, 1_000_000, 4, "model 'm' couples rows");
         assertThat(coupled.towers()).isEqualTo(1);
         assertThat(coupled.interOp()).isEqualTo(-1);
         assertThat(coupled.reason()).contains("model 'm' couples rows");

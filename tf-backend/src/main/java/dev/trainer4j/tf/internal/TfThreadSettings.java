@@ -7,10 +7,12 @@ import dev.trainer4j.api.TrainingArguments;
  * batch is split into. Explicit {@code intra-op-threads}/{@code inter-op-threads}/{@code train-towers} win; 0 means
  * "choose by model size" from the estimated training FLOPs per step, 6 x parameters x per-device batch size:
  * <ul>
- *   <li>below {@value #SMALL_STEP_FLOPS} FLOPs (overhead-bound): intra 1, and one tower per core (capped by the
- *       batch size). Splitting a small GEMM over threads costs more than it saves, so each tower runs its kernels
- *       on one thread and the towers run side by side (inter = towers). With one tower the kernels run on the
- *       caller's thread (inter -1, 1.7-2.2x faster than TF's defaults on small models).</li>
+ *   <li>below {@value #SMALL_STEP_FLOPS} FLOPs (overhead-bound): intra 1, and one tower per core, capped by the
+ *       batch size and by {@value #MIN_TOWER_FLOPS} FLOPs of work per tower. Splitting a small GEMM over threads
+ *       costs more than it saves, so each tower runs its kernels on one thread and the towers run side by side
+ *       (inter = towers). A tiny step gains nothing from towers (the 8x8-digits MLP, 3e6 FLOPs a step, trained 16%
+ *       slower with two); with one tower the kernels run on the caller's thread (inter -1, 1.7-2.2x faster than
+ *       TF's defaults on small models).</li>
  *   <li>otherwise (GEMM-bound): intra = available cores, inter 1, one tower.</li>
  * </ul>
  * Towers change the float summation order of the batch reductions (weight and bias gradients), so, like the
@@ -24,6 +26,8 @@ import dev.trainer4j.api.TrainingArguments;
 public record TfThreadSettings(int intraOp, int interOp, int towers, String reason) {
     /** The boundary between overhead-bound and compute-bound steps (about 5 ms of one core). */
     public static final double SMALL_STEP_FLOPS = 1e9;
+    /** The least work a tower chosen by size gets (about 0.2 ms of one core's GEMM). */
+    public static final double MIN_TOWER_FLOPS = 1e7;
 
     public TfThreadSettings {
         if (towers < 1) {
@@ -45,8 +49,9 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
             throw new IllegalArgumentException("train-towers = " + args.trainTowers() + " splits each training batch"
                     + " into row slices, but " + rowCoupling + "; set train-towers = 1 (or 0)");
         }
+        int byWork = (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
         int towers = args.trainTowers() > 0 ? args.trainTowers()
-                : small && rowIndependent ? Math.max(1, Math.min(cores, batch)) : 1;
+                : small && rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), byWork)) : 1;
         int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
         int inter = args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : small ? -1 : 1);
         String sizing = String.format("%.3g FLOPs/step estimated from %d parameters x batch %d: %s",
