@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * medians, min-max and the trainer / plain-loop ratio per model. A short loss run first checks that both sides
  * compute the same losses bit for bit.
  *
- * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50), {@code --warmup-seconds S} (2; the clock starts after both),
- * {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
+ * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50), {@code --warmup-seconds S} (2),
+ * {@code --jit-quiet-seconds S} (1; the clock starts after the warm-up steps and seconds, once the JIT has compiled
+ * nothing for that long: see {@link TimedWindow}), {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
  * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
  * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was).
  */
@@ -38,18 +39,20 @@ public final class BenchRunner {
     private final double seconds;
     private final int warmup;
     private final double warmupSeconds;
+    private final double jitQuietSeconds;
     private final List<BenchModel> models;
     private final int lossSteps;
     private final boolean withEngine;
     private final double gemmSeconds;
     private final Set<String> printedThreadLines = new LinkedHashSet<>();
 
-    private BenchRunner(int rounds, double seconds, int warmup, double warmupSeconds, List<BenchModel> models, int lossSteps,
-                        boolean withEngine, double gemmSeconds) {
+    private BenchRunner(int rounds, double seconds, int warmup, double warmupSeconds, double jitQuietSeconds,
+                        List<BenchModel> models, int lossSteps, boolean withEngine, double gemmSeconds) {
         this.rounds = rounds;
         this.seconds = seconds;
         this.warmup = warmup;
         this.warmupSeconds = warmupSeconds;
+        this.jitQuietSeconds = jitQuietSeconds;
         this.models = models;
         this.lossSteps = lossSteps;
         this.withEngine = withEngine;
@@ -61,6 +64,7 @@ public final class BenchRunner {
         double seconds = 3;
         int warmup = 50;
         double warmupSeconds = 2;
+        double jitQuietSeconds = 1;
         int lossSteps = 50;
         boolean withEngine = false;
         double gemmSeconds = 2;
@@ -75,25 +79,27 @@ public final class BenchRunner {
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value);
+                case "--jit-quiet-seconds" -> jitQuietSeconds = Double.parseDouble(value);
                 case "--loss-steps" -> lossSteps = Integer.parseInt(value);
                 case "--engine" -> withEngine = Boolean.parseBoolean(value);
                 case "--gemm-seconds" -> gemmSeconds = Double.parseDouble(value);
                 case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
                 default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
-                        + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --models, --loss-steps, --engine or --gemm-seconds");
+                        + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --jit-quiet-seconds, --models, --loss-steps, --engine or --gemm-seconds");
             }
         }
-        if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || lossSteps < 0 || gemmSeconds < 0) {
+        if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || jitQuietSeconds < 0 || lossSteps < 0 || gemmSeconds < 0) {
             throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --warmup-seconds >= 0,"
-                    + " --loss-steps >= 0, --gemm-seconds >= 0");
+                    + " --jit-quiet-seconds >= 0, --loss-steps >= 0, --gemm-seconds >= 0");
         }
-        boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, models, lossSteps, withEngine, gemmSeconds).run();
+        boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, jitQuietSeconds, models, lossSteps, withEngine, gemmSeconds).run();
         System.exit(identical ? 0 : 2);
     }
 
     private boolean run() {
-        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up >= %d steps and >= %.1f s, >= %.1f s timed per"
-                        + " run, %d cores, JDK %s, load average %s%n", rounds, warmup, warmupSeconds, seconds,
+        System.out.printf(Locale.ROOT, "trainer4j bench: %d rounds, warm-up >= %d steps and >= %.1f s and until the JIT"
+                        + " compiled nothing for %.1f s, >= %.1f s timed per run, %d cores, JDK %s, load average %s%n", rounds,
+                warmup, warmupSeconds, jitQuietSeconds, seconds,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.version"), loadAverage());
         System.out.println("cpu: " + cpuDescription());
@@ -144,9 +150,10 @@ public final class BenchRunner {
                 double[] p = results.get(PlainTfLoop.NAME);
                 double[] e = results.get(EngineLoop.NAME);
                 System.out.printf(Locale.ROOT, "  %s round %d/%d (%s first): trainer %s, plain loop %s samples/s, ratio %.2f;"
-                                + " per CPU-second %s vs %s;%s load average %s%n",
+                                + " per CPU-second %s vs %s;%s warm-up trainer %.0f s, plain loop %.0f s%s; load average %s%n",
                         model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
-                        kilo(t[1]), kilo(p[1]), e == null ? "" : " engine alone " + kilo(e[0]) + ";", loadAverage());
+                        kilo(t[1]), kilo(p[1]), e == null ? "" : " engine alone " + kilo(e[0]) + ";", t[2], p[2],
+                        e == null ? "" : String.format(Locale.ROOT, ", engine %.0f s", e[2]), loadAverage());
             }
             double ratio = median(trainer) / median(plain);
             String summary = String.format(Locale.ROOT,
@@ -258,11 +265,11 @@ public final class BenchRunner {
             default -> PlainTfLoop.class.getName();
         };
         List<String> output = launch(mainClass, model, "timed", Integer.toString(warmup), Double.toString(warmupSeconds),
-                Double.toString(seconds));
+                Double.toString(jitQuietSeconds), Double.toString(seconds));
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
                 String[] fields = line.split(" ");
-                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6])};
+                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6]), Double.parseDouble(fields[7])};
             }
         }
         throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line:\n"
