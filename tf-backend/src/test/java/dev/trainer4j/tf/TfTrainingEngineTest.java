@@ -14,15 +14,21 @@ import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingLossReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -254,6 +260,54 @@ class TfTrainingEngineTest {
             assertThat(engine.optimizerStep()).isEqualTo(3);
             assertThat(engine.readVariables().get("classifier/kernel")).isNotEqualTo(before.get("classifier/kernel"));
         }
+    }
+
+    @Test
+    void adamsBiasCorrectionsDoNotWaitForTheFiniteGate() {
+        try (TfTrainingEngine engine = engine(new LinearClassifier(FEATURES, CLASSES, 0, true),
+                args().learningRate(0.1).weightDecay(0.1).gradientAccumulationSteps(2).build())) {
+            List<GraphOperation> gates = new ArrayList<>();
+            List<GraphOperation> powers = new ArrayList<>();
+            List<GraphOperation> updates = new ArrayList<>();
+            engine.graph().operations().forEachRemaining(operation -> {
+                GraphOperation op = (GraphOperation) operation;
+                if (op.name().endsWith("finite_gate")) {
+                    gates.add(op);
+                }
+                else if (op.type().equals("Pow")) {
+                    powers.add(op);
+                }
+                else if (op.type().equals("ApplyAdam")) {
+                    updates.add(op);
+                }
+            });
+            assertThat(gates).as("one gate per update path (step, step_accumulated)").hasSize(2);
+            assertThat(powers).as("beta1^t and beta2^t per update path").hasSize(4);
+            for (GraphOperation power : powers) {
+                assertThat(upstream(power)).as(power.name()).doesNotContainAnyElementsOf(gates);
+            }
+            assertThat(updates).hasSize(4);
+            for (GraphOperation update : updates) {
+                assertThat(upstream(update)).as(update.name()).containsAnyElementsOf(gates);
+            }
+        }
+    }
+
+    /** Every op {@code op} depends on, through data and control inputs. */
+    private static Set<GraphOperation> upstream(GraphOperation op) {
+        Set<GraphOperation> seen = new HashSet<>();
+        Deque<GraphOperation> pending = new ArrayDeque<>(List.of(op));
+        while (!pending.isEmpty()) {
+            GraphOperation next = pending.pop();
+            List<GraphOperation> inputs = new ArrayList<>(next.controlInputs());
+            next.inputs().forEach(input -> inputs.add((GraphOperation) input.op()));
+            for (GraphOperation input : inputs) {
+                if (seen.add(input)) {
+                    pending.push(input);
+                }
+            }
+        }
+        return seen;
     }
 
     @Test

@@ -80,27 +80,30 @@ public final class TfAdam implements TfOptimizer {
     }
 
     @Override
-    public List<Op> buildUpdates(Ops tf, List<TfVariable> variables, List<Operand<TFloat32>> gradients,
+    public List<Op> buildUpdates(Ops tf, Ops ungated, List<TfVariable> variables, List<Operand<TFloat32>> gradients,
                                  Operand<TFloat32> learningRate, Operand<TInt64> step) {
         Ops ops = tf.withSubScope(name());
-        Operand<TFloat64> t = ops.dtypes.cast(step, TFloat64.class);
-        Operand<TFloat64> one = ops.constant(1.0);
-        Operand<TFloat64> biasCorrection1 = ops.math.sub(one, ops.math.pow(ops.constant(beta1), t));
-        Operand<TFloat64> sqrtBiasCorrection2 = ops.math.sqrt(ops.math.sub(one, ops.math.pow(ops.constant(beta2), t)));
+        // the scalars depend only on the step and the learning rate: built ungated, they run beside the backward pass
+        Ops scalars = ungated.withSubScope(name());
+        Operand<TFloat64> t = scalars.dtypes.cast(step, TFloat64.class);
+        Operand<TFloat64> one = scalars.constant(1.0);
+        Operand<TFloat64> biasCorrection1 = scalars.math.sub(one, scalars.math.pow(scalars.constant(beta1), t));
+        Operand<TFloat64> sqrtBiasCorrection2 = scalars.math.sqrt(
+                scalars.math.sub(one, scalars.math.pow(scalars.constant(beta2), t)));
         // ApplyAdam would compute lr*sqrt(1-b2^t)/(1-b1^t) in float32, where 1 - b2^t cancels catastrophically
         // (1e-5 relative error for b2 = 0.999); do it in float64 and hand the kernel zero beta powers instead
-        Operand<TFloat64> lr64 = ops.dtypes.cast(learningRate, TFloat64.class);
-        Operand<TFloat32> stepSize = ops.dtypes.cast(
-                ops.math.div(ops.math.mul(lr64, sqrtBiasCorrection2), biasCorrection1), TFloat32.class);
-        Operand<TFloat32> epsilon32 = ops.dtypes.cast(
-                ops.math.mul(ops.constant(epsilon), sqrtBiasCorrection2), TFloat32.class);
-        Operand<TFloat32> zeroPower = ops.constant(0f);
-        Operand<TFloat32> beta1Constant = ops.constant((float) beta1);
-        Operand<TFloat32> beta2Constant = ops.constant((float) beta2);
+        Operand<TFloat64> lr64 = scalars.dtypes.cast(learningRate, TFloat64.class);
+        Operand<TFloat32> stepSize = scalars.dtypes.cast(
+                scalars.math.div(scalars.math.mul(lr64, sqrtBiasCorrection2), biasCorrection1), TFloat32.class);
+        Operand<TFloat32> epsilon32 = scalars.dtypes.cast(
+                scalars.math.mul(scalars.constant(epsilon), sqrtBiasCorrection2), TFloat32.class);
+        Operand<TFloat32> zeroPower = scalars.constant(0f);
+        Operand<TFloat32> beta1Constant = scalars.constant((float) beta1);
+        Operand<TFloat32> beta2Constant = scalars.constant((float) beta2);
         Operand<TFloat32> decayFactor = null;
         if (decoupled && weightDecay > 0) {
-            decayFactor = ops.dtypes.cast(ops.math.sub(ops.constant(1.0), ops.math.mul(lr64, ops.constant(weightDecay))),
-                    TFloat32.class);
+            decayFactor = scalars.dtypes.cast(scalars.math.sub(scalars.constant(1.0), scalars.math.mul(lr64,
+                    scalars.constant(weightDecay))), TFloat32.class);
         }
         List<Op> updates = new ArrayList<>(variables.size());
         for (int i = 0; i < variables.size(); i++) {

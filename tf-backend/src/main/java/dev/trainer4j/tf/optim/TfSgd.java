@@ -35,7 +35,7 @@ public final class TfSgd implements TfOptimizer {
     }
 
     @Override
-    public List<Op> buildUpdates(Ops tf, List<TfVariable> variables, List<Operand<TFloat32>> gradients,
+    public List<Op> buildUpdates(Ops tf, Ops ungated, List<TfVariable> variables, List<Operand<TFloat32>> gradients,
                                  Operand<TFloat32> learningRate, Operand<TInt64> step) {
         Ops ops = tf.withSubScope(name());
         List<Op> updates = new ArrayList<>(variables.size());
