@@ -516,8 +516,8 @@ public final class TfTrainingEngine implements TrainingEngine {
         // the step number is read before any update of this run (the updates depend on it; the counter's assign runs
         // after them), so it and the optimizer's scalars need not wait for the gate
         Operand<TInt64> stepNumber = ops.math.add(graphs.step.read(), ops.constant(1L));
-        List<Op> updates = optimizer.buildUpdates(gated, ops.withSubScope("update"), variables, gradients, learningRate,
-                stepNumber);
+        List<Op> updates = optimizer.buildUpdates(gated, ops.withSubScope("optimizer_scalars"), variables, gradients,
+                learningRate, stepNumber);
         List<Op> targets = new ArrayList<>();
         targets.add(gated.withControlDependencies(updates).assign(graphs.step.ref(), stepNumber));
         targets.add(ops.assignAdd(graphs.lossSum.ref(),
