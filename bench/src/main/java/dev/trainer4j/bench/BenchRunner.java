@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * medians, min-max and the trainer / plain-loop ratio per model. A short loss run first checks that both sides
  * compute the same losses bit for bit.
  *
- * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50), {@code --warmup-seconds S} (2),
- * {@code --jit-quiet-seconds S} (1; the clock starts after the warm-up steps and seconds, once the JIT has compiled
- * nothing for that long: see {@link TimedWindow}), {@code --models mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
+ * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50),
+ * {@code --warmup-seconds S} (2), {@code --jit-quiet-seconds S} (1; the clock starts after the warm-up steps and
+ * seconds, once the JIT has compiled nothing for that long: see {@link TimedWindow}), {@code --models
+ * mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
  * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
  * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was).
  */
@@ -85,14 +86,17 @@ public final class BenchRunner {
                 case "--gemm-seconds" -> gemmSeconds = Double.parseDouble(value);
                 case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
                 default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
-                        + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --jit-quiet-seconds, --models, --loss-steps, --engine or --gemm-seconds");
+                        + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --jit-quiet-seconds, --models,"
+                        + " --loss-steps, --engine or --gemm-seconds");
             }
         }
-        if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || jitQuietSeconds < 0 || lossSteps < 0 || gemmSeconds < 0) {
+        if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || jitQuietSeconds < 0 || lossSteps < 0
+                || gemmSeconds < 0) {
             throw new IllegalArgumentException("need --rounds >= 1, --seconds > 0, --warmup >= 1, --warmup-seconds >= 0,"
                     + " --jit-quiet-seconds >= 0, --loss-steps >= 0, --gemm-seconds >= 0");
         }
-        boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, jitQuietSeconds, models, lossSteps, withEngine, gemmSeconds).run();
+        boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, jitQuietSeconds, models, lossSteps,
+                withEngine, gemmSeconds).run();
         System.exit(identical ? 0 : 2);
     }
 
@@ -269,7 +273,8 @@ public final class BenchRunner {
         for (String line : output) {
             if (line.startsWith("RESULT ")) {
                 String[] fields = line.split(" ");
-                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6]), Double.parseDouble(fields[7])};
+                return new double[] {Double.parseDouble(fields[3]), Double.parseDouble(fields[6]),
+                        Double.parseDouble(fields[7])};
             }
         }
         throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line:\n"

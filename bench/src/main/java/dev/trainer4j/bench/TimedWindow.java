@@ -12,7 +12,7 @@ import java.lang.management.ManagementFactory;
  * the timed seconds.
  */
 final class TimedWindow {
-    /** The warm-up gives up waiting for a quiet JIT after this long and starts the clock anyway (the result says so). */
+    /** The warm-up stops waiting for a quiet JIT after this long (the RESULT line then shows a 60 s warm-up). */
     static final long MAXIMUM_WARMUP_NANOS = 60_000_000_000L;
     /** How often the warm-up reads the JIT's total compilation time. */
     private static final long PROBE_NANOS = 100_000_000L;
@@ -48,7 +48,8 @@ final class TimedWindow {
             quietSince = now;
         }
         if (start == 0) {
-            if (stepsDone >= warmupSteps && now - first >= warmupNanos && (jitQuiet(now) || now - first >= MAXIMUM_WARMUP_NANOS)) {
+            if (stepsDone >= warmupSteps && now - first >= warmupNanos
+                    && (jitQuiet(now) || now - first >= MAXIMUM_WARMUP_NANOS)) {
                 start = now;
                 startCpu = VariantOptions.processCpuNanos();
                 startSteps = stepsDone;

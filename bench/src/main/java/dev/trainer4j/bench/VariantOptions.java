@@ -2,7 +2,8 @@ package dev.trainer4j.bench;
 
 /**
  * What one variant JVM runs, from its command line: {@code <model> timed <warmup-steps> <warmup-seconds>
- * <jit-quiet-seconds> <seconds> [<intra> <inter> [<towers>]]} or {@code <model> losses <steps> [<intra> <inter> [<towers>]]}.
+ * <jit-quiet-seconds> <seconds> [<intra> <inter> [<towers>]]} or
+ * {@code <model> losses <steps> [<intra> <inter> [<towers>]]}.
  *
  * @param jitQuietSeconds the warm-up also lasts until the JIT compiled nothing for this long (0: no such wait)
  * @param lossSteps for the loss run: the number of steps whose losses are printed; 0 for a timed run
@@ -46,8 +47,9 @@ record VariantOptions(BenchModel model, boolean timed, int warmupSteps, double w
                              long warmupSteps) {
         double seconds = nanos / 1e9;
         double samples = steps * (double) model.batchSize();
-        return String.format(java.util.Locale.ROOT, "RESULT %s %s %.1f %d %.3f %.1f %.1f %d", variant, model.configName(),
-                samples / seconds, steps, seconds, samples / (cpuNanos / 1e9), warmupSeconds, warmupSteps);
+        return String.format(java.util.Locale.ROOT, "RESULT %s %s %.1f %d %.3f %.1f %.1f %d", variant,
+                model.configName(), samples / seconds, steps, seconds, samples / (cpuNanos / 1e9), warmupSeconds,
+                warmupSteps);
     }
 
     /** The CPU time of this process so far (every thread, TF's included), in nanoseconds. */
