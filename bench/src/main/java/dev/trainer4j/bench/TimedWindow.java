@@ -13,7 +13,7 @@ import java.lang.management.ManagementFactory;
  */
 final class TimedWindow {
     /** The warm-up stops waiting for a quiet JIT after this long (the RESULT line then shows a 60 s warm-up). */
-    static final long MAXIMUM_WARMUP_NANOS = 60_000_000_000L;
+    private static final long MAXIMUM_WARMUP_NANOS = 60_000_000_000L;
     /** How often the warm-up reads the JIT's total compilation time. */
     private static final long PROBE_NANOS = 100_000_000L;
 
