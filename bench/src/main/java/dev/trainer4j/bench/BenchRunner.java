@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * compute the same losses bit for bit.
  *
  * <p>Options: {@code --rounds N} (5), {@code --seconds S} timed per run (3), {@code --warmup STEPS} (50),
- * {@code --warmup-seconds S} (2), {@code --jit-quiet-seconds S} (1; the clock starts after the warm-up steps and
+ * {@code --warmup-seconds S} (2), {@code --jit-quiet-seconds S} (2; the clock starts after the warm-up steps and
  * seconds, once the JIT has compiled nothing for that long: see {@link TimedWindow}), {@code --models
  * mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
  * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
@@ -65,7 +65,7 @@ public final class BenchRunner {
         double seconds = 3;
         int warmup = 50;
         double warmupSeconds = 2;
-        double jitQuietSeconds = 1;
+        double jitQuietSeconds = 2;
         int lossSteps = 50;
         boolean withEngine = false;
         double gemmSeconds = 2;
