@@ -1,5 +1,12 @@
 package dev.trainer4j.bench;
 
+import dev.trainer4j.api.OptimizerType;
+import dev.trainer4j.api.SchedulerType;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.tf.models.MlpClassifier;
+import dev.trainer4j.tf.models.MlpClassifierSettings;
+import dev.trainer4j.tf.nn.Activation;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -59,6 +66,31 @@ public enum BenchModel {
     /** The plain loop's samples/s range in tensorflow-java-performance.md (same machine). */
     public String referenceBaseline() {
         return referenceBaseline;
+    }
+
+    /** The classifier every trainer4j variant trains: this layout, ReLU, no dropout. */
+    public MlpClassifier classifier() {
+        return new MlpClassifier(new MlpClassifierSettings(inputSize, hiddenSizes, numLabels, 0.0, Activation.RELU));
+    }
+
+    /**
+     * The arguments every trainer4j variant shares, the math the plain loop mirrors: Adam with the bench's betas and
+     * epsilon, constant learning rate, no clipping, no weight decay, this batch size and the bench seed.
+     */
+    public TrainingArguments.Builder trainingArguments(String outputDir) {
+        return TrainingArguments.builder()
+                .outputDir(outputDir)
+                .overwriteOutputDir(true)
+                .perDeviceTrainBatchSize(batchSize)
+                .optim(OptimizerType.ADAM)
+                .learningRate(LEARNING_RATE)
+                .adamBeta1(BETA1)
+                .adamBeta2(BETA2)
+                .adamEpsilon(EPSILON)
+                .weightDecay(0)
+                .maxGradNorm(0)
+                .lrSchedulerType(SchedulerType.CONSTANT)
+                .seed(SEED);
     }
 
     /** e.g. {@code 64-256-256-10}. */

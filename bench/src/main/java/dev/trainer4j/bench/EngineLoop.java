@@ -2,16 +2,12 @@ package dev.trainer4j.bench;
 
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.OptimizerType;
-import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.TfBackend;
 import dev.trainer4j.tf.TfTrainingEngine;
 import dev.trainer4j.tf.models.MlpClassifier;
-import dev.trainer4j.tf.models.MlpClassifierSettings;
-import dev.trainer4j.tf.nn.Activation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,25 +40,12 @@ public final class EngineLoop {
                     MlpClassifier.FEATURES, HostTensor.ofFloats(data.batchFeatures(b, batchSize), batchSize, model.inputSize()),
                     MlpClassifier.LABELS, HostTensor.ofInts(data.batchLabels(b, batchSize), batchSize)));
         }
-        TrainingArguments args = TrainingArguments.builder()
-                .outputDir(Files.createTempDirectory("trainer4j-bench-engine").toString())
-                .overwriteOutputDir(true)
-                .perDeviceTrainBatchSize(batchSize)
-                .optim(OptimizerType.ADAM)
-                .learningRate(BenchModel.LEARNING_RATE)
-                .adamBeta1(BenchModel.BETA1)
-                .adamBeta2(BenchModel.BETA2)
-                .adamEpsilon(BenchModel.EPSILON)
-                .weightDecay(0)
-                .maxGradNorm(0)
-                .lrSchedulerType(SchedulerType.CONSTANT)
-                .seed(BenchModel.SEED)
+        TrainingArguments args = model.trainingArguments(Files.createTempDirectory("trainer4j-bench-engine").toString())
                 .intraOpThreads(options.intraOpThreads())
                 .interOpThreads(options.interOpThreads())
                 .trainTowers(options.towers())
                 .build();
-        MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
-                model.numLabels(), 0.0, Activation.RELU));
+        MlpClassifier mlp = model.classifier();
         TimedWindow window = new TimedWindow(options);
         try (TfTrainingEngine engine = new TfBackend().compile(mlp, args,
                 new EngineOptions(List.of(MlpClassifier.LABELS), -1))) {

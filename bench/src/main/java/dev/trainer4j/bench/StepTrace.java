@@ -1,15 +1,11 @@
 package dev.trainer4j.bench;
 
-import dev.trainer4j.api.OptimizerType;
-import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.tf.TfBackend;
 import dev.trainer4j.tf.TfTrainingEngine;
 import dev.trainer4j.tf.internal.TfThreadSettings;
 import dev.trainer4j.tf.models.MlpClassifier;
-import dev.trainer4j.tf.models.MlpClassifierSettings;
-import dev.trainer4j.tf.nn.Activation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -46,19 +42,9 @@ public final class StepTrace {
         int traced = commandLine.length > 1 ? Integer.parseInt(commandLine[1]) : 50;
         int batchSize = model.batchSize();
         GaussianBlobs data = GaussianBlobs.generate(BenchModel.SAMPLES, model.inputSize(), model.numLabels(), BenchModel.SEED);
-        TrainingArguments args = TrainingArguments.builder()
-                .outputDir(Files.createTempDirectory("trainer4j-bench-trace").toString())
-                .overwriteOutputDir(true)
-                .perDeviceTrainBatchSize(batchSize)
-                .optim(OptimizerType.ADAM)
-                .learningRate(BenchModel.LEARNING_RATE)
-                .weightDecay(0)
-                .maxGradNorm(0)
-                .lrSchedulerType(SchedulerType.CONSTANT)
-                .seed(BenchModel.SEED)
+        TrainingArguments args = model.trainingArguments(Files.createTempDirectory("trainer4j-bench-trace").toString())
                 .build();
-        MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
-                model.numLabels(), 0.0, Activation.RELU));
+        MlpClassifier mlp = model.classifier();
         try (TfTrainingEngine engine = new TfBackend().compile(mlp, args, new EngineOptions(List.of(MlpClassifier.LABELS), -1))) {
             TfThreadSettings threads = engine.threadSettings();
             ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOp())

@@ -3,18 +3,14 @@ package dev.trainer4j.bench;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
-import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.tf.TfTrainer;
 import dev.trainer4j.tf.models.MlpClassifier;
-import dev.trainer4j.tf.models.MlpClassifierSettings;
-import dev.trainer4j.tf.nn.Activation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,30 +41,17 @@ public final class TrainerVariant {
         columns.put(MlpClassifier.LABELS, HostTensor.ofInts(data.labels(), data.samples()));
         Path outputDir = Files.createTempDirectory("trainer4j-bench");
         long maxSteps = options.timed() ? 100_000_000L : options.lossSteps();
-        TrainingArguments args = TrainingArguments.builder()
-                .outputDir(outputDir.toString())
-                .overwriteOutputDir(true)
+        TrainingArguments args = model.trainingArguments(outputDir.toString())
                 .maxSteps(maxSteps)
-                .perDeviceTrainBatchSize(model.batchSize())
-                .optim(OptimizerType.ADAM)
-                .learningRate(BenchModel.LEARNING_RATE)
-                .adamBeta1(BenchModel.BETA1)
-                .adamBeta2(BenchModel.BETA2)
-                .adamEpsilon(BenchModel.EPSILON)
-                .weightDecay(0)
-                .maxGradNorm(0)
-                .lrSchedulerType(SchedulerType.CONSTANT)
                 .trainSamplingStrategy(SamplingStrategy.SEQUENTIAL)
                 .loggingSteps(options.timed() ? 100_000_000L : 1)
                 .saveStrategy(SaveStrategy.NO)
-                .seed(BenchModel.SEED)
                 .disableProgress(true)
                 .intraOpThreads(options.intraOpThreads())
                 .interOpThreads(options.interOpThreads())
                 .trainTowers(options.towers())
                 .build();
-        MlpClassifier mlp = new MlpClassifier(new MlpClassifierSettings(model.inputSize(), model.hiddenSizes(),
-                model.numLabels(), 0.0, Activation.RELU));
+        MlpClassifier mlp = model.classifier();
         StepTimer timer = new StepTimer(new TimedWindow(options));
         TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(mlp).trainDataset(Dataset.ofColumns(columns));
         if (options.timed()) {
