@@ -1,439 +1,89 @@
 package dev.trainer4j.api;
 
-import dev.trainer4j.data.ExampleLengths;
-import dev.trainer4j.data.LengthGroupedSampler;
-import dev.trainer4j.data.MapDataLoader;
-import dev.trainer4j.data.PrefetchSettings;
-import dev.trainer4j.data.RandomSampler;
-import dev.trainer4j.data.Sampler;
-import dev.trainer4j.data.SequentialSampler;
-import dev.trainer4j.data.StreamingDataLoader;
-import dev.trainer4j.loop.CallbackHandler;
-import dev.trainer4j.loop.CheckpointWriter;
-import dev.trainer4j.loop.Checkpoints;
-import dev.trainer4j.loop.DefaultFlowCallback;
-import dev.trainer4j.loop.EvaluationLoop;
-import dev.trainer4j.loop.LoopContext;
-import dev.trainer4j.loop.TrainerHooks;
-import dev.trainer4j.loop.TrainingLoop;
-import dev.trainer4j.schedule.LearningRateSchedules;
-import dev.trainer4j.spi.Backend;
-import dev.trainer4j.spi.BackendCapability;
-import dev.trainer4j.spi.CheckpointScope;
-import dev.trainer4j.spi.EngineOptions;
-import dev.trainer4j.spi.TrainingEngine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import static java.util.Objects.requireNonNull;
 
 /**
- * Runs training, evaluation and prediction for a {@link TrainerSpec} on a {@link Backend}, like HF's
- * {@code Trainer}. The loop itself is backend-agnostic; backends provide compiled steps. The machinery lives in
- * {@code dev.trainer4j.loop} ({@link TrainingLoop}, {@link EvaluationLoop}, the run's checkpoints); this class owns
- * the engine's lifecycle and the overridable hooks, which the loops call back into.
+ * Runs training, evaluation and prediction for a {@link TrainerSpec}, like HF's {@code Trainer}. A backend makes
+ * the trainer of a run ({@code new TfTrainer(spec)} on TensorFlow, or {@code Trainer4j.fromFile(path)} from a run
+ * file); the methods here are what every trainer offers.
  *
- * <p>Lifecycle and defined behaviour:
- * <ul>
- *   <li>The engine (the compiled model) is built lazily on first use and closed by {@link #close()}.</li>
- *   <li>{@link #evaluate()} before {@link #train()} evaluates the freshly initialised model (seeded by
- *       {@code seed}); a later {@code train()} starts from those same weights.</li>
- *   <li>A second {@code train()} starts a new run: a fresh {@link TrainerState} and fresh optimizer state. With a
- *       model factory (HF's {@code model_init}) it also builds a fresh model; with a ready model it continues from
- *       the current weights, as HF does.</li>
- *   <li>Modes the backend lacks ({@code bf16}, {@code fp16}, {@code devices > 1}) are refused at construction
- *       with one clear message.</li>
- * </ul>
- *
- * <p>The training loop follows HF's {@code _inner_training_loop} event order (hf-trainer.md §3.6). Besides HF's
- * per-step log entries it appends one {@code {train_epoch_loss, epoch, step}} entry at the end of every epoch
- * (before {@code onEpochEnd}). Checkpoints are written atomically to {@code output-dir/checkpoint-<step>/} and a
- * resume continues at the stored data position without replaying earlier batches.
- *
- * <p>Subclasses may override the {@code protected} hooks, as HF's tutorial does.
+ * <p>A trainer owns native resources (its compiled model): close it. It is driven from one thread, except
+ * {@link #stop()}, which any thread may call.
  */
-public class Trainer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+public interface Trainer extends AutoCloseable {
 
-    private final TrainerSpec spec;
-    private final Backend backend;
-    private final TrainingArguments args;
-    private final CallbackHandler callbackHandler;
-    /** The spec, the callbacks and the current run's state and control, shared with the loops. */
-    private final LoopContext context;
-    /** The loops' way back into this trainer's overridable methods. */
-    private final TrainerHooks hooks = new Hooks();
-    private Model model;
-    private List<String> labelNames;
-    private TrainingEngine engine;
-    private boolean engineTrained;
-    private CheckpointWriter checkpointWriter;
+    /** The run's arguments. */
+    TrainingArguments args();
 
-    public Trainer(TrainerSpec spec, Backend backend) {
-        this.spec = requireNonNull(spec, "spec is null");
-        this.backend = requireNonNull(backend, "backend is null");
-        this.args = spec.args();
-        checkCapabilities(args, backend);
-        if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
-            throw new InvalidArgumentException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
-                    + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
-        }
-        if (spec.trainDataset().orElse(null) instanceof StreamingDataset stream && stream.knownSize().isEmpty()
-                && args.maxSteps() <= 0) {
-            throw new InvalidArgumentException("max-steps", args.maxSteps(),
-                    "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
-        }
-        this.model = spec.model().isPresent() ? spec.model().get() : spec.modelFactory().orElseThrow().get();
-        this.labelNames = resolveLabelNames(model);
-        List<Callback> callbacks = new ArrayList<>();
-        callbacks.add(new DefaultFlowCallback());
-        callbacks.addAll(spec.callbacks());
-        this.callbackHandler = new CallbackHandler(args, callbacks);
-        this.context = new LoopContext(spec, callbackHandler);
-        callbackHandler.onInitEnd(context.state(), context.control());
-    }
-
-    private static void checkCapabilities(TrainingArguments args, Backend backend) {
-        Set<BackendCapability> capabilities = backend.capabilities();
-        if (args.bf16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_BF16)) {
-            throw new InvalidArgumentException("bf16", "bf16 = true is not supported by backend '" + backend.name()
-                    + "': it lacks bf16 mixed precision; set bf16 = false or use a backend that has it");
-        }
-        if (args.fp16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_FP16)) {
-            throw new InvalidArgumentException("fp16", "fp16 = true is not supported by backend '" + backend.name()
-                    + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
-        }
-        if (args.devices() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
-            throw new InvalidArgumentException("devices", "devices = " + args.devices() + " is not supported by backend '"
-                    + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
-        }
-    }
-
-    private List<String> resolveLabelNames(Model current) {
-        return args.labelNames().orElseGet(current::labelNames);
-    }
-
-    public TrainingArguments args() {
-        return args;
-    }
-
-    public TrainerSpec spec() {
-        return spec;
-    }
-
-    public Backend backend() {
-        return backend;
-    }
+    /** What the trainer was built from. */
+    TrainerSpec spec();
 
     /** The model of the current run (a fresh one per {@code train()} with a model factory). */
-    public Model model() {
-        return model;
-    }
+    Model model();
 
     /** The batch keys treated as labels: {@code label-names}, or the model's label inputs. */
-    public List<String> labelNames() {
-        return labelNames;
-    }
+    List<String> labelNames();
 
     /** Trains from scratch (or from {@code args.resume-from-checkpoint} when set). */
-    public TrainOutput train() {
-        return train(args.resumeFromCheckpoint().orElse(null));
-    }
+    TrainOutput train();
 
     /**
      * Trains, resuming from a checkpoint folder or {@code "latest"} (the newest valid checkpoint in output-dir).
      * {@code null} trains from scratch.
      */
-    public TrainOutput train(String resumeFromCheckpoint) {
-        if (spec.trainDataset().isEmpty()) {
-            throw new IllegalStateException("train() needs a train dataset; give one in the trainer spec");
-        }
-        if (!backend.capabilities().contains(BackendCapability.TRAINING)) {
-            throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
-        }
-        return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
-    }
-
-    /** The writer of checkpoint folders (override to inject faults in tests); created once per trainer. */
-    protected CheckpointWriter createCheckpointWriter() {
-        return CheckpointWriter.fromSystemProperties();
-    }
-
-    private CheckpointWriter checkpointWriter() {
-        if (checkpointWriter == null) {
-            checkpointWriter = requireNonNull(createCheckpointWriter(), "createCheckpointWriter() returned null");
-        }
-        return checkpointWriter;
-    }
-
-    private void prepareEngineForRun(long totalSteps) {
-        if (engine == null) {
-            engine = compile(totalSteps);
-        }
-        else if (engineTrained) {
-            if (spec.modelFactory().isPresent()) {
-                engine.close();
-                engine = null;
-                model = spec.modelFactory().get().get();
-                labelNames = resolveLabelNames(model);
-                engine = compile(totalSteps);
-            }
-            else {
-                engine.resetOptimizer();
-            }
-        }
-        engineTrained = true;
-    }
-
-    private TrainingEngine compile(long totalSteps) {
-        return requireNonNull(backend.compile(model, args, new EngineOptions(labelNames, totalSteps)),
-                () -> "backend '" + backend.name() + "' returned no engine");
-    }
-
-    private TrainingEngine engine() {
-        if (engine == null) {
-            engine = compile(-1);
-        }
-        return engine;
-    }
+    TrainOutput train(String resumeFromCheckpoint);
 
     /**
-     * Checks a batch against the model's declared inputs and applies {@code remove-unused-columns}: undeclared
-     * columns (that are not label names) are dropped when it is on. A declared feature missing from the batch is an
-     * error; labels may be missing only outside training.
+     * Asks a running {@link #train()} to stop: it finishes the current optimizer step, saves a checkpoint when
+     * {@code save-strategy} is not {@code no}, fires {@code onTrainEnd} and returns normally. Safe to call from any
+     * thread, before or during training; interrupting the training thread has the same effect. A later
+     * {@code train()} starts again.
      */
-    protected Batch prepareBatch(Batch batch, boolean training) {
-        Set<String> labels = new LinkedHashSet<>(labelNames);
-        Set<String> keep = new LinkedHashSet<>();
-        List<String> missing = new ArrayList<>();
-        for (InputSpec input : model.inputs()) {
-            keep.add(input.name());
-            boolean isLabel = input.label() || labels.contains(input.name());
-            if (!batch.contains(input.name()) && (!isLabel || training)) {
-                missing.add(input.name());
-            }
-        }
-        if (training) {
-            for (String label : labels) {
-                if (!batch.contains(label) && !missing.contains(label)) {
-                    missing.add(label);
-                }
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("batch lacks " + missing + " that model '" + model.name() + "' needs"
-                    + (training ? " for training" : "") + "; present: " + batch.names() + "; missing: " + missing);
-        }
-        keep.addAll(labels);
-        if (!args.removeUnusedColumns() || keep.containsAll(batch.names())) {
-            return batch;
-        }
-        return batch.select(keep);
-    }
+    void stop();
 
     /** Evaluates every eval dataset of the spec; metrics are prefixed {@code eval_} or {@code eval_<name>_}. */
-    public Map<String, Double> evaluate() {
-        if (spec.evalDatasets().isEmpty()) {
-            throw new IllegalStateException("evaluate() needs an eval dataset; give one in the trainer spec");
-        }
-        return evaluateAll();
-    }
-
-    private Map<String, Double> evaluateAll() {
-        Map<String, Double> all = new LinkedHashMap<>();
-        spec.evalDatasets().forEach((name, dataset) ->
-                all.putAll(evaluate(dataset, name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "eval" : "eval_" + name)));
-        return all;
-    }
+    Map<String, Double> evaluate();
 
     /** Evaluates one dataset with the given key prefix (HF's {@code metric_key_prefix}, e.g. {@code eval}). */
-    public Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix) {
-        requireNonNull(dataset, "dataset is null");
-        requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
-        EvaluationLoop.Result result = evaluationLoop(getEvalDataLoader(dataset), metricKeyPrefix, false);
-        log(result.metrics());
-        callbackHandler.onEvaluate(context.state(), context.control(), result.metrics());
-        return result.metrics();
-    }
+    Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix);
 
     /** Predicts a dataset: every output concatenated in order, labels when present, {@code test_} metrics. */
-    public PredictionOutput predict(Dataset dataset) {
-        requireNonNull(dataset, "dataset is null");
-        EvaluationLoop.Result result = evaluationLoop(getTestDataLoader(dataset), "test", true);
-        callbackHandler.onPredict(context.state(), context.control(), result.metrics());
-        return new PredictionOutput(result.predictions(), result.labelIds(), result.metrics());
-    }
+    PredictionOutput predict(Dataset dataset);
 
-    private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {
-        return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions);
-    }
-
-    /** Exports the model for serving into {@code directory} (SavedModel for the TensorFlow backend). */
-    public void saveModel(Path directory) {
-        requireNonNull(directory, "directory is null");
-        engine().exportModel(directory);
-    }
+    /** Exports the model for serving into {@code directory} (a SavedModel on TensorFlow). */
+    void saveModel(Path directory);
 
     /**
-     * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training (the first
-     * step towards fine-tuning pretrained models): names are mapped by {@code mapping} (prefix rewrites, skips), and
-     * the report lists what was loaded, missing, unexpected and mismatched. Call it before {@link #train()}; with a
-     * model factory a second {@code train()} builds a fresh model and needs it again.
-     */
-    public WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
-        requireNonNull(source, "source is null");
-        requireNonNull(mapping, "mapping is null");
-        WeightMapping.Report report = engine().initializeFrom(source, mapping);
-        LOG.info("initialised {} variables from {} ({} missing, {} unexpected, {} mismatched)", report.loaded().size(),
-                source, report.missing().size(), report.unexpected().size(), report.mismatched().size());
-        return report;
-    }
-
-    /**
-     * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
-     * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
-     * and {@link #state()} are left as they are. The folder is verified against its manifest first.
+     * Loads the model weights of a checkpoint folder for evaluation, prediction or export; the optimizer state and
+     * {@link #state()} are left as they are. The folder is verified against its manifest first.
      *
-     * @throws IllegalArgumentException when the folder is missing or damaged; the message names it and the bad file
+     * @throws CheckpointException when the folder is missing or damaged; the message names it and the bad file
      */
-    public void loadModel(Path checkpointDirectory) {
-        requireNonNull(checkpointDirectory, "checkpointDirectory is null");
-        Optional<String> problem = Checkpoints.verify(checkpointDirectory);
-        if (problem.isPresent()) {
-            throw new IllegalArgumentException("checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
-        }
-        engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
-        LOG.info("loaded the model weights of {}", checkpointDirectory);
-    }
+    void loadModel(Path checkpointDirectory);
+
+    /**
+     * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training
+     * (fine-tuning): names are mapped by {@code mapping}, and the report lists what was loaded, missing, unexpected
+     * and mismatched.
+     */
+    WeightMapping.Report initializeFrom(Path source, WeightMapping mapping);
 
     /** The state of the current or last run. */
-    public TrainerState state() {
-        return context.state();
-    }
+    TrainerState state();
 
-    public void addCallback(Callback callback) {
-        callbackHandler.add(callback);
-    }
+    void addCallback(Callback callback);
 
-    public void removeCallback(Callback callback) {
-        callbackHandler.remove(callback);
-    }
+    void removeCallback(Callback callback);
 
     /** The callbacks in firing order, the built-in flow callback first. */
-    public List<Callback> callbacks() {
-        return callbackHandler.callbacks();
-    }
+    List<Callback> callbacks();
 
     /** HF's {@code log}: adds {@code epoch} and {@code step}, appends to {@code log_history}, fires {@code onLog}. */
-    public void log(Map<String, Double> logs) {
-        TrainerState state = context.state();
-        Map<String, Object> entry = new LinkedHashMap<>(logs);
-        entry.put("epoch", state.epoch());
-        entry.put("step", state.globalStep());
-        state.logHistory().add(entry);
-        callbackHandler.onLog(state, context.control(), entry);
-    }
+    void log(Map<String, Double> logs);
 
-    /** The training batches (override to change sampling or collation). */
-    protected DataLoader getTrainDataLoader() {
-        Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
-        if (dataset instanceof MapDataset map) {
-            Sampler sampler = switch (args.trainSamplingStrategy()) {
-                case RANDOM -> new RandomSampler(map.size(), args.dataSeed());
-                case SEQUENTIAL -> new SequentialSampler(map.size());
-                case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),
-                        model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
-                        args.trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
-            };
-            return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
-                    PrefetchSettings.of(args));
-        }
-        return new StreamingDataLoader((StreamingDataset) dataset, spec.collator(), args.trainBatchSize(),
-                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
-    }
-
-    /** The batches of an eval dataset (sequential). */
-    protected DataLoader getEvalDataLoader(Dataset dataset) {
-        return sequentialLoader(dataset);
-    }
-
-    /** The batches of a prediction dataset (sequential). */
-    protected DataLoader getTestDataLoader(Dataset dataset) {
-        return sequentialLoader(dataset);
-    }
-
-    private DataLoader sequentialLoader(Dataset dataset) {
-        if (dataset instanceof MapDataset map) {
-            return new MapDataLoader(map, new SequentialSampler(map.size()), spec.evalCollator(), args.evalBatchSize(),
-                    args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
-        }
-        return new StreamingDataLoader((StreamingDataset) dataset, spec.evalCollator(), args.evalBatchSize(),
-                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
-    }
-
-    /** The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps. */
-    protected LearningRateSchedule createScheduler(long numTrainingSteps) {
-        return LearningRateSchedules.create(args, numTrainingSteps);
-    }
-
+    /** Frees the compiled model's native resources. */
     @Override
-    public void close() {
-        if (engine != null) {
-            engine.close();
-            engine = null;
-        }
-    }
-
-    /** Hands the loops this trainer's (overridable) methods and the engine of the run. */
-    private final class Hooks implements TrainerHooks {
-        @Override
-        public DataLoader trainDataLoader() {
-            return getTrainDataLoader();
-        }
-
-        @Override
-        public TrainingEngine prepareEngineForRun(long maxSteps) {
-            Trainer.this.prepareEngineForRun(maxSteps);
-            return engine;
-        }
-
-        @Override
-        public LearningRateSchedule createScheduler(long numTrainingSteps) {
-            return Trainer.this.createScheduler(numTrainingSteps);
-        }
-
-        @Override
-        public Batch prepareBatch(Batch batch, boolean training) {
-            return Trainer.this.prepareBatch(batch, training);
-        }
-
-        @Override
-        public CheckpointWriter checkpointWriter() {
-            return Trainer.this.checkpointWriter();
-        }
-
-        @Override
-        public List<String> labelNames() {
-            return labelNames;
-        }
-
-        @Override
-        public Map<String, Double> evaluateAll() {
-            return Trainer.this.evaluateAll();
-        }
-
-        @Override
-        public void log(Map<String, Double> logs) {
-            Trainer.this.log(logs);
-        }
-    }
+    void close();
 }

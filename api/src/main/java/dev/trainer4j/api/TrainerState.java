@@ -1,15 +1,6 @@
 package dev.trainer4j.api;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,58 +10,28 @@ import java.util.Map;
  * The progress of a run, serialised as HF's {@code trainer_state.json} (snake_case fields, sorted keys).
  * The loop owns and updates it; callbacks read it.
  */
-@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
-        isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.ALWAYS)
 public final class TrainerState {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .configure(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true);
-
-    @JsonProperty("epoch")
     private double epoch;
-    @JsonProperty("global_step")
     private long globalStep;
-    @JsonProperty("max_steps")
     private long maxSteps;
-    @JsonProperty("logging_steps")
     private long loggingSteps = 500;
-    @JsonProperty("eval_steps")
     private long evalSteps = 500;
-    @JsonProperty("save_steps")
     private long saveSteps = 500;
-    @JsonProperty("train_batch_size")
     private Integer trainBatchSize;
-    @JsonProperty("num_train_epochs")
     private long numTrainEpochs;
-    @JsonProperty("num_input_tokens_seen")
     private long numInputTokensSeen;
-    @JsonProperty("total_flos")
     private double totalFlos;
-    @JsonProperty("log_history")
     private List<Map<String, Object>> logHistory = new ArrayList<>();
-    @JsonProperty("best_metric")
     private Double bestMetric;
-    @JsonProperty("best_global_step")
     private Long bestGlobalStep;
-    @JsonProperty("best_model_checkpoint")
     private String bestModelCheckpoint;
-    @JsonProperty("is_local_process_zero")
     private boolean isLocalProcessZero = true;
-    @JsonProperty("is_world_process_zero")
     private boolean isWorldProcessZero = true;
-    @JsonProperty("is_hyper_param_search")
     private boolean isHyperParamSearch;
-    @JsonProperty("trial_name")
     private String trialName;
-    @JsonProperty("trial_params")
     private Map<String, Object> trialParams;
-    @JsonProperty("stateful_callbacks")
     private Map<String, Object> statefulCallbacks = new LinkedHashMap<>();
     /** trainer4j: optimizer steps skipped because their loss or gradient was not finite. */
-    @JsonProperty("num_non_finite_steps")
     private long numNonFiniteSteps;
 
     public double epoch() { return epoch; }
@@ -108,40 +69,155 @@ public final class TrainerState {
     public void setBestModelCheckpoint(String bestModelCheckpoint) { this.bestModelCheckpoint = bestModelCheckpoint; }
     public void setNumNonFiniteSteps(long numNonFiniteSteps) { this.numNonFiniteSteps = numNonFiniteSteps; }
 
-    /** HF's {@code save_to_json}: sorted keys, indent 2. */
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * The state as HF's {@code trainer_state.json} object: every field under its snake_case name (maps and lists
+     * are copies). The runtime writes it with sorted keys and an indent of 2, as HF's {@code save_to_json} does.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("best_global_step", bestGlobalStep);
+        map.put("best_metric", bestMetric);
+        map.put("best_model_checkpoint", bestModelCheckpoint);
+        map.put("epoch", epoch);
+        map.put("eval_steps", evalSteps);
+        map.put("global_step", globalStep);
+        map.put("is_hyper_param_search", isHyperParamSearch);
+        map.put("is_local_process_zero", isLocalProcessZero);
+        map.put("is_world_process_zero", isWorldProcessZero);
+        map.put("log_history", copyOfLogHistory(logHistory));
+        map.put("logging_steps", loggingSteps);
+        map.put("max_steps", maxSteps);
+        map.put("num_input_tokens_seen", numInputTokensSeen);
+        map.put("num_non_finite_steps", numNonFiniteSteps);
+        map.put("num_train_epochs", numTrainEpochs);
+        map.put("save_steps", saveSteps);
+        map.put("stateful_callbacks", new LinkedHashMap<>(statefulCallbacks));
+        map.put("total_flos", totalFlos);
+        map.put("train_batch_size", trainBatchSize);
+        map.put("trial_name", trialName);
+        map.put("trial_params", trialParams == null ? null : new LinkedHashMap<>(trialParams));
+        return map;
     }
 
-    public void saveToJson(Path path) {
-        try {
-            JSON.writeValue(path.toFile(), this);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot write trainer state to " + path, e);
-        }
+    /**
+     * The state read back from a {@code trainer_state.json} object as {@link #toMap()} writes it; unknown keys are
+     * ignored and missing ones keep their defaults, as HF's {@code load_from_json} does.
+     *
+     * @throws IllegalArgumentException when a known key holds a value of the wrong type; the message names the key
+     */
+    public static TrainerState fromMap(Map<String, ?> map) {
+        TrainerState state = new TrainerState();
+        Field field = new Field(map);
+        state.bestGlobalStep = field.optionalLong("best_global_step", state.bestGlobalStep);
+        state.bestMetric = field.optionalDouble("best_metric", state.bestMetric);
+        state.bestModelCheckpoint = field.optionalString("best_model_checkpoint", state.bestModelCheckpoint);
+        state.epoch = field.optionalDouble("epoch", state.epoch);
+        state.evalSteps = field.optionalLong("eval_steps", state.evalSteps);
+        state.globalStep = field.optionalLong("global_step", state.globalStep);
+        state.isHyperParamSearch = field.optionalBoolean("is_hyper_param_search", state.isHyperParamSearch);
+        state.isLocalProcessZero = field.optionalBoolean("is_local_process_zero", state.isLocalProcessZero);
+        state.isWorldProcessZero = field.optionalBoolean("is_world_process_zero", state.isWorldProcessZero);
+        state.logHistory = copyOfLogHistory(field.list("log_history"));
+        state.loggingSteps = field.optionalLong("logging_steps", state.loggingSteps);
+        state.maxSteps = field.optionalLong("max_steps", state.maxSteps);
+        state.numInputTokensSeen = field.optionalLong("num_input_tokens_seen", state.numInputTokensSeen);
+        state.numNonFiniteSteps = field.optionalLong("num_non_finite_steps", state.numNonFiniteSteps);
+        state.numTrainEpochs = field.optionalLong("num_train_epochs", state.numTrainEpochs);
+        state.saveSteps = field.optionalLong("save_steps", state.saveSteps);
+        state.statefulCallbacks = new LinkedHashMap<>(field.map("stateful_callbacks"));
+        state.totalFlos = field.optionalDouble("total_flos", state.totalFlos);
+        Long batchSize = field.optionalLong("train_batch_size", null);
+        state.trainBatchSize = batchSize == null ? null : Math.toIntExact(batchSize);
+        state.trialName = field.optionalString("trial_name", state.trialName);
+        state.trialParams = map.get("trial_params") == null ? null : new LinkedHashMap<>(field.map("trial_params"));
+        return state;
     }
 
-    public static TrainerState fromJson(String json) {
-        try {
-            return JSON.readValue(json, TrainerState.class);
+    private static List<Map<String, Object>> copyOfLogHistory(List<?> entries) {
+        List<Map<String, Object>> copy = new ArrayList<>();
+        for (Object entry : entries) {
+            if (!(entry instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("log_history: every entry must be an object, found " + entry);
+            }
+            Map<String, Object> copied = new LinkedHashMap<>();
+            map.forEach((key, value) -> copied.put(String.valueOf(key), value));
+            copy.add(copied);
         }
-        catch (IOException e) {
-            throw new IllegalArgumentException("not a valid trainer_state.json: " + e.getMessage(), e);
-        }
+        return copy;
     }
 
-    public static TrainerState loadFromJson(Path path) {
-        try {
-            return JSON.readValue(path.toFile(), TrainerState.class);
+    /** Typed reads of one {@code trainer_state.json} object, each error naming the key. */
+    private record Field(Map<String, ?> map) {
+        Long optionalLong(String key, Long otherwise) {
+            Object value = map.get(key);
+            if (value == null) {
+                return otherwise;
+            }
+            if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+                return number.longValue();
+            }
+            throw wrongType(key, value, "an integer");
         }
-        catch (IOException e) {
-            throw new IllegalArgumentException(path + " is not a valid trainer_state.json: " + e.getMessage(), e);
+
+        Double optionalDouble(String key, Double otherwise) {
+            Object value = map.get(key);
+            if (value == null) {
+                return otherwise;
+            }
+            if (value instanceof Number number) {
+                return number.doubleValue();
+            }
+            throw wrongType(key, value, "a number");
+        }
+
+        boolean optionalBoolean(String key, boolean otherwise) {
+            Object value = map.get(key);
+            if (value == null) {
+                return otherwise;
+            }
+            if (value instanceof Boolean bool) {
+                return bool;
+            }
+            throw wrongType(key, value, "true or false");
+        }
+
+        String optionalString(String key, String otherwise) {
+            Object value = map.get(key);
+            if (value == null) {
+                return otherwise;
+            }
+            if (value instanceof String text) {
+                return text;
+            }
+            throw wrongType(key, value, "a string");
+        }
+
+        List<?> list(String key) {
+            Object value = map.get(key);
+            if (value == null) {
+                return List.of();
+            }
+            if (value instanceof List<?> list) {
+                return list;
+            }
+            throw wrongType(key, value, "a list");
+        }
+
+        Map<String, Object> map(String key) {
+            Object value = map.get(key);
+            Map<String, Object> copy = new LinkedHashMap<>();
+            if (value == null) {
+                return copy;
+            }
+            if (value instanceof Map<?, ?> entries) {
+                entries.forEach((name, entry) -> copy.put(String.valueOf(name), entry));
+                return copy;
+            }
+            throw wrongType(key, value, "an object");
+        }
+
+        private static IllegalArgumentException wrongType(String key, Object value, String expected) {
+            return new IllegalArgumentException("trainer_state.json: " + key + " is " + value + "; expected " + expected);
         }
     }
 }

@@ -25,10 +25,8 @@ public interface Backend {
     TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options);
 
     /**
-     * Makes the {@link Trainer} of a run on this backend; the runtime calls this when it assembles a run from a
-     * run file. A backend with its own {@code Trainer} subclass (e.g. {@code TfTrainer}) overrides it.
+     * Makes the {@link Trainer} of a run on this backend (e.g. {@code TfTrainer}); the runtime calls this when it
+     * assembles a run from a run file. The SPI does not know the training loop: the backend brings it.
      */
-    default Trainer createTrainer(TrainerSpec spec) {
-        return new Trainer(spec, this);
-    }
+    Trainer createTrainer(TrainerSpec spec);
 }

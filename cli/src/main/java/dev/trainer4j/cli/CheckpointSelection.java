@@ -90,7 +90,7 @@ final class CheckpointSelection {
     static void load(Trainer trainer, Selected selected) {
         try {
             trainer.loadModel(selected.checkpoint());
-            TrainerState saved = TrainerState.loadFromJson(selected.checkpoint().resolve(Checkpoints.TRAINER_STATE));
+            TrainerState saved = Checkpoints.readTrainerState(selected.checkpoint().resolve(Checkpoints.TRAINER_STATE));
             trainer.state().setGlobalStep(saved.globalStep());
             trainer.state().setEpoch(saved.epoch());
         }
@@ -130,7 +130,7 @@ final class CheckpointSelection {
     /** The best checkpoint named by {@code latest}'s trainer_state.json; empty (or an error when required) without one. */
     private Optional<Selected> best(Path latest, boolean required) {
         Path stateFile = latest.resolve(Checkpoints.TRAINER_STATE);
-        TrainerState state = TrainerState.loadFromJson(stateFile);
+        TrainerState state = Checkpoints.readTrainerState(stateFile);
         String named = state.bestModelCheckpoint();
         if (named == null || named.isBlank()) {
             if (required) {

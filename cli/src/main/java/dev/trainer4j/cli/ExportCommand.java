@@ -2,7 +2,9 @@ package dev.trainer4j.cli;
 
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.config.RunConfig;
+import dev.trainer4j.runtime.AssembledRun;
 import dev.trainer4j.runtime.Trainer4j;
+import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,9 +87,11 @@ final class ExportCommand extends CliCommand {
         CheckpointSelection.Selected selected = checkpointFolder != null
                 ? selection.folder(checkpointFolder, "checkpoint folder " + checkpointFolder)
                 : selection.select(checkpoint);
-        try (Trainer trainer = runtime.trainer(config)) {
-            if (!trainer.backend().capabilities().contains(BackendCapability.MODEL_EXPORT)) {
-                throw new IllegalStateException("backend '" + trainer.backend().name() + "' cannot export models (it lacks "
+        AssembledRun assembled = runtime.assemble(config);
+        Backend backend = assembled.backend();
+        try (Trainer trainer = runtime.trainer(assembled)) {
+            if (!backend.capabilities().contains(BackendCapability.MODEL_EXPORT)) {
+                throw new IllegalStateException("backend '" + backend.name() + "' cannot export models (it lacks "
                         + BackendCapability.MODEL_EXPORT + ")");
             }
             CheckpointSelection.load(trainer, selected);
@@ -95,7 +99,7 @@ final class ExportCommand extends CliCommand {
                 trainer.saveModel(output);
             }
             catch (UnsupportedOperationException e) {
-                throw new IllegalStateException("backend '" + trainer.backend().name() + "' cannot export models yet: "
+                throw new IllegalStateException("backend '" + backend.name() + "' cannot export models yet: "
                         + e.getMessage(), e);
             }
         }

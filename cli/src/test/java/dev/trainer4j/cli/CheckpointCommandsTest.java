@@ -69,7 +69,7 @@ final class CheckpointCommandsTest {
             // as written during training: relative to the training's working directory, not to this folder
             state.setBestModelCheckpoint("some/other/cwd/" + Checkpoints.name(bestStep));
         }
-        state.saveToJson(folder.resolve(Checkpoints.TRAINER_STATE));
+        Checkpoints.writeTrainerState(folder.resolve(Checkpoints.TRAINER_STATE), state);
         CheckpointManifest.write(folder, step);
         return folder;
     }

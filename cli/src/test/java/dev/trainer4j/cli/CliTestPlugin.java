@@ -11,6 +11,7 @@ import dev.trainer4j.api.Model;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.BackendFactory;
@@ -166,6 +167,11 @@ public final class CliTestPlugin implements Plugin {
         @Override
         public Set<BackendCapability> capabilities() {
             return Set.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+        }
+
+        @Override
+        public Trainer createTrainer(TrainerSpec spec) {
+            return new DefaultTrainer(spec, this);
         }
 
         @Override

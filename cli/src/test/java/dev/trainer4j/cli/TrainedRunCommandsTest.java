@@ -127,7 +127,7 @@ final class TrainedRunCommandsTest {
     }
 
     private static Path bestCheckpoint() {
-        TrainerState state = TrainerState.loadFromJson(outputDir.resolve("checkpoint-6").resolve(Checkpoints.TRAINER_STATE));
+        TrainerState state = Checkpoints.readTrainerState(outputDir.resolve("checkpoint-6").resolve(Checkpoints.TRAINER_STATE));
         assertThat(state.bestModelCheckpoint()).isNotNull();
         return outputDir.resolve(Path.of(state.bestModelCheckpoint()).getFileName());
     }

@@ -2,6 +2,7 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.tf.nn.CrossEntropyLoss;
@@ -29,7 +30,7 @@ import static java.util.Objects.requireNonNull;
  * mode: the backward pass, accumulation, clipping and update are built once by the backend from the loss that
  * {@link #computeLoss} returns, so change the loss there.
  */
-public class TfTrainer extends Trainer implements TfTrainerHooks {
+public class TfTrainer extends DefaultTrainer implements TfTrainerHooks {
     private static final String LABELS = "labels";
     private static final String LOGITS = "logits";
 

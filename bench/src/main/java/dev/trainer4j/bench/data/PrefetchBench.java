@@ -6,9 +6,9 @@ import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.DefaultCollator;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.MapDataset;
-import dev.trainer4j.data.MapDataLoader;
-import dev.trainer4j.data.PrefetchSettings;
-import dev.trainer4j.data.RandomSampler;
+import dev.trainer4j.data.internal.MapDataLoader;
+import dev.trainer4j.data.internal.PrefetchSettings;
+import dev.trainer4j.data.internal.RandomSampler;
 
 import java.util.Arrays;
 import java.util.Locale;

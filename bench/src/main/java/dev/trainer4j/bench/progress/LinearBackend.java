@@ -8,7 +8,10 @@ import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.CheckpointScope;
@@ -74,6 +77,11 @@ final class LinearBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return Set.of(BackendCapability.TRAINING);
+    }
+
+    @Override
+    public Trainer createTrainer(TrainerSpec spec) {
+        return new DefaultTrainer(spec, this);
     }
 
     @Override

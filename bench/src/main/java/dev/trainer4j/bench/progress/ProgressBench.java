@@ -6,6 +6,7 @@ import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainerSpec;
@@ -207,7 +208,7 @@ public final class ProgressBench {
                 .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(500).saveStrategy(SaveStrategy.NO).build();
         TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(new LinearBackend.LinearModel(FEATURES)).trainDataset(data);
         callback.ifPresent(spec::addCallback);
-        try (Trainer trainer = new Trainer(spec.build(), new LinearBackend())) {
+        try (Trainer trainer = new DefaultTrainer(spec.build(), new LinearBackend())) {
             long startCpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long done = trainer.train().globalStep();

@@ -5,6 +5,12 @@ import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.api.InvalidArgumentException;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.loop.Checkpoints;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.trainer4j.api.TrainingArguments;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +108,7 @@ class EarlyStoppingCallbackTest {
     }
 
     @Test
-    void counterSurvivesACheckpointRoundTrip() {
+    void counterSurvivesACheckpointRoundTrip(@TempDir Path dir) throws IOException {
         TrainingArguments args = args("accuracy");
         EarlyStoppingCallback before = new EarlyStoppingCallback(new EarlyStoppingSettings(2, 0.0));
         TrainerState state = new TrainerState();
@@ -110,8 +116,10 @@ class EarlyStoppingCallbackTest {
         assertThat(before.patienceCounter()).isEqualTo(1);
 
         state.statefulCallbacks().put(before.stateKey(), before.exportState());
-        TrainerState restored = TrainerState.fromJson(state.toJson());
-        assertThat(restored.toJson()).contains("\"early_stopping_patience_counter\" : 1");
+        Path file = dir.resolve(Checkpoints.TRAINER_STATE);
+        Checkpoints.writeTrainerState(file, state);
+        assertThat(Files.readString(file)).contains("\"early_stopping_patience_counter\" : 1");
+        TrainerState restored = Checkpoints.readTrainerState(file);
 
         EarlyStoppingCallback after = new EarlyStoppingCallback(new EarlyStoppingSettings(2, 0.0));
         @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.testing.FakeBackend;
@@ -95,7 +96,7 @@ class EarlyStoppingEndToEndTest {
         RecordingCallback recorder = new RecordingCallback();
         Path first = dir.resolve("first");
         TrainOutput output;
-        try (Trainer trainer = new Trainer(spec(args(first), new ScriptedScore(1.0, 2.0, 3.0, 2.5, 2.9), stopping, recorder),
+        try (Trainer trainer = new DefaultTrainer(spec(args(first), new ScriptedScore(1.0, 2.0, 3.0, 2.5, 2.9), stopping, recorder),
                 new FakeBackend())) {
             output = trainer.train();
             assertThat(trainer.state().bestMetric()).isEqualTo(3.0);
@@ -124,7 +125,7 @@ class EarlyStoppingEndToEndTest {
         // stops at step 5; without the restored counter it would take two (step 6)
         EarlyStoppingCallback resumed = new EarlyStoppingCallback(new EarlyStoppingSettings(2, 0.0));
         RecordingCallback resumedRecorder = new RecordingCallback();
-        try (Trainer trainer = new Trainer(spec(args(dir.resolve("second")), new ScriptedScore(2.9, 2.8), resumed, resumedRecorder),
+        try (Trainer trainer = new DefaultTrainer(spec(args(dir.resolve("second")), new ScriptedScore(2.9, 2.8), resumed, resumedRecorder),
                 new FakeBackend())) {
             TrainOutput resumedOutput = trainer.train(first.resolve("checkpoint-4").toString());
             assertThat(resumedOutput.globalStep()).isEqualTo(5);
@@ -140,7 +141,7 @@ class EarlyStoppingEndToEndTest {
         EarlyStoppingCallback stopping = new EarlyStoppingCallback(new EarlyStoppingSettings(2, 0.0));
         RecordingCallback recorder = new RecordingCallback();
         ScriptedScore score = new ScriptedScore(1.0, 0.5, 2.0, 1.0, 3.0, 2.0, 4.0, 3.0, 5.0, 4.0, 6.0, 5.0);
-        try (Trainer trainer = new Trainer(spec(args(dir), score, stopping, recorder), new FakeBackend())) {
+        try (Trainer trainer = new DefaultTrainer(spec(args(dir), score, stopping, recorder), new FakeBackend())) {
             assertThat(trainer.train().globalStep()).isEqualTo(12);
         }
         assertThat(stopping.patienceCounter()).isEqualTo(1);

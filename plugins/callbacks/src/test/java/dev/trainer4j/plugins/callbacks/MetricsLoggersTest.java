@@ -90,7 +90,7 @@ class MetricsLoggersTest {
 
     @Test
     void onlyTheWorldProcessZeroWrites() throws IOException {
-        TrainerState state = TrainerState.fromJson("{\"is_world_process_zero\": false}");
+        TrainerState state = TrainerState.fromMap(java.util.Map.of("is_world_process_zero", false));
         new JsonlLoggerCallback(new MetricsFileSettings("metrics.jsonl"), CLOCK).onLog(args(), state, new TrainerControl(), logs("loss", 1.0));
         new CsvLoggerCallback(new MetricsFileSettings("metrics.csv"), CLOCK).onLog(args(), state, new TrainerControl(), logs("loss", 1.0));
         assertThat(directory.resolve("run")).doesNotExist();

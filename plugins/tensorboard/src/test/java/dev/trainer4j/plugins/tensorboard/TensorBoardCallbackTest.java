@@ -137,7 +137,7 @@ class TensorBoardCallbackTest {
 
     @Test
     void onlyTheWorldProcessZeroWrites() {
-        TrainerState replica = TrainerState.fromJson("{\"global_step\": 5, \"is_world_process_zero\": false}");
+        TrainerState replica = TrainerState.fromMap(java.util.Map.of("global_step", 5, "is_world_process_zero", false));
         TensorBoardCallback callback = new TensorBoardCallback(SETTINGS);
         callback.onTrainBegin(args(), replica, new TrainerControl());
         callback.onLog(args(), replica, new TrainerControl(), logs("loss", 1.0));

@@ -65,7 +65,7 @@ class ReportCallbackTest {
     @Test
     void onlyTheWorldProcessZeroWrites() {
         SimulatedRun.write(outputDir, Map.of());
-        TrainerState replica = TrainerState.fromJson("{\"global_step\": 60, \"is_world_process_zero\": false}");
+        TrainerState replica = TrainerState.fromMap(java.util.Map.of("global_step", 60, "is_world_process_zero", false));
         new ReportCallback(new ReportSettings("metrics.jsonl")).onTrainEnd(SimulatedRun.args(outputDir), replica, new TrainerControl());
         assertThat(outputDir.resolve("report.html")).doesNotExist();
     }

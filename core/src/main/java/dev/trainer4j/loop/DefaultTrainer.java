@@ -1,0 +1,456 @@
+package dev.trainer4j.loop;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.IntervalStrategy;
+import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.LearningRateSchedule;
+import dev.trainer4j.api.MapDataset;
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.PredictionOutput;
+import dev.trainer4j.api.StreamingDataset;
+import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.api.WeightMapping;
+import dev.trainer4j.data.internal.ExampleLengths;
+import dev.trainer4j.data.internal.LengthGroupedSampler;
+import dev.trainer4j.data.internal.MapDataLoader;
+import dev.trainer4j.data.internal.PrefetchSettings;
+import dev.trainer4j.data.internal.RandomSampler;
+import dev.trainer4j.data.internal.Sampler;
+import dev.trainer4j.data.internal.SequentialSampler;
+import dev.trainer4j.data.internal.StreamingDataLoader;
+import dev.trainer4j.schedule.internal.LearningRateSchedules;
+import dev.trainer4j.spi.Backend;
+import dev.trainer4j.spi.BackendCapability;
+import dev.trainer4j.spi.CheckpointScope;
+import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.TrainingEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs training, evaluation and prediction for a {@link TrainerSpec} on a {@link Backend}, like HF's
+ * {@code Trainer}. The loop itself is backend-agnostic; backends provide compiled steps. The machinery lives in
+ * {@code dev.trainer4j.loop} ({@link TrainingLoop}, {@link EvaluationLoop}, the run's checkpoints); this class owns
+ * the engine's lifecycle and the overridable hooks, which the loops call back into.
+ *
+ * <p>Lifecycle and defined behaviour:
+ * <ul>
+ *   <li>The engine (the compiled model) is built lazily on first use and closed by {@link #close()}.</li>
+ *   <li>{@link #evaluate()} before {@link #train()} evaluates the freshly initialised model (seeded by
+ *       {@code seed}); a later {@code train()} starts from those same weights.</li>
+ *   <li>A second {@code train()} starts a new run: a fresh {@link TrainerState} and fresh optimizer state. With a
+ *       model factory (HF's {@code model_init}) it also builds a fresh model; with a ready model it continues from
+ *       the current weights, as HF does.</li>
+ *   <li>Modes the backend lacks ({@code bf16}, {@code fp16}, {@code devices > 1}) are refused at construction
+ *       with one clear message.</li>
+ * </ul>
+ *
+ * <p>The training loop follows HF's {@code _inner_training_loop} event order (hf-trainer.md §3.6). Besides HF's
+ * per-step log entries it appends one {@code {train_epoch_loss, epoch, step}} entry at the end of every epoch
+ * (before {@code onEpochEnd}). Checkpoints are written atomically to {@code output-dir/checkpoint-<step>/} and a
+ * resume continues at the stored data position without replaying earlier batches.
+ *
+ * <p>Subclasses may override the {@code protected} hooks, as HF's tutorial does.
+ */
+public class DefaultTrainer implements Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultTrainer.class);
+
+    private final TrainerSpec spec;
+    private final Backend backend;
+    private final TrainingArguments args;
+    private final CallbackHandler callbackHandler;
+    /** The spec, the callbacks and the current run's state and control, shared with the loops. */
+    private final LoopContext context;
+    /** The loops' way back into this trainer's overridable methods. */
+    private final TrainerHooks hooks = new Hooks();
+    private Model model;
+    private List<String> labelNames;
+    private TrainingEngine engine;
+    private boolean engineTrained;
+    private CheckpointWriter checkpointWriter;
+    /** Set by {@link #stop()} from any thread; the loop polls it at every step boundary. */
+    private volatile boolean stopRequested;
+
+    public DefaultTrainer(TrainerSpec spec, Backend backend) {
+        this.spec = requireNonNull(spec, "spec is null");
+        this.backend = requireNonNull(backend, "backend is null");
+        this.args = spec.args();
+        checkCapabilities(args, backend);
+        if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
+            throw new InvalidArgumentException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
+                    + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
+        }
+        if (spec.trainDataset().orElse(null) instanceof StreamingDataset stream && stream.knownSize().isEmpty()
+                && args.maxSteps() <= 0) {
+            throw new InvalidArgumentException("max-steps", args.maxSteps(),
+                    "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
+        }
+        this.model = spec.model().isPresent() ? spec.model().get() : spec.modelFactory().orElseThrow().get();
+        this.labelNames = resolveLabelNames(model);
+        List<Callback> callbacks = new ArrayList<>();
+        callbacks.add(new DefaultFlowCallback());
+        callbacks.addAll(spec.callbacks());
+        this.callbackHandler = new CallbackHandler(args, callbacks);
+        this.context = new LoopContext(spec, callbackHandler);
+        callbackHandler.onInitEnd(context.state(), context.control());
+    }
+
+    private static void checkCapabilities(TrainingArguments args, Backend backend) {
+        Set<BackendCapability> capabilities = backend.capabilities();
+        if (args.bf16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_BF16)) {
+            throw new InvalidArgumentException("bf16", "bf16 = true is not supported by backend '" + backend.name()
+                    + "': it lacks bf16 mixed precision; set bf16 = false or use a backend that has it");
+        }
+        if (args.fp16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_FP16)) {
+            throw new InvalidArgumentException("fp16", "fp16 = true is not supported by backend '" + backend.name()
+                    + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
+        }
+        if (args.devices() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
+            throw new InvalidArgumentException("devices", "devices = " + args.devices() + " is not supported by backend '"
+                    + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
+        }
+    }
+
+    private List<String> resolveLabelNames(Model current) {
+        return args.labelNames().orElseGet(current::labelNames);
+    }
+
+    public TrainingArguments args() {
+        return args;
+    }
+
+    public TrainerSpec spec() {
+        return spec;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The model of the current run (a fresh one per {@code train()} with a model factory). */
+    public Model model() {
+        return model;
+    }
+
+    /** The batch keys treated as labels: {@code label-names}, or the model's label inputs. */
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    /** Trains from scratch (or from {@code args.resume-from-checkpoint} when set). */
+    public TrainOutput train() {
+        return train(args.resumeFromCheckpoint().orElse(null));
+    }
+
+    /**
+     * Trains, resuming from a checkpoint folder or {@code "latest"} (the newest valid checkpoint in output-dir).
+     * {@code null} trains from scratch.
+     */
+    public TrainOutput train(String resumeFromCheckpoint) {
+        if (spec.trainDataset().isEmpty()) {
+            throw new IllegalStateException("train() needs a train dataset; give one in the trainer spec");
+        }
+        if (!backend.capabilities().contains(BackendCapability.TRAINING)) {
+            throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
+        }
+        return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+    }
+
+    /** The writer of checkpoint folders (override to inject faults in tests); created once per trainer. */
+    protected CheckpointWriter createCheckpointWriter() {
+        return CheckpointWriter.fromSystemProperties();
+    }
+
+    private CheckpointWriter checkpointWriter() {
+        if (checkpointWriter == null) {
+            checkpointWriter = requireNonNull(createCheckpointWriter(), "createCheckpointWriter() returned null");
+        }
+        return checkpointWriter;
+    }
+
+    private void prepareEngineForRun(long totalSteps) {
+        if (engine == null) {
+            engine = compile(totalSteps);
+        }
+        else if (engineTrained) {
+            if (spec.modelFactory().isPresent()) {
+                engine.close();
+                engine = null;
+                model = spec.modelFactory().get().get();
+                labelNames = resolveLabelNames(model);
+                engine = compile(totalSteps);
+            }
+            else {
+                engine.resetOptimizer();
+            }
+        }
+        engineTrained = true;
+    }
+
+    private TrainingEngine compile(long totalSteps) {
+        return requireNonNull(backend.compile(model, args, new EngineOptions(labelNames, totalSteps)),
+                () -> "backend '" + backend.name() + "' returned no engine");
+    }
+
+    private TrainingEngine engine() {
+        if (engine == null) {
+            engine = compile(-1);
+        }
+        return engine;
+    }
+
+    /**
+     * Checks a batch against the model's declared inputs and applies {@code remove-unused-columns}: undeclared
+     * columns (that are not label names) are dropped when it is on. A declared feature missing from the batch is an
+     * error; labels may be missing only outside training.
+     */
+    protected Batch prepareBatch(Batch batch, boolean training) {
+        Set<String> labels = new LinkedHashSet<>(labelNames);
+        Set<String> keep = new LinkedHashSet<>();
+        List<String> missing = new ArrayList<>();
+        for (InputSpec input : model.inputs()) {
+            keep.add(input.name());
+            boolean isLabel = input.label() || labels.contains(input.name());
+            if (!batch.contains(input.name()) && (!isLabel || training)) {
+                missing.add(input.name());
+            }
+        }
+        if (training) {
+            for (String label : labels) {
+                if (!batch.contains(label) && !missing.contains(label)) {
+                    missing.add(label);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("batch lacks " + missing + " that model '" + model.name() + "' needs"
+                    + (training ? " for training" : "") + "; present: " + batch.names() + "; missing: " + missing);
+        }
+        keep.addAll(labels);
+        if (!args.removeUnusedColumns() || keep.containsAll(batch.names())) {
+            return batch;
+        }
+        return batch.select(keep);
+    }
+
+    /** Evaluates every eval dataset of the spec; metrics are prefixed {@code eval_} or {@code eval_<name>_}. */
+    public Map<String, Double> evaluate() {
+        if (spec.evalDatasets().isEmpty()) {
+            throw new IllegalStateException("evaluate() needs an eval dataset; give one in the trainer spec");
+        }
+        return evaluateAll();
+    }
+
+    private Map<String, Double> evaluateAll() {
+        Map<String, Double> all = new LinkedHashMap<>();
+        spec.evalDatasets().forEach((name, dataset) ->
+                all.putAll(evaluate(dataset, name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "eval" : "eval_" + name)));
+        return all;
+    }
+
+    /** Evaluates one dataset with the given key prefix (HF's {@code metric_key_prefix}, e.g. {@code eval}). */
+    public Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix) {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
+        EvaluationLoop.Result result = evaluationLoop(getEvalDataLoader(dataset), metricKeyPrefix, false);
+        log(result.metrics());
+        callbackHandler.onEvaluate(context.state(), context.control(), result.metrics());
+        return result.metrics();
+    }
+
+    /** Predicts a dataset: every output concatenated in order, labels when present, {@code test_} metrics. */
+    public PredictionOutput predict(Dataset dataset) {
+        requireNonNull(dataset, "dataset is null");
+        EvaluationLoop.Result result = evaluationLoop(getTestDataLoader(dataset), "test", true);
+        callbackHandler.onPredict(context.state(), context.control(), result.metrics());
+        return new PredictionOutput(result.predictions(), result.labelIds(), result.metrics());
+    }
+
+    private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {
+        return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions);
+    }
+
+    /** Exports the model for serving into {@code directory} (SavedModel for the TensorFlow backend). */
+    public void saveModel(Path directory) {
+        requireNonNull(directory, "directory is null");
+        engine().exportModel(directory);
+    }
+
+    /**
+     * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training (the first
+     * step towards fine-tuning pretrained models): names are mapped by {@code mapping} (prefix rewrites, skips), and
+     * the report lists what was loaded, missing, unexpected and mismatched. Call it before {@link #train()}; with a
+     * model factory a second {@code train()} builds a fresh model and needs it again.
+     */
+    public WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
+        requireNonNull(source, "source is null");
+        requireNonNull(mapping, "mapping is null");
+        WeightMapping.Report report = engine().initializeFrom(source, mapping);
+        LOG.info("initialised {} variables from {} ({} missing, {} unexpected, {} mismatched)", report.loaded().size(),
+                source, report.missing().size(), report.unexpected().size(), report.mismatched().size());
+        return report;
+    }
+
+    /**
+     * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
+     * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
+     * and {@link #state()} are left as they are. The folder is verified against its manifest first.
+     *
+     * @throws IllegalArgumentException when the folder is missing or damaged; the message names it and the bad file
+     */
+    public void loadModel(Path checkpointDirectory) {
+        requireNonNull(checkpointDirectory, "checkpointDirectory is null");
+        Optional<String> problem = Checkpoints.verify(checkpointDirectory);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException("checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
+        }
+        engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
+        LOG.info("loaded the model weights of {}", checkpointDirectory);
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** The state of the current or last run. */
+    public TrainerState state() {
+        return context.state();
+    }
+
+    public void addCallback(Callback callback) {
+        callbackHandler.add(callback);
+    }
+
+    public void removeCallback(Callback callback) {
+        callbackHandler.remove(callback);
+    }
+
+    /** The callbacks in firing order, the built-in flow callback first. */
+    public List<Callback> callbacks() {
+        return callbackHandler.callbacks();
+    }
+
+    /** HF's {@code log}: adds {@code epoch} and {@code step}, appends to {@code log_history}, fires {@code onLog}. */
+    public void log(Map<String, Double> logs) {
+        TrainerState state = context.state();
+        Map<String, Object> entry = new LinkedHashMap<>(logs);
+        entry.put("epoch", state.epoch());
+        entry.put("step", state.globalStep());
+        state.logHistory().add(entry);
+        callbackHandler.onLog(state, context.control(), entry);
+    }
+
+    /** The training batches (override to change sampling or collation). */
+    protected DataLoader getTrainDataLoader() {
+        Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
+        if (dataset instanceof MapDataset map) {
+            Sampler sampler = switch (args.trainSamplingStrategy()) {
+                case RANDOM -> new RandomSampler(map.size(), args.dataSeed());
+                case SEQUENTIAL -> new SequentialSampler(map.size());
+                case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),
+                        model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
+                        args.trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
+            };
+            return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
+                    PrefetchSettings.of(args));
+        }
+        return new StreamingDataLoader((StreamingDataset) dataset, spec.collator(), args.trainBatchSize(),
+                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
+    }
+
+    /** The batches of an eval dataset (sequential). */
+    protected DataLoader getEvalDataLoader(Dataset dataset) {
+        return sequentialLoader(dataset);
+    }
+
+    /** The batches of a prediction dataset (sequential). */
+    protected DataLoader getTestDataLoader(Dataset dataset) {
+        return sequentialLoader(dataset);
+    }
+
+    private DataLoader sequentialLoader(Dataset dataset) {
+        if (dataset instanceof MapDataset map) {
+            return new MapDataLoader(map, new SequentialSampler(map.size()), spec.evalCollator(), args.evalBatchSize(),
+                    args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
+        }
+        return new StreamingDataLoader((StreamingDataset) dataset, spec.evalCollator(), args.evalBatchSize(),
+                args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
+    }
+
+    /** The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps. */
+    protected LearningRateSchedule createScheduler(long numTrainingSteps) {
+        return LearningRateSchedules.create(args, numTrainingSteps);
+    }
+
+    @Override
+    public void close() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+    }
+
+    /** Hands the loops this trainer's (overridable) methods and the engine of the run. */
+    private final class Hooks implements TrainerHooks {
+        @Override
+        public DataLoader trainDataLoader() {
+            return getTrainDataLoader();
+        }
+
+        @Override
+        public TrainingEngine prepareEngineForRun(long maxSteps) {
+            DefaultTrainer.this.prepareEngineForRun(maxSteps);
+            return engine;
+        }
+
+        @Override
+        public LearningRateSchedule createScheduler(long numTrainingSteps) {
+            return DefaultTrainer.this.createScheduler(numTrainingSteps);
+        }
+
+        @Override
+        public Batch prepareBatch(Batch batch, boolean training) {
+            return DefaultTrainer.this.prepareBatch(batch, training);
+        }
+
+        @Override
+        public CheckpointWriter checkpointWriter() {
+            return DefaultTrainer.this.checkpointWriter();
+        }
+
+        @Override
+        public List<String> labelNames() {
+            return labelNames;
+        }
+
+        @Override
+        public Map<String, Double> evaluateAll() {
+            return DefaultTrainer.this.evaluateAll();
+        }
+
+        @Override
+        public void log(Map<String, Double> logs) {
+            DefaultTrainer.this.log(logs);
+        }
+    }
+}

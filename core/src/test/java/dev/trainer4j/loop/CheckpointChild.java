@@ -1,0 +1,103 @@
+package dev.trainer4j.loop;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.IntervalStrategy;
+import dev.trainer4j.api.SamplingStrategy;
+import dev.trainer4j.api.SaveStrategy;
+import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerControl;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.testing.FakeBackend;
+import dev.trainer4j.testing.FakeData;
+import dev.trainer4j.testing.FakeModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The child process of {@link KillResumeTest}: a fake-backend training with checkpoints, evaluation, rotation and
+ * save-on-interrupt. Arguments: {@code <output-dir> <result-json> <fresh|resume> <step-delay-millis>}; {@code resume}
+ * takes {@code latest} when a checkpoint verifies, else starts afresh. Prints {@code STARTED}, {@code STEP <n>} (then
+ * sleeps the delay), {@code DONE} or {@code INTERRUPTED <checkpoint>}; the writer's fault point (system property
+ * {@value CheckpointFaults#POINT_PROPERTY}) prints {@code FAULT-POINT <name>} and blocks.
+ */
+public final class CheckpointChild {
+    private CheckpointChild() {
+    }
+
+    /** 24 examples, batch 2, accumulation 2: 6 steps per epoch, 3 epochs = 18 steps; save every 2, keep 2 + best. */
+    static TrainingArguments args(Path dir) {
+        return TrainingArguments.builder().outputDir(dir.toString())
+                .perDeviceTrainBatchSize(2).gradientAccumulationSteps(2).numTrainEpochs(3)
+                .optim("adamw").learningRate(0.05).weightDecay(0.01).lrSchedulerType("linear").warmupSteps(2)
+                .maxGradNorm(0.5).trainSamplingStrategy(SamplingStrategy.RANDOM).dataSeed(11L).seed(3)
+                .loggingStrategy(IntervalStrategy.STEPS).loggingSteps(1)
+                .evalStrategy(IntervalStrategy.STEPS).evalSteps(2.0).metricForBestModel("loss")
+                .saveStrategy(SaveStrategy.STEPS).saveSteps(2).saveTotalLimit(2)
+                .saveOnInterrupt(true)
+                .build();
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        Path dir = Path.of(arguments[0]);
+        Path result = Path.of(arguments[1]);
+        boolean resume = arguments[2].equals("resume");
+        long delay = Long.parseLong(arguments[3]);
+        CheckpointFixtures.StepCounter counter = new CheckpointFixtures.StepCounter();
+        Callback pacer = new Callback() {
+            @Override
+            public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+                System.out.println("STARTED");
+                System.out.flush();
+            }
+
+            @Override
+            public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+                System.out.println("STEP " + state.globalStep());
+                System.out.flush();
+                if (delay > 0) {
+                    try {
+                        Thread.sleep(delay);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        FakeBackend backend = new FakeBackend();
+        TrainerSpec spec = TrainerSpec.builder().args(args(dir)).model(new FakeModel(3))
+                .trainDataset(FakeData.regression(24, 3, 5)).evalDataset(FakeData.regression(4, 3, 11))
+                .addCallback(counter).addCallback(pacer).build();
+        try (Trainer trainer = new DefaultTrainer(spec, backend)) {
+            TrainOutput output;
+            if (resume && Checkpoints.findLatest(dir).checkpoint().isPresent()) {
+                System.out.println("RESUMING");
+                output = trainer.train("latest");
+            }
+            else {
+                System.out.println(resume ? "NO-CHECKPOINT" : "FRESH");
+                output = trainer.train();
+            }
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("history", CheckpointFixtures.withoutTimings(trainer.state().logHistory()));
+            content.put("weights", backend.lastEngine().parameters());
+            content.put("train_loss", output.trainingLoss());
+            content.put("counted_steps", counter.steps);
+            Path temporary = result.resolveSibling(result.getFileName() + ".tmp");
+            new ObjectMapper().writeValue(temporary.toFile(), content);
+            Files.move(temporary, result);
+            System.out.println("DONE");
+        }
+        catch (TrainingInterruptedException e) {
+            System.out.println("INTERRUPTED " + e.checkpoint().map(Path::toString).orElse("none"));
+        }
+        System.out.flush();
+    }
+}
