@@ -19,6 +19,6 @@ public enum IntervalStrategy {
                 return strategy;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).map(IntervalStrategy::configName).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).map(IntervalStrategy::configName).toList());
     }
 }

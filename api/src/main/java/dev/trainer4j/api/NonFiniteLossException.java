@@ -4,7 +4,7 @@ package dev.trainer4j.api;
  * Training stopped because a step's loss or gradient was NaN or infinite and {@code non-finite-policy = stop}.
  * The step was not applied: weights and optimizer state are those of the step before.
  */
-public class NonFiniteLossException extends RuntimeException {
+public class NonFiniteLossException extends Trainer4jException {
     private final long globalStep;
     private final int epoch;
 

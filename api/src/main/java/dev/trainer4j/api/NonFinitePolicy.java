@@ -20,6 +20,6 @@ public enum NonFinitePolicy {
                 return policy;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).map(NonFinitePolicy::configName).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).map(NonFinitePolicy::configName).toList());
     }
 }

@@ -31,6 +31,6 @@ public enum OptimizerType {
                 return type;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).flatMap(type -> type.names.stream()).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).flatMap(type -> type.names.stream()).toList());
     }
 }

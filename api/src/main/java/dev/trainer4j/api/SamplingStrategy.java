@@ -18,6 +18,6 @@ public enum SamplingStrategy {
                 return strategy;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).map(SamplingStrategy::configName).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).map(SamplingStrategy::configName).toList());
     }
 }

@@ -17,6 +17,6 @@ public enum SaveStrategy {
                 return strategy;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).map(SaveStrategy::configName).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).map(SaveStrategy::configName).toList());
     }
 }

@@ -29,6 +29,6 @@ public enum SchedulerType {
                 return type;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of " + Arrays.stream(values()).map(SchedulerType::configName).toList());
+        throw new ConfigurationException(key, value, "one of " + Arrays.stream(values()).map(SchedulerType::configName).toList());
     }
 }

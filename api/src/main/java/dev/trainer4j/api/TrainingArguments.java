@@ -142,13 +142,13 @@ public final class TrainingArguments {
 
     private void validate() {
         if (outputDir.isBlank()) {
-            throw new InvalidArgumentException("output-dir", outputDir, "a non-empty path");
+            throw new ConfigurationException("output-dir", outputDir, "a non-empty path");
         }
         if (!(numTrainEpochs > 0) && maxSteps <= 0) {
-            throw new InvalidArgumentException("num-train-epochs", numTrainEpochs, "a number > 0 (or max-steps > 0)");
+            throw new ConfigurationException("num-train-epochs", numTrainEpochs, "a number > 0 (or max-steps > 0)");
         }
         if (maxSteps == 0 || maxSteps < -1) {
-            throw new InvalidArgumentException("max-steps", maxSteps, "an integer > 0, or -1 to train for num-train-epochs");
+            throw new ConfigurationException("max-steps", maxSteps, "an integer > 0, or -1 to train for num-train-epochs");
         }
         positive("per-device-train-batch-size", perDeviceTrainBatchSize);
         positive("per-device-eval-batch-size", perDeviceEvalBatchSize);
@@ -158,19 +158,19 @@ public final class TrainingArguments {
         unitInterval("adam-beta1", adamBeta1);
         unitInterval("adam-beta2", adamBeta2);
         if (!(adamEpsilon > 0) || Double.isInfinite(adamEpsilon)) {
-            throw new InvalidArgumentException("adam-epsilon", adamEpsilon, "a number > 0");
+            throw new ConfigurationException("adam-epsilon", adamEpsilon, "a number > 0");
         }
         nonNegative("max-grad-norm", maxGradNorm);
         if (!(warmupSteps >= 0) || Double.isInfinite(warmupSteps)) {
-            throw new InvalidArgumentException("warmup-steps", warmupSteps, "an integer >= 0, or a ratio in [0, 1)");
+            throw new ConfigurationException("warmup-steps", warmupSteps, "an integer >= 0, or a ratio in [0, 1)");
         }
         stepValue("warmup-steps", warmupSteps, true);
         if (warmupRatio != null) {
             if (!(warmupRatio >= 0 && warmupRatio < 1)) {
-                throw new InvalidArgumentException("warmup-ratio", warmupRatio, "a ratio in [0, 1)");
+                throw new ConfigurationException("warmup-ratio", warmupRatio, "a ratio in [0, 1)");
             }
             if (warmupSteps > 0) {
-                throw new InvalidArgumentException("warmup-ratio",
+                throw new ConfigurationException("warmup-ratio",
                         "warmup-ratio (" + warmupRatio + ") and warmup-steps (" + warmupSteps + ") are both set; set only one");
             }
         }
@@ -181,65 +181,65 @@ public final class TrainingArguments {
             stepValue("eval-steps", evalSteps, false);
         }
         if (!(evalDelay >= 0)) {
-            throw new InvalidArgumentException("eval-delay", evalDelay, "a number >= 0");
+            throw new ConfigurationException("eval-delay", evalDelay, "a number >= 0");
         }
         if (saveStrategy == SaveStrategy.STEPS) {
             stepValue("save-steps", saveSteps, false);
         }
         if (saveTotalLimit != null && saveTotalLimit < 1) {
-            throw new InvalidArgumentException("save-total-limit", saveTotalLimit, "an integer >= 1, or null to keep every checkpoint");
+            throw new ConfigurationException("save-total-limit", saveTotalLimit, "an integer >= 1, or null to keep every checkpoint");
         }
         if (dataSeed != null && dataSeed < 0) {
-            throw new InvalidArgumentException("data-seed", dataSeed, "an integer >= 0");
+            throw new ConfigurationException("data-seed", dataSeed, "an integer >= 0");
         }
         if (seed < 0) {
-            throw new InvalidArgumentException("seed", seed, "an integer >= 0");
+            throw new ConfigurationException("seed", seed, "an integer >= 0");
         }
         if (dataloaderNumWorkers < 0) {
-            throw new InvalidArgumentException("dataloader-num-workers", dataloaderNumWorkers, "an integer >= 0");
+            throw new ConfigurationException("dataloader-num-workers", dataloaderNumWorkers, "an integer >= 0");
         }
         if (dataloaderPrefetchFactor != null) {
             if (dataloaderPrefetchFactor < 1) {
-                throw new InvalidArgumentException("dataloader-prefetch-factor", dataloaderPrefetchFactor, "an integer >= 1");
+                throw new ConfigurationException("dataloader-prefetch-factor", dataloaderPrefetchFactor, "an integer >= 1");
             }
             if (dataloaderNumWorkers == 0) {
-                throw new InvalidArgumentException("dataloader-prefetch-factor",
+                throw new ConfigurationException("dataloader-prefetch-factor",
                         "dataloader-prefetch-factor (" + dataloaderPrefetchFactor + ") needs dataloader-num-workers > 0");
             }
         }
         if (!(labelSmoothingFactor >= 0 && labelSmoothingFactor < 1)) {
-            throw new InvalidArgumentException("label-smoothing-factor", labelSmoothingFactor, "a number in [0, 1)");
+            throw new ConfigurationException("label-smoothing-factor", labelSmoothingFactor, "a number in [0, 1)");
         }
         if (bf16 && fp16) {
-            throw new InvalidArgumentException("bf16", "bf16 and fp16 are both true; choose one");
+            throw new ConfigurationException("bf16", "bf16 and fp16 are both true; choose one");
         }
         positive("devices", devices);
         if (intraOpThreads < 0) {
-            throw new InvalidArgumentException("intra-op-threads", intraOpThreads, "an integer >= 0 (0: chosen by model size)");
+            throw new ConfigurationException("intra-op-threads", intraOpThreads, "an integer >= 0 (0: chosen by model size)");
         }
         if (interOpThreads < -1) {
-            throw new InvalidArgumentException("inter-op-threads", interOpThreads,
+            throw new ConfigurationException("inter-op-threads", interOpThreads,
                     "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)");
         }
         if (trainTowers < 0) {
-            throw new InvalidArgumentException("train-towers", trainTowers,
+            throw new ConfigurationException("train-towers", trainTowers,
                     "an integer >= 0 (0: chosen by model size, 1: no split)");
         }
         if (lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU && evalStrategy == IntervalStrategy.NO) {
-            throw new InvalidArgumentException("lr-scheduler-type",
+            throw new ConfigurationException("lr-scheduler-type",
                     "lr-scheduler-type = reduce_lr_on_plateau needs an eval-strategy other than 'no'");
         }
         if (saveStrategy == SaveStrategy.BEST && metricForBestModel().isEmpty()) {
-            throw new InvalidArgumentException("metric-for-best-model",
+            throw new ConfigurationException("metric-for-best-model",
                     "save-strategy = best needs metric-for-best-model");
         }
         if (loadBestModelAtEnd && saveStrategy != SaveStrategy.BEST) {
             if (evalStrategy == IntervalStrategy.NO) {
-                throw new InvalidArgumentException("load-best-model-at-end",
+                throw new ConfigurationException("load-best-model-at-end",
                         "load-best-model-at-end needs an eval-strategy other than 'no'");
             }
             if (saveStrategy.name().equals(evalStrategy.name()) == false) {
-                throw new InvalidArgumentException("load-best-model-at-end",
+                throw new ConfigurationException("load-best-model-at-end",
                         "load-best-model-at-end needs save-strategy and eval-strategy to match; save-strategy is '"
                                 + saveStrategy.configName() + "', eval-strategy is '" + evalStrategy.configName() + "'");
             }
@@ -250,7 +250,7 @@ public final class TrainingArguments {
                 boolean multiple = bothIntegers ? ((long) saveSteps) % ((long) eval) == 0
                         : bothRatios && Math.abs(Math.round(saveSteps / eval) * eval - saveSteps) < 1e-9;
                 if (!multiple) {
-                    throw new InvalidArgumentException("load-best-model-at-end",
+                    throw new ConfigurationException("load-best-model-at-end",
                             "load-best-model-at-end needs save-steps to be a round multiple of eval-steps; save-steps is "
                                     + format(saveSteps) + ", eval-steps is " + format(eval));
                 }
@@ -260,19 +260,19 @@ public final class TrainingArguments {
 
     private static void positive(String key, long value) {
         if (value <= 0) {
-            throw new InvalidArgumentException(key, value, "an integer > 0");
+            throw new ConfigurationException(key, value, "an integer > 0");
         }
     }
 
     private static void nonNegative(String key, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new InvalidArgumentException(key, value, "a number >= 0");
+            throw new ConfigurationException(key, value, "a number >= 0");
         }
     }
 
     private static void unitInterval(String key, double value) {
         if (!(value >= 0 && value < 1)) {
-            throw new InvalidArgumentException(key, value, "a number in [0, 1)");
+            throw new ConfigurationException(key, value, "a number in [0, 1)");
         }
     }
 
@@ -282,7 +282,7 @@ public final class TrainingArguments {
                 || (value > 0 && value < 1)
                 || (zeroAllowed && value == 0);
         if (!valid) {
-            throw new InvalidArgumentException(key, format(value),
+            throw new ConfigurationException(key, format(value),
                     (zeroAllowed ? "an integer >= 0" : "an integer >= 1") + ", or a ratio in (0, 1) of the total steps");
         }
     }
@@ -303,7 +303,7 @@ public final class TrainingArguments {
 
     /**
      * Reads arguments from an {@code args} config block with kebab-case keys, falling back to the reference
-     * defaults. Wrong types give an {@link InvalidArgumentException} naming the key. Unknown keys and HF aliases
+     * defaults. Wrong types give an {@link ConfigurationException} naming the key. Unknown keys and HF aliases
      * are handled by the config layer before this.
      */
     public static TrainingArguments fromConfig(Config args) {
@@ -371,7 +371,7 @@ public final class TrainingArguments {
             return c.getString(key);
         }
         catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new InvalidArgumentException(key, c.getValue(key).unwrapped(), "a string");
+            throw new ConfigurationException(key, c.getValue(key).unwrapped(), "a string");
         }
     }
 
@@ -380,7 +380,7 @@ public final class TrainingArguments {
             return c.getBoolean(key);
         }
         catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new InvalidArgumentException(key, rendered(c, key), "true or false");
+            throw new ConfigurationException(key, rendered(c, key), "true or false");
         }
     }
 
@@ -389,7 +389,7 @@ public final class TrainingArguments {
             return c.getDouble(key);
         }
         catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new InvalidArgumentException(key, rendered(c, key), "a number");
+            throw new ConfigurationException(key, rendered(c, key), "a number");
         }
     }
 
@@ -398,13 +398,13 @@ public final class TrainingArguments {
             if (c.getValue(key).valueType() == ConfigValueType.NUMBER) {
                 double value = c.getDouble(key);
                 if (value != Math.rint(value)) {
-                    throw new InvalidArgumentException(key, value, "an integer");
+                    throw new ConfigurationException(key, value, "an integer");
                 }
             }
             return c.getLong(key);
         }
         catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new InvalidArgumentException(key, rendered(c, key), "an integer");
+            throw new ConfigurationException(key, rendered(c, key), "an integer");
         }
     }
 
@@ -413,7 +413,7 @@ public final class TrainingArguments {
             return c.getStringList(key);
         }
         catch (ConfigException.WrongType e) {
-            throw new InvalidArgumentException(key, rendered(c, key), "a list of strings");
+            throw new ConfigurationException(key, rendered(c, key), "a list of strings");
         }
     }
 
@@ -422,7 +422,7 @@ public final class TrainingArguments {
             return Map.of();
         }
         if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-            throw new InvalidArgumentException(key, rendered(c, key), "an object such as { num-cycles = 1 }");
+            throw new ConfigurationException(key, rendered(c, key), "an object such as { num-cycles = 1 }");
         }
         return c.getConfig(key).root().unwrapped();
     }
@@ -795,7 +795,7 @@ public final class TrainingArguments {
         public Builder trainTowers(int value) { this.trainTowers = value; return this; }
         public Builder nonFinitePolicy(NonFinitePolicy value) { this.nonFinitePolicy = value; return this; }
 
-        /** Validates and builds; the first invalid setting throws an {@link InvalidArgumentException} naming its key. */
+        /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {
             return new TrainingArguments(this);
         }

@@ -2,9 +2,7 @@ package dev.trainer4j.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.trainer4j.api.InvalidArgumentException;
-import dev.trainer4j.config.ConfigurationException;
-import dev.trainer4j.runtime.PluginLoadException;
+import dev.trainer4j.api.InvalidInputException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,9 +14,10 @@ import java.util.concurrent.Callable;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A subcommand: runs {@link #execute()} and turns its errors into exit codes. Configuration and usage errors
- * (unknown keys, bad values, unknown plugins, a missing file) print one message and exit with 2; any other
- * failure exits with 1. Stack traces only with {@code --verbose}.
+ * A subcommand: runs {@link #execute()} and turns its errors into exit codes by type. The user-error branch of the
+ * exception tree ({@link InvalidInputException}: configuration, arguments, plugins, data) and the command's own usage
+ * errors print one message and exit with 2; any other failure exits with 1. Stack traces only with
+ * {@code --verbose}.
  */
 abstract class CliCommand implements Callable<Integer> {
     static final int SUCCESS = 0;
@@ -60,7 +59,7 @@ abstract class CliCommand implements Callable<Integer> {
         try {
             return execute();
         }
-        catch (ConfigurationException | InvalidArgumentException | PluginLoadException | UsageException e) {
+        catch (InvalidInputException | UsageException e) {
             err.println("trainer4j " + spec.name() + ": " + e.getMessage());
             if (verbose) {
                 e.printStackTrace(err);

@@ -1,7 +1,7 @@
 package dev.trainer4j.cli;
 
 import dev.trainer4j.api.Trainer;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package dev.trainer4j.cli;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
 import org.slf4j.Logger;

@@ -1,16 +1,22 @@
 package dev.trainer4j.cli;
 
 import com.typesafe.config.Config;
+import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.CheckpointException;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.Metric;
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.NonFiniteLossException;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.api.TrainingInterruptedException;
 import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
@@ -51,6 +57,16 @@ public final class CliTestPlugin implements Plugin {
     @Override
     public List<BackendFactory> backendFactories() {
         return List.of(new BackendFactory() {
+            @Override
+            public String name() {
+                return "cli-failing-backend";
+            }
+
+            @Override
+            public Backend create(Config settings, PluginContext context) {
+                return new FailingBackend(settings.getString("failure"));
+            }
+        }, new BackendFactory() {
             @Override
             public String name() {
                 return "cli-test-backend";
@@ -262,6 +278,38 @@ public final class CliTestPlugin implements Plugin {
         public Trainer createTrainer(TrainerSpec spec) {
             throw new IllegalStateException("cli test backend asked for a trainer: model " + spec.model().orElseThrow().name()
                     + ", learning-rate " + spec.args().learningRate() + ", " + spec.metrics().size() + " metric(s)");
+        }
+    }
+
+    /** Fails in {@link #createTrainer} with the exception its {@code failure} setting names, for the exit-code tests. */
+    private record FailingBackend(String failure) implements Backend {
+        @Override
+        public String name() {
+            return "cli-failing-backend";
+        }
+
+        @Override
+        public Set<BackendCapability> capabilities() {
+            return Set.of(BackendCapability.TRAINING);
+        }
+
+        @Override
+        public TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options) {
+            throw new UnsupportedOperationException("the failing test backend compiles nothing");
+        }
+
+        @Override
+        public Trainer createTrainer(TrainerSpec spec) {
+            Path where = Path.of("checkpoint-7");
+            throw switch (failure) {
+                case "configuration" -> new ConfigurationException("args.learning-rate", -1.0, "a number >= 0");
+                case "data" -> new DataException(Path.of("train.jsonl"), 12, "field 'label' is missing");
+                case "checkpoint" -> new CheckpointException(where, "checkpoint " + where + " is damaged");
+                case "backend" -> new BackendException("training step 3", "training step 3 failed: native error", null);
+                case "non-finite" -> new NonFiniteLossException("non-finite loss at global step 3", 3, 0);
+                case "interrupted" -> new TrainingInterruptedException("stopped by SIGTERM after saving " + where, where);
+                default -> new IllegalStateException("a bug in the test backend");
+            };
         }
     }
 }

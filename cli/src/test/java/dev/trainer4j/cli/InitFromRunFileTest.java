@@ -2,7 +2,7 @@ package dev.trainer4j.cli;
 
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.Trainer;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.loop.Checkpoints;
 import dev.trainer4j.plugins.data.JsonlDatasetFactory;

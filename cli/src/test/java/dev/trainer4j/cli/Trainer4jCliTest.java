@@ -1,5 +1,6 @@
 package dev.trainer4j.cli;
 
+import dev.trainer4j.api.ConfigurationException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.runtime.Trainer4j;
@@ -84,7 +85,7 @@ final class Trainer4jCliTest {
 
         assertThat(out).contains("CliTestPlugin (" + CliTestPlugin.class.getName());
         assertThat(out).contains("  backends:\n    cli-export-backend - restores weights.txt and exports it as a marker file\n"
-                + "    cli-test-backend - stops when asked for a trainer\n");
+                + "    cli-failing-backend\n        failure = \"bug\"\n    cli-test-backend - stops when asked for a trainer\n");
         assertThat(out).contains("  models:\n    cli-test-model\n        hidden-size = 16\n");
         assertThat(out).contains("  metrics:\n    cli-test-metric\n        average = \"binary\"\n");
         assertThat(err).isEmpty();

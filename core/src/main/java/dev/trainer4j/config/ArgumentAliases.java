@@ -1,5 +1,6 @@
 package dev.trainer4j.config;
 
+import dev.trainer4j.api.ConfigurationException;
 import com.typesafe.config.Config;
 import dev.trainer4j.api.TrainingArguments;
 import com.typesafe.config.ConfigFactory;

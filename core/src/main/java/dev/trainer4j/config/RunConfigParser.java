@@ -11,7 +11,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 
@@ -225,7 +225,7 @@ public final class RunConfigParser {
         try {
             return TrainingArguments.fromConfig(withRunFolder(givenArgs).withFallback(argsDefaults));
         }
-        catch (InvalidArgumentException e) {
+        catch (ConfigurationException e) {
             String key = e.key();
             String message = e.getMessage();
             String located = givenArgs.hasPathOrNull(quote(key)) ? where(givenArgs.root().get(key)) : "";

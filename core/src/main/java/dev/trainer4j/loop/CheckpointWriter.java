@@ -1,5 +1,6 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.CheckpointException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * <p>A save fills a hidden folder {@code .checkpoint-<step>.tmp-<random>}, adds {@code manifest.json} last, forces
  * every file and folder to disk, and only then renames it to {@code checkpoint-<step>} (atomic on one file system).
  * A deletion first renames the folder to a hidden {@code .checkpoint-<step>.deleting-<random>} name. Hidden work
- * folders left by a crash are removed at the next save. A failed save throws one {@link CheckpointWriteException}
+ * folders left by a crash are removed at the next save. A failed save throws one {@link CheckpointException}
  * naming the folder and the cause, after removing its temporary folder.
  */
 public final class CheckpointWriter {
@@ -53,7 +54,7 @@ public final class CheckpointWriter {
      * manifest into a temporary folder, forces it to disk and renames it into place (replacing an existing folder of
      * that name only once the new one is complete). Returns the final folder.
      *
-     * @throws CheckpointWriteException when anything fails; the temporary folder is then removed
+     * @throws CheckpointException when anything fails; the temporary folder is then removed
      */
     public Path write(Path outputDir, long globalStep, Contents contents) {
         requireNonNull(outputDir, "outputDir is null");
@@ -91,7 +92,7 @@ public final class CheckpointWriter {
         }
     }
 
-    private CheckpointWriteException failure(Path outputDir, Path target, Path temporary, String phase, Exception cause) {
+    private CheckpointException failure(Path outputDir, Path target, Path temporary, String phase, Exception cause) {
         StringBuilder message = new StringBuilder("cannot save checkpoint ").append(target).append(": ")
                 .append(describe(cause)).append(" (while ").append(phase).append(")");
         try {
@@ -117,7 +118,7 @@ public final class CheckpointWriter {
             message.append("; earlier checkpoints are unchanged (newest: ")
                     .append(existing.get(existing.size() - 1).getFileName()).append(")");
         }
-        return new CheckpointWriteException(target, message.toString(), cause);
+        return new CheckpointException(target, message.toString(), cause);
     }
 
     /** The cause of a failure in words: the file and the operating system's reason when known. */
@@ -189,7 +190,7 @@ public final class CheckpointWriter {
                 delete(checkpoint);
             }
             catch (IOException e) {
-                throw new CheckpointWriteException(checkpoint, "overwrite-output-dir = true, but the old checkpoint "
+                throw new CheckpointException(checkpoint, "overwrite-output-dir = true, but the old checkpoint "
                         + checkpoint + " cannot be removed: " + describe(e), e);
             }
         }

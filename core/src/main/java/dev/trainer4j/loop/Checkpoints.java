@@ -1,5 +1,7 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.CheckpointException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -114,7 +116,7 @@ public final class Checkpoints {
      */
     public static List<Path> selectForRotation(List<Path> checkpoints, int limit, Optional<String> bestName) {
         if (limit < 1) {
-            throw new IllegalArgumentException("save-total-limit: " + limit + " is not allowed; expected an integer >= 1");
+            throw new ConfigurationException("save-total-limit", limit, "an integer >= 1");
         }
         List<Path> sorted = new ArrayList<>(checkpoints);
         int bestIndex = -1;
@@ -150,7 +152,7 @@ public final class Checkpoints {
             return TrainerState.fromMap(content);
         }
         catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " is not a valid trainer_state.json: " + e.getMessage(), e);
+            throw new CheckpointException(file, file + " is not a valid trainer_state.json: " + e.getMessage(), e);
         }
     }
 
@@ -165,13 +167,13 @@ public final class Checkpoints {
 
     public static Map<String, Object> readJson(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("checkpoint file " + file + " is missing");
+            throw new CheckpointException(file, "checkpoint file " + file + " is missing");
         }
         try {
             return JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
         }
         catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new CheckpointException(file, file + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 }

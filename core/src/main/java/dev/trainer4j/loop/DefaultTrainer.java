@@ -1,12 +1,14 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.DataException;
+import dev.trainer4j.api.CheckpointException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
@@ -96,12 +98,12 @@ public class DefaultTrainer implements Trainer {
         this.args = spec.args();
         checkCapabilities(args, backend);
         if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
-            throw new InvalidArgumentException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
+            throw new ConfigurationException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
                     + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
         }
         if (spec.trainDataset().orElse(null) instanceof StreamingDataset stream && stream.knownSize().isEmpty()
                 && args.maxSteps() <= 0) {
-            throw new InvalidArgumentException("max-steps", args.maxSteps(),
+            throw new ConfigurationException("max-steps", args.maxSteps(),
                     "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
         }
         this.model = spec.model().isPresent() ? spec.model().get() : spec.modelFactory().orElseThrow().get();
@@ -117,15 +119,15 @@ public class DefaultTrainer implements Trainer {
     private static void checkCapabilities(TrainingArguments args, Backend backend) {
         Set<BackendCapability> capabilities = backend.capabilities();
         if (args.bf16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_BF16)) {
-            throw new InvalidArgumentException("bf16", "bf16 = true is not supported by backend '" + backend.name()
+            throw new ConfigurationException("bf16", "bf16 = true is not supported by backend '" + backend.name()
                     + "': it lacks bf16 mixed precision; set bf16 = false or use a backend that has it");
         }
         if (args.fp16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_FP16)) {
-            throw new InvalidArgumentException("fp16", "fp16 = true is not supported by backend '" + backend.name()
+            throw new ConfigurationException("fp16", "fp16 = true is not supported by backend '" + backend.name()
                     + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
         }
         if (args.devices() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
-            throw new InvalidArgumentException("devices", "devices = " + args.devices() + " is not supported by backend '"
+            throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
         }
     }
@@ -242,7 +244,7 @@ public class DefaultTrainer implements Trainer {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("batch lacks " + missing + " that model '" + model.name() + "' needs"
+            throw new DataException("batch lacks " + missing + " that model '" + model.name() + "' needs"
                     + (training ? " for training" : "") + "; present: " + batch.names() + "; missing: " + missing);
         }
         keep.addAll(labels);
@@ -321,7 +323,7 @@ public class DefaultTrainer implements Trainer {
         requireNonNull(checkpointDirectory, "checkpointDirectory is null");
         Optional<String> problem = Checkpoints.verify(checkpointDirectory);
         if (problem.isPresent()) {
-            throw new IllegalArgumentException("checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
+            throw new CheckpointException(checkpointDirectory, "checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
         }
         engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
         LOG.info("loaded the model weights of {}", checkpointDirectory);

@@ -1,6 +1,8 @@
 package dev.trainer4j.loop;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.CheckpointException;
+import dev.trainer4j.api.TrainingInterruptedException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
@@ -59,7 +61,7 @@ final class RunCheckpoints {
             Checkpoints.Latest latest = Checkpoints.findLatest(outputDir);
             latest.skipped().forEach((skipped, problem) ->
                     LOG.warn("resume-from-checkpoint = latest: skipping {}: {}", skipped, problem));
-            Path found = latest.checkpoint().orElseThrow(() -> new InvalidArgumentException("resume-from-checkpoint",
+            Path found = latest.checkpoint().orElseThrow(() -> new ConfigurationException("resume-from-checkpoint",
                     "resume-from-checkpoint = latest, but output-dir '" + outputDir + "' holds no intact checkpoint-<step> folder"
                     + (latest.skipped().isEmpty() ? "" : "; skipped: " + describeSkipped(latest.skipped()))));
             LOG.info("resume-from-checkpoint = latest: {}", found);
@@ -67,11 +69,11 @@ final class RunCheckpoints {
         }
         Path path = Path.of(resume);
         if (!Files.isDirectory(path)) {
-            throw new InvalidArgumentException("resume-from-checkpoint", resume, "an existing checkpoint folder, or 'latest'");
+            throw new ConfigurationException("resume-from-checkpoint", resume, "an existing checkpoint folder, or 'latest'");
         }
         Optional<String> problem = Checkpoints.verify(path);
         if (problem.isPresent()) {
-            throw new InvalidArgumentException("resume-from-checkpoint", "resume-from-checkpoint: checkpoint " + path
+            throw new ConfigurationException("resume-from-checkpoint", "resume-from-checkpoint: checkpoint " + path
                     + " is damaged and is not resumed: " + problem.get()
                     + "; resume from an earlier checkpoint, or use 'latest' to take the newest intact one");
         }
@@ -98,7 +100,7 @@ final class RunCheckpoints {
             return;
         }
         if (!args.overwriteOutputDir()) {
-            throw new InvalidArgumentException("output-dir", "output-dir '" + outputDir + "' already holds another run "
+            throw new ConfigurationException("output-dir", "output-dir '" + outputDir + "' already holds another run "
                     + previous + "; set overwrite-output-dir = true to train anew into it (its checkpoint-* folders are "
                     + "removed), or resume that run with resume-from-checkpoint = latest (train(\"latest\"))");
         }
@@ -153,7 +155,7 @@ final class RunCheckpoints {
         }
         Optional<String> problem = Checkpoints.verify(best);
         if (problem.isPresent()) {
-            throw new IllegalStateException("load-best-model-at-end: the best checkpoint " + best + " is damaged: "
+            throw new CheckpointException(best, "load-best-model-at-end: the best checkpoint " + best + " is damaged: "
                     + problem.get() + "; the model keeps the last step's weights");
         }
         engine.restore(best.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
@@ -184,7 +186,7 @@ final class RunCheckpoints {
         String key = bestMetricKey();
         Double value = metrics.get(key);
         if (value == null) {
-            throw new InvalidArgumentException("metric-for-best-model", "metric-for-best-model = "
+            throw new ConfigurationException("metric-for-best-model", "metric-for-best-model = "
                     + args.metricForBestModel().get() + " looks for '" + key + "', which the evaluation did not produce; present: "
                     + metrics.keySet());
         }
@@ -258,12 +260,12 @@ final class RunCheckpoints {
     void restoreCheckpoint(Path checkpoint) {
         Map<String, Object> loop = Checkpoints.readJson(checkpoint.resolve(Checkpoints.LOOP_STATE));
         if (!CheckpointScope.FULL.name().equals(loop.get("checkpoint_scope"))) {
-            throw new InvalidArgumentException("resume-from-checkpoint", "checkpoint " + checkpoint
+            throw new ConfigurationException("resume-from-checkpoint", "checkpoint " + checkpoint
                     + " was saved with save-only-model = true: it holds only the model weights and cannot be resumed");
         }
         Object worldSize = loop.get("world_size");
         if (!(worldSize instanceof Number number) || number.intValue() != 1) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint + " was written with world size " + worldSize
+            throw new CheckpointException(checkpoint, "checkpoint " + checkpoint + " was written with world size " + worldSize
                     + "; this trainer runs with world size 1");
         }
         engine.restore(checkpoint.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.FULL);

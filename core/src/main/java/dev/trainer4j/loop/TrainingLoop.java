@@ -1,12 +1,13 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.ComputeMetrics;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Metric;
 import dev.trainer4j.api.NonFiniteLossException;
 import dev.trainer4j.api.NonFinitePolicy;
@@ -90,7 +91,7 @@ public final class TrainingLoop {
         if (batchesPerEpoch.isPresent()) {
             long batches = batchesPerEpoch.getAsLong();
             if (batches == 0) {
-                throw new IllegalArgumentException("the train dataset gives no batch per epoch (examples: "
+                throw new DataException("the train dataset gives no batch per epoch (examples: "
                         + loader.numExamples().orElse(-1) + ", per-device-train-batch-size: " + args.perDeviceTrainBatchSize()
                         + ", dataloader-drop-last: " + args.dataloaderDropLast() + ")");
             }
@@ -106,7 +107,7 @@ public final class TrainingLoop {
         }
         else {
             if (args.maxSteps() <= 0) {
-                throw new InvalidArgumentException("max-steps", args.maxSteps(),
+                throw new ConfigurationException("max-steps", args.maxSteps(),
                         "an integer > 0: the train dataset is a stream of unknown size");
             }
             maxSteps = args.maxSteps();
@@ -171,7 +172,7 @@ public final class TrainingLoop {
                 }
             }
             if (windows == 0 && firstBatch == 0) {
-                throw new IllegalStateException("the train dataset gave no batch in epoch " + epoch);
+                throw new DataException("the train dataset gave no batch in epoch " + epoch);
             }
             progress.dataEpoch = epoch + 1;
             progress.dataBatch = 0;

@@ -1,5 +1,6 @@
 package dev.trainer4j.runtime;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.PluginKind;
 import dev.trainer4j.spi.NamedFactory;
 import dev.trainer4j.spi.Plugin;
@@ -50,7 +51,7 @@ public final class PluginLoader {
                 plugins.add(iterator.next());
             }
             catch (ServiceConfigurationError e) {
-                throw new PluginLoadException("cannot load a plugin listed in META-INF/services/" + Plugin.class.getName()
+                throw new ConfigurationException("plugins", "cannot load a plugin listed in META-INF/services/" + Plugin.class.getName()
                         + ": " + e.getMessage(), e);
             }
         }
@@ -74,7 +75,7 @@ public final class PluginLoader {
                     factories = kind.factoriesOf(plugin);
                 }
                 catch (RuntimeException e) {
-                    throw new PluginLoadException("plugin " + describe(plugin) + " failed to list its "
+                    throw new ConfigurationException("plugins", "plugin " + describe(plugin) + " failed to list its "
                             + kind.configName() + ": " + e, e);
                 }
                 for (NamedFactory<?> factory : factories) {
@@ -91,23 +92,23 @@ public final class PluginLoader {
 
     private static String checkedName(PluginKind kind, Plugin plugin, NamedFactory<?> factory) {
         if (factory == null) {
-            throw new PluginLoadException("plugin " + describe(plugin) + " returned a null " + kind.singular() + " factory");
+            throw new ConfigurationException("plugins", "plugin " + describe(plugin) + " returned a null " + kind.singular() + " factory");
         }
         if (!kind.factoryType().isInstance(factory)) {
-            throw new PluginLoadException("plugin " + describe(plugin) + " returned " + factory.getClass().getName()
+            throw new ConfigurationException("plugins", "plugin " + describe(plugin) + " returned " + factory.getClass().getName()
                     + " as a " + kind.singular() + " factory; expected a " + kind.factoryType().getName());
         }
         String name = factory.name();
         if (name == null || !KEBAB_CASE.matcher(name).matches()) {
-            throw new PluginLoadException(kind.singular() + " factory " + factory.getClass().getName() + " of plugin "
+            throw new ConfigurationException("plugins", kind.singular() + " factory " + factory.getClass().getName() + " of plugin "
                     + describe(plugin) + " is named " + (name == null ? "null" : "'" + name + "'")
                     + "; expected a kebab-case name such as 'early-stopping' (" + KEBAB_CASE.pattern() + ")");
         }
         return name;
     }
 
-    private static PluginLoadException duplicate(PluginKind kind, RegisteredFactory first, RegisteredFactory second) {
-        return new PluginLoadException("two " + kind.configName() + " are named '" + first.name() + "': "
+    private static ConfigurationException duplicate(PluginKind kind, RegisteredFactory first, RegisteredFactory second) {
+        return new ConfigurationException("plugins", "two " + kind.configName() + " are named '" + first.name() + "': "
                 + first.factory().getClass().getName() + " from plugin " + describe(first.plugin()) + " and "
                 + second.factory().getClass().getName() + " from plugin " + describe(second.plugin())
                 + "; remove one of the two jars from the class path or rename one factory");

@@ -1,5 +1,6 @@
 package dev.trainer4j.runtime;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Encoding;
 import dev.trainer4j.api.Example;
@@ -71,7 +72,7 @@ public final class TokenizedDatasets {
         }
         StreamingDataset stream = (StreamingDataset) dataset;
         if (stream.knownSize().isEmpty()) {
-            throw new IllegalArgumentException(description + " is a stream of unknown size, so the tokenizer cannot learn its"
+            throw new DataException(description + " is a stream of unknown size, so the tokenizer cannot learn its"
                     + " vocabulary from it; give the tokenizer a saved vocabulary (path) or use a map-style dataset");
         }
         Iterator<Example> examples = stream.iterator(0, 0);
@@ -84,12 +85,12 @@ public final class TokenizedDatasets {
 
     static String text(Example example, String field, long index, String description) {
         if (!example.has(field)) {
-            throw new IllegalArgumentException(description + ": example " + index + " has no text field '" + field
+            throw new DataException(description + ": example " + index + " has no text field '" + field
                     + "'; present: " + example.names() + "; set data.text-field (or the tokenizer's train-from) to the field holding the text");
         }
         Object value = example.get(field);
         if (!(value instanceof String text)) {
-            throw new IllegalArgumentException(description + ": example " + index + " field '" + field + "' is a "
+            throw new DataException(description + ": example " + index + " field '" + field + "' is a "
                     + value.getClass().getSimpleName() + ", expected a string");
         }
         return text;

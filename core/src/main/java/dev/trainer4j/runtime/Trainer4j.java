@@ -9,7 +9,7 @@ import com.google.inject.multibindings.OptionalBinder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Trainer;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.PluginKind;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.RunConfigParser;

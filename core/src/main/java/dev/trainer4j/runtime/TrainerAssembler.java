@@ -5,7 +5,7 @@ import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.Tokenizer;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.WeightInitSettings;
@@ -182,7 +182,8 @@ public final class TrainerAssembler {
             return work.get();
         }
         catch (ConfigurationException e) {
-            throw e;
+            throw new ConfigurationException(block.path() + "." + e.key(), block.path() + " (" + block.kind().singular()
+                    + " '" + block.type() + "'): " + e.getMessage(), e);
         }
         catch (IllegalArgumentException | ConfigException e) {
             throw new ConfigurationException(block.path(), block.path() + " (" + block.kind().singular() + " '"

@@ -1,5 +1,6 @@
 package dev.trainer4j.config;
 
+import dev.trainer4j.api.ConfigurationException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.IntervalStrategy;
@@ -119,7 +120,7 @@ final class RunConfigParserTest {
     void unknownArgumentNamesTheKeyTheValueAndTheNearestValidKey() {
         ConfigurationException e = error("model = test-model, args { lerning-rate = 1e-3 }");
 
-        assertThat(e.path()).isEqualTo("args.lerning-rate");
+        assertThat(e.key()).isEqualTo("args.lerning-rate");
         assertThat(e.getMessage())
                 .startsWith("args.lerning-rate: unknown setting (given 0.001)")
                 .contains("did you mean 'learning-rate'?");
@@ -136,7 +137,7 @@ final class RunConfigParserTest {
     void unknownKeyInAPluginBlockNamesThePluginsSettings() {
         ConfigurationException e = error("model = test-model, metrics = [test-accuracy, { type = test-f1, averge = macro }]");
 
-        assertThat(e.path()).isEqualTo("metrics[1].averge");
+        assertThat(e.key()).isEqualTo("metrics[1].averge");
         assertThat(e.getMessage())
                 .startsWith("metrics[1].averge: unknown setting (given \"macro\")")
                 .contains("did you mean 'average'?")
@@ -169,7 +170,7 @@ final class RunConfigParserTest {
     void wrongTypeInAPluginBlockNamesTheExpectedTypeAndDefault() {
         ConfigurationException e = error("model { type = test-model, hidden-size = big }");
 
-        assertThat(e.path()).isEqualTo("model.hidden-size");
+        assertThat(e.key()).isEqualTo("model.hidden-size");
         assertThat(e.getMessage()).isEqualTo("model.hidden-size: \"big\" is not allowed; expected a number (the default is 16)");
     }
 
@@ -183,7 +184,7 @@ final class RunConfigParserTest {
     void wrongTypeInArgsNamesTheFullPath() {
         ConfigurationException e = error("model = test-model, args { num-train-epochs = many }");
 
-        assertThat(e.path()).isEqualTo("args.num-train-epochs");
+        assertThat(e.key()).isEqualTo("args.num-train-epochs");
         assertThat(e.getMessage()).isEqualTo("args.num-train-epochs: 'many' is not allowed; expected a number");
     }
 
@@ -191,7 +192,7 @@ final class RunConfigParserTest {
     void outOfRangeArgumentNamesTheFullPathTheValueAndTheRange() {
         ConfigurationException e = error("model = test-model, args { learning-rate = -1 }");
 
-        assertThat(e.path()).isEqualTo("args.learning-rate");
+        assertThat(e.key()).isEqualTo("args.learning-rate");
         assertThat(e.getMessage()).isEqualTo("args.learning-rate: -1.0 is not allowed; expected a number >= 0");
     }
 
@@ -215,7 +216,7 @@ final class RunConfigParserTest {
     void unknownPluginNameSuggestsTheNearestAndListsTheAvailable() {
         ConfigurationException e = error("model = test-model, metrics = [test-acuracy]");
 
-        assertThat(e.path()).isEqualTo("metrics[0]");
+        assertThat(e.key()).isEqualTo("metrics[0]");
         assertThat(e.getMessage()).isEqualTo("metrics[0]: unknown metric 'test-acuracy'; did you mean 'test-accuracy'?; "
                 + "available metrics: [test-accuracy, test-f1]");
     }
@@ -290,7 +291,7 @@ final class RunConfigParserTest {
     void oneSettingUnderTwoSpellingsIsAnErrorNamingBoth() {
         ConfigurationException e = error("model = test-model, args { learning_rate = 0.01, learning-rate = 0.02 }");
 
-        assertThat(e.path()).isEqualTo("args.learning-rate");
+        assertThat(e.key()).isEqualTo("args.learning-rate");
         assertThat(e.getMessage()).contains("'learning_rate'").contains("'learning-rate'").contains("keep one");
         assertThat(error("model = test-model, args { evaluation_strategy = epoch, eval-strategy = steps }").getMessage())
                 .contains("'evaluation_strategy'").contains("'eval-strategy'");

@@ -1,5 +1,6 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.TrainingInterruptedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.IntervalStrategy;

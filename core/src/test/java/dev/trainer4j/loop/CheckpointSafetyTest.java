@@ -1,8 +1,9 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.CheckpointException;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
@@ -85,7 +86,7 @@ class CheckpointSafetyTest {
 
         try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend())) {
             assertThatThrownBy(() -> trainer.train(damaged.toString()))
-                    .isInstanceOf(InvalidArgumentException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessage("resume-from-checkpoint: checkpoint " + damaged + " is damaged and is not resumed: "
                             + "engine/fake-engine.json has " + size / 2 + " bytes but the manifest says " + size
                             + " (truncated or overwritten); resume from an earlier checkpoint, or use 'latest' to take "
@@ -108,7 +109,7 @@ class CheckpointSafetyTest {
                     .hasMessageContaining("checkpoint " + dir.resolve("checkpoint-3") + " is damaged")
                     .hasMessageContaining("manifest.json is missing");
             assertThatThrownBy(() -> trainer.train("latest"))
-                    .isInstanceOf(InvalidArgumentException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("holds no intact checkpoint-<step> folder; skipped: checkpoint-3 (manifest.json is missing");
         }
     }
@@ -156,7 +157,7 @@ class CheckpointSafetyTest {
         assertThat(Checkpoints.verify(dir.resolve("checkpoint-6"))).isEmpty();
         try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend())) {
             assertThatThrownBy(() -> trainer.train("latest"))
-                    .isInstanceOf(InvalidArgumentException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessage("checkpoint " + dir.resolve("checkpoint-6") + " was saved with save-only-model = true: "
                             + "it holds only the model weights and cannot be resumed");
         }
@@ -169,7 +170,7 @@ class CheckpointSafetyTest {
         Files.writeString(dir.resolve("trainer_state.json"), "{}");
         try (Trainer trainer = new DefaultTrainer(spec(args(dir).build()).build(), new FakeBackend())) {
             assertThatThrownBy(trainer::train)
-                    .isInstanceOf(InvalidArgumentException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessage("output-dir '" + dir + "' already holds another run [trainer_state.json]; set "
                             + "overwrite-output-dir = true to train anew into it (its checkpoint-* folders are removed), "
                             + "or resume that run with resume-from-checkpoint = latest (train(\"latest\"))");
@@ -215,7 +216,7 @@ class CheckpointSafetyTest {
         TrainerSpec spec = spec(args(dir).build()).build();
         try (Trainer trainer = new FailingSaveTrainer(spec.toBuilder().addCallback(new CheckpointFixtures.StepCounter()).build(), 2)) {
             assertThatThrownBy(trainer::train)
-                    .isInstanceOf(CheckpointWriteException.class)
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageStartingWith("cannot save checkpoint " + dir.resolve("checkpoint-6") + ": ")
                     .hasMessageContaining("No space left on device (while writing the checkpoint files); the partial "
                             + "folder was removed; earlier checkpoints are unchanged (newest: checkpoint-3)");

@@ -1,5 +1,6 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.CheckpointException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +144,7 @@ class CheckpointWriterTest {
             }
         });
 
-        CheckpointWriteException error = catchThrowableOfType(() -> save(failing, dir, 4), CheckpointWriteException.class);
+        CheckpointException error = catchThrowableOfType(() -> save(failing, dir, 4), CheckpointException.class);
 
         assertThat(error.checkpoint()).isEqualTo(dir.resolve("checkpoint-4"));
         assertThat(error.getMessage()).matches(java.util.regex.Pattern.quote("cannot save checkpoint " + dir.resolve("checkpoint-4")
@@ -156,10 +157,10 @@ class CheckpointWriterTest {
 
     @Test
     void aFailureOfTheContentsIsReportedWithItsRootCause() throws Exception {
-        CheckpointWriteException error = catchThrowableOfType(() -> new CheckpointWriter(CheckpointFaults.NONE).write(dir, 1,
+        CheckpointException error = catchThrowableOfType(() -> new CheckpointWriter(CheckpointFaults.NONE).write(dir, 1,
                 folder -> {
                     throw new java.io.UncheckedIOException(new IOException("No space left on device"));
-                }), CheckpointWriteException.class);
+                }), CheckpointException.class);
         assertThat(error.getMessage()).isEqualTo("cannot save checkpoint " + dir.resolve("checkpoint-1")
                 + ": No space left on device (while writing the checkpoint files); the partial folder was removed; "
                 + "no earlier checkpoint exists");

@@ -2,7 +2,7 @@ package dev.trainer4j.loop;
 
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.NonFiniteLossException;
 import dev.trainer4j.api.NonFinitePolicy;
 import dev.trainer4j.api.PredictionOutput;
@@ -196,7 +196,7 @@ class LifecycleTest {
         }
         try (Trainer again = new DefaultTrainer(spec, new FakeBackend())) {
             assertThatThrownBy(again::train)
-                    .isInstanceOf(InvalidArgumentException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("output-dir '" + dir + "' already holds another run [checkpoint-2, checkpoint-4]")
                     .hasMessageContaining("overwrite-output-dir = true")
                     .hasMessageContaining("resume-from-checkpoint = latest");

@@ -2,7 +2,7 @@ package dev.trainer4j.loop;
 
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.StreamingDataset;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
@@ -29,12 +29,12 @@ class ValidationTest {
     @Test
     void argumentErrorsNameKeyValueAndExpectation() {
         assertThatThrownBy(() -> TrainingArguments.builder().learningRate(-1).build())
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("learning-rate: -1.0 is not allowed; expected a number >= 0");
         assertThatThrownBy(() -> TrainingArguments.builder().perDeviceTrainBatchSize(0).build())
                 .hasMessage("per-device-train-batch-size: 0 is not allowed; expected an integer > 0");
         assertThatThrownBy(() -> TrainingArguments.builder().optim("foo"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("optim: 'foo' is not allowed; expected one of [adamw_torch,")
                 .hasMessageContaining("sgd");
         assertThatThrownBy(() -> TrainingArguments.builder().lrSchedulerType("foo"))
@@ -48,7 +48,7 @@ class ValidationTest {
                 .args(LoopFixtures.args(dir).evalStrategy(IntervalStrategy.STEPS).build())
                 .model(new FakeModel(2)).trainDataset(FakeData.regression(4, 2, 1)).build();
         assertThatThrownBy(() -> new DefaultTrainer(spec, new FakeBackend()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("eval-strategy = steps needs an eval dataset");
     }
 
@@ -56,7 +56,7 @@ class ValidationTest {
     void refusesModesTheBackendLacks() {
         TrainerSpec bf16 = TrainerSpec.builder().args(LoopFixtures.args(dir).bf16(true).build()).model(new FakeModel(2)).build();
         assertThatThrownBy(() -> new DefaultTrainer(bf16, new FakeBackend()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("bf16 = true is not supported by backend 'fake': it lacks bf16 mixed precision");
         TrainerSpec fp16 = TrainerSpec.builder().args(LoopFixtures.args(dir).fp16(true).build()).model(new FakeModel(2)).build();
         assertThatThrownBy(() -> new DefaultTrainer(fp16, new FakeBackend()))
@@ -79,7 +79,7 @@ class ValidationTest {
         TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(dir).build()).model(new FakeModel(2))
                 .trainDataset(stream).build();
         assertThatThrownBy(() -> new DefaultTrainer(spec, new FakeBackend()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("max-steps: -1 is not allowed; expected an integer > 0");
     }
 

@@ -1,5 +1,6 @@
 package dev.trainer4j.runtime;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.PluginKind;
 import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.Plugin;
@@ -62,7 +63,7 @@ final class PluginLoaderTest {
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {directory.toUri().toURL()}, PluginLoaderTest.class.getClassLoader())) {
             assertThatThrownBy(() -> PluginLoader.load(loader))
-                    .isInstanceOf(PluginLoadException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith("two metrics are named 'test-accuracy': ")
                     .hasMessageContaining("from plugin " + RuntimeTestPlugin.class.getName() + " (" + location + ")")
                     .hasMessageContaining("from plugin " + DuplicateMetricPlugin.class.getName() + " (" + location + ")");
@@ -72,7 +73,7 @@ final class PluginLoaderTest {
     @Test
     void duplicateNameFromAListNamesBothPlugins() {
         assertThatThrownBy(() -> PluginLoader.register(List.of(new RuntimeTestPlugin(), new DuplicateMetricPlugin())))
-                .isInstanceOf(PluginLoadException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RuntimeTestPlugin.class.getName())
                 .hasMessageContaining(DuplicateMetricPlugin.class.getName());
     }
@@ -89,7 +90,7 @@ final class PluginLoaderTest {
     void nameThatIsNotKebabCaseIsRefused() {
         for (String bad : List.of("Accuracy", "top_k", "-f1", "f1-", "two--dashes", "1st", "")) {
             assertThatThrownBy(() -> PluginLoader.register(List.of(new DuplicateMetricPlugin(bad))))
-                    .isInstanceOf(PluginLoadException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("is named '" + bad + "'")
                     .hasMessageContaining("expected a kebab-case name");
         }
@@ -105,7 +106,7 @@ final class PluginLoaderTest {
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {directory.toUri().toURL()}, PluginLoaderTest.class.getClassLoader())) {
             assertThatThrownBy(() -> PluginLoader.load(loader))
-                    .isInstanceOf(PluginLoadException.class)
+                    .isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith("cannot load a plugin listed in META-INF/services/dev.trainer4j.spi.Plugin")
                     .hasMessageContaining("dev.trainer4j.runtime.NoSuchPlugin");
         }

@@ -11,7 +11,8 @@ import dev.trainer4j.api.Tokenizer;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.spi.DatasetFactory;
 import dev.trainer4j.spi.Plugin;
@@ -146,7 +147,7 @@ final class TokenizationTest {
         String hocon = "model = test-model\ntokenizer { type = split-tokenizer, train-from = body }\n"
                 + "data.train { type = text-dataset }\n";
         assertThatThrownBy(() -> runtime.assemble(run(hocon)))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("data.train: example 0 has no text field 'body'; present: [text, label]");
     }
 

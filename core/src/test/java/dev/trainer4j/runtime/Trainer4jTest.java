@@ -6,7 +6,7 @@ import com.google.inject.TypeLiteral;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.config.ConfigurationException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.RuntimeTestPlugin.TestBackend;
 import dev.trainer4j.runtime.RuntimeTestPlugin.TestCallback;

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
@@ -48,7 +49,7 @@ public final class TfBackend implements Backend {
         requireNonNull(args, "args is null");
         requireNonNull(options, "options is null");
         if (!(model instanceof TfModel tfModel)) {
-            throw new IllegalArgumentException("model '" + model.name() + "' is a " + model.getClass().getName()
+            throw new ConfigurationException("model", "model '" + model.name() + "' is a " + model.getClass().getName()
                     + ", not a TfModel; the " + NAME + " backend runs models that build a TensorFlow graph");
         }
         return TfTrainingEngine.compile(tfModel, args, options, hooks, TfReplica.DEFAULT);

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
@@ -180,6 +181,12 @@ public final class TfTrainingEngine implements TrainingEngine {
         TfTrainingEngine engine;
         try {
             engine = build(graph, model, args, options, hooks, replica);
+        }
+        catch (TensorFlowException e) {
+            graph.close();
+            throw new BackendException("the graph of model '" + model.name() + "'", "building the graph of model '"
+                    + model.name() + "' failed: " + e.getMessage() + " (an op of the model or of a custom computeLoss may"
+                    + " lack a kernel or a registered gradient in TensorFlow Java 1.1.0)", e);
         }
         catch (RuntimeException | Error e) {
             graph.close();
@@ -613,8 +620,9 @@ public final class TfTrainingEngine implements TrainingEngine {
             return runner.run();
         }
         catch (TensorFlowException e) {
-            throw new IllegalStateException("training " + path + " of model '" + modelName + "' failed at step "
-                    + context.globalStep() + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
+            throw new BackendException("training step " + context.globalStep() + " of model '" + modelName + "'",
+                    "training " + path + " of model '" + modelName + "' failed at step " + context.globalStep()
+                    + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
         }
     }
 
@@ -759,7 +767,8 @@ public final class TfTrainingEngine implements TrainingEngine {
             return new EvalBatchOutput(lossSum, itemCount, withLabels, hostPredictions);
         }
         catch (TensorFlowException e) {
-            throw new IllegalStateException("evaluation of model '" + modelName + "' failed: " + e.getMessage(), e);
+            throw new BackendException("evaluation of model '" + modelName + "'", "evaluation of model '" + modelName
+                    + "' failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.MapDataset;
@@ -77,7 +78,7 @@ class TfTrainerBadInputTest {
         }
         try (TfTrainer trainer = trainer(args().build(), TfTrainerTestSupport.mlp(FEATURES, 8, 0), renamed)) {
             assertThatThrownBy(trainer::train)
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(DataException.class)
                     .hasMessageContaining("batch lacks [features]")
                     .hasMessageContaining("model 'mlp-classifier'")
                     .hasMessageContaining("missing: [features]")

@@ -1,6 +1,8 @@
 package dev.trainer4j.tf;
 
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.CheckpointException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.OptimizerType;
@@ -417,10 +419,10 @@ class TfTrainingEngineTest {
             engine.restore(modelDirectory, CheckpointScope.MODEL);
             assertThat(engine.readVariables().get("classifier/kernel")).containsExactly(saved);
             assertThatThrownBy(() -> engine.restore(modelDirectory, CheckpointScope.FULL))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("variables.index");
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("variables.index");
             Path empty = Files.createDirectory(directory.resolve("empty"));
             assertThatThrownBy(() -> engine.restore(empty, CheckpointScope.MODEL))
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining(empty.resolve("variables.index").toString()).hasMessageContaining("does not exist");
         }
     }
@@ -518,7 +520,7 @@ class TfTrainingEngineTest {
             }
         };
         assertThatThrownBy(() -> new TfBackend().compile(plain, args().build(), OPTIONS))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("foreign").hasMessageContaining("TfModel");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("foreign").hasMessageContaining("TfModel");
     }
 
     // ------------------------------------------------------------------------------------------------ utilities

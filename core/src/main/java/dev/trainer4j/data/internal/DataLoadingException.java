@@ -1,10 +1,12 @@
 package dev.trainer4j.data.internal;
 
+import dev.trainer4j.api.DataException;
+
 /**
  * Reading or collating a batch failed in a background worker. The original failure is the {@link #getCause() cause};
  * {@link #epoch()} and {@link #batchIndex()} tell which batch it was.
  */
-public final class DataLoadingException extends RuntimeException {
+public final class DataLoadingException extends DataException {
     private final int epoch;
     private final long batchIndex;
 

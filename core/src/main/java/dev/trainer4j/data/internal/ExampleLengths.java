@@ -1,7 +1,8 @@
 package dev.trainer4j.data.internal;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Example;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.MapDataset;
 
 import java.lang.ref.ReferenceQueue;
@@ -33,7 +34,7 @@ public final class ExampleLengths {
      * @param lengthColumn the field holding precomputed lengths ({@code length-column-name})
      * @param modelInputs the model's input names in order; the first that is an array field gives the lengths when
      *                    the examples lack {@code lengthColumn}
-     * @throws InvalidArgumentException when the examples have neither the length field nor any array field
+     * @throws ConfigurationException when the examples have neither the length field nor any array field
      */
     public static int[] of(MapDataset dataset, String lengthColumn, List<String> modelInputs) {
         requireNonNull(dataset, "dataset is null");
@@ -75,7 +76,7 @@ public final class ExampleLengths {
                 return entry.getKey();
             }
         }
-        throw new InvalidArgumentException("train-sampling-strategy", "train-sampling-strategy = group_by_length needs"
+        throw new ConfigurationException("train-sampling-strategy", "train-sampling-strategy = group_by_length needs"
                 + " the length of every example: the examples have no '" + lengthColumn + "' field (length-column-name)"
                 + " and no array field to measure (model inputs: " + modelInputs + "); example 0 has " + first.names());
     }
@@ -102,7 +103,7 @@ public final class ExampleLengths {
         if (value instanceof List<?> list) {
             return list.size();
         }
-        throw new IllegalArgumentException("group_by_length measures field '" + field + "', but example " + index
+        throw new DataException("group_by_length measures field '" + field + "', but example " + index
                 + (value == null ? " lacks it; present: " + example.names() : " holds a " + value.getClass().getSimpleName()
                 + " there, expected an array"));
     }
@@ -112,7 +113,7 @@ public final class ExampleLengths {
         if (value instanceof Number number && number.doubleValue() >= 0 && number.doubleValue() == Math.rint(number.doubleValue())) {
             return Math.toIntExact(number.longValue());
         }
-        throw new IllegalArgumentException("length-column-name '" + field + "': example " + index
+        throw new DataException("length-column-name '" + field + "': example " + index
                 + (value == null ? " lacks the field; present: " + example.names()
                 : " holds " + value + ", expected an integer >= 0"));
     }

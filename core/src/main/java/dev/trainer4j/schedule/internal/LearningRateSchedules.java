@@ -1,6 +1,6 @@
 package dev.trainer4j.schedule.internal;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainingArguments;
@@ -129,7 +129,7 @@ public final class LearningRateSchedules {
         double end = settings.number("lr_end", 1e-7);
         double power = settings.number("power", 1.0);
         if (!(base > end)) {
-            throw new InvalidArgumentException("learning-rate", "lr-scheduler-type polynomial needs learning-rate (" + base
+            throw new ConfigurationException("learning-rate", "lr-scheduler-type polynomial needs learning-rate (" + base
                     + ") to be greater than " + SchedulerKwargs.KEY + ".lr_end (" + end + ")");
         }
         long decaySteps = total - warmup;

@@ -1,6 +1,6 @@
 package dev.trainer4j.schedule.internal;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.SchedulerType;
 
 import java.util.LinkedHashMap;
@@ -36,11 +36,11 @@ final class SchedulerKwargs {
         for (Map.Entry<String, Object> entry : raw.entrySet()) {
             String key = entry.getKey().trim().toLowerCase(Locale.ROOT).replace('-', '_');
             if (!allowed.contains(key)) {
-                throw new InvalidArgumentException(KEY, KEY + "." + entry.getKey() + " is not a setting of lr-scheduler-type "
+                throw new ConfigurationException(KEY, KEY + "." + entry.getKey() + " is not a setting of lr-scheduler-type "
                         + type.configName() + "; its settings are " + (allowed.isEmpty() ? "none" : new TreeSet<>(allowed)));
             }
             if (normalized.containsKey(key)) {
-                throw new InvalidArgumentException(KEY, KEY + " sets " + key + " twice (in snake_case and kebab-case); set it once");
+                throw new ConfigurationException(KEY, KEY + " sets " + key + " twice (in snake_case and kebab-case); set it once");
             }
             normalized.put(key, entry.getValue());
         }
@@ -80,7 +80,7 @@ final class SchedulerKwargs {
         try {
             value = optionalNumber(key);
         }
-        catch (InvalidArgumentException e) {
+        catch (ConfigurationException e) {
             throw invalid(key, values.get(key), "an integer");
         }
         if (value.isEmpty()) {
@@ -105,13 +105,13 @@ final class SchedulerKwargs {
         return text;
     }
 
-    InvalidArgumentException invalid(String key, Object value, String expected) {
+    ConfigurationException invalid(String key, Object value, String expected) {
         String shown = value instanceof String text ? "'" + text + "'" : String.valueOf(value);
-        return new InvalidArgumentException(KEY, KEY + "." + key + ": " + shown + " is not allowed for lr-scheduler-type "
+        return new ConfigurationException(KEY, KEY + "." + key + ": " + shown + " is not allowed for lr-scheduler-type "
                 + type.configName() + "; expected " + expected);
     }
 
-    InvalidArgumentException invalid(String message) {
-        return new InvalidArgumentException(KEY, KEY + " of lr-scheduler-type " + type.configName() + ": " + message);
+    ConfigurationException invalid(String message) {
+        return new ConfigurationException(KEY, KEY + " of lr-scheduler-type " + type.configName() + ": " + message);
     }
 }

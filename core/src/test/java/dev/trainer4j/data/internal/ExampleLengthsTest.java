@@ -1,7 +1,7 @@
 package dev.trainer4j.data.internal;
 
 import dev.trainer4j.api.Example;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.MapDataset;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +74,7 @@ class ExampleLengthsTest {
     void aDatasetWithoutAnyArrayFieldIsAClearError() {
         MapDataset dataset = new Counting(List.of(Example.of(Map.of("text", "hello", "label", 1))));
         assertThatThrownBy(() -> ExampleLengths.of(dataset, "length", List.of("input_ids")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("group_by_length")
                 .hasMessageContaining("no 'length' field")
                 .hasMessageContaining("no array field")

@@ -1,6 +1,6 @@
 package dev.trainer4j.schedule.internal;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.SchedulerType;
 import dev.trainer4j.api.TrainingArguments;
@@ -104,7 +104,7 @@ class LearningRateSchedulesTest {
     @Test
     void polynomialRefusesALearningRateNotAboveLrEnd() {
         assertThatThrownBy(() -> schedule("polynomial", 1e-8, 0, 10, Map.of()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("learning-rate (1.0E-8)")
                 .hasMessageContaining("lr_end (1.0E-7)");
     }
@@ -156,11 +156,11 @@ class LearningRateSchedulesTest {
     @Test
     void cosineWithMinLrNeedsExactlyOneMinimum() {
         assertThatThrownBy(() -> schedule("cosine_with_min_lr", 0.1, 2, 10, Map.of()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("min_lr")
                 .hasMessageContaining("cosine_with_min_lr");
         assertThatThrownBy(() -> schedule("cosine_with_min_lr", 0.1, 2, 10, Map.of("min_lr", 0.01, "min_lr_rate", 0.1)))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("both set");
     }
 
@@ -203,25 +203,25 @@ class LearningRateSchedulesTest {
     @Test
     void warmupStableDecayNeedsDecaySteps() {
         assertThatThrownBy(() -> schedule("warmup_stable_decay", 1.0, 4, 20, Map.of()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("num_decay_steps is required");
         assertThatThrownBy(() -> schedule("warmup_stable_decay", 1.0, 4, 10, Map.of("num_decay_steps", 8)))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("exceed the total steps (10)");
         assertThatThrownBy(() -> schedule("warmup_stable_decay", 1.0, 4, 20, Map.of("num_decay_steps", 8, "decay_type", "exp")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("decay_type: 'exp'");
     }
 
     @Test
     void unknownKwargNamesTheKeyAndTheSchedule() {
         assertThatThrownBy(() -> schedule("linear", 0.1, 0, 10, Map.of("num_cycles", 1)))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("lr-scheduler-kwargs.num_cycles")
                 .hasMessageContaining("lr-scheduler-type linear")
                 .hasMessageContaining("none");
         assertThatThrownBy(() -> schedule("cosine", 0.1, 0, 10, Map.of("num_cycle", 1)))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("num_cycle is not a setting of lr-scheduler-type cosine")
                 .hasMessageContaining("[num_cycles]");
     }
@@ -232,10 +232,10 @@ class LearningRateSchedulesTest {
         twice.put("num_cycles", 1);
         twice.put("num-cycles", 2);
         assertThatThrownBy(() -> schedule("cosine", 0.1, 0, 10, twice))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("twice");
         assertThatThrownBy(() -> schedule("cosine", 0.1, 0, 10, Map.of("num_cycles", "many")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("num_cycles: 'many'")
                 .hasMessageContaining("expected a number");
     }

@@ -1,7 +1,7 @@
 package dev.trainer4j.schedule.internal;
 
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.TrainingArguments;
 import org.junit.jupiter.api.Test;
@@ -118,13 +118,13 @@ class ReduceLrOnPlateauScheduleTest {
     @Test
     void refusesUnknownAndInvalidKwargs() {
         assertThatThrownBy(() -> plateau(Map.of("verbose", true), null))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("verbose is not a setting of lr-scheduler-type reduce_lr_on_plateau");
         assertThatThrownBy(() -> plateau(Map.of("factor", 1.5), null))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("factor: 1.5");
         assertThatThrownBy(() -> plateau(Map.of("patience", 2.5), null))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("patience: 2.5")
                 .hasMessageContaining("an integer");
     }

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf.io;
 
+import dev.trainer4j.api.CheckpointException;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
@@ -90,7 +91,8 @@ public final class TfCheckpoint {
             session.runner().feed(prefix, path).addTarget(save).run().close();
         }
         catch (TensorFlowException e) {
-            throw new IllegalStateException("could not write the " + label + " checkpoint into " + directory + ": " + e.getMessage(), e);
+            throw new CheckpointException(directory, "could not write the " + label + " checkpoint into " + directory + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -99,13 +101,13 @@ public final class TfCheckpoint {
         requireNonNull(directory, "directory is null");
         Path index = directory.resolve(INDEX_FILE);
         if (!Files.isRegularFile(index)) {
-            throw new IllegalArgumentException("cannot restore the " + label + " checkpoint: " + index + " does not exist");
+            throw new CheckpointException(index, "cannot restore the " + label + " checkpoint: " + index + " does not exist");
         }
         try (TString path = TString.scalarOf(directory.resolve(PREFIX).toAbsolutePath().toString())) {
             session.runner().feed(prefix, path).addTarget(restore).run().close();
         }
         catch (TensorFlowException e) {
-            throw new IllegalArgumentException("cannot restore the " + label + " checkpoint from " + index
+            throw new CheckpointException(index, "cannot restore the " + label + " checkpoint from " + index
                     + " (keys " + keys.size() + "): " + e.getMessage(), e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.trainer4j.tf.models;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.tf.nn.Activation;
 
 import java.util.List;
@@ -21,20 +21,20 @@ public record MlpClassifierSettings(int inputSize, List<Integer> hiddenSizes, in
         Activation activation) {
     public MlpClassifierSettings {
         if (inputSize <= 0) {
-            throw new InvalidArgumentException("input-size", inputSize, "an integer > 0");
+            throw new ConfigurationException("input-size", inputSize, "an integer > 0");
         }
         requireNonNull(hiddenSizes, "hiddenSizes is null");
         hiddenSizes = List.copyOf(hiddenSizes);
         for (Integer size : hiddenSizes) {
             if (size == null || size <= 0) {
-                throw new InvalidArgumentException("hidden-sizes", hiddenSizes, "a list of integers > 0");
+                throw new ConfigurationException("hidden-sizes", hiddenSizes, "a list of integers > 0");
             }
         }
         if (numLabels <= 0) {
-            throw new InvalidArgumentException("num-labels", numLabels, "an integer > 0");
+            throw new ConfigurationException("num-labels", numLabels, "an integer > 0");
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new InvalidArgumentException("dropout", dropout, "a number in [0, 1)");
+            throw new ConfigurationException("dropout", dropout, "a number in [0, 1)");
         }
         requireNonNull(activation, "activation is null");
     }

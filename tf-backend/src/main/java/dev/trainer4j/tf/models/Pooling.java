@@ -1,6 +1,6 @@
 package dev.trainer4j.tf.models;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public enum Pooling {
                 return pooling;
             }
         }
-        throw new InvalidArgumentException(key, name,
+        throw new ConfigurationException(key, name,
                 "one of " + Arrays.stream(values()).map(Pooling::configName).toList());
     }
 }

@@ -2,7 +2,7 @@ package dev.trainer4j.tf.models;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.List;
 
@@ -36,12 +36,12 @@ final class SettingsReader {
 
     private <T> T read(String key, String expected, java.util.function.Supplier<T> reader) {
         if (!config.hasPath(key)) {
-            throw new InvalidArgumentException(key, key + " is missing; expected " + expected);
+            throw new ConfigurationException(key, key + " is missing; expected " + expected);
         }
         try {
             return reader.get();
         } catch (ConfigException.WrongType e) {
-            throw new InvalidArgumentException(key, config.getValue(key).unwrapped(), expected);
+            throw new ConfigurationException(key, config.getValue(key).unwrapped(), expected);
         }
     }
 }

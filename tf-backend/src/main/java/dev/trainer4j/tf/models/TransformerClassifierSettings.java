@@ -1,6 +1,6 @@
 package dev.trainer4j.tf.models;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,16 +28,16 @@ public record TransformerClassifierSettings(int vocabSize, int hiddenSize, int n
         positive("num-layers", numLayers);
         positive("num-heads", numHeads);
         if (hiddenSize % numHeads != 0) {
-            throw new InvalidArgumentException("num-heads", "num-heads: " + numHeads
+            throw new ConfigurationException("num-heads", "num-heads: " + numHeads
                     + " does not divide hidden-size " + hiddenSize + "; expected a divisor of hidden-size");
         }
         positive("intermediate-size", intermediateSize);
         positive("max-position", maxPosition);
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new InvalidArgumentException("dropout", dropout, "a number in [0, 1)");
+            throw new ConfigurationException("dropout", dropout, "a number in [0, 1)");
         }
         if (!(layerNormEpsilon > 0)) {
-            throw new InvalidArgumentException("layer-norm-epsilon", layerNormEpsilon, "a number > 0");
+            throw new ConfigurationException("layer-norm-epsilon", layerNormEpsilon, "a number > 0");
         }
         requireNonNull(pooling, "pooling is null");
         positive("num-labels", numLabels);
@@ -45,7 +45,7 @@ public record TransformerClassifierSettings(int vocabSize, int hiddenSize, int n
 
     private static void positive(String key, int value) {
         if (value <= 0) {
-            throw new InvalidArgumentException(key, value, "an integer > 0");
+            throw new ConfigurationException(key, value, "an integer > 0");
         }
     }
 }

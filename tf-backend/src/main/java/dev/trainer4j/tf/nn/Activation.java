@@ -1,5 +1,6 @@
 package dev.trainer4j.tf.nn;
 
+import dev.trainer4j.api.ConfigurationException;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -45,7 +46,7 @@ public enum Activation {
                 return activation;
             }
         }
-        throw new dev.trainer4j.api.InvalidArgumentException(key, name,
+        throw new dev.trainer4j.api.ConfigurationException(key, name,
                 "one of " + Arrays.stream(values()).map(Activation::configName).toList());
     }
 }

@@ -3,7 +3,7 @@ package dev.trainer4j.tf.models;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Encoding;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Tokenizer;
 import dev.trainer4j.spi.PluginContext;
 import dev.trainer4j.tf.nn.Activation;
@@ -38,7 +38,7 @@ class ModelFactoriesTest {
     void mlpFactoryReportsTheMissingOrBadKey() {
         MlpClassifierFactory factory = new MlpClassifierFactory();
         assertThatThrownBy(() -> factory.create(block("mlp-classifier", ""), NO_TOKENIZER))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("input-size is missing; expected an integer > 0 (the number of features)");
         assertThatThrownBy(() -> factory.create(block("mlp-classifier", "input-size = 4, activation = swish"),
                 NO_TOKENIZER))
@@ -92,7 +92,7 @@ class ModelFactoriesTest {
         assertThatThrownBy(() -> new MlpClassifierSettings(4, List.of(), 2, 1.0, Activation.NONE))
                 .hasMessage("dropout: 1.0 is not allowed; expected a number in [0, 1)");
         assertThatThrownBy(() -> new TransformerClassifierSettings(100, 10, 1, 3, 16, 8, 0, 1e-5, Pooling.CLS, 2))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("num-heads: 3 does not divide hidden-size 10; expected a divisor of hidden-size");
         assertThatThrownBy(() -> new TransformerClassifierSettings(100, 8, 0, 2, 16, 8, 0, 1e-5, Pooling.CLS, 2))
                 .hasMessage("num-layers: 0 is not allowed; expected an integer > 0");

@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.callbacks;
 
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.StatefulCallback;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
@@ -44,11 +44,11 @@ public final class EarlyStoppingCallback implements StatefulCallback {
     @Override
     public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
         if (args.metricForBestModel().isEmpty()) {
-            throw new InvalidArgumentException("metric-for-best-model",
+            throw new ConfigurationException("metric-for-best-model",
                     "the early-stopping callback needs metric-for-best-model (e.g. loss or accuracy); it is not set");
         }
         if (args.evalStrategy() == IntervalStrategy.NO) {
-            throw new InvalidArgumentException("eval-strategy",
+            throw new ConfigurationException("eval-strategy",
                     "the early-stopping callback needs an eval-strategy of steps or epoch; it is 'no'");
         }
         if (!args.loadBestModelAtEnd()) {

@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.callbacks;
 
 import com.typesafe.config.Config;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.Set;
 
@@ -16,10 +16,10 @@ public record EarlyStoppingSettings(int patience, double threshold) {
 
     public EarlyStoppingSettings {
         if (patience < 1) {
-            throw new InvalidArgumentException(NAME + ".early-stopping-patience", patience, "an integer >= 1");
+            throw new ConfigurationException(NAME + ".early-stopping-patience", patience, "an integer >= 1");
         }
         if (!(threshold >= 0) || Double.isInfinite(threshold)) {
-            throw new InvalidArgumentException(NAME + ".early-stopping-threshold", threshold, "a number >= 0");
+            throw new ConfigurationException(NAME + ".early-stopping-threshold", threshold, "a number >= 0");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.callbacks;
 
 import com.typesafe.config.Config;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -18,15 +18,15 @@ public record MetricsFileSettings(String fileName) {
     public MetricsFileSettings {
         requireNonNull(fileName, "file-name is null");
         if (fileName.isBlank()) {
-            throw new InvalidArgumentException("file-name", fileName, "a non-empty file name");
+            throw new ConfigurationException("file-name", fileName, "a non-empty file name");
         }
         try {
             if (Path.of(fileName).isAbsolute()) {
-                throw new InvalidArgumentException("file-name", fileName, "a path relative to output-dir");
+                throw new ConfigurationException("file-name", fileName, "a path relative to output-dir");
             }
         }
         catch (InvalidPathException e) {
-            throw new InvalidArgumentException("file-name", fileName, "a valid file name");
+            throw new ConfigurationException("file-name", fileName, "a valid file name");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.callbacks;
 
 import com.typesafe.config.Config;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.Locale;
 import java.util.Set;
@@ -27,16 +27,16 @@ public record ProgressSettings(String output, String interactive, long refreshIn
         output = output.trim().toLowerCase(Locale.ROOT);
         interactive = interactive.trim().toLowerCase(Locale.ROOT);
         if (!OUTPUTS.contains(output)) {
-            throw new InvalidArgumentException(NAME + ".output", output, "stderr or stdout");
+            throw new ConfigurationException(NAME + ".output", output, "stderr or stdout");
         }
         if (!INTERACTIVE.contains(interactive)) {
-            throw new InvalidArgumentException(NAME + ".interactive", interactive, "auto, true or false");
+            throw new ConfigurationException(NAME + ".interactive", interactive, "auto, true or false");
         }
         if (refreshIntervalMillis < 0) {
-            throw new InvalidArgumentException(NAME + ".refresh-interval-ms", refreshIntervalMillis, "an integer >= 0");
+            throw new ConfigurationException(NAME + ".refresh-interval-ms", refreshIntervalMillis, "an integer >= 0");
         }
         if (barWidth < 1 || barWidth > 500) {
-            throw new InvalidArgumentException(NAME + ".bar-width", barWidth, "an integer in [1, 500]");
+            throw new ConfigurationException(NAME + ".bar-width", barWidth, "an integer in [1, 500]");
         }
     }
 

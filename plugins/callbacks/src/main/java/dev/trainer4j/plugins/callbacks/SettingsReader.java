@@ -3,7 +3,7 @@ package dev.trainer4j.plugins.callbacks;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +20,7 @@ final class SettingsReader {
         this.config = requireNonNull(config, "config is null");
         for (String key : config.root().keySet()) {
             if (!key.equals("type") && !keys.contains(key)) {
-                throw new InvalidArgumentException(callback + "." + key, "callback " + callback + " has no setting '" + key
+                throw new ConfigurationException(callback + "." + key, "callback " + callback + " has no setting '" + key
                         + "'; its settings are " + new TreeSet<>(keys));
             }
         }
@@ -35,7 +35,7 @@ final class SettingsReader {
             return config.getString(key);
         }
         catch (ConfigException.Missing e) {
-            throw new InvalidArgumentException(callback + "." + key, "callback " + callback + " needs the setting '" + key + "'");
+            throw new ConfigurationException(callback + "." + key, "callback " + callback + " needs the setting '" + key + "'");
         }
         catch (ConfigException.WrongType e) {
             throw invalid(key, "a string");
@@ -58,15 +58,15 @@ final class SettingsReader {
             return config.getDouble(key);
         }
         catch (ConfigException.Missing e) {
-            throw new InvalidArgumentException(callback + "." + key, "callback " + callback + " needs the setting '" + key + "'");
+            throw new ConfigurationException(callback + "." + key, "callback " + callback + " needs the setting '" + key + "'");
         }
         catch (ConfigException.WrongType e) {
             throw invalid(key, "a number");
         }
     }
 
-    InvalidArgumentException invalid(String key, String expected) {
+    ConfigurationException invalid(String key, String expected) {
         Object value = config.hasPathOrNull(key) && !config.getIsNull(key) ? config.getValue(key).unwrapped() : null;
-        return new InvalidArgumentException(callback + "." + key, value, expected);
+        return new ConfigurationException(callback + "." + key, value, expected);
     }
 }

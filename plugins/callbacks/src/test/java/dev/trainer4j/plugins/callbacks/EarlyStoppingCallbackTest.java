@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.callbacks;
 
 import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.loop.Checkpoints;
@@ -99,11 +99,11 @@ class EarlyStoppingCallbackTest {
         EarlyStoppingCallback callback = new EarlyStoppingCallback(new EarlyStoppingSettings(1, 0.0));
         TrainingArguments noMetric = TestArguments.builder("out").evalStrategy(IntervalStrategy.STEPS).build();
         assertThatThrownBy(() -> callback.onTrainBegin(noMetric, new TrainerState(), new TrainerControl()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("metric-for-best-model");
         TrainingArguments noEval = TestArguments.builder("out").metricForBestModel("accuracy").build();
         assertThatThrownBy(() -> callback.onTrainBegin(noEval, new TrainerState(), new TrainerControl()))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("eval-strategy");
     }
 
@@ -143,11 +143,11 @@ class EarlyStoppingCallbackTest {
                 .isEqualTo(new EarlyStoppingSettings(3, 0.1));
         assertThatThrownBy(() -> EarlyStoppingSettings.fromConfig(ConfigFactory.parseString(
                 "early-stopping-patience = 0, early-stopping-threshold = 0")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("early-stopping.early-stopping-patience: 0");
         assertThatThrownBy(() -> EarlyStoppingSettings.fromConfig(ConfigFactory.parseString(
                 "early-stopping-patience = 1, early-stopping-threshold = 0, patient = 2")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("no setting 'patient'");
     }
 }

@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.data;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.spi.PluginContext;
 
 import static java.util.Objects.requireNonNull;
@@ -18,7 +18,7 @@ public record CsvDatasetSettings(FileDatasetSettings file, char delimiter, boole
     public CsvDatasetSettings {
         requireNonNull(file, "file is null");
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-            throw new InvalidArgumentException("delimiter", String.valueOf(delimiter),
+            throw new ConfigurationException("delimiter", String.valueOf(delimiter),
                     "a single character other than a quote or a line break");
         }
     }
@@ -27,13 +27,13 @@ public record CsvDatasetSettings(FileDatasetSettings file, char delimiter, boole
         FileDatasetSettings file = FileDatasetSettings.from(settings, context, "CSV");
         String delimiter = FileDatasetSettings.string(settings, "delimiter");
         if (delimiter.length() != 1) {
-            throw new InvalidArgumentException("delimiter", delimiter, "a single character such as \",\" or \"\\t\"");
+            throw new ConfigurationException("delimiter", delimiter, "a single character such as \",\" or \"\\t\"");
         }
         boolean header;
         try {
             header = settings.getBoolean("header");
         } catch (ConfigException.WrongType wrongType) {
-            throw new InvalidArgumentException("header", settings.getValue("header").unwrapped(), "true or false");
+            throw new ConfigurationException("header", settings.getValue("header").unwrapped(), "true or false");
         }
         return new CsvDatasetSettings(file, delimiter.charAt(0), header);
     }

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.DataException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ final class CsvParser {
         position++;
         while (true) {
             if (position >= text.length()) {
-                throw new DataFileException(file, openedAt, "a quoted field is never closed (missing \")");
+                throw new DataException(file, openedAt, "a quoted field is never closed (missing \")");
             }
             char character = text.charAt(position);
             if (character == QUOTE) {
@@ -93,7 +94,7 @@ final class CsvParser {
         if (position < text.length()) {
             char after = text.charAt(position);
             if (after != delimiter && after != '\n' && after != '\r') {
-                throw new DataFileException(file, line, "unexpected character '" + after
+                throw new DataException(file, line, "unexpected character '" + after
                         + "' after a closing quote; a quote inside a quoted field must be doubled (\"\")");
             }
         }

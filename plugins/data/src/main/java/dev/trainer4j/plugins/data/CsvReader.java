@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.DataException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainer4j.api.Example;
@@ -69,7 +70,7 @@ final class CsvReader {
         CsvParser.Row row;
         while (rows.size() < limit && (row = parser.next()) != null) {
             if (row.cells().size() != columns.size()) {
-                throw new DataFileException(file, row.line(), "expected " + columns.size() + " columns (as "
+                throw new DataException(file, row.line(), "expected " + columns.size() + " columns (as "
                         + widthSource + "), found " + row.cells().size());
             }
             rows.add(row);
@@ -100,7 +101,7 @@ final class CsvReader {
                 name = "Unnamed: " + index;
             }
             if (!seen.add(name)) {
-                throw new DataFileException(file, header.line(), "the header names column '" + name + "' twice");
+                throw new DataException(file, header.line(), "the header names column '" + name + "' twice");
             }
             names.add(name);
         }
@@ -126,7 +127,7 @@ final class CsvReader {
         for (Map.Entry<String, String> mapped : settings.file().fields().outputToSource().entrySet()) {
             int index = columns.indexOf(mapped.getValue());
             if (index < 0) {
-                throw new DataFileException(file, headerLine, "missing mapped field '" + mapped.getValue()
+                throw new DataException(file, headerLine, "missing mapped field '" + mapped.getValue()
                         + "' (fields." + mapped.getKey() + "); the columns are " + columns);
             }
             selected.add(new Selected(mapped.getKey(), index));

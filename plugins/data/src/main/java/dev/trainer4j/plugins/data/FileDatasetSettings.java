@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.spi.PluginContext;
 
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
         requireNonNull(fields, "fields is null");
         requireNonNull(limit, "limit is null");
         if (limit.isPresent() && limit.getAsInt() < 1) {
-            throw new InvalidArgumentException("limit", limit.getAsInt(), "an integer >= 1, or null for no limit");
+            throw new ConfigurationException("limit", limit.getAsInt(), "an integer >= 1, or null for no limit");
         }
     }
 
@@ -44,13 +44,13 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
 
     private static Path path(Config settings, PluginContext context, String format) {
         if (!settings.hasPath("path")) {
-            throw new InvalidArgumentException("path", "path: missing; expected the " + format
+            throw new ConfigurationException("path", "path: missing; expected the " + format
                     + " file to read (relative paths resolve against the run file's folder)");
         }
         String given = string(settings, "path");
         Path resolved = context.resolve(given);
         if (!Files.isRegularFile(resolved) || !Files.isReadable(resolved)) {
-            throw new InvalidArgumentException("path", given + " (resolved to " + resolved + ")",
+            throw new ConfigurationException("path", given + " (resolved to " + resolved + ")",
                     "an existing readable " + format + " file");
         }
         return resolved;
@@ -65,7 +65,7 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
         if (value instanceof ConfigList list) {
             for (ConfigValue item : list) {
                 if (item.valueType() != ConfigValueType.STRING) {
-                    throw new InvalidArgumentException("fields", item.unwrapped(), "a column name (string)");
+                    throw new ConfigurationException("fields", item.unwrapped(), "a column name (string)");
                 }
                 String name = (String) item.unwrapped();
                 mapping.put(name, name);
@@ -73,13 +73,13 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
         } else if (value instanceof ConfigObject object) {
             for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(object).entrySet()) {
                 if (entry.getValue().valueType() != ConfigValueType.STRING) {
-                    throw new InvalidArgumentException("fields." + entry.getKey(), entry.getValue().unwrapped(),
+                    throw new ConfigurationException("fields." + entry.getKey(), entry.getValue().unwrapped(),
                             "the name of a source column (a string)");
                 }
                 mapping.put(entry.getKey(), (String) entry.getValue().unwrapped());
             }
         } else {
-            throw new InvalidArgumentException("fields", value.unwrapped(),
+            throw new ConfigurationException("fields", value.unwrapped(),
                     "an object of output name -> source column, or a list of column names");
         }
         return new FieldMapping(mapping);
@@ -92,7 +92,7 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
         try {
             return OptionalInt.of(settings.getInt("limit"));
         } catch (ConfigException.WrongType wrongType) {
-            throw new InvalidArgumentException("limit", settings.getValue("limit").unwrapped(),
+            throw new ConfigurationException("limit", settings.getValue("limit").unwrapped(),
                     "an integer >= 1, or null for no limit");
         }
     }
@@ -101,7 +101,7 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
         try {
             return settings.getString(key);
         } catch (ConfigException.WrongType wrongType) {
-            throw new InvalidArgumentException(key, settings.getValue(key).unwrapped(), "a string");
+            throw new ConfigurationException(key, settings.getValue(key).unwrapped(), "a string");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.DataException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -88,7 +89,7 @@ final class JsonlReader {
                     fields.put(mapped.getKey(), JsonValues.convert(row.get(source), "field '" + source + "'"));
                 }
             }
-        } catch (DataFileException e) {
+        } catch (DataException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw error(lineNumber, e.getMessage());
@@ -96,7 +97,7 @@ final class JsonlReader {
         return Example.of(fields);
     }
 
-    private DataFileException error(int lineNumber, String problem) {
-        return new DataFileException(settings.path(), lineNumber, problem);
+    private DataException error(int lineNumber, String problem) {
+        return new DataException(settings.path(), lineNumber, problem);
     }
 }

@@ -1,7 +1,8 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Example;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.MapDataset;
 import org.junit.jupiter.api.Test;
 
@@ -79,14 +80,14 @@ class CsvDatasetFactoryTest {
     @Test
     void wrongColumnCountNamesTheLineOfTheRecord() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = wrong-columns.csv"))
-                .isInstanceOfSatisfying(DataFileException.class, error -> assertThat(error.line()).isEqualTo(4))
+                .isInstanceOfSatisfying(DataException.class, error -> assertThat(error.line()).hasValue(4))
                 .hasMessageContaining("wrong-columns.csv line 4: expected 3 columns (as the header at line 1), found 2");
     }
 
     @Test
     void aMissingMappedColumnIsReportedAtTheHeader() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.csv, fields { target = labels }"))
-                .isInstanceOf(DataFileException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("examples.csv line 1: missing mapped field 'labels' (fields.target)")
                 .hasMessageContaining("[id, text, label, score, flag, tokens, big]");
     }
@@ -94,20 +95,20 @@ class CsvDatasetFactoryTest {
     @Test
     void malformedQuotingNamesTheLine() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = unterminated.csv"))
-                .isInstanceOf(DataFileException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("unterminated.csv line 2: a quoted field is never closed");
         assertThatThrownBy(() -> TestFiles.load(factory, "path = after-quote.csv"))
-                .isInstanceOf(DataFileException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("after-quote.csv line 3: unexpected character 'y' after a closing quote");
     }
 
     @Test
     void delimiterMustBeOneCharacter() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.csv, delimiter = \";;\""))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("delimiter: ';;' is not allowed");
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.csv, header = maybe"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("header: 'maybe' is not allowed");
     }
 }

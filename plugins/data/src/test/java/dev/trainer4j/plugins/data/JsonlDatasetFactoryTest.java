@@ -1,7 +1,8 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Example;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.MapDataset;
 import org.junit.jupiter.api.Test;
 
@@ -72,9 +73,9 @@ class JsonlDatasetFactoryTest {
     @Test
     void badJsonNamesTheFileAndLine() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = bad-json.jsonl"))
-                .isInstanceOfSatisfying(DataFileException.class, error -> {
-                    assertThat(error.line()).isEqualTo(3);
-                    assertThat(error.file()).isEqualTo(TestFiles.folder().resolve("bad-json.jsonl"));
+                .isInstanceOfSatisfying(DataException.class, error -> {
+                    assertThat(error.line()).hasValue(3);
+                    assertThat(error.file()).hasValue(TestFiles.folder().resolve("bad-json.jsonl"));
                 })
                 .hasMessageContaining("bad-json.jsonl line 3: bad JSON");
     }
@@ -88,7 +89,7 @@ class JsonlDatasetFactoryTest {
     @Test
     void aMissingMappedFieldNamesTheLineAndTheField() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = missing-field.jsonl, fields { target = label, text = text }"))
-                .isInstanceOf(DataFileException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("missing-field.jsonl line 4: missing mapped field 'label' (fields.target)")
                 .hasMessageContaining("[text]");
     }
@@ -96,24 +97,24 @@ class JsonlDatasetFactoryTest {
     @Test
     void nullValuesAreRejectedWithTheirLine() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = null-field.jsonl"))
-                .isInstanceOf(DataFileException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("null-field.jsonl line 1: field 'text' is null");
     }
 
     @Test
     void pathIsRequiredAndMustExist() {
         assertThatThrownBy(() -> TestFiles.load(factory, ""))
-                .isInstanceOfSatisfying(InvalidArgumentException.class, error -> assertThat(error.key()).isEqualTo("path"))
+                .isInstanceOfSatisfying(ConfigurationException.class, error -> assertThat(error.key()).isEqualTo("path"))
                 .hasMessageContaining("JSONL file");
         assertThatThrownBy(() -> TestFiles.load(factory, "path = nowhere.jsonl"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("path: 'nowhere.jsonl (resolved to " + TestFiles.folder().resolve("nowhere.jsonl"));
     }
 
     @Test
     void limitMustBePositive() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.jsonl, limit = 0"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("limit: 0 is not allowed");
     }
 }

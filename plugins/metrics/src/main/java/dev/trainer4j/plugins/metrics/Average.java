@@ -1,6 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.util.Locale;
 
@@ -22,7 +22,7 @@ public enum Average {
                 return average;
             }
         }
-        throw new InvalidArgumentException(key, value, "one of binary, micro, macro, weighted");
+        throw new ConfigurationException(key, value, "one of binary, micro, macro, weighted");
     }
 
     @Override

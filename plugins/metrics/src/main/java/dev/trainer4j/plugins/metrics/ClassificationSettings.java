@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.metrics;
 
 import com.typesafe.config.Config;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,7 +15,7 @@ public record ClassificationSettings(Average average, int positiveLabel) {
     public ClassificationSettings {
         requireNonNull(average, "average is null");
         if (positiveLabel < 0) {
-            throw new InvalidArgumentException("pos-label", positiveLabel, "a class id >= 0");
+            throw new ConfigurationException("pos-label", positiveLabel, "a class id >= 0");
         }
     }
 

@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.metrics;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 /** Reads typed values from a metric's block; a missing or mistyped key fails with an error naming it. */
 final class SettingsReader {
@@ -13,9 +13,9 @@ final class SettingsReader {
         try {
             return settings.getString(key);
         } catch (ConfigException.Missing missing) {
-            throw new InvalidArgumentException(key, "missing: " + key + " has no value; expected a string");
+            throw new ConfigurationException(key, "missing: " + key + " has no value; expected a string");
         } catch (ConfigException.WrongType wrongType) {
-            throw new InvalidArgumentException(key, settings.getValue(key).unwrapped(), "a string");
+            throw new ConfigurationException(key, settings.getValue(key).unwrapped(), "a string");
         }
     }
 
@@ -23,9 +23,9 @@ final class SettingsReader {
         try {
             return settings.getInt(key);
         } catch (ConfigException.Missing missing) {
-            throw new InvalidArgumentException(key, "missing: " + key + " has no value; expected an integer");
+            throw new ConfigurationException(key, "missing: " + key + " has no value; expected an integer");
         } catch (ConfigException.WrongType wrongType) {
-            throw new InvalidArgumentException(key, settings.getValue(key).unwrapped(), "an integer");
+            throw new ConfigurationException(key, settings.getValue(key).unwrapped(), "an integer");
         }
     }
 }

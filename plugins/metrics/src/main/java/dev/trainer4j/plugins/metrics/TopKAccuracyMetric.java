@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.metrics;
 
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Metric;
 
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class TopKAccuracyMetric implements Metric {
 
     public TopKAccuracyMetric(int k) {
         if (k < 1) {
-            throw new InvalidArgumentException("k", k, "an integer >= 1");
+            throw new ConfigurationException("k", k, "an integer >= 1");
         }
         this.k = k;
     }

@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.metrics;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Metric;
 import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.PluginContext;
@@ -75,16 +75,16 @@ class MetricsPluginTest {
     @Test
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> create("f1", "average = micr"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("average: 'micr' is not allowed; expected one of binary, micro, macro, weighted");
         assertThatThrownBy(() -> create("recall", "pos-label = -1"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("pos-label: -1");
         assertThatThrownBy(() -> create("top-k-accuracy", "k = many"))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("k: 'many' is not allowed; expected an integer");
         assertThatThrownBy(() -> factories.get("f1").create(ConfigFactory.empty(), CONTEXT))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("average");
     }
 

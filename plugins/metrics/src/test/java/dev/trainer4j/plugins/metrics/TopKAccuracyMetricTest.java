@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.metrics;
 
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +70,7 @@ class TopKAccuracyMetricTest {
     @Test
     void rejectsKBelowOne() {
         assertThatThrownBy(() -> new TopKAccuracyMetric(0))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("k: 0");
     }
 

@@ -3,7 +3,7 @@ package dev.trainer4j.plugins.tensorboard;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -30,20 +30,20 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
         if (logDirectory.isPresent()) {
             String value = logDirectory.get();
             if (value.isBlank()) {
-                throw new InvalidArgumentException(NAME + ".log-dir", value, "null or a non-empty path");
+                throw new ConfigurationException(NAME + ".log-dir", value, "null or a non-empty path");
             }
             try {
                 Path.of(value);
             }
             catch (InvalidPathException e) {
-                throw new InvalidArgumentException(NAME + ".log-dir", value, "a valid path");
+                throw new ConfigurationException(NAME + ".log-dir", value, "a valid path");
             }
         }
         if (flushMillis <= 0) {
-            throw new InvalidArgumentException(NAME + ".flush-millis", flushMillis, "an integer > 0");
+            throw new ConfigurationException(NAME + ".flush-millis", flushMillis, "an integer > 0");
         }
         if (maxQueue <= 0) {
-            throw new InvalidArgumentException(NAME + ".max-queue", maxQueue, "an integer > 0");
+            throw new ConfigurationException(NAME + ".max-queue", maxQueue, "an integer > 0");
         }
     }
 
@@ -51,7 +51,7 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
     static TensorBoardSettings fromConfig(Config config) {
         for (String key : config.root().keySet()) {
             if (!key.equals("type") && !KEYS.contains(key)) {
-                throw new InvalidArgumentException(NAME + "." + key, "callback " + NAME + " has no setting '" + key
+                throw new ConfigurationException(NAME + "." + key, "callback " + NAME + " has no setting '" + key
                         + "'; its settings are " + new TreeSet<>(KEYS));
             }
         }
@@ -60,7 +60,7 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
             logDirectory = Optional.empty();
         }
         else if (config.getValue("log-dir").valueType() != ConfigValueType.STRING) {
-            throw new InvalidArgumentException(NAME + ".log-dir", config.getValue("log-dir").unwrapped(), "null or a path");
+            throw new ConfigurationException(NAME + ".log-dir", config.getValue("log-dir").unwrapped(), "null or a path");
         }
         else {
             logDirectory = Optional.of(config.getString("log-dir"));
@@ -77,21 +77,21 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
     private static int positiveInt(Config config, String key) {
         String name = NAME + "." + key;
         if (!config.hasPath(key)) {
-            throw new InvalidArgumentException(name, "callback " + NAME + " needs the setting '" + key + "'");
+            throw new ConfigurationException(name, "callback " + NAME + " needs the setting '" + key + "'");
         }
         Object value = config.getValue(key).unwrapped();
         try {
             if (config.getValue(key).valueType() != ConfigValueType.NUMBER) {
-                throw new InvalidArgumentException(name, value, "an integer > 0");
+                throw new ConfigurationException(name, value, "an integer > 0");
             }
             double number = config.getDouble(key);
             if (number != Math.rint(number) || number <= 0 || number > Integer.MAX_VALUE) {
-                throw new InvalidArgumentException(name, value, "an integer > 0 and <= " + Integer.MAX_VALUE);
+                throw new ConfigurationException(name, value, "an integer > 0 and <= " + Integer.MAX_VALUE);
             }
             return (int) number;
         }
         catch (ConfigException.WrongType e) {
-            throw new InvalidArgumentException(name, value, "an integer > 0");
+            throw new ConfigurationException(name, value, "an integer > 0");
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.tensorboard;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.PluginContext;
 import org.junit.jupiter.api.Test;
@@ -50,16 +50,16 @@ class TensorBoardPluginTest {
     @Test
     void badSettingsNameTheKeyTheValueAndWhatIsExpected() {
         assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("flush-millis = 0").withFallback(defaults())))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("tensorboard.flush-millis: 0 is not allowed; expected an integer > 0 and <= 2147483647");
         assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("max-queue = \"ten\"").withFallback(defaults())))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("tensorboard.max-queue: 'ten' is not allowed; expected an integer > 0");
         assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("logdir = x").withFallback(defaults())))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("callback tensorboard has no setting 'logdir'");
         assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("log-dir = \" \"").withFallback(defaults())))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("tensorboard.log-dir: ' ' is not allowed; expected null or a non-empty path");
     }
 

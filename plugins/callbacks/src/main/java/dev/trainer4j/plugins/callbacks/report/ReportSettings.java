@@ -2,7 +2,7 @@ package dev.trainer4j.plugins.callbacks.report;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -31,22 +31,22 @@ public record ReportSettings(String metricsFile) {
             valid = false;
         }
         if (!valid) {
-            throw new InvalidArgumentException(NAME + ".metrics-file", metricsFile, "a non-empty path relative to output-dir");
+            throw new ConfigurationException(NAME + ".metrics-file", metricsFile, "a non-empty path relative to output-dir");
         }
     }
 
     static ReportSettings fromConfig(Config config) {
         for (String key : config.root().keySet()) {
             if (!key.equals("type") && !KEYS.contains(key)) {
-                throw new InvalidArgumentException(NAME + "." + key, "callback " + NAME + " has no setting '" + key
+                throw new ConfigurationException(NAME + "." + key, "callback " + NAME + " has no setting '" + key
                         + "'; its settings are " + new TreeSet<>(KEYS));
             }
         }
         if (!config.hasPath("metrics-file")) {
-            throw new InvalidArgumentException(NAME + ".metrics-file", "callback " + NAME + " needs the setting 'metrics-file'");
+            throw new ConfigurationException(NAME + ".metrics-file", "callback " + NAME + " needs the setting 'metrics-file'");
         }
         if (config.getValue("metrics-file").valueType() != ConfigValueType.STRING) {
-            throw new InvalidArgumentException(NAME + ".metrics-file", config.getValue("metrics-file").unwrapped(), "a file name");
+            throw new ConfigurationException(NAME + ".metrics-file", config.getValue("metrics-file").unwrapped(), "a file name");
         }
         return new ReportSettings(config.getString("metrics-file"));
     }

@@ -1,7 +1,7 @@
 package dev.trainer4j.plugins.callbacks.report;
 
 import com.typesafe.config.ConfigFactory;
-import dev.trainer4j.api.InvalidArgumentException;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
@@ -73,10 +73,10 @@ class ReportCallbackTest {
     @Test
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> ReportSettings.fromConfig(ConfigFactory.parseString("metrics-file = \"/abs/metrics.jsonl\"")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("report.metrics-file: '/abs/metrics.jsonl' is not allowed; expected a non-empty path relative to output-dir");
         assertThatThrownBy(() -> ReportSettings.fromConfig(ConfigFactory.parseString("metrics-file = x, file = y")))
-                .isInstanceOf(InvalidArgumentException.class)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("callback report has no setting 'file'");
     }
 }

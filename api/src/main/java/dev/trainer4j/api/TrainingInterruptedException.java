@@ -1,4 +1,4 @@
-package dev.trainer4j.loop;
+package dev.trainer4j.api;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,7 +7,7 @@ import java.util.Optional;
  * Training stopped because the process is being terminated ({@code save-on-interrupt}); the message names the
  * checkpoint saved at the step boundary, from which {@code train("latest")} resumes exactly.
  */
-public final class TrainingInterruptedException extends RuntimeException {
+public final class TrainingInterruptedException extends Trainer4jException {
     private final transient Path checkpoint;
 
     public TrainingInterruptedException(String message, Path checkpoint) {
