@@ -175,9 +175,12 @@ public class DefaultTrainer implements Trainer {
         return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
     }
 
-    /** The writer of checkpoint folders (override to inject faults in tests); created once per trainer. */
+    /**
+     * The writer of checkpoint folders, created once per trainer. Tests override it to inject faults:
+     * {@code new CheckpointWriter(CheckpointFaults.blockAt(point, occurrence))}.
+     */
     protected CheckpointWriter createCheckpointWriter() {
-        return CheckpointWriter.fromSystemProperties();
+        return new CheckpointWriter(CheckpointFaults.NONE);
     }
 
     private CheckpointWriter checkpointWriter() {
