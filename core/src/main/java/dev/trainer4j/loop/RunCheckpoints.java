@@ -108,7 +108,7 @@ final class RunCheckpoints {
 
     /** {@code save-on-interrupt}: starts listening for termination requests. */
     void installInterruptSaver() {
-        interruptSaver = InterruptSaver.install();
+        interruptSaver = InterruptSaver.install(InterruptSaver.DEFAULT_WAIT_LIMIT);
     }
 
     /** Stops listening for termination requests (at the end of the run, however it ends). */
