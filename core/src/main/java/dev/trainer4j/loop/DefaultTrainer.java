@@ -87,8 +87,6 @@ public class DefaultTrainer implements Trainer {
     private TrainingEngine engine;
     private boolean engineTrained;
     private CheckpointWriter checkpointWriter;
-    /** Set by {@link #stop()} from any thread; the loop polls it at every step boundary. */
-    private volatile boolean stopRequested;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -330,9 +328,10 @@ public class DefaultTrainer implements Trainer {
         LOG.info("loaded the model weights of {}", checkpointDirectory);
     }
 
+    /** See {@link Trainer#stop()}: the loop takes the request at the next optimizer-step boundary. */
     @Override
     public void stop() {
-        stopRequested = true;
+        context.stopRequest().request();
     }
 
     /** The state of the current or last run. */
