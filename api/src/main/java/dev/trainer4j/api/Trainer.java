@@ -36,10 +36,19 @@ public interface Trainer extends AutoCloseable {
     TrainOutput train(String resumeFromCheckpoint);
 
     /**
-     * Asks a running {@link #train()} to stop: it finishes the current optimizer step, saves a checkpoint when
-     * {@code save-strategy} is not {@code no}, fires {@code onTrainEnd} and returns normally. Safe to call from any
-     * thread, before or during training; interrupting the training thread has the same effect. A later
-     * {@code train()} starts again.
+     * Asks a running {@link #train()} to stop: it finishes the current optimizer step (never a part of a
+     * gradient-accumulation window), saves that step's checkpoint when {@code save-strategy} is not {@code no}, logs
+     * the train metrics, fires {@code onTrainEnd} and returns a normal {@link TrainOutput}; {@code train("latest")}
+     * then continues exactly. Safe to call from any thread, also from a callback.
+     *
+     * <p>A stop requested while no {@code train()} runs applies to the next one, which then ends before its first
+     * step (without training or saving). The request is cleared when a run ends, so the {@code train()} after a
+     * stopped run trains normally.
+     *
+     * <p>Interrupting the training thread has the same effect (also when the interrupt is pending as
+     * {@code train()} starts). The loop clears the thread's interrupt status while it saves and ends the run, and
+     * sets it again just before {@code train()} returns, so the caller still sees that its thread was interrupted;
+     * clear it with {@link Thread#interrupted()} if the thread should go on.
      */
     void stop();
 

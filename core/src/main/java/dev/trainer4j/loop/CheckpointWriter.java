@@ -40,13 +40,9 @@ public final class CheckpointWriter {
         void writeInto(Path folder) throws IOException;
     }
 
+    /** A writer that calls {@code faults} at each fault point ({@link CheckpointFaults#NONE} outside tests). */
     public CheckpointWriter(CheckpointFaults faults) {
         this.faults = requireNonNull(faults, "faults is null");
-    }
-
-    /** A writer with the fault point of the system properties, if any (see {@link CheckpointFaults}). */
-    public static CheckpointWriter fromSystemProperties() {
-        return new CheckpointWriter(CheckpointFaults.fromSystemProperties());
     }
 
     /**

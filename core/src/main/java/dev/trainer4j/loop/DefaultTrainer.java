@@ -89,8 +89,6 @@ public class DefaultTrainer implements Trainer {
     private TrainingEngine engine;
     private boolean engineTrained;
     private CheckpointWriter checkpointWriter;
-    /** Set by {@link #stop()} from any thread; the loop polls it at every step boundary. */
-    private volatile boolean stopRequested;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -177,9 +175,12 @@ public class DefaultTrainer implements Trainer {
         return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
     }
 
-    /** The writer of checkpoint folders (override to inject faults in tests); created once per trainer. */
+    /**
+     * The writer of checkpoint folders, created once per trainer. Tests override it to inject faults:
+     * {@code new CheckpointWriter(CheckpointFaults.blockAt(point, occurrence))}.
+     */
     protected CheckpointWriter createCheckpointWriter() {
-        return CheckpointWriter.fromSystemProperties();
+        return new CheckpointWriter(CheckpointFaults.NONE);
     }
 
     private CheckpointWriter checkpointWriter() {
@@ -329,9 +330,10 @@ public class DefaultTrainer implements Trainer {
         LOG.info("loaded the model weights of {}", checkpointDirectory);
     }
 
+    /** See {@link Trainer#stop()}: the loop takes the request at the next optimizer-step boundary. */
     @Override
     public void stop() {
-        stopRequested = true;
+        context.stopRequest().request();
     }
 
     /** The state of the current or last run. */

@@ -17,10 +17,11 @@ import static java.util.Objects.requireNonNull;
  * to save a checkpoint at the next step boundary and waits for it, at most {@link #waitLimit()}, before the JVM goes
  * on exiting. The loop polls {@link #requested()} after every step and reports with {@link #finished()}.
  *
- * <p>The wait limit is 30 seconds unless the system property {@value #WAIT_PROPERTY} gives other seconds.
+ * <p>The loop waits at most {@link #DEFAULT_WAIT_LIMIT}; tests construct savers with other limits.
  */
 public final class InterruptSaver implements AutoCloseable {
-    public static final String WAIT_PROPERTY = "trainer4j.save-on-interrupt.wait-seconds";
+    /** How long a termination waits for the checkpoint of the next step boundary in a training run. */
+    public static final Duration DEFAULT_WAIT_LIMIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(InterruptSaver.class);
     private static final int SIGTERM_EXIT_STATUS = 128 + 15;
 
@@ -39,10 +40,9 @@ public final class InterruptSaver implements AutoCloseable {
         }
     }
 
-    /** Creates a saver with the wait limit of {@value #WAIT_PROPERTY} (default 30 s) and installs its handlers. */
-    public static InterruptSaver install() {
-        String seconds = System.getProperty(WAIT_PROPERTY, "30");
-        InterruptSaver saver = new InterruptSaver(Duration.ofSeconds(Long.parseLong(seconds.trim())));
+    /** Creates a saver that waits at most {@code waitLimit} for the loop's checkpoint and installs its handlers. */
+    public static InterruptSaver install(Duration waitLimit) {
+        InterruptSaver saver = new InterruptSaver(waitLimit);
         saver.installHandlers();
         return saver;
     }

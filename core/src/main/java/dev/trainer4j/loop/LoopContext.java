@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
 public final class LoopContext {
     private final TrainerSpec spec;
     private final CallbackHandler callbacks;
+    private final StopRequest stopRequest = new StopRequest();
     private TrainerState state = new TrainerState();
     private TrainerControl control = new TrainerControl();
 
@@ -41,6 +42,11 @@ public final class LoopContext {
 
     public TrainerControl control() {
         return control;
+    }
+
+    /** The request to stop the current or next run, shared by {@code Trainer.stop()} and the loop. */
+    StopRequest stopRequest() {
+        return stopRequest;
     }
 
     /** A new run starts with a fresh state and control. */

@@ -110,7 +110,7 @@ final class RunCheckpoints {
 
     /** {@code save-on-interrupt}: starts listening for termination requests. */
     void installInterruptSaver() {
-        interruptSaver = InterruptSaver.install();
+        interruptSaver = InterruptSaver.install(InterruptSaver.DEFAULT_WAIT_LIMIT);
     }
 
     /** Stops listening for termination requests (at the end of the run, however it ends). */
@@ -144,6 +144,22 @@ final class RunCheckpoints {
         LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
         throw new TrainingInterruptedException("training stopped by " + interruptSaver.reason() + " at global step "
                 + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved);
+    }
+
+    /** Whether this run saved the checkpoint of {@code step}. */
+    boolean savedAt(long step) {
+        return lastSavedStep == step;
+    }
+
+    /** A stop on request: the checkpoint of the current step (saved now unless this run saved it already). */
+    Path saveForStop() {
+        if (lastSavedStep == context.state().globalStep()) {
+            return lastSavedCheckpoint;
+        }
+        // no engine read here: an extra read would regroup the loss sums and break bit-exact resumption
+        Path saved = saveCheckpoint(false);
+        context.callbacks().onSave(context.state(), context.control());
+        return saved;
     }
 
     void loadBestModel() {
@@ -203,6 +219,8 @@ final class RunCheckpoints {
     }
 
     Path saveCheckpoint(boolean readTrainingLoss) {
+        // an interrupt of the training thread would close the writer's file channels: take it as a stop request
+        context.stopRequest().takeInterrupt();
         if (readTrainingLoss) {
             progress.losses.absorb(engine.readTrainingLoss());
         }

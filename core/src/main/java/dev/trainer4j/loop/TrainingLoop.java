@@ -72,6 +72,7 @@ public final class TrainingLoop {
         }
         finally {
             checkpoints.closeInterruptSaver();
+            context.stopRequest().endRun();
         }
     }
 
@@ -137,14 +138,21 @@ public final class TrainingLoop {
         }
         CallbackHandler callbackHandler = context.callbacks();
         TrainerControl control = context.control();
+        StopRequest stopRequest = context.stopRequest();
         long startNanos = System.nanoTime();
+        long startStep = state.globalStep();
         int startEpoch = progress.dataEpoch;
         long startBatch = progress.dataBatch;
+        boolean stopped = false;
         callbackHandler.onTrainBegin(state, control);
         if (args.evalOnStart()) {
             hooks.evaluateAll();
         }
         for (int epoch = startEpoch; epoch < numTrainEpochs; epoch++) {
+            if (stopRequest.isRequested()) {
+                stopped = true;
+                break;
+            }
             long firstBatch = epoch == startEpoch ? startBatch : 0;
             progress.dataEpoch = epoch;
             progress.dataBatch = firstBatch;
@@ -169,7 +177,15 @@ public final class TrainingLoop {
                     callbackHandler.onStepEnd(state, control);
                     maybeLogSaveEvaluate();
                     checkpoints.saveAndStopIfInterrupted();
+                    // a run that ends at this step anyway (max-steps, a callback) ends as usual
+                    if (!control.shouldTrainingStop() && stopRequest.isRequested()) {
+                        stopped = true;
+                        break;
+                    }
                 }
+            }
+            if (stopped) {
+                break;
             }
             if (windows == 0 && firstBatch == 0) {
                 throw new DataException("the train dataset gave no batch in epoch " + epoch);
@@ -185,6 +201,9 @@ public final class TrainingLoop {
             }
         }
 
+        if (stopped) {
+            saveOnStop(stopRequest, startStep);
+        }
         progress.losses.absorb(engine.readTrainingLoss());
         if (args.loadBestModelAtEnd() && state.bestModelCheckpoint() != null) {
             checkpoints.loadBestModel();
@@ -200,10 +219,33 @@ public final class TrainingLoop {
         metrics.put("train_steps_per_second", maxSteps / Math.max(runtime, 1e-9));
         metrics.put("train_loss", trainLoss);
         hooks.log(metrics);
-        checkpoints.keepOnlyBestAtEnd(outputDir);
+        if (!stopped) {
+            // a stopped run keeps its checkpoints: the newest one is where it resumes
+            checkpoints.keepOnlyBestAtEnd(outputDir);
+        }
         metrics.put("epoch", state.epoch());
         callbackHandler.onTrainEnd(state, control);
         return new TrainOutput(state.globalStep(), trainLoss, metrics);
+    }
+
+    /**
+     * A stop was requested ({@code Trainer.stop()} or an interrupt): saves the stop step's checkpoint unless
+     * {@code save-strategy = no} (or it exists already, or this run has not trained a step) and says so in the log.
+     */
+    private void saveOnStop(StopRequest stopRequest, long startStep) {
+        TrainerState state = context.state();
+        long step = state.globalStep();
+        String where;
+        if (args.saveStrategy() == SaveStrategy.NO) {
+            where = "no checkpoint saved (save-strategy = no)";
+        }
+        else if (step == startStep && !checkpoints.savedAt(step)) {
+            where = "no checkpoint saved: this run had not trained a step";
+        }
+        else {
+            where = "saved " + checkpoints.saveForStop() + "; resume with train(\"latest\")";
+        }
+        LOG.info("training stopped on request ({}) at global step {}: {}", stopRequest.cause(), step, where);
     }
 
     private void runWindow(List<Batch> window, int epoch, long windowStart) {

@@ -23,10 +23,11 @@ import java.util.Map;
 
 /**
  * The child process of {@link KillResumeTest}: a fake-backend training with checkpoints, evaluation, rotation and
- * save-on-interrupt. Arguments: {@code <output-dir> <result-json> <fresh|resume> <step-delay-millis>}; {@code resume}
- * takes {@code latest} when a checkpoint verifies, else starts afresh. Prints {@code STARTED}, {@code STEP <n>} (then
- * sleeps the delay), {@code DONE} or {@code INTERRUPTED <checkpoint>}; the writer's fault point (system property
- * {@value CheckpointFaults#POINT_PROPERTY}) prints {@code FAULT-POINT <name>} and blocks.
+ * save-on-interrupt. Arguments: {@code <output-dir> <result-json> <fresh|resume> <step-delay-millis>
+ * [<fault-point> <occurrence>]}; {@code resume} takes {@code latest} when a checkpoint verifies, else starts afresh.
+ * Prints {@code STARTED}, {@code STEP <n>} (then sleeps the delay), {@code DONE} or {@code INTERRUPTED <checkpoint>};
+ * with a fault point the trainer's checkpoint writer ({@link CheckpointFaults#blockAt}) prints
+ * {@code FAULT-POINT <name> <folder>} at its occurrence-th time and blocks.
  */
 public final class CheckpointChild {
     private CheckpointChild() {
@@ -50,6 +51,9 @@ public final class CheckpointChild {
         Path result = Path.of(arguments[1]);
         boolean resume = arguments[2].equals("resume");
         long delay = Long.parseLong(arguments[3]);
+        CheckpointFaults faults = arguments.length > 4
+                ? CheckpointFaults.blockAt(arguments[4], Integer.parseInt(arguments[5]))
+                : CheckpointFaults.NONE;
         CheckpointFixtures.StepCounter counter = new CheckpointFixtures.StepCounter();
         Callback pacer = new Callback() {
             @Override
@@ -76,7 +80,12 @@ public final class CheckpointChild {
         TrainerSpec spec = TrainerSpec.builder().args(args(dir)).model(new FakeModel(3))
                 .trainDataset(FakeData.regression(24, 3, 5)).evalDataset(FakeData.regression(4, 3, 11))
                 .addCallback(counter).addCallback(pacer).build();
-        try (Trainer trainer = new DefaultTrainer(spec, backend)) {
+        try (Trainer trainer = new DefaultTrainer(spec, backend) {
+            @Override
+            protected CheckpointWriter createCheckpointWriter() {
+                return new CheckpointWriter(faults);
+            }
+        }) {
             TrainOutput output;
             if (resume && Checkpoints.findLatest(dir).checkpoint().isPresent()) {
                 System.out.println("RESUMING");

@@ -99,14 +99,14 @@ class KillResumeTest {
         }
     }
 
-    private static Child start(Path dir, Path result, String mode, long stepDelayMillis, String... properties) throws IOException {
+    /** Starts a child; {@code faultPoint} is empty or {@code <point> <occurrence>} (see {@link CheckpointChild}). */
+    private static Child start(Path dir, Path result, String mode, long stepDelayMillis, String... faultPoint) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.addAll(List.of(properties));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CheckpointChild.class.getName());
@@ -114,6 +114,7 @@ class KillResumeTest {
         command.add(result.toString());
         command.add(mode);
         command.add(Long.toString(stepDelayMillis));
+        command.addAll(List.of(faultPoint));
         Path stderr = Files.createTempFile(root, "child-", ".stderr");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         return new Child(builder.start(), stderr);
@@ -150,9 +151,7 @@ class KillResumeTest {
 
     /** Kills the child when it blocks at {@code point} ({@code occurrence}-th time); returns the folder it named. */
     private Path killAtFaultPoint(Path dir, String point, int occurrence) throws Exception {
-        Child child = start(dir, dir.resolveSibling("unused.json"), "fresh", 0,
-                "-D" + CheckpointFaults.POINT_PROPERTY + "=" + point,
-                "-D" + CheckpointFaults.OCCURRENCE_PROPERTY + "=" + occurrence);
+        Child child = start(dir, dir.resolveSibling("unused.json"), "fresh", 0, point, Integer.toString(occurrence));
         String line = child.await("FAULT-POINT " + point);
         child.kill();
         return Path.of(line.substring(("FAULT-POINT " + point + " ").length()));

@@ -37,6 +37,11 @@ import static java.util.Objects.requireNonNull;
  * <p>A failure while reading or collating batch {@code k} surfaces from the {@code next()} that would have returned
  * it, as a {@link DataLoadingException} carrying the original cause; the iterator is closed then. {@link #close()}
  * cancels pending work and waits for the threads to end.
+ *
+ * <p>An interrupt of the consuming thread does not abort a wait for the next batch: {@code hasNext()} and
+ * {@code next()} go on waiting, hand out the batch (so {@link #position()} stays exact) and set the thread's
+ * interrupt flag again, leaving the decision to stop to the caller (the training loop stops at the next step
+ * boundary). {@code close()} likewise waits for the threads and then restores the flag.
  */
 final class PrefetchingBatchIterator implements BatchIterator {
     private static final Logger LOG = LoggerFactory.getLogger(PrefetchingBatchIterator.class);
@@ -126,13 +131,7 @@ final class PrefetchingBatchIterator implements BatchIterator {
             return false;
         }
         if (head == null) {
-            try {
-                head = slots.take();
-            }
-            catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new DataLoadingException(epoch, position, interrupted);
-            }
+            head = takeUninterruptibly();
         }
         return !head.isEnd();
     }
@@ -150,7 +149,7 @@ final class PrefetchingBatchIterator implements BatchIterator {
             if (slot.readFailure() != null) {
                 throw new ExecutionException(slot.readFailure());
             }
-            Batch batch = slot.batch().get();
+            Batch batch = getUninterruptibly(slot.batch());
             position++;
             return batch;
         }
@@ -158,10 +157,45 @@ final class PrefetchingBatchIterator implements BatchIterator {
             close();
             throw new DataLoadingException(epoch, slot.batchIndex(), failed.getCause());
         }
-        catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new DataLoadingException(epoch, slot.batchIndex(), interrupted);
+    }
+
+    /** The next slot; an interrupt meanwhile is kept as the thread's flag, not thrown. */
+    private Slot takeUninterruptibly() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return slots.take();
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The collated batch; an interrupt meanwhile is kept as the thread's flag, not thrown. */
+    private static Batch getUninterruptibly(Future<Batch> batch) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return batch.get();
+                }
+                catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -179,26 +213,17 @@ final class PrefetchingBatchIterator implements BatchIterator {
         for (Slot slot = slots.poll(); slot != null; slot = slots.poll()) {
             cancel(slot);
         }
-        boolean interrupted = false;
-        try {
-            // The feeder first: once it has ended nobody submits, so no worker thread can appear after the list is
-            // read. A pool counts as terminated a moment before its last thread ends, so join the threads themselves.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
-            feeder.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
-            for (Thread thread : threads) {
-                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remainingMillis > 0) {
-                    thread.join(remainingMillis);
-                }
-            }
-            List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
-            if (!alive.isEmpty()) {
-                LOG.warn("data loader threads {} of epoch {} did not stop within {} s of close(); a collator or stream ignores interrupts",
-                        alive, epoch, CLOSE_TIMEOUT_SECONDS);
-            }
+        // The feeder first: once it has ended nobody submits, so no worker thread can appear after the list is
+        // read. A pool counts as terminated a moment before its last thread ends, so join the threads themselves.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
+        boolean interrupted = joinUninterruptibly(feeder, deadline);
+        for (Thread thread : threads) {
+            interrupted |= joinUninterruptibly(thread, deadline);
         }
-        catch (InterruptedException stop) {
-            interrupted = true;
+        List<String> alive = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+        if (!alive.isEmpty()) {
+            LOG.warn("data loader threads {} of epoch {} did not stop within {} s of close(); a collator or stream ignores interrupts",
+                    alive, epoch, CLOSE_TIMEOUT_SECONDS);
         }
         // the feeder may have queued a slot between the drain above and its exit
         for (Slot slot = slots.poll(); slot != null; slot = slots.poll()) {
@@ -206,6 +231,24 @@ final class PrefetchingBatchIterator implements BatchIterator {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for {@code thread} until {@code deadline} (nanoTime); returns whether this thread was interrupted meanwhile. */
+    private static boolean joinUninterruptibly(Thread thread, long deadline) {
+        boolean interrupted = false;
+        while (true) {
+            long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remainingMillis <= 0 || !thread.isAlive()) {
+                return interrupted;
+            }
+            try {
+                thread.join(remainingMillis);
+                return interrupted;
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.StreamingDataset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -299,6 +300,50 @@ class PrefetchingLoaderTest {
         assertThat(interrupted.get()).isEqualTo(2);
         assertThat(batches.hasNext()).isFalse();
         batches.close();
+    }
+
+    /** The loop thread may be interrupted while it waits for a batch: it gets the batch and keeps the interrupt flag. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void anInterruptWhileWaitingForABatchKeepsTheBatchAndThePositionAndTheFlag() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Collator held = (examples, context) -> {
+            if (context.batchIndex() == 1) {
+                try {
+                    release.await();
+                }
+                catch (InterruptedException interrupted) {
+                    throw new IllegalStateException(interrupted);
+                }
+            }
+            return RANDOM_COLLATOR.collate(examples, context);
+        };
+        MapDataLoader loader = new MapDataLoader(DATASET, new SequentialSampler(37), held, 3, false, 9, TWO_BY_TWO);
+        List<Batch> expected = drain(new MapDataLoader(DATASET, new SequentialSampler(37), RANDOM_COLLATOR, 3, false, 9).iterator(0, 0));
+        List<Batch> received = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger positionAfter = new AtomicInteger(-1);
+        AtomicInteger interruptedAfterNext = new AtomicInteger(-1);
+        AtomicInteger interruptedAfterClose = new AtomicInteger(-1);
+        Thread consumer = new Thread(() -> {
+            BatchIterator batches = loader.iterator(0, 0);
+            received.add(batches.next());
+            received.add(batches.next()); // waits for batch 1, held by the collator, and is interrupted meanwhile
+            positionAfter.set((int) batches.position());
+            interruptedAfterNext.set(Thread.currentThread().isInterrupted() ? 1 : 0);
+            batches.close(); // with the flag set: still waits for the loader threads
+            interruptedAfterClose.set(Thread.interrupted() ? 1 : 0);
+        }, "interrupted-consumer");
+        consumer.start();
+        waitFor(() -> received.size() == 1 && consumer.getState() == Thread.State.WAITING);
+        consumer.interrupt();
+        release.countDown();
+        consumer.join();
+
+        assertSameBatches(received, expected.subList(0, 2));
+        assertThat(positionAfter.get()).isEqualTo(2);
+        assertThat(interruptedAfterNext.get()).isEqualTo(1);
+        assertThat(interruptedAfterClose.get()).isEqualTo(1);
+        assertThat(loaderThreads()).isEmpty();
     }
 
     @Test

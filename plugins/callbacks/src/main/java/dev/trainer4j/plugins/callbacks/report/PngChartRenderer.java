@@ -20,8 +20,10 @@ import java.util.List;
 
 /**
  * Draws a {@link Chart} with Java2D into a PNG: the same layout as the SVG (white background, grid, axes with ticks
- * and labels, title, legend, curves with point markers). Runs headless: {@code java.awt.headless} is set before
- * the first drawing unless the JVM already chose.
+ * and labels, title, legend, curves with point markers). It draws only into a {@link BufferedImage} through its own
+ * {@link Graphics2D} (fonts and font metrics included) and never opens a window or asks for a screen device, so it
+ * works without a display and leaves {@code java.awt.headless} to the application (on Linux a JVM without
+ * {@code DISPLAY} is headless by itself; the {@code trainer4j} launcher passes {@code -Djava.awt.headless=true}).
  */
 final class PngChartRenderer {
     static final Color BACKGROUND = Color.WHITE;
@@ -30,9 +32,6 @@ final class PngChartRenderer {
     }
 
     static BufferedImage render(Chart chart) {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
         ChartLayout layout = new ChartLayout(chart);
         BufferedImage image = new BufferedImage(ChartLayout.WIDTH, ChartLayout.HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
