@@ -14,6 +14,7 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.trainer4j.architecture.Modules.Kind;
 import dev.trainer4j.architecture.Modules.Module;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -45,6 +46,25 @@ final class ModuleRules {
                 .because("the rest of trainer4j is backend-agnostic");
     }
 
+    /** Rule (c): a class in an {@code internal} package is used only by classes of its own module. */
+    static ArchRule internalPackagesAreUsedOnlyByTheirOwnModule(Modules modules) {
+        return classes().should(new ArchCondition<>("use no other module's internal packages") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                Optional<Module> originModule = modules.moduleOf(origin);
+                for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+                    JavaClass target = dependency.getTargetClass().getBaseComponentType();
+                    Optional<Module> targetModule = modules.moduleOf(target);
+                    if (targetModule.isPresent() && isInternal(target) && !targetModule.equals(originModule)) {
+                        events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()
+                                + ": internal to " + targetModule.get() + ", used from "
+                                + originModule.map(Module::name).orElse("no module")));
+                    }
+                }
+            }
+        });
+    }
+
     /** Rule (d): a plugin's main code uses the api and itself, not core, tf-backend or another plugin. */
     static ArchRule pluginsDependOnlyOnTheApi(Modules modules) {
         return classes().that(modules.inModulesOfKind(Kind.PLUGIN))
@@ -72,5 +92,9 @@ final class ModuleRules {
     /** Every imported class belongs to a module, so that no package escapes the rules above unnoticed. */
     static ArchRule everyClassBelongsToAModule(Modules modules) {
         return classes().should(ArchCondition.from(modules.inAModule()));
+    }
+
+    private static boolean isInternal(JavaClass javaClass) {
+        return Arrays.asList(javaClass.getPackageName().split("\\.")).contains("internal");
     }
 }

@@ -7,7 +7,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.trainer4j.architecture.fixture.api.ContractLeakingTheLoop;
+import dev.trainer4j.architecture.fixture.bench.BenchUsingCoreInternals;
 import dev.trainer4j.architecture.fixture.cli.CommandUsingTensorFlow;
+import dev.trainer4j.architecture.fixture.data.internal.FixtureSampler;
 import dev.trainer4j.architecture.fixture.loop.FixtureLoop;
 import dev.trainer4j.architecture.fixture.plugins.callbacks.CallbackUsingTheLoop;
 import dev.trainer4j.architecture.fixture.unmapped.ClassOutsideEveryModule;
@@ -38,6 +40,12 @@ class ModuleRulesCatchPlantedViolationsTest {
     void tensorFlowRuleReportsTheCommandThatNamesAGraph() {
         assertReportsOnly(ModuleRules.onlyTheBackendTensorBoardBenchAndSamplesUseTensorFlow(Modules.FIXTURE),
                 CommandUsingTensorFlow.class.getName(), "org.tensorflow.Graph");
+    }
+
+    @Test
+    void internalPackageRuleReportsTheBenchThatUsesACoreInternal() {
+        assertReportsOnly(ModuleRules.internalPackagesAreUsedOnlyByTheirOwnModule(Modules.FIXTURE),
+                BenchUsingCoreInternals.class.getName(), FixtureSampler.class.getName());
     }
 
     @Test
