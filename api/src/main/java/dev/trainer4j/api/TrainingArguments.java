@@ -1,11 +1,8 @@
 package dev.trainer4j.api;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueType;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,258 +19,372 @@ import static java.util.Objects.requireNonNull;
  * <p>Where HF v4 and v5 differ this follows v5: {@code warmup-steps} is an integer or, when below 1, a ratio of the
  * total steps; {@code warmup-ratio} is accepted as the v4 alias. Step settings ({@code logging-steps},
  * {@code eval-steps}, {@code save-steps}) are integers or ratios below 1, as in HF.
+ *
+ * <p>Each argument is declared once, as an {@link Argument} constant next to its getter: key, type, checks of the
+ * value on its own and HF aliases. Reading ({@link #fromConfig}), copying ({@link #toBuilder()}), the snapshot
+ * ({@link #toMap()}) and the HF alias table all go through the declarations; checks that involve several keys are in
+ * one method. Adding an argument: its default line in {@code reference.conf}, its declaration and getter here, and
+ * the code that uses it ({@link Builder#set} sets any argument; a named setter is optional).
  */
 public final class TrainingArguments {
     /** The config path of the defaults. */
     public static final String CONFIG_PATH = "trainer4j.args";
 
-    private final String outputDir;
-    private final boolean overwriteOutputDir;
-    private final double numTrainEpochs;
-    private final long maxSteps;
-    private final int perDeviceTrainBatchSize;
-    private final int perDeviceEvalBatchSize;
-    private final int gradientAccumulationSteps;
-    private final double learningRate;
-    private final double weightDecay;
-    private final double adamBeta1;
-    private final double adamBeta2;
-    private final double adamEpsilon;
-    private final double maxGradNorm;
-    private final OptimizerType optim;
-    private final SchedulerType lrSchedulerType;
-    private final Map<String, Object> lrSchedulerKwargs;
-    private final double warmupSteps;
-    private final Double warmupRatio;
-    private final IntervalStrategy loggingStrategy;
-    private final double loggingSteps;
-    private final boolean loggingFirstStep;
-    private final IntervalStrategy evalStrategy;
-    private final Double evalSteps;
-    private final double evalDelay;
-    private final boolean evalOnStart;
-    private final SaveStrategy saveStrategy;
-    private final double saveSteps;
-    private final Integer saveTotalLimit;
-    private final boolean saveOnlyModel;
-    private final boolean saveOnInterrupt;
-    private final String resumeFromCheckpoint;
-    private final long seed;
-    private final Long dataSeed;
-    private final boolean dataloaderDropLast;
-    private final int dataloaderNumWorkers;
-    private final Integer dataloaderPrefetchFactor;
-    private final SamplingStrategy trainSamplingStrategy;
-    private final String lengthColumnName;
-    private final List<String> labelNames;
-    private final boolean removeUnusedColumns;
-    private final String metricForBestModel;
-    private final Boolean greaterIsBetter;
-    private final boolean loadBestModelAtEnd;
-    private final String runName;
-    private final boolean disableProgress;
-    private final double labelSmoothingFactor;
-    private final boolean includeTrainMetrics;
-    private final boolean bf16;
-    private final boolean fp16;
-    private final int devices;
-    private final int intraOpThreads;
-    private final int interOpThreads;
-    private final int trainTowers;
-    private final NonFinitePolicy nonFinitePolicy;
+    private static final ArgumentTable.Registry DECLARED = new ArgumentTable.Registry();
 
-    private TrainingArguments(Builder b) {
-        this.outputDir = requireNonNull(b.outputDir, "output-dir is null");
-        this.overwriteOutputDir = b.overwriteOutputDir;
-        this.numTrainEpochs = b.numTrainEpochs;
-        this.maxSteps = b.maxSteps;
-        this.perDeviceTrainBatchSize = b.perDeviceTrainBatchSize;
-        this.perDeviceEvalBatchSize = b.perDeviceEvalBatchSize;
-        this.gradientAccumulationSteps = b.gradientAccumulationSteps;
-        this.learningRate = b.learningRate;
-        this.weightDecay = b.weightDecay;
-        this.adamBeta1 = b.adamBeta1;
-        this.adamBeta2 = b.adamBeta2;
-        this.adamEpsilon = b.adamEpsilon;
-        this.maxGradNorm = b.maxGradNorm;
-        this.optim = requireNonNull(b.optim, "optim is null");
-        this.lrSchedulerType = requireNonNull(b.lrSchedulerType, "lr-scheduler-type is null");
-        this.lrSchedulerKwargs = Map.copyOf(b.lrSchedulerKwargs);
-        this.warmupSteps = b.warmupSteps;
-        this.warmupRatio = b.warmupRatio;
-        this.loggingStrategy = requireNonNull(b.loggingStrategy, "logging-strategy is null");
-        this.loggingSteps = b.loggingSteps;
-        this.loggingFirstStep = b.loggingFirstStep;
-        this.evalStrategy = requireNonNull(b.evalStrategy, "eval-strategy is null");
-        this.evalSteps = b.evalSteps;
-        this.evalDelay = b.evalDelay;
-        this.evalOnStart = b.evalOnStart;
-        this.saveStrategy = requireNonNull(b.saveStrategy, "save-strategy is null");
-        this.saveSteps = b.saveSteps;
-        this.saveTotalLimit = b.saveTotalLimit;
-        this.saveOnlyModel = b.saveOnlyModel;
-        this.saveOnInterrupt = b.saveOnInterrupt;
-        this.resumeFromCheckpoint = b.resumeFromCheckpoint;
-        this.seed = b.seed;
-        this.dataSeed = b.dataSeed;
-        this.dataloaderDropLast = b.dataloaderDropLast;
-        this.dataloaderNumWorkers = b.dataloaderNumWorkers;
-        this.dataloaderPrefetchFactor = b.dataloaderPrefetchFactor;
-        this.trainSamplingStrategy = requireNonNull(b.trainSamplingStrategy, "train-sampling-strategy is null");
-        this.lengthColumnName = requireNonNull(b.lengthColumnName, "length-column-name is null");
-        this.labelNames = b.labelNames == null ? null : List.copyOf(b.labelNames);
-        this.removeUnusedColumns = b.removeUnusedColumns;
-        this.metricForBestModel = b.metricForBestModel;
-        this.greaterIsBetter = b.greaterIsBetter;
-        this.loadBestModelAtEnd = b.loadBestModelAtEnd;
-        this.runName = b.runName;
-        this.disableProgress = b.disableProgress;
-        this.labelSmoothingFactor = b.labelSmoothingFactor;
-        this.includeTrainMetrics = b.includeTrainMetrics;
-        this.bf16 = b.bf16;
-        this.fp16 = b.fp16;
-        this.devices = b.devices;
-        this.intraOpThreads = b.intraOpThreads;
-        this.interOpThreads = b.interOpThreads;
-        this.trainTowers = b.trainTowers;
-        this.nonFinitePolicy = requireNonNull(b.nonFinitePolicy, "non-finite-policy is null");
-        validate();
+    private static <T> Argument<T> declare(Argument<T> argument) {
+        return DECLARED.add(argument);
     }
 
-    private void validate() {
-        if (outputDir.isBlank()) {
-            throw new ConfigurationException("output-dir", outputDir, "a non-empty path");
+    private final ArgumentTable.Values values;
+
+    // ---- output, checkpoints, resume ----
+
+    /** Where checkpoints and the final model go. */
+    public static final Argument<String> OUTPUT_DIR = declare(Argument.string("output-dir")
+            .check(path -> !path.isBlank(), "a non-empty path"));
+    public String outputDir() { return get(OUTPUT_DIR); }
+
+    /** Whether a run may write into an output dir that holds another run. */
+    public static final Argument<Boolean> OVERWRITE_OUTPUT_DIR = declare(Argument.bool("overwrite-output-dir"));
+    public boolean overwriteOutputDir() { return get(OVERWRITE_OUTPUT_DIR); }
+
+    // ---- duration and batches ----
+
+    public static final Argument<Double> NUM_TRAIN_EPOCHS = declare(Argument.number("num-train-epochs").checkedOnResume());
+    public double numTrainEpochs() { return get(NUM_TRAIN_EPOCHS); }
+
+    /** Optimizer steps to train for; -1 trains for {@code num-train-epochs}. */
+    public static final Argument<Long> MAX_STEPS = declare(Argument.longInteger("max-steps")
+            .check(steps -> steps > 0 || steps == -1, "an integer > 0, or -1 to train for num-train-epochs")
+            .checkedOnResume());
+    public long maxSteps() { return get(MAX_STEPS); }
+
+    public static final Argument<Integer> PER_DEVICE_TRAIN_BATCH_SIZE = declare(Argument.integer("per-device-train-batch-size")
+            .check(size -> size > 0, "an integer > 0").checkedOnResume());
+    public int perDeviceTrainBatchSize() { return get(PER_DEVICE_TRAIN_BATCH_SIZE); }
+
+    public static final Argument<Integer> PER_DEVICE_EVAL_BATCH_SIZE = declare(Argument.integer("per-device-eval-batch-size")
+            .check(size -> size > 0, "an integer > 0"));
+    public int perDeviceEvalBatchSize() { return get(PER_DEVICE_EVAL_BATCH_SIZE); }
+
+    public static final Argument<Integer> GRADIENT_ACCUMULATION_STEPS = declare(Argument.integer("gradient-accumulation-steps")
+            .check(steps -> steps > 0, "an integer > 0").checkedOnResume());
+    public int gradientAccumulationSteps() { return get(GRADIENT_ACCUMULATION_STEPS); }
+
+    // ---- optimizer and schedule ----
+
+    public static final Argument<Double> LEARNING_RATE = declare(Argument.number("learning-rate")
+            .check(TrainingArguments::finiteAndNonNegative, "a number >= 0").checkedOnResume());
+    public double learningRate() { return get(LEARNING_RATE); }
+
+    /** Decoupled weight decay; never applied to biases and normalisation parameters. */
+    public static final Argument<Double> WEIGHT_DECAY = declare(Argument.number("weight-decay")
+            .check(TrainingArguments::finiteAndNonNegative, "a number >= 0"));
+    public double weightDecay() { return get(WEIGHT_DECAY); }
+
+    public static final Argument<Double> ADAM_BETA1 = declare(Argument.number("adam-beta1")
+            .check(beta -> beta >= 0 && beta < 1, "a number in [0, 1)"));
+    public double adamBeta1() { return get(ADAM_BETA1); }
+
+    public static final Argument<Double> ADAM_BETA2 = declare(Argument.number("adam-beta2")
+            .check(beta -> beta >= 0 && beta < 1, "a number in [0, 1)"));
+    public double adamBeta2() { return get(ADAM_BETA2); }
+
+    public static final Argument<Double> ADAM_EPSILON = declare(Argument.number("adam-epsilon")
+            .check(epsilon -> epsilon > 0 && !epsilon.isInfinite(), "a number > 0"));
+    public double adamEpsilon() { return get(ADAM_EPSILON); }
+
+    /** The global gradient norm to clip to; 0 disables clipping. */
+    public static final Argument<Double> MAX_GRAD_NORM = declare(Argument.number("max-grad-norm")
+            .check(TrainingArguments::finiteAndNonNegative, "a number >= 0"));
+    public double maxGradNorm() { return get(MAX_GRAD_NORM); }
+
+    public static final Argument<OptimizerType> OPTIM = declare(Argument.choice("optim", OptimizerType::parse,
+            type -> type.configNames().get(0), OptimizerType.values()).checkedOnResume());
+    public OptimizerType optim() { return get(OPTIM); }
+
+    public static final Argument<SchedulerType> LR_SCHEDULER_TYPE = declare(Argument.choice("lr-scheduler-type",
+            SchedulerType::parse, SchedulerType::configName, SchedulerType.values()).checkedOnResume());
+    public SchedulerType lrSchedulerType() { return get(LR_SCHEDULER_TYPE); }
+
+    /** Extra settings of the schedule, such as {@code num-cycles} or {@code min-lr}; checked by the schedule. */
+    public static final Argument<Map<String, Object>> LR_SCHEDULER_KWARGS = declare(Argument.object("lr-scheduler-kwargs"));
+    public Map<String, Object> lrSchedulerKwargs() { return get(LR_SCHEDULER_KWARGS); }
+
+    /** Warmup: an integer number of steps, or a ratio of the total steps when below 1 (see {@link #warmupSteps(long)}). */
+    public static final Argument<Double> WARMUP_STEPS = declare(Argument.number("warmup-steps")
+            .check(steps -> steps >= 0 && !steps.isInfinite(), "an integer >= 0, or a ratio in [0, 1)")
+            .check((key, steps) -> stepValue(key, steps, true)));
+    public double warmupSteps() { return get(WARMUP_STEPS); }
+
+    /** HF v4's warmup as a ratio of the total steps; unset unless given. */
+    public static final Argument<Double> WARMUP_RATIO = declare(Argument.number("warmup-ratio").orNull()
+            .check(ratio -> ratio >= 0 && ratio < 1, "a ratio in [0, 1)"));
+    public OptionalDouble warmupRatio() { return optionalDouble(get(WARMUP_RATIO)); }
+
+    // ---- logging ----
+
+    public static final Argument<IntervalStrategy> LOGGING_STRATEGY = declare(Argument.choice("logging-strategy",
+            IntervalStrategy::parse, IntervalStrategy::configName, IntervalStrategy.values()));
+    public IntervalStrategy loggingStrategy() { return get(LOGGING_STRATEGY); }
+
+    public static final Argument<Double> LOGGING_STEPS = declare(Argument.number("logging-steps"));
+    public double loggingSteps() { return get(LOGGING_STEPS); }
+
+    public static final Argument<Boolean> LOGGING_FIRST_STEP = declare(Argument.bool("logging-first-step"));
+    public boolean loggingFirstStep() { return get(LOGGING_FIRST_STEP); }
+
+    // ---- evaluation ----
+
+    public static final Argument<IntervalStrategy> EVAL_STRATEGY = declare(Argument.choice("eval-strategy",
+            IntervalStrategy::parse, IntervalStrategy::configName, IntervalStrategy.values()).alias("evaluation_strategy"));
+    public IntervalStrategy evalStrategy() { return get(EVAL_STRATEGY); }
+
+    public static final Argument<Double> EVAL_STEPS = declare(Argument.number("eval-steps").orNull());
+    /** {@code eval-steps}, falling back to {@code logging-steps} as HF does. */
+    public double evalSteps() {
+        Double evalSteps = get(EVAL_STEPS);
+        return evalSteps != null ? evalSteps : loggingSteps();
+    }
+
+    public static final Argument<Double> EVAL_DELAY = declare(Argument.number("eval-delay")
+            .check(delay -> delay >= 0, "a number >= 0"));
+    public double evalDelay() { return get(EVAL_DELAY); }
+
+    public static final Argument<Boolean> EVAL_ON_START = declare(Argument.bool("eval-on-start"));
+    public boolean evalOnStart() { return get(EVAL_ON_START); }
+
+    // ---- saving ----
+
+    public static final Argument<SaveStrategy> SAVE_STRATEGY = declare(Argument.choice("save-strategy",
+            SaveStrategy::parse, SaveStrategy::configName, SaveStrategy.values()));
+    public SaveStrategy saveStrategy() { return get(SAVE_STRATEGY); }
+
+    public static final Argument<Double> SAVE_STEPS = declare(Argument.number("save-steps"));
+    public double saveSteps() { return get(SAVE_STEPS); }
+
+    /** How many checkpoints to keep; unset keeps every one. The best checkpoint is always kept. */
+    public static final Argument<Integer> SAVE_TOTAL_LIMIT = declare(Argument.integer("save-total-limit").orNull()
+            .check(limit -> limit >= 1, "an integer >= 1, or null to keep every checkpoint"));
+    public OptionalInt saveTotalLimit() { return optionalInt(get(SAVE_TOTAL_LIMIT)); }
+
+    /** Checkpoint only the weights: smaller, but cannot be resumed. */
+    public static final Argument<Boolean> SAVE_ONLY_MODEL = declare(Argument.bool("save-only-model"));
+    public boolean saveOnlyModel() { return get(SAVE_ONLY_MODEL); }
+
+    /** Save a checkpoint on SIGTERM before exiting. */
+    public static final Argument<Boolean> SAVE_ON_INTERRUPT = declare(Argument.bool("save-on-interrupt"));
+    public boolean saveOnInterrupt() { return get(SAVE_ON_INTERRUPT); }
+
+    /** A checkpoint folder, or {@code latest}. */
+    public static final Argument<String> RESUME_FROM_CHECKPOINT = declare(Argument.string("resume-from-checkpoint").orNull());
+    public Optional<String> resumeFromCheckpoint() { return Optional.ofNullable(get(RESUME_FROM_CHECKPOINT)); }
+
+    // ---- data ----
+
+    public static final Argument<Long> SEED = declare(Argument.longInteger("seed")
+            .check(seed -> seed >= 0, "an integer >= 0").checkedOnResume());
+    public long seed() { return get(SEED); }
+
+    public static final Argument<Long> DATA_SEED = declare(Argument.longInteger("data-seed").orNull()
+            .check(seed -> seed >= 0, "an integer >= 0").checkedOnResume());
+    /** {@code data-seed}, falling back to {@code seed}. */
+    public long dataSeed() {
+        Long dataSeed = get(DATA_SEED);
+        return dataSeed != null ? dataSeed : seed();
+    }
+
+    public static final Argument<Boolean> DATALOADER_DROP_LAST = declare(Argument.bool("dataloader-drop-last").checkedOnResume());
+    public boolean dataloaderDropLast() { return get(DATALOADER_DROP_LAST); }
+
+    /** Threads that collate batches ahead of the step; 0 collates on the training thread. */
+    public static final Argument<Integer> DATALOADER_NUM_WORKERS = declare(Argument.integer("dataloader-num-workers")
+            .check(workers -> workers >= 0, "an integer >= 0"));
+    public int dataloaderNumWorkers() { return get(DATALOADER_NUM_WORKERS); }
+
+    /** Batches prefetched per worker; unset lets the data loader choose (needs workers when set). */
+    public static final Argument<Integer> DATALOADER_PREFETCH_FACTOR = declare(Argument.integer("dataloader-prefetch-factor")
+            .orNull().check(factor -> factor >= 1, "an integer >= 1"));
+    public OptionalInt dataloaderPrefetchFactor() { return optionalInt(get(DATALOADER_PREFETCH_FACTOR)); }
+
+    public static final Argument<SamplingStrategy> TRAIN_SAMPLING_STRATEGY = declare(Argument.choice("train-sampling-strategy",
+            SamplingStrategy::parse, SamplingStrategy::configName, SamplingStrategy.values()).checkedOnResume());
+    public SamplingStrategy trainSamplingStrategy() { return get(TRAIN_SAMPLING_STRATEGY); }
+
+    public static final Argument<String> LENGTH_COLUMN_NAME = declare(Argument.string("length-column-name"));
+    public String lengthColumnName() { return get(LENGTH_COLUMN_NAME); }
+
+    /** The inputs that are labels; unset: the model's label inputs. */
+    public static final Argument<List<String>> LABEL_NAMES = declare(Argument.stringList("label-names").orNull());
+    public Optional<List<String>> labelNames() { return Optional.ofNullable(get(LABEL_NAMES)); }
+
+    public static final Argument<Boolean> REMOVE_UNUSED_COLUMNS = declare(Argument.bool("remove-unused-columns"));
+    public boolean removeUnusedColumns() { return get(REMOVE_UNUSED_COLUMNS); }
+
+    // ---- best model ----
+
+    public static final Argument<String> METRIC_FOR_BEST_MODEL = declare(Argument.string("metric-for-best-model").orNull());
+    /** {@code metric-for-best-model}; when unset, {@code loss} if load-best-model-at-end or plateau needs one. */
+    public Optional<String> metricForBestModel() {
+        String metric = get(METRIC_FOR_BEST_MODEL);
+        if (metric != null) {
+            return Optional.of(metric);
         }
-        if (!(numTrainEpochs > 0) && maxSteps <= 0) {
-            throw new ConfigurationException("num-train-epochs", numTrainEpochs, "a number > 0 (or max-steps > 0)");
+        if (loadBestModelAtEnd() || lrSchedulerType() == SchedulerType.REDUCE_LR_ON_PLATEAU) {
+            return Optional.of("loss");
         }
-        if (maxSteps == 0 || maxSteps < -1) {
-            throw new ConfigurationException("max-steps", maxSteps, "an integer > 0, or -1 to train for num-train-epochs");
+        return Optional.empty();
+    }
+
+    public static final Argument<Boolean> GREATER_IS_BETTER = declare(Argument.bool("greater-is-better").orNull());
+    /** {@code greater-is-better}; when unset, true unless the metric name ends with "loss" (HF). */
+    public boolean greaterIsBetter() {
+        Boolean greater = get(GREATER_IS_BETTER);
+        if (greater != null) {
+            return greater;
         }
-        positive("per-device-train-batch-size", perDeviceTrainBatchSize);
-        positive("per-device-eval-batch-size", perDeviceEvalBatchSize);
-        positive("gradient-accumulation-steps", gradientAccumulationSteps);
-        nonNegative("learning-rate", learningRate);
-        nonNegative("weight-decay", weightDecay);
-        unitInterval("adam-beta1", adamBeta1);
-        unitInterval("adam-beta2", adamBeta2);
-        if (!(adamEpsilon > 0) || Double.isInfinite(adamEpsilon)) {
-            throw new ConfigurationException("adam-epsilon", adamEpsilon, "a number > 0");
+        return metricForBestModel().map(name -> !name.endsWith("loss")).orElse(false);
+    }
+
+    public static final Argument<Boolean> LOAD_BEST_MODEL_AT_END = declare(Argument.bool("load-best-model-at-end"));
+    public boolean loadBestModelAtEnd() { return get(LOAD_BEST_MODEL_AT_END); }
+
+    // ---- reporting ----
+
+    /** The run's name for trackers; unset: the output dir's name. */
+    public static final Argument<String> RUN_NAME = declare(Argument.string("run-name").orNull());
+    public Optional<String> runName() { return Optional.ofNullable(get(RUN_NAME)); }
+
+    public static final Argument<Boolean> DISABLE_PROGRESS = declare(Argument.bool("disable-progress").alias("disable_tqdm"));
+    public boolean disableProgress() { return get(DISABLE_PROGRESS); }
+
+    public static final Argument<Double> LABEL_SMOOTHING_FACTOR = declare(Argument.number("label-smoothing-factor")
+            .check(factor -> factor >= 0 && factor < 1, "a number in [0, 1)"));
+    public double labelSmoothingFactor() { return get(LABEL_SMOOTHING_FACTOR); }
+
+    /** Adds {@code train_<metric>} at logging steps, computed on that step's micro-batches. */
+    public static final Argument<Boolean> INCLUDE_TRAIN_METRICS = declare(Argument.bool("include-train-metrics"));
+    public boolean includeTrainMetrics() { return get(INCLUDE_TRAIN_METRICS); }
+
+    // ---- precision, devices, threads ----
+
+    public static final Argument<Boolean> BF16 = declare(Argument.bool("bf16"));
+    public boolean bf16() { return get(BF16); }
+
+    public static final Argument<Boolean> FP16 = declare(Argument.bool("fp16"));
+    public boolean fp16() { return get(FP16); }
+
+    public static final Argument<Integer> DEVICES = declare(Argument.integer("devices")
+            .check(devices -> devices > 0, "an integer > 0"));
+    public int devices() { return get(DEVICES); }
+
+    public static final Argument<Integer> INTRA_OP_THREADS = declare(Argument.integer("intra-op-threads")
+            .check(threads -> threads >= 0, "an integer >= 0 (0: chosen by model size)"));
+    public int intraOpThreads() { return get(INTRA_OP_THREADS); }
+
+    public static final Argument<Integer> INTER_OP_THREADS = declare(Argument.integer("inter-op-threads")
+            .check(threads -> threads >= -1, "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)"));
+    public int interOpThreads() { return get(INTER_OP_THREADS); }
+
+    /**
+     * Into how many row slices ("towers") the backend splits each training batch; every slice's forward and
+     * backward pass is an independent branch, and the gradients are summed. 0: chosen by model size, 1: no split.
+     */
+    public static final Argument<Integer> TRAIN_TOWERS = declare(Argument.integer("train-towers")
+            .check(towers -> towers >= 0, "an integer >= 0 (0: chosen by model size, 1: no split)"));
+    public int trainTowers() { return get(TRAIN_TOWERS); }
+
+    public static final Argument<NonFinitePolicy> NON_FINITE_POLICY = declare(Argument.choice("non-finite-policy",
+            NonFinitePolicy::parse, NonFinitePolicy::configName, NonFinitePolicy.values()));
+    public NonFinitePolicy nonFinitePolicy() { return get(NON_FINITE_POLICY); }
+
+    /** Every declaration, in order; declared above this line. */
+    private static final ArgumentTable TABLE = DECLARED.build();
+
+    private TrainingArguments(ArgumentTable.Values values) {
+        this.values = values;
+        validateTogether();
+    }
+
+    /** Every declared argument, in declaration (and snapshot) order. */
+    public static List<Argument<?>> arguments() {
+        return TABLE.arguments();
+    }
+
+    /** The argument with this kebab-case key, if declared. */
+    public static Optional<Argument<?>> argument(String key) {
+        return TABLE.argument(key).filter(argument -> argument.key().equals(key));
+    }
+
+    /** The value of a declared argument ({@code null} when a nullable one is unset). */
+    public <T> T get(Argument<T> argument) {
+        return values.get(argument);
+    }
+
+    /** The checks that involve several keys; each argument's own checks ran when its value was set. */
+    private void validateTogether() {
+        if (!(numTrainEpochs() > 0) && maxSteps() <= 0) {
+            throw new ConfigurationException(NUM_TRAIN_EPOCHS.key(), numTrainEpochs(), "a number > 0 (or max-steps > 0)");
         }
-        nonNegative("max-grad-norm", maxGradNorm);
-        if (!(warmupSteps >= 0) || Double.isInfinite(warmupSteps)) {
-            throw new ConfigurationException("warmup-steps", warmupSteps, "an integer >= 0, or a ratio in [0, 1)");
+        Double warmupRatio = get(WARMUP_RATIO);
+        if (warmupRatio != null && warmupSteps() > 0) {
+            throw new ConfigurationException(WARMUP_RATIO.key(),
+                    "warmup-ratio (" + warmupRatio + ") and warmup-steps (" + warmupSteps() + ") are both set; set only one");
         }
-        stepValue("warmup-steps", warmupSteps, true);
-        if (warmupRatio != null) {
-            if (!(warmupRatio >= 0 && warmupRatio < 1)) {
-                throw new ConfigurationException("warmup-ratio", warmupRatio, "a ratio in [0, 1)");
-            }
-            if (warmupSteps > 0) {
-                throw new ConfigurationException("warmup-ratio",
-                        "warmup-ratio (" + warmupRatio + ") and warmup-steps (" + warmupSteps + ") are both set; set only one");
-            }
+        if (loggingStrategy() == IntervalStrategy.STEPS) {
+            stepValue(LOGGING_STEPS.key(), loggingSteps(), false);
         }
-        if (loggingStrategy == IntervalStrategy.STEPS) {
-            stepValue("logging-steps", loggingSteps, false);
+        if (evalStrategy() == IntervalStrategy.STEPS && get(EVAL_STEPS) != null) {
+            stepValue(EVAL_STEPS.key(), get(EVAL_STEPS), false);
         }
-        if (evalStrategy == IntervalStrategy.STEPS && evalSteps != null) {
-            stepValue("eval-steps", evalSteps, false);
+        if (saveStrategy() == SaveStrategy.STEPS) {
+            stepValue(SAVE_STEPS.key(), saveSteps(), false);
         }
-        if (!(evalDelay >= 0)) {
-            throw new ConfigurationException("eval-delay", evalDelay, "a number >= 0");
+        if (get(DATALOADER_PREFETCH_FACTOR) != null && dataloaderNumWorkers() == 0) {
+            throw new ConfigurationException(DATALOADER_PREFETCH_FACTOR.key(), "dataloader-prefetch-factor ("
+                    + get(DATALOADER_PREFETCH_FACTOR) + ") needs dataloader-num-workers > 0");
         }
-        if (saveStrategy == SaveStrategy.STEPS) {
-            stepValue("save-steps", saveSteps, false);
+        if (bf16() && fp16()) {
+            throw new ConfigurationException(BF16.key(), "bf16 and fp16 are both true; choose one");
         }
-        if (saveTotalLimit != null && saveTotalLimit < 1) {
-            throw new ConfigurationException("save-total-limit", saveTotalLimit, "an integer >= 1, or null to keep every checkpoint");
-        }
-        if (dataSeed != null && dataSeed < 0) {
-            throw new ConfigurationException("data-seed", dataSeed, "an integer >= 0");
-        }
-        if (seed < 0) {
-            throw new ConfigurationException("seed", seed, "an integer >= 0");
-        }
-        if (dataloaderNumWorkers < 0) {
-            throw new ConfigurationException("dataloader-num-workers", dataloaderNumWorkers, "an integer >= 0");
-        }
-        if (dataloaderPrefetchFactor != null) {
-            if (dataloaderPrefetchFactor < 1) {
-                throw new ConfigurationException("dataloader-prefetch-factor", dataloaderPrefetchFactor, "an integer >= 1");
-            }
-            if (dataloaderNumWorkers == 0) {
-                throw new ConfigurationException("dataloader-prefetch-factor",
-                        "dataloader-prefetch-factor (" + dataloaderPrefetchFactor + ") needs dataloader-num-workers > 0");
-            }
-        }
-        if (!(labelSmoothingFactor >= 0 && labelSmoothingFactor < 1)) {
-            throw new ConfigurationException("label-smoothing-factor", labelSmoothingFactor, "a number in [0, 1)");
-        }
-        if (bf16 && fp16) {
-            throw new ConfigurationException("bf16", "bf16 and fp16 are both true; choose one");
-        }
-        positive("devices", devices);
-        if (intraOpThreads < 0) {
-            throw new ConfigurationException("intra-op-threads", intraOpThreads, "an integer >= 0 (0: chosen by model size)");
-        }
-        if (interOpThreads < -1) {
-            throw new ConfigurationException("inter-op-threads", interOpThreads,
-                    "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)");
-        }
-        if (trainTowers < 0) {
-            throw new ConfigurationException("train-towers", trainTowers,
-                    "an integer >= 0 (0: chosen by model size, 1: no split)");
-        }
-        if (lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU && evalStrategy == IntervalStrategy.NO) {
-            throw new ConfigurationException("lr-scheduler-type",
+        if (lrSchedulerType() == SchedulerType.REDUCE_LR_ON_PLATEAU && evalStrategy() == IntervalStrategy.NO) {
+            throw new ConfigurationException(LR_SCHEDULER_TYPE.key(),
                     "lr-scheduler-type = reduce_lr_on_plateau needs an eval-strategy other than 'no'");
         }
-        if (saveStrategy == SaveStrategy.BEST && metricForBestModel().isEmpty()) {
-            throw new ConfigurationException("metric-for-best-model",
-                    "save-strategy = best needs metric-for-best-model");
+        if (saveStrategy() == SaveStrategy.BEST && metricForBestModel().isEmpty()) {
+            throw new ConfigurationException(METRIC_FOR_BEST_MODEL.key(), "save-strategy = best needs metric-for-best-model");
         }
-        if (loadBestModelAtEnd && saveStrategy != SaveStrategy.BEST) {
-            if (evalStrategy == IntervalStrategy.NO) {
-                throw new ConfigurationException("load-best-model-at-end",
-                        "load-best-model-at-end needs an eval-strategy other than 'no'");
-            }
-            if (saveStrategy.name().equals(evalStrategy.name()) == false) {
-                throw new ConfigurationException("load-best-model-at-end",
-                        "load-best-model-at-end needs save-strategy and eval-strategy to match; save-strategy is '"
-                                + saveStrategy.configName() + "', eval-strategy is '" + evalStrategy.configName() + "'");
-            }
-            if (evalStrategy == IntervalStrategy.STEPS) {
-                double eval = evalSteps();
-                boolean bothIntegers = eval >= 1 && saveSteps >= 1;
-                boolean bothRatios = eval < 1 && saveSteps < 1;
-                boolean multiple = bothIntegers ? ((long) saveSteps) % ((long) eval) == 0
-                        : bothRatios && Math.abs(Math.round(saveSteps / eval) * eval - saveSteps) < 1e-9;
-                if (!multiple) {
-                    throw new ConfigurationException("load-best-model-at-end",
-                            "load-best-model-at-end needs save-steps to be a round multiple of eval-steps; save-steps is "
-                                    + format(saveSteps) + ", eval-steps is " + format(eval));
-                }
+        if (loadBestModelAtEnd() && saveStrategy() != SaveStrategy.BEST) {
+            validateBestModelSelection();
+        }
+    }
+
+    private void validateBestModelSelection() {
+        String key = LOAD_BEST_MODEL_AT_END.key();
+        if (evalStrategy() == IntervalStrategy.NO) {
+            throw new ConfigurationException(key, "load-best-model-at-end needs an eval-strategy other than 'no'");
+        }
+        if (!saveStrategy().name().equals(evalStrategy().name())) {
+            throw new ConfigurationException(key, "load-best-model-at-end needs save-strategy and eval-strategy to match; "
+                    + "save-strategy is '" + saveStrategy().configName() + "', eval-strategy is '" + evalStrategy().configName() + "'");
+        }
+        if (evalStrategy() == IntervalStrategy.STEPS) {
+            double eval = evalSteps();
+            double save = saveSteps();
+            boolean bothIntegers = eval >= 1 && save >= 1;
+            boolean bothRatios = eval < 1 && save < 1;
+            boolean multiple = bothIntegers ? ((long) save) % ((long) eval) == 0
+                    : bothRatios && Math.abs(Math.round(save / eval) * eval - save) < 1e-9;
+            if (!multiple) {
+                throw new ConfigurationException(key, "load-best-model-at-end needs save-steps to be a round multiple of "
+                        + "eval-steps; save-steps is " + format(save) + ", eval-steps is " + format(eval));
             }
         }
     }
 
-    private static void positive(String key, long value) {
-        if (value <= 0) {
-            throw new ConfigurationException(key, value, "an integer > 0");
-        }
-    }
-
-    private static void nonNegative(String key, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new ConfigurationException(key, value, "a number >= 0");
-        }
-    }
-
-    private static void unitInterval(String key, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new ConfigurationException(key, value, "a number in [0, 1)");
-        }
+    private static boolean finiteAndNonNegative(double value) {
+        return value >= 0 && !Double.isInfinite(value);
     }
 
     /** HF: a step value is an integer >= 1, or a ratio in (0, 1) of the total steps. */
@@ -289,6 +400,14 @@ public final class TrainingArguments {
 
     private static String format(double value) {
         return value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static OptionalInt optionalInt(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    private static OptionalDouble optionalDouble(Double value) {
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     /** A builder holding the reference defaults. */
@@ -307,341 +426,27 @@ public final class TrainingArguments {
      * are handled by the config layer before this.
      */
     public static TrainingArguments fromConfig(Config args) {
-        Config c = args.withFallback(defaults());
-        Builder b = new Builder();
-        b.outputDir = string(c, "output-dir");
-        b.overwriteOutputDir = bool(c, "overwrite-output-dir");
-        b.numTrainEpochs = number(c, "num-train-epochs");
-        b.maxSteps = integer(c, "max-steps");
-        b.perDeviceTrainBatchSize = (int) integer(c, "per-device-train-batch-size");
-        b.perDeviceEvalBatchSize = (int) integer(c, "per-device-eval-batch-size");
-        b.gradientAccumulationSteps = (int) integer(c, "gradient-accumulation-steps");
-        b.learningRate = number(c, "learning-rate");
-        b.weightDecay = number(c, "weight-decay");
-        b.adamBeta1 = number(c, "adam-beta1");
-        b.adamBeta2 = number(c, "adam-beta2");
-        b.adamEpsilon = number(c, "adam-epsilon");
-        b.maxGradNorm = number(c, "max-grad-norm");
-        b.optim = OptimizerType.parse("optim", string(c, "optim"));
-        b.lrSchedulerType = SchedulerType.parse("lr-scheduler-type", string(c, "lr-scheduler-type"));
-        b.lrSchedulerKwargs = object(c, "lr-scheduler-kwargs");
-        b.warmupSteps = number(c, "warmup-steps");
-        b.warmupRatio = c.getIsNull("warmup-ratio") ? null : number(c, "warmup-ratio");
-        b.loggingStrategy = IntervalStrategy.parse("logging-strategy", string(c, "logging-strategy"));
-        b.loggingSteps = number(c, "logging-steps");
-        b.loggingFirstStep = bool(c, "logging-first-step");
-        b.evalStrategy = IntervalStrategy.parse("eval-strategy", string(c, "eval-strategy"));
-        b.evalSteps = c.getIsNull("eval-steps") ? null : number(c, "eval-steps");
-        b.evalDelay = number(c, "eval-delay");
-        b.evalOnStart = bool(c, "eval-on-start");
-        b.saveStrategy = SaveStrategy.parse("save-strategy", string(c, "save-strategy"));
-        b.saveSteps = number(c, "save-steps");
-        b.saveTotalLimit = c.getIsNull("save-total-limit") ? null : (int) integer(c, "save-total-limit");
-        b.saveOnlyModel = bool(c, "save-only-model");
-        b.saveOnInterrupt = bool(c, "save-on-interrupt");
-        b.resumeFromCheckpoint = c.getIsNull("resume-from-checkpoint") ? null : string(c, "resume-from-checkpoint");
-        b.seed = integer(c, "seed");
-        b.dataSeed = c.getIsNull("data-seed") ? null : integer(c, "data-seed");
-        b.dataloaderDropLast = bool(c, "dataloader-drop-last");
-        b.dataloaderNumWorkers = (int) integer(c, "dataloader-num-workers");
-        b.dataloaderPrefetchFactor = c.getIsNull("dataloader-prefetch-factor") ? null : (int) integer(c, "dataloader-prefetch-factor");
-        b.trainSamplingStrategy = SamplingStrategy.parse("train-sampling-strategy", string(c, "train-sampling-strategy"));
-        b.lengthColumnName = string(c, "length-column-name");
-        b.labelNames = c.getIsNull("label-names") ? null : stringList(c, "label-names");
-        b.removeUnusedColumns = bool(c, "remove-unused-columns");
-        b.metricForBestModel = c.getIsNull("metric-for-best-model") ? null : string(c, "metric-for-best-model");
-        b.greaterIsBetter = c.getIsNull("greater-is-better") ? null : bool(c, "greater-is-better");
-        b.loadBestModelAtEnd = bool(c, "load-best-model-at-end");
-        b.runName = c.getIsNull("run-name") ? null : string(c, "run-name");
-        b.disableProgress = bool(c, "disable-progress");
-        b.labelSmoothingFactor = number(c, "label-smoothing-factor");
-        b.includeTrainMetrics = bool(c, "include-train-metrics");
-        b.bf16 = bool(c, "bf16");
-        b.fp16 = bool(c, "fp16");
-        b.devices = (int) integer(c, "devices");
-        b.intraOpThreads = (int) integer(c, "intra-op-threads");
-        b.interOpThreads = (int) integer(c, "inter-op-threads");
-        b.trainTowers = (int) integer(c, "train-towers");
-        b.nonFinitePolicy = NonFinitePolicy.parse("non-finite-policy", string(c, "non-finite-policy"));
-        return b.build();
-    }
-
-    private static String string(Config c, String key) {
-        try {
-            return c.getString(key);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(key, c.getValue(key).unwrapped(), "a string");
-        }
-    }
-
-    private static boolean bool(Config c, String key) {
-        try {
-            return c.getBoolean(key);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(key, rendered(c, key), "true or false");
-        }
-    }
-
-    private static double number(Config c, String key) {
-        try {
-            return c.getDouble(key);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(key, rendered(c, key), "a number");
-        }
-    }
-
-    private static long integer(Config c, String key) {
-        try {
-            if (c.getValue(key).valueType() == ConfigValueType.NUMBER) {
-                double value = c.getDouble(key);
-                if (value != Math.rint(value)) {
-                    throw new ConfigurationException(key, value, "an integer");
-                }
-            }
-            return c.getLong(key);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(key, rendered(c, key), "an integer");
-        }
-    }
-
-    private static List<String> stringList(Config c, String key) {
-        try {
-            return c.getStringList(key);
-        }
-        catch (ConfigException.WrongType e) {
-            throw new ConfigurationException(key, rendered(c, key), "a list of strings");
-        }
-    }
-
-    private static Map<String, Object> object(Config c, String key) {
-        if (c.getIsNull(key)) {
-            return Map.of();
-        }
-        if (c.getValue(key).valueType() != ConfigValueType.OBJECT) {
-            throw new ConfigurationException(key, rendered(c, key), "an object such as { num-cycles = 1 }");
-        }
-        return c.getConfig(key).root().unwrapped();
-    }
-
-    private static Object rendered(Config c, String key) {
-        return c.hasPathOrNull(key) && !c.getIsNull(key) ? c.getValue(key).unwrapped() : "null";
+        return new TrainingArguments(TABLE.read(args.withFallback(defaults())));
     }
 
     /** A builder holding these values. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.outputDir = outputDir;
-        b.overwriteOutputDir = overwriteOutputDir;
-        b.numTrainEpochs = numTrainEpochs;
-        b.maxSteps = maxSteps;
-        b.perDeviceTrainBatchSize = perDeviceTrainBatchSize;
-        b.perDeviceEvalBatchSize = perDeviceEvalBatchSize;
-        b.gradientAccumulationSteps = gradientAccumulationSteps;
-        b.learningRate = learningRate;
-        b.weightDecay = weightDecay;
-        b.adamBeta1 = adamBeta1;
-        b.adamBeta2 = adamBeta2;
-        b.adamEpsilon = adamEpsilon;
-        b.maxGradNorm = maxGradNorm;
-        b.optim = optim;
-        b.lrSchedulerType = lrSchedulerType;
-        b.lrSchedulerKwargs = lrSchedulerKwargs;
-        b.warmupSteps = warmupSteps;
-        b.warmupRatio = warmupRatio;
-        b.loggingStrategy = loggingStrategy;
-        b.loggingSteps = loggingSteps;
-        b.loggingFirstStep = loggingFirstStep;
-        b.evalStrategy = evalStrategy;
-        b.evalSteps = evalSteps;
-        b.evalDelay = evalDelay;
-        b.evalOnStart = evalOnStart;
-        b.saveStrategy = saveStrategy;
-        b.saveSteps = saveSteps;
-        b.saveTotalLimit = saveTotalLimit;
-        b.saveOnlyModel = saveOnlyModel;
-        b.saveOnInterrupt = saveOnInterrupt;
-        b.resumeFromCheckpoint = resumeFromCheckpoint;
-        b.seed = seed;
-        b.dataSeed = dataSeed;
-        b.dataloaderDropLast = dataloaderDropLast;
-        b.dataloaderNumWorkers = dataloaderNumWorkers;
-        b.dataloaderPrefetchFactor = dataloaderPrefetchFactor;
-        b.trainSamplingStrategy = trainSamplingStrategy;
-        b.lengthColumnName = lengthColumnName;
-        b.labelNames = labelNames;
-        b.removeUnusedColumns = removeUnusedColumns;
-        b.metricForBestModel = metricForBestModel;
-        b.greaterIsBetter = greaterIsBetter;
-        b.loadBestModelAtEnd = loadBestModelAtEnd;
-        b.runName = runName;
-        b.disableProgress = disableProgress;
-        b.labelSmoothingFactor = labelSmoothingFactor;
-        b.includeTrainMetrics = includeTrainMetrics;
-        b.bf16 = bf16;
-        b.fp16 = fp16;
-        b.devices = devices;
-        b.intraOpThreads = intraOpThreads;
-        b.interOpThreads = interOpThreads;
-        b.trainTowers = trainTowers;
-        b.nonFinitePolicy = nonFinitePolicy;
-        return b;
+        return new Builder(values.toMutableMap());
     }
 
     /** Every argument under its kebab-case key, in declaration order (nulls kept): the args snapshot. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("output-dir", outputDir);
-        m.put("overwrite-output-dir", overwriteOutputDir);
-        m.put("num-train-epochs", numTrainEpochs);
-        m.put("max-steps", maxSteps);
-        m.put("per-device-train-batch-size", perDeviceTrainBatchSize);
-        m.put("per-device-eval-batch-size", perDeviceEvalBatchSize);
-        m.put("gradient-accumulation-steps", gradientAccumulationSteps);
-        m.put("learning-rate", learningRate);
-        m.put("weight-decay", weightDecay);
-        m.put("adam-beta1", adamBeta1);
-        m.put("adam-beta2", adamBeta2);
-        m.put("adam-epsilon", adamEpsilon);
-        m.put("max-grad-norm", maxGradNorm);
-        m.put("optim", optim.configNames().get(0));
-        m.put("lr-scheduler-type", lrSchedulerType.configName());
-        m.put("lr-scheduler-kwargs", lrSchedulerKwargs);
-        m.put("warmup-steps", warmupSteps);
-        m.put("warmup-ratio", warmupRatio);
-        m.put("logging-strategy", loggingStrategy.configName());
-        m.put("logging-steps", loggingSteps);
-        m.put("logging-first-step", loggingFirstStep);
-        m.put("eval-strategy", evalStrategy.configName());
-        m.put("eval-steps", evalSteps);
-        m.put("eval-delay", evalDelay);
-        m.put("eval-on-start", evalOnStart);
-        m.put("save-strategy", saveStrategy.configName());
-        m.put("save-steps", saveSteps);
-        m.put("save-total-limit", saveTotalLimit);
-        m.put("save-only-model", saveOnlyModel);
-        m.put("save-on-interrupt", saveOnInterrupt);
-        m.put("resume-from-checkpoint", resumeFromCheckpoint);
-        m.put("seed", seed);
-        m.put("data-seed", dataSeed);
-        m.put("dataloader-drop-last", dataloaderDropLast);
-        m.put("dataloader-num-workers", dataloaderNumWorkers);
-        m.put("dataloader-prefetch-factor", dataloaderPrefetchFactor);
-        m.put("train-sampling-strategy", trainSamplingStrategy.configName());
-        m.put("length-column-name", lengthColumnName);
-        m.put("label-names", labelNames);
-        m.put("remove-unused-columns", removeUnusedColumns);
-        m.put("metric-for-best-model", metricForBestModel);
-        m.put("greater-is-better", greaterIsBetter);
-        m.put("load-best-model-at-end", loadBestModelAtEnd);
-        m.put("run-name", runName);
-        m.put("disable-progress", disableProgress);
-        m.put("label-smoothing-factor", labelSmoothingFactor);
-        m.put("include-train-metrics", includeTrainMetrics);
-        m.put("bf16", bf16);
-        m.put("fp16", fp16);
-        m.put("devices", devices);
-        m.put("intra-op-threads", intraOpThreads);
-        m.put("inter-op-threads", interOpThreads);
-        m.put("train-towers", trainTowers);
-        m.put("non-finite-policy", nonFinitePolicy.configName());
-        return m;
+        return values.snapshot();
     }
-
-    // ---- accessors ----
-
-    public String outputDir() { return outputDir; }
-    public boolean overwriteOutputDir() { return overwriteOutputDir; }
-    public double numTrainEpochs() { return numTrainEpochs; }
-    public long maxSteps() { return maxSteps; }
-    public int perDeviceTrainBatchSize() { return perDeviceTrainBatchSize; }
-    public int perDeviceEvalBatchSize() { return perDeviceEvalBatchSize; }
-    public int gradientAccumulationSteps() { return gradientAccumulationSteps; }
-    public double learningRate() { return learningRate; }
-    public double weightDecay() { return weightDecay; }
-    public double adamBeta1() { return adamBeta1; }
-    public double adamBeta2() { return adamBeta2; }
-    public double adamEpsilon() { return adamEpsilon; }
-    public double maxGradNorm() { return maxGradNorm; }
-    public OptimizerType optim() { return optim; }
-    public SchedulerType lrSchedulerType() { return lrSchedulerType; }
-    public Map<String, Object> lrSchedulerKwargs() { return lrSchedulerKwargs; }
-    public double warmupSteps() { return warmupSteps; }
-    public OptionalDouble warmupRatio() { return warmupRatio == null ? OptionalDouble.empty() : OptionalDouble.of(warmupRatio); }
-    public IntervalStrategy loggingStrategy() { return loggingStrategy; }
-    public double loggingSteps() { return loggingSteps; }
-    public boolean loggingFirstStep() { return loggingFirstStep; }
-    public IntervalStrategy evalStrategy() { return evalStrategy; }
-    /** {@code eval-steps}, falling back to {@code logging-steps} as HF does. */
-    public double evalSteps() { return evalSteps != null ? evalSteps : loggingSteps; }
-    public double evalDelay() { return evalDelay; }
-    public boolean evalOnStart() { return evalOnStart; }
-    public SaveStrategy saveStrategy() { return saveStrategy; }
-    public double saveSteps() { return saveSteps; }
-    public OptionalInt saveTotalLimit() { return saveTotalLimit == null ? OptionalInt.empty() : OptionalInt.of(saveTotalLimit); }
-    public boolean saveOnlyModel() { return saveOnlyModel; }
-    public boolean saveOnInterrupt() { return saveOnInterrupt; }
-    public Optional<String> resumeFromCheckpoint() { return Optional.ofNullable(resumeFromCheckpoint); }
-    public long seed() { return seed; }
-    /** {@code data-seed}, falling back to {@code seed}. */
-    public long dataSeed() { return dataSeed != null ? dataSeed : seed; }
-    public boolean dataloaderDropLast() { return dataloaderDropLast; }
-    public int dataloaderNumWorkers() { return dataloaderNumWorkers; }
-    /** Batches prefetched per worker: the setting, or 2 when workers are used (HF/torch's default). */
-    public int dataloaderPrefetchFactor() { return dataloaderPrefetchFactor != null ? dataloaderPrefetchFactor : 2; }
-    public SamplingStrategy trainSamplingStrategy() { return trainSamplingStrategy; }
-    public String lengthColumnName() { return lengthColumnName; }
-    public Optional<List<String>> labelNames() { return Optional.ofNullable(labelNames); }
-    public boolean removeUnusedColumns() { return removeUnusedColumns; }
-
-    /** {@code metric-for-best-model}; when unset, {@code loss} if load-best-model-at-end or plateau needs one. */
-    public Optional<String> metricForBestModel() {
-        if (metricForBestModel != null) {
-            return Optional.of(metricForBestModel);
-        }
-        if (loadBestModelAtEnd || lrSchedulerType == SchedulerType.REDUCE_LR_ON_PLATEAU) {
-            return Optional.of("loss");
-        }
-        return Optional.empty();
-    }
-
-    /** {@code greater-is-better}; when unset, true unless the metric name ends with "loss" (HF). */
-    public boolean greaterIsBetter() {
-        if (greaterIsBetter != null) {
-            return greaterIsBetter;
-        }
-        return metricForBestModel().map(name -> !name.endsWith("loss")).orElse(false);
-    }
-
-    public boolean loadBestModelAtEnd() { return loadBestModelAtEnd; }
-    public Optional<String> runName() { return Optional.ofNullable(runName); }
-    public boolean disableProgress() { return disableProgress; }
-    public double labelSmoothingFactor() { return labelSmoothingFactor; }
-    public boolean includeTrainMetrics() { return includeTrainMetrics; }
-    public boolean bf16() { return bf16; }
-    public boolean fp16() { return fp16; }
-    public int devices() { return devices; }
-    public int intraOpThreads() { return intraOpThreads; }
-    public int interOpThreads() { return interOpThreads; }
-
-    /**
-     * Into how many row slices ("towers") the backend splits each training batch; every slice's forward and
-     * backward pass is an independent branch, and the gradients are summed. 0: chosen by model size, 1: no split.
-     */
-    public int trainTowers() { return trainTowers; }
-    public NonFinitePolicy nonFinitePolicy() { return nonFinitePolicy; }
 
     /** Examples per micro-batch over all devices (HF's {@code train_batch_size}): per-device size times devices. */
     public int trainBatchSize() {
-        return perDeviceTrainBatchSize * devices;
+        return perDeviceTrainBatchSize() * devices();
     }
 
     /** Examples per evaluation batch over all devices. */
     public int evalBatchSize() {
-        return perDeviceEvalBatchSize * devices;
+        return perDeviceEvalBatchSize() * devices();
     }
 
     /** Resolves a step setting: a ratio below 1 becomes {@code ceil(totalSteps * ratio)} (HF). */
@@ -654,6 +459,8 @@ public final class TrainingArguments {
 
     /** Warmup steps for a run of {@code totalSteps}: {@code warmup-steps} (integer or ratio) or {@code warmup-ratio}. */
     public long warmupSteps(long totalSteps) {
+        double warmupSteps = warmupSteps();
+        Double warmupRatio = get(WARMUP_RATIO);
         if (warmupRatio != null && warmupSteps == 0) {
             return (long) Math.ceil(totalSteps * warmupRatio);
         }
@@ -678,126 +485,90 @@ public final class TrainingArguments {
         return "TrainingArguments" + toMap();
     }
 
-    /** Builds {@link TrainingArguments}; starts from the reference defaults when made by {@link #builder()}. */
+    /**
+     * Builds {@link TrainingArguments}; starts from the reference defaults when made by {@link #builder()}. Any
+     * declared argument can be set with {@link #set}; the named setters are shorthands for the common ones.
+     */
     public static final class Builder {
-        private String outputDir;
-        private boolean overwriteOutputDir;
-        private double numTrainEpochs;
-        private long maxSteps;
-        private int perDeviceTrainBatchSize;
-        private int perDeviceEvalBatchSize;
-        private int gradientAccumulationSteps;
-        private double learningRate;
-        private double weightDecay;
-        private double adamBeta1;
-        private double adamBeta2;
-        private double adamEpsilon;
-        private double maxGradNorm;
-        private OptimizerType optim;
-        private SchedulerType lrSchedulerType;
-        private Map<String, Object> lrSchedulerKwargs = Map.of();
-        private double warmupSteps;
-        private Double warmupRatio;
-        private IntervalStrategy loggingStrategy;
-        private double loggingSteps;
-        private boolean loggingFirstStep;
-        private IntervalStrategy evalStrategy;
-        private Double evalSteps;
-        private double evalDelay;
-        private boolean evalOnStart;
-        private SaveStrategy saveStrategy;
-        private double saveSteps;
-        private Integer saveTotalLimit;
-        private boolean saveOnlyModel;
-        private boolean saveOnInterrupt;
-        private String resumeFromCheckpoint;
-        private long seed;
-        private Long dataSeed;
-        private boolean dataloaderDropLast;
-        private int dataloaderNumWorkers;
-        private Integer dataloaderPrefetchFactor;
-        private SamplingStrategy trainSamplingStrategy;
-        private String lengthColumnName;
-        private List<String> labelNames;
-        private boolean removeUnusedColumns;
-        private String metricForBestModel;
-        private Boolean greaterIsBetter;
-        private boolean loadBestModelAtEnd;
-        private String runName;
-        private boolean disableProgress;
-        private double labelSmoothingFactor;
-        private boolean includeTrainMetrics;
-        private boolean bf16;
-        private boolean fp16;
-        private int devices;
-        private int intraOpThreads;
-        private int interOpThreads;
-        private int trainTowers;
-        private NonFinitePolicy nonFinitePolicy;
+        private final Map<Argument<?>, Object> values;
 
-        private Builder() {
+        private Builder(Map<Argument<?>, Object> values) {
+            this.values = values;
         }
 
-        public Builder outputDir(String value) { this.outputDir = value; return this; }
-        public Builder overwriteOutputDir(boolean value) { this.overwriteOutputDir = value; return this; }
-        public Builder numTrainEpochs(double value) { this.numTrainEpochs = value; return this; }
-        public Builder maxSteps(long value) { this.maxSteps = value; return this; }
-        public Builder perDeviceTrainBatchSize(int value) { this.perDeviceTrainBatchSize = value; return this; }
-        public Builder perDeviceEvalBatchSize(int value) { this.perDeviceEvalBatchSize = value; return this; }
-        public Builder gradientAccumulationSteps(int value) { this.gradientAccumulationSteps = value; return this; }
-        public Builder learningRate(double value) { this.learningRate = value; return this; }
-        public Builder weightDecay(double value) { this.weightDecay = value; return this; }
-        public Builder adamBeta1(double value) { this.adamBeta1 = value; return this; }
-        public Builder adamBeta2(double value) { this.adamBeta2 = value; return this; }
-        public Builder adamEpsilon(double value) { this.adamEpsilon = value; return this; }
-        public Builder maxGradNorm(double value) { this.maxGradNorm = value; return this; }
-        public Builder optim(OptimizerType value) { this.optim = value; return this; }
-        public Builder optim(String value) { this.optim = OptimizerType.parse("optim", value); return this; }
-        public Builder lrSchedulerType(SchedulerType value) { this.lrSchedulerType = value; return this; }
-        public Builder lrSchedulerType(String value) { this.lrSchedulerType = SchedulerType.parse("lr-scheduler-type", value); return this; }
-        public Builder lrSchedulerKwargs(Map<String, Object> value) { this.lrSchedulerKwargs = requireNonNull(value, "lr-scheduler-kwargs is null"); return this; }
-        public Builder warmupSteps(double value) { this.warmupSteps = value; return this; }
-        public Builder warmupRatio(Double value) { this.warmupRatio = value; return this; }
-        public Builder loggingStrategy(IntervalStrategy value) { this.loggingStrategy = value; return this; }
-        public Builder loggingSteps(double value) { this.loggingSteps = value; return this; }
-        public Builder loggingFirstStep(boolean value) { this.loggingFirstStep = value; return this; }
-        public Builder evalStrategy(IntervalStrategy value) { this.evalStrategy = value; return this; }
-        public Builder evalSteps(Double value) { this.evalSteps = value; return this; }
-        public Builder evalDelay(double value) { this.evalDelay = value; return this; }
-        public Builder evalOnStart(boolean value) { this.evalOnStart = value; return this; }
-        public Builder saveStrategy(SaveStrategy value) { this.saveStrategy = value; return this; }
-        public Builder saveSteps(double value) { this.saveSteps = value; return this; }
-        public Builder saveTotalLimit(Integer value) { this.saveTotalLimit = value; return this; }
-        public Builder saveOnlyModel(boolean value) { this.saveOnlyModel = value; return this; }
-        public Builder saveOnInterrupt(boolean value) { this.saveOnInterrupt = value; return this; }
-        public Builder resumeFromCheckpoint(String value) { this.resumeFromCheckpoint = value; return this; }
-        public Builder seed(long value) { this.seed = value; return this; }
-        public Builder dataSeed(Long value) { this.dataSeed = value; return this; }
-        public Builder dataloaderDropLast(boolean value) { this.dataloaderDropLast = value; return this; }
-        public Builder dataloaderNumWorkers(int value) { this.dataloaderNumWorkers = value; return this; }
-        public Builder dataloaderPrefetchFactor(Integer value) { this.dataloaderPrefetchFactor = value; return this; }
-        public Builder trainSamplingStrategy(SamplingStrategy value) { this.trainSamplingStrategy = value; return this; }
-        public Builder lengthColumnName(String value) { this.lengthColumnName = value; return this; }
-        public Builder labelNames(List<String> value) { this.labelNames = value; return this; }
-        public Builder removeUnusedColumns(boolean value) { this.removeUnusedColumns = value; return this; }
-        public Builder metricForBestModel(String value) { this.metricForBestModel = value; return this; }
-        public Builder greaterIsBetter(Boolean value) { this.greaterIsBetter = value; return this; }
-        public Builder loadBestModelAtEnd(boolean value) { this.loadBestModelAtEnd = value; return this; }
-        public Builder runName(String value) { this.runName = value; return this; }
-        public Builder disableProgress(boolean value) { this.disableProgress = value; return this; }
-        public Builder labelSmoothingFactor(double value) { this.labelSmoothingFactor = value; return this; }
-        public Builder includeTrainMetrics(boolean value) { this.includeTrainMetrics = value; return this; }
-        public Builder bf16(boolean value) { this.bf16 = value; return this; }
-        public Builder fp16(boolean value) { this.fp16 = value; return this; }
-        public Builder devices(int value) { this.devices = value; return this; }
-        public Builder intraOpThreads(int value) { this.intraOpThreads = value; return this; }
-        public Builder interOpThreads(int value) { this.interOpThreads = value; return this; }
-        public Builder trainTowers(int value) { this.trainTowers = value; return this; }
-        public Builder nonFinitePolicy(NonFinitePolicy value) { this.nonFinitePolicy = value; return this; }
+        /** Sets a declared argument; {@code null} unsets a nullable one. Checked by {@link #build()}. */
+        public <T> Builder set(Argument<T> argument, T value) {
+            requireNonNull(argument, "argument is null");
+            if (!TABLE.declares(argument)) {
+                throw new IllegalArgumentException(argument.key() + " is not a declared training argument");
+            }
+            if (value == null && !argument.nullable()) {
+                throw new NullPointerException(argument.key() + " is null");
+            }
+            values.put(argument, value);
+            return this;
+        }
+
+        public Builder outputDir(String value) { return set(OUTPUT_DIR, value); }
+        public Builder overwriteOutputDir(boolean value) { return set(OVERWRITE_OUTPUT_DIR, value); }
+        public Builder numTrainEpochs(double value) { return set(NUM_TRAIN_EPOCHS, value); }
+        public Builder maxSteps(long value) { return set(MAX_STEPS, value); }
+        public Builder perDeviceTrainBatchSize(int value) { return set(PER_DEVICE_TRAIN_BATCH_SIZE, value); }
+        public Builder perDeviceEvalBatchSize(int value) { return set(PER_DEVICE_EVAL_BATCH_SIZE, value); }
+        public Builder gradientAccumulationSteps(int value) { return set(GRADIENT_ACCUMULATION_STEPS, value); }
+        public Builder learningRate(double value) { return set(LEARNING_RATE, value); }
+        public Builder weightDecay(double value) { return set(WEIGHT_DECAY, value); }
+        public Builder adamBeta1(double value) { return set(ADAM_BETA1, value); }
+        public Builder adamBeta2(double value) { return set(ADAM_BETA2, value); }
+        public Builder adamEpsilon(double value) { return set(ADAM_EPSILON, value); }
+        public Builder maxGradNorm(double value) { return set(MAX_GRAD_NORM, value); }
+        public Builder optim(OptimizerType value) { return set(OPTIM, value); }
+        public Builder optim(String value) { return set(OPTIM, OptimizerType.parse(OPTIM.key(), value)); }
+        public Builder lrSchedulerType(SchedulerType value) { return set(LR_SCHEDULER_TYPE, value); }
+        public Builder lrSchedulerType(String value) { return set(LR_SCHEDULER_TYPE, SchedulerType.parse(LR_SCHEDULER_TYPE.key(), value)); }
+        public Builder lrSchedulerKwargs(Map<String, Object> value) { return set(LR_SCHEDULER_KWARGS, value); }
+        public Builder warmupSteps(double value) { return set(WARMUP_STEPS, value); }
+        public Builder warmupRatio(Double value) { return set(WARMUP_RATIO, value); }
+        public Builder loggingStrategy(IntervalStrategy value) { return set(LOGGING_STRATEGY, value); }
+        public Builder loggingSteps(double value) { return set(LOGGING_STEPS, value); }
+        public Builder loggingFirstStep(boolean value) { return set(LOGGING_FIRST_STEP, value); }
+        public Builder evalStrategy(IntervalStrategy value) { return set(EVAL_STRATEGY, value); }
+        public Builder evalSteps(Double value) { return set(EVAL_STEPS, value); }
+        public Builder evalDelay(double value) { return set(EVAL_DELAY, value); }
+        public Builder evalOnStart(boolean value) { return set(EVAL_ON_START, value); }
+        public Builder saveStrategy(SaveStrategy value) { return set(SAVE_STRATEGY, value); }
+        public Builder saveSteps(double value) { return set(SAVE_STEPS, value); }
+        public Builder saveTotalLimit(Integer value) { return set(SAVE_TOTAL_LIMIT, value); }
+        public Builder saveOnlyModel(boolean value) { return set(SAVE_ONLY_MODEL, value); }
+        public Builder saveOnInterrupt(boolean value) { return set(SAVE_ON_INTERRUPT, value); }
+        public Builder resumeFromCheckpoint(String value) { return set(RESUME_FROM_CHECKPOINT, value); }
+        public Builder seed(long value) { return set(SEED, value); }
+        public Builder dataSeed(Long value) { return set(DATA_SEED, value); }
+        public Builder dataloaderDropLast(boolean value) { return set(DATALOADER_DROP_LAST, value); }
+        public Builder dataloaderNumWorkers(int value) { return set(DATALOADER_NUM_WORKERS, value); }
+        public Builder dataloaderPrefetchFactor(Integer value) { return set(DATALOADER_PREFETCH_FACTOR, value); }
+        public Builder trainSamplingStrategy(SamplingStrategy value) { return set(TRAIN_SAMPLING_STRATEGY, value); }
+        public Builder lengthColumnName(String value) { return set(LENGTH_COLUMN_NAME, value); }
+        public Builder labelNames(List<String> value) { return set(LABEL_NAMES, value); }
+        public Builder removeUnusedColumns(boolean value) { return set(REMOVE_UNUSED_COLUMNS, value); }
+        public Builder metricForBestModel(String value) { return set(METRIC_FOR_BEST_MODEL, value); }
+        public Builder greaterIsBetter(Boolean value) { return set(GREATER_IS_BETTER, value); }
+        public Builder loadBestModelAtEnd(boolean value) { return set(LOAD_BEST_MODEL_AT_END, value); }
+        public Builder runName(String value) { return set(RUN_NAME, value); }
+        public Builder disableProgress(boolean value) { return set(DISABLE_PROGRESS, value); }
+        public Builder labelSmoothingFactor(double value) { return set(LABEL_SMOOTHING_FACTOR, value); }
+        public Builder includeTrainMetrics(boolean value) { return set(INCLUDE_TRAIN_METRICS, value); }
+        public Builder bf16(boolean value) { return set(BF16, value); }
+        public Builder fp16(boolean value) { return set(FP16, value); }
+        public Builder devices(int value) { return set(DEVICES, value); }
+        public Builder intraOpThreads(int value) { return set(INTRA_OP_THREADS, value); }
+        public Builder interOpThreads(int value) { return set(INTER_OP_THREADS, value); }
+        public Builder trainTowers(int value) { return set(TRAIN_TOWERS, value); }
+        public Builder nonFinitePolicy(NonFinitePolicy value) { return set(NON_FINITE_POLICY, value); }
 
         /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {
-            return new TrainingArguments(this);
+            return new TrainingArguments(TABLE.values(values));
         }
     }
 }

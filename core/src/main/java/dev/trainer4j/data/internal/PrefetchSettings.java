@@ -27,9 +27,12 @@ public record PrefetchSettings(int numWorkers, int prefetchFactor) {
         return new PrefetchSettings(0, DEFAULT_PREFETCH_FACTOR);
     }
 
-    /** The settings {@code dataloader-num-workers} and {@code dataloader-prefetch-factor} of a run. */
+    /**
+     * The settings {@code dataloader-num-workers} and {@code dataloader-prefetch-factor} of a run; an unset prefetch
+     * factor is 2, torch's default (HF leaves it to the data loader).
+     */
     public static PrefetchSettings of(TrainingArguments args) {
-        return new PrefetchSettings(args.dataloaderNumWorkers(), args.dataloaderPrefetchFactor());
+        return new PrefetchSettings(args.dataloaderNumWorkers(), args.dataloaderPrefetchFactor().orElse(DEFAULT_PREFETCH_FACTOR));
     }
 
     public boolean enabled() {
