@@ -1,5 +1,6 @@
 package dev.trainer4j.config;
 
+import dev.trainer4j.api.Argument;
 import dev.trainer4j.api.ConfigurationException;
 import com.typesafe.config.Config;
 import dev.trainer4j.api.TrainingArguments;
@@ -19,7 +20,8 @@ import java.util.Set;
  * Hugging Face's argument names as aliases of trainer4j's kebab-case {@code args} keys. Any snake_case key becomes
  * kebab-case ({@code learning_rate} is {@code learning-rate}); on top of that:
  * <ul>
- *   <li>{@code evaluation_strategy} (v4) is {@code eval-strategy}; {@code disable_tqdm} is {@code disable-progress};</li>
+ *   <li>the HF names an argument declares as {@link Argument#aliases()} are that argument, e.g.
+ *       {@code evaluation_strategy} (v4) is {@code eval-strategy} and {@code disable_tqdm} is {@code disable-progress};</li>
  *   <li>{@code group_by_length = true} (v4) is {@code train-sampling-strategy = group_by_length};
  *       {@code group_by_length = false} changes nothing;</li>
  *   <li>{@code use_cpu} is accepted and has no effect (a warning says so for {@code true}): the devices are those of
@@ -31,11 +33,24 @@ import java.util.Set;
 public final class ArgumentAliases {
     private static final Logger LOG = LoggerFactory.getLogger(ArgumentAliases.class);
 
-    private static final Map<String, String> RENAMES = Map.of(
-            "evaluation-strategy", "eval-strategy",
-            "disable-tqdm", "disable-progress");
+    /** Each declared HF alias, in kebab-case, to its argument's key. */
+    private static final Map<String, String> RENAMES = renames();
 
     private ArgumentAliases() {
+    }
+
+    private static Map<String, String> renames() {
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (Argument<?> argument : TrainingArguments.arguments()) {
+            for (String alias : argument.aliases()) {
+                renames.put(kebab(alias), argument.key());
+            }
+        }
+        return Map.copyOf(renames);
+    }
+
+    private static String kebab(String written) {
+        return written.replace('_', '-').toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -51,7 +66,7 @@ public final class ArgumentAliases {
         for (Map.Entry<String, ConfigValue> entry : args.root().entrySet()) {
             String written = entry.getKey();
             ConfigValue value = entry.getValue();
-            String kebab = written.replace('_', '-').toLowerCase(Locale.ROOT);
+            String kebab = kebab(written);
             String canonical = RENAMES.getOrDefault(kebab, kebab);
             if (canonical.equals("no-cuda")) {
                 throw new ConfigurationException(path + "." + written, path + "." + written + ": '" + written

@@ -5,6 +5,7 @@ import dev.trainer4j.api.TrainingInterruptedException;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerState;
+import dev.trainer4j.api.Argument;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.TrainingEngine;
@@ -310,16 +311,21 @@ final class RunCheckpoints {
                 progress.dataEpoch, progress.dataBatch);
     }
 
-    /** Warns when arguments that decide the data position or the update differ from the checkpoint's (current ones win, as in HF). */
+    /**
+     * Warns when arguments that decide the data position or the update (those declared
+     * {@link Argument#checkedOnResume()}) differ from the checkpoint's; the current ones win, as in HF.
+     */
     private void warnOnChangedArguments(Path checkpoint, Object saved) {
         if (!(saved instanceof Map<?, ?> savedArgs)) {
             return;
         }
         Map<String, Object> current = args.toMap();
         List<String> changed = new ArrayList<>();
-        for (String key : List.of("per-device-train-batch-size", "gradient-accumulation-steps", "num-train-epochs",
-                "max-steps", "seed", "data-seed", "train-sampling-strategy", "dataloader-drop-last", "optim",
-                "learning-rate", "lr-scheduler-type")) {
+        for (Argument<?> argument : TrainingArguments.arguments()) {
+            if (!argument.isCheckedOnResume()) {
+                continue;
+            }
+            String key = argument.key();
             Object before = savedArgs.get(key);
             Object now = current.get(key);
             boolean same = before instanceof Number a && now instanceof Number b ? a.doubleValue() == b.doubleValue()
