@@ -13,6 +13,7 @@ import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
 import dev.trainer4j.spi.TrainingLossReport;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -366,8 +367,8 @@ public abstract class TrainingEngineContract {
         return IntStream.range(first, first + count).toArray();
     }
 
-    private static org.assertj.core.data.Offset<Double> relative(double reference) {
-        return org.assertj.core.data.Offset.offset(SUMMATION_ORDER_TOLERANCE * Math.max(1, Math.abs(reference)));
+    private static Offset<Double> relative(double reference) {
+        return Offset.offset(SUMMATION_ORDER_TOLERANCE * Math.max(1, Math.abs(reference)));
     }
 
     /** One row of one prediction output: its raw bits and its values. */

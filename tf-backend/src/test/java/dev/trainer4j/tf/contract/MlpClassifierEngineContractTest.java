@@ -37,7 +37,8 @@ class MlpClassifierEngineContractTest extends TrainingEngineContract {
     /**
      * TensorFlow's CPU matrix kernels (oneDNN / Eigen) choose their blocking, and so the order of their float sums,
      * by the matrix shapes: a row predicted alone or among 3 rows can differ from the same row among 10 in the last
-     * bits (measured: at most 2.1e-7 in batches of 1 and 1.2e-7 in batches of 3, with oneDNN on). The bound is 1e-6 relative, about 16 units in the last place of float32.
+     * bits (measured: at most 2.1e-7 in batches of 1 and 1.2e-7 in batches of 3, with oneDNN on). The bound is 1e-6
+     * relative, about 16 units in the last place of float32.
      */
     @Override
     protected double predictionBatchSizeTolerance() {
