@@ -365,7 +365,8 @@ public class DefaultTrainer implements Trainer {
     }
 
     /** The training batches (override to change sampling or collation). */
-    protected DataLoader getTrainDataLoader() {
+    @Override
+    public DataLoader getTrainDataLoader() {
         Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
         if (dataset instanceof MapDataset map) {
             Sampler sampler = switch (args.trainSamplingStrategy()) {
@@ -383,12 +384,14 @@ public class DefaultTrainer implements Trainer {
     }
 
     /** The batches of an eval dataset (sequential). */
-    protected DataLoader getEvalDataLoader(Dataset dataset) {
+    @Override
+    public DataLoader getEvalDataLoader(Dataset dataset) {
         return sequentialLoader(dataset);
     }
 
     /** The batches of a prediction dataset (sequential). */
-    protected DataLoader getTestDataLoader(Dataset dataset) {
+    @Override
+    public DataLoader getTestDataLoader(Dataset dataset) {
         return sequentialLoader(dataset);
     }
 

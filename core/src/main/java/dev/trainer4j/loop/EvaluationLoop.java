@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  * One pass over evaluation or prediction batches (HF's {@code evaluation_loop}): the item-weighted loss, the spec's
  * metrics and {@code compute-metrics}, throughput, and optionally every prediction concatenated in order.
  */
-public final class EvaluationLoop {
+final class EvaluationLoop {
     private final LoopContext context;
     private final TrainerHooks hooks;
     private final TrainingEngine engine;

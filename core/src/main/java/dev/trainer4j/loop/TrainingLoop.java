@@ -42,7 +42,7 @@ import static java.util.Objects.requireNonNull;
  * Checkpoints are handled by {@link RunCheckpoints}; data loaders, the schedule, batch preparation, evaluation and
  * logging come from the trainer through {@link TrainerHooks}.
  */
-public final class TrainingLoop {
+final class TrainingLoop {
     /** The trainer's logger, so that log output (and its configuration by logger name) stays as it was. */
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
