@@ -25,7 +25,7 @@ import static java.util.Objects.requireNonNull;
  * factories by kind into a {@link PluginRegistry}. Factory names must be kebab-case and unique per kind: a duplicate
  * is an error naming both plugin classes and where each was loaded from.
  */
-public final class PluginLoader {
+final class PluginLoader {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
     private static final Pattern KEBAB_CASE = Pattern.compile("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
 
