@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -104,6 +105,7 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("max-steps", args.maxSteps(),
                     "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
         }
+        checkMetricForBestModel(spec);
         this.model = spec.model().isPresent() ? spec.model().get() : spec.modelFactory().orElseThrow().get();
         this.labelNames = resolveLabelNames(model);
         List<Callback> callbacks = new ArrayList<>();
@@ -112,6 +114,29 @@ public class DefaultTrainer implements Trainer {
         this.callbackHandler = new CallbackHandler(args, callbacks);
         this.context = new LoopContext(spec, callbackHandler);
         callbackHandler.onInitEnd(context.state(), context.control());
+    }
+
+    /**
+     * {@code metric-for-best-model} must name {@code loss} or a key the run's metrics produce (for a named eval set,
+     * {@code <set>_<key>}), so that a typo stops the run now rather than at the first evaluation. A
+     * {@code compute-metrics} function's keys are known only when it runs, so then the first evaluation checks.
+     */
+    private static void checkMetricForBestModel(TrainerSpec spec) {
+        Optional<String> wanted = spec.args().metricForBestModel();
+        if (wanted.isEmpty() || spec.computeMetrics().isPresent()) {
+            return;
+        }
+        Set<String> keys = new TreeSet<>();
+        keys.add("loss");
+        spec.metrics().forEach(metric -> keys.addAll(metric.keys()));
+        Set<String> allowed = new TreeSet<>(keys);
+        spec.evalDatasets().keySet().stream().filter(name -> !name.equals(TrainerSpec.DEFAULT_EVAL_NAME))
+                .forEach(name -> keys.forEach(key -> allowed.add(name + "_" + key)));
+        String name = wanted.get().startsWith("eval_") ? wanted.get().substring("eval_".length()) : wanted.get();
+        if (!allowed.contains(name)) {
+            throw new ConfigurationException("metric-for-best-model", wanted.get(), "loss or a key the run's metrics"
+                    + " produce (with or without the eval_ prefix): " + allowed);
+        }
     }
 
     private static void checkCapabilities(TrainingArguments args, Backend backend) {
