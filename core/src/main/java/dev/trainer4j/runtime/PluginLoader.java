@@ -52,10 +52,19 @@ final class PluginLoader {
             }
             catch (ServiceConfigurationError e) {
                 throw new ConfigurationException("plugins", "cannot load a plugin listed in META-INF/services/" + Plugin.class.getName()
-                        + ": " + e.getMessage(), e);
+                        + ": " + e.getMessage() + causes(e), e);
             }
         }
         return register(plugins);
+    }
+
+    /** {@code "; caused by X: message"} for every cause of {@code error}, so that a failing constructor is named. */
+    private static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.toString();
     }
 
     /**
