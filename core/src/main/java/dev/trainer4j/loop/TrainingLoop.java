@@ -78,6 +78,7 @@ final class TrainingLoop {
 
     private TrainOutput runTraining(String resumeFromCheckpoint) {
         Path outputDir = Path.of(args.outputDir());
+        RunCheckpoints.checkOutputDir(outputDir);
         Optional<Path> checkpoint = checkpoints.resolveCheckpoint(resumeFromCheckpoint, outputDir);
         if (checkpoint.isEmpty()) {
             checkpoints.refuseOrClearPreviousRun(outputDir);

@@ -207,4 +207,19 @@ class LifecycleTest {
             assertThat(trainer.train().globalStep()).isEqualTo(4);
         }
     }
+
+    @Test
+    void anOutputDirThatIsAFileIsAConfigurationError() throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-folder"), "x");
+        TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(file).saveStrategy(SaveStrategy.EPOCH).build())
+                .model(new FakeModel(2)).trainDataset(FakeData.regression(4, 2, 1)).build();
+        for (String resume : new String[] {null, "latest"}) {
+            try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend())) {
+                assertThatThrownBy(() -> trainer.train(resume))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessage("output-dir: '" + file + "' is not allowed; expected a folder, or a path where one can be"
+                                + " created; it is a file");
+            }
+        }
+    }
 }
