@@ -288,8 +288,9 @@ public final class RunConfigParser {
     }
 
     /**
-     * Expands {@value #TIMESTAMP} in {@code output-dir} to the start time ({@code yyyyMMdd-HHmmss-SSS}), so a run
-     * file can write to a fresh folder each time it runs.
+     * Expands {@value #TIMESTAMP} in {@code output-dir} to the start time and process id
+     * ({@code yyyyMMdd-HHmmss-SSS-<pid>}, unique per run: {@link RunStamps}), so a run file can write to a fresh
+     * folder each time it runs, even when two runs start in the same millisecond.
      */
     private static Config withRunFolder(Config givenArgs) {
         if (!givenArgs.hasPath("output-dir") || givenArgs.getValue("output-dir").valueType() != ConfigValueType.STRING) {
@@ -299,7 +300,7 @@ public final class RunConfigParser {
         if (!outputDir.contains(TIMESTAMP)) {
             return givenArgs;
         }
-        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        String stamp = RunStamps.next(java.time.Clock.systemDefaultZone());
         return givenArgs.withValue("output-dir", ConfigValueFactory.fromAnyRef(outputDir.replace(TIMESTAMP, stamp),
                 givenArgs.getValue("output-dir").origin().description()));
     }
