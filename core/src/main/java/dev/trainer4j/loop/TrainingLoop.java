@@ -67,8 +67,10 @@ final class TrainingLoop {
      * {@code null} trains from scratch.
      */
     public TrainOutput run(String resumeFromCheckpoint) {
-        try {
-            return runTraining(resumeFromCheckpoint);
+        Path outputDir = Path.of(args.outputDir());
+        RunCheckpoints.checkOutputDir(outputDir);
+        try (OutputDirLock lock = OutputDirLock.acquire(outputDir)) {
+            return runTraining(resumeFromCheckpoint, outputDir);
         }
         finally {
             checkpoints.closeInterruptSaver();
@@ -76,9 +78,7 @@ final class TrainingLoop {
         }
     }
 
-    private TrainOutput runTraining(String resumeFromCheckpoint) {
-        Path outputDir = Path.of(args.outputDir());
-        RunCheckpoints.checkOutputDir(outputDir);
+    private TrainOutput runTraining(String resumeFromCheckpoint, Path outputDir) {
         Optional<Path> checkpoint = checkpoints.resolveCheckpoint(resumeFromCheckpoint, outputDir);
         if (checkpoint.isEmpty()) {
             checkpoints.refuseOrClearPreviousRun(outputDir);
