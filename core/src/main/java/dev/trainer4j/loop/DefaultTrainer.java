@@ -1,14 +1,18 @@
 package dev.trainer4j.loop;
 
-import dev.trainer4j.api.DataException;
-import dev.trainer4j.api.CheckpointException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.CheckpointException;
+import dev.trainer4j.api.CollateContext;
+import dev.trainer4j.api.Collator;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -197,7 +202,51 @@ public class DefaultTrainer implements Trainer {
         if (!backend.capabilities().contains(BackendCapability.TRAINING)) {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
+        checkDatasetsFitTheModel();
         return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+    }
+
+    /**
+     * Collates the first rows of every eval dataset the run will evaluate and checks them against the model's inputs
+     * (names, element types, shapes), so that a bad eval set is named now rather than at the first evaluation, an
+     * epoch later. The train dataset's first batch is checked by the first step, which reads no row twice; streams
+     * are checked as they are read.
+     */
+    private void checkDatasetsFitTheModel() {
+        if (args.evalStrategy() != IntervalStrategy.NO || args.evalOnStart()) {
+            spec.evalDatasets().forEach((name, dataset) -> checkDataset(name.equals(TrainerSpec.DEFAULT_EVAL_NAME)
+                    ? "the eval dataset" : "the eval dataset '" + name + "'", dataset, spec.evalCollator()));
+        }
+    }
+
+    private void checkDataset(String description, Dataset dataset, Collator collator) {
+        if (!(dataset instanceof MapDataset map) || map.size() == 0) {
+            return;
+        }
+        int rows = Math.min(2, map.size());
+        List<Example> first = new ArrayList<>(rows);
+        for (int row = 0; row < rows; row++) {
+            first.add(map.get(row));
+        }
+        Batch batch;
+        try {
+            batch = prepareBatch(collator.collate(first, new CollateContext(args.dataSeed(), 0, 0)), false);
+        }
+        catch (RuntimeException e) {
+            throw new DataException(description + ": its first " + rows + " rows do not make a batch for model '"
+                    + model.name() + "': " + e.getMessage(), e);
+        }
+        for (InputSpec input : model.inputs()) {
+            Optional<HostTensor> tensor = batch.find(input.name());
+            if (tensor.isEmpty()) {
+                continue;
+            }
+            if (tensor.get().dataType() != input.dataType() || !input.accepts(tensor.get().shape())) {
+                throw new DataException(description + ": field '" + input.name() + "' of its first rows is "
+                        + tensor.get().dataType() + Arrays.toString(tensor.get().shape()) + " but model '" + model.name()
+                        + "' expects " + input.dataType() + Arrays.toString(input.shape()) + " (-1: any size)");
+            }
+        }
     }
 
     /**
