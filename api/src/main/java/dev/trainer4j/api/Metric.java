@@ -1,6 +1,7 @@
 package dev.trainer4j.api;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A streaming metric: {@link #reset()} before a pass, {@link #update(EvalPrediction)} once per batch, then
@@ -20,4 +21,12 @@ public interface Metric {
 
     /** The result(s), e.g. {@code {accuracy=0.97}} or {@code {precision=.., recall=..}}. */
     Map<String, Double> compute();
+
+    /**
+     * The keys {@link #compute()} returns, known before any evaluation so that a run can check
+     * {@code metric-for-best-model} before training. A metric with several results overrides it.
+     */
+    default Set<String> keys() {
+        return Set.of(name());
+    }
 }

@@ -79,6 +79,18 @@ public interface Trainer extends AutoCloseable {
      */
     WeightMapping.Report initializeFrom(Path source, WeightMapping mapping);
 
+    /**
+     * HF's {@code get_train_dataloader}: the training batches as this trainer draws them (its sampler, collator,
+     * batch size and prefetch settings). Subclasses override it to change sampling or collation.
+     */
+    DataLoader getTrainDataLoader();
+
+    /** HF's {@code get_eval_dataloader}: the batches of an eval dataset, in order. */
+    DataLoader getEvalDataLoader(Dataset dataset);
+
+    /** HF's {@code get_test_dataloader}: the batches of a prediction dataset, in order. */
+    DataLoader getTestDataLoader(Dataset dataset);
+
     /** The state of the current or last run. */
     TrainerState state();
 

@@ -13,10 +13,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 final class Trainer4jCliTest {
     private static final String RUN = """
@@ -89,6 +91,20 @@ final class Trainer4jCliTest {
         assertThat(out).contains("  models:\n    cli-test-model\n        hidden-size = 16\n");
         assertThat(out).contains("  metrics:\n    cli-test-metric\n        average = \"binary\"\n");
         assertThat(err).isEmpty();
+    }
+
+    @Test
+    void anEmbeddingApplicationGivesTheSameOverridesAsTheCommandLine() {
+        // cli-test-backend stops when asked for a trainer, with the settings it was assembled from in its message
+        assertThatThrownBy(() -> Trainer4j.fromFile(runFile, List.of("args.learning-rate=0.5", "metrics=[]")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("learning-rate 0.5, 0 metric(s)");
+        assertThatThrownBy(() -> Trainer4j.fromFile(runFile, List.of("args.learning-rate")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--set args.learning-rate: expected key=value");
+        assertThatThrownBy(() -> Trainer4j.fromFile(runFile, List.of("args.lerning-rate=0.5")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("args.lerning-rate");
     }
 
     @Test

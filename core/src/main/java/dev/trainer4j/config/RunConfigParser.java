@@ -15,6 +15,8 @@ import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,13 +90,58 @@ public final class RunConfigParser {
         }
         Config run;
         try {
-            run = ConfigFactory.parseFile(runFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            run = ConfigFactory.parseFile(runFile.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new LocalIncluder()));
+        }
+        catch (ConfigException.IO e) {
+            throw new ConfigurationException(runFile.toString(), "cannot read run file " + runFile + ": "
+                    + describeMissingInclude(e), e);
         }
         catch (ConfigException e) {
-            throw new ConfigurationException(runFile.toString(), "cannot read run file " + runFile + ": " + e.getMessage(), e);
+            String message = e.getMessage();
+            if (message.contains(LocalIncluder.REFUSED_PREFIX)) {
+                String url = message.substring(message.indexOf(LocalIncluder.REFUSED_PREFIX) + LocalIncluder.REFUSED_PREFIX.length(),
+                        message.indexOf(LocalIncluder.REFUSED_SUFFIX));
+                throw new ConfigurationException(runFile.toString(), runFile + lineMentioning(runFile, url) + ": "
+                        + message.substring(message.indexOf(LocalIncluder.REFUSED_PREFIX)), e);
+            }
+            throw new ConfigurationException(runFile.toString(), "cannot read run file " + runFile + ": " + message, e);
         }
         Path directory = runFile.toAbsolutePath().normalize().getParent();
         return parse(run, overrides, directory);
+    }
+
+    /**
+     * Typesafe Config reports a missing {@code include required(...)} as {@code <name>: java.io.FileNotFoundException:
+     * include was not found ...} or {@code <name>: IOException: resource not found on classpath ...}; this says it
+     * without the Java class names.
+     */
+    private static String describeMissingInclude(ConfigException.IO e) {
+        String message = e.getMessage();
+        int colon = message.indexOf(':');
+        boolean missing = message.contains("not found");
+        if (colon <= 0 || !missing) {
+            return message.replace("java.io.", "");
+        }
+        String name = message.substring(0, colon);
+        return "the file it includes with include required(...), '" + name + "', does not exist (a relative name resolves"
+                + " against the including file's folder, then the class path)";
+    }
+
+    /** {@code " line N"} for the first line of {@code file} that mentions {@code text}, or {@code ""}. */
+    private static String lineMentioning(Path file, String text) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(text)) {
+                    return " line " + (i + 1);
+                }
+            }
+        }
+        catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+        return "";
     }
 
     /** Parses a run config (keys at its root); relative paths in it are resolved against {@code baseDirectory}. */
@@ -129,6 +176,7 @@ public final class RunConfigParser {
         Optional<PluginBlock> collator = optionalBlock(PluginKind.COLLATORS, "collator", merged.root().get("collator"));
         List<PluginBlock> metrics = blockList(PluginKind.METRICS, "metrics", merged.root().get("metrics"));
         List<PluginBlock> callbacks = blockList(PluginKind.CALLBACKS, "callbacks", merged.root().get("callbacks"));
+        refuseRepeatedCallbacks(callbacks);
 
         Optional<PluginBlock> trainData = Optional.empty();
         Map<String, PluginBlock> evalData = new LinkedHashMap<>();
@@ -240,8 +288,9 @@ public final class RunConfigParser {
     }
 
     /**
-     * Expands {@value #TIMESTAMP} in {@code output-dir} to the start time ({@code yyyyMMdd-HHmmss-SSS}), so a run
-     * file can write to a fresh folder each time it runs.
+     * Expands {@value #TIMESTAMP} in {@code output-dir} to the start time and process id
+     * ({@code yyyyMMdd-HHmmss-SSS-<pid>}, unique per run: {@link RunStamps}), so a run file can write to a fresh
+     * folder each time it runs, even when two runs start in the same millisecond.
      */
     private static Config withRunFolder(Config givenArgs) {
         if (!givenArgs.hasPath("output-dir") || givenArgs.getValue("output-dir").valueType() != ConfigValueType.STRING) {
@@ -251,7 +300,7 @@ public final class RunConfigParser {
         if (!outputDir.contains(TIMESTAMP)) {
             return givenArgs;
         }
-        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        String stamp = RunStamps.next(java.time.Clock.systemDefaultZone());
         return givenArgs.withValue("output-dir", ConfigValueFactory.fromAnyRef(outputDir.replace(TIMESTAMP, stamp),
                 givenArgs.getValue("output-dir").origin().description()));
     }
@@ -273,6 +322,19 @@ public final class RunConfigParser {
 
     private Optional<PluginBlock> optionalBlock(PluginKind kind, String path, ConfigValue value) {
         return value == null ? Optional.empty() : Optional.of(block(kind, path, value));
+    }
+
+    /** A callback given twice would see (and write) every event twice, e.g. {@code [jsonl-logger, jsonl-logger]}. */
+    private static void refuseRepeatedCallbacks(List<PluginBlock> callbacks) {
+        Map<String, String> firstPath = new LinkedHashMap<>();
+        for (PluginBlock block : callbacks) {
+            String earlier = firstPath.putIfAbsent(block.type(), block.path());
+            if (earlier != null) {
+                throw new ConfigurationException(block.path(), block.path() + ": callback '" + block.type()
+                        + "' is already given as " + earlier + "; each callback runs once, so give it once (with all its"
+                        + " settings in one block)");
+            }
+        }
     }
 
     private List<PluginBlock> blockList(PluginKind kind, String path, ConfigValue value) {

@@ -1,14 +1,18 @@
 package dev.trainer4j.loop;
 
-import dev.trainer4j.api.DataException;
-import dev.trainer4j.api.CheckpointException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.CheckpointException;
+import dev.trainer4j.api.CollateContext;
+import dev.trainer4j.api.Collator;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.IntervalStrategy;
-import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
@@ -39,12 +43,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -104,6 +110,7 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("max-steps", args.maxSteps(),
                     "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
         }
+        checkMetricForBestModel(spec);
         this.model = spec.model().isPresent() ? spec.model().get() : spec.modelFactory().orElseThrow().get();
         this.labelNames = resolveLabelNames(model);
         List<Callback> callbacks = new ArrayList<>();
@@ -112,6 +119,29 @@ public class DefaultTrainer implements Trainer {
         this.callbackHandler = new CallbackHandler(args, callbacks);
         this.context = new LoopContext(spec, callbackHandler);
         callbackHandler.onInitEnd(context.state(), context.control());
+    }
+
+    /**
+     * {@code metric-for-best-model} must name {@code loss} or a key the run's metrics produce (for a named eval set,
+     * {@code <set>_<key>}), so that a typo stops the run now rather than at the first evaluation. A
+     * {@code compute-metrics} function's keys are known only when it runs, so then the first evaluation checks.
+     */
+    private static void checkMetricForBestModel(TrainerSpec spec) {
+        Optional<String> wanted = spec.args().metricForBestModel();
+        if (wanted.isEmpty() || spec.computeMetrics().isPresent()) {
+            return;
+        }
+        Set<String> keys = new TreeSet<>();
+        keys.add("loss");
+        spec.metrics().forEach(metric -> keys.addAll(metric.keys()));
+        Set<String> allowed = new TreeSet<>(keys);
+        spec.evalDatasets().keySet().stream().filter(name -> !name.equals(TrainerSpec.DEFAULT_EVAL_NAME))
+                .forEach(name -> keys.forEach(key -> allowed.add(name + "_" + key)));
+        String name = wanted.get().startsWith("eval_") ? wanted.get().substring("eval_".length()) : wanted.get();
+        if (!allowed.contains(name)) {
+            throw new ConfigurationException("metric-for-best-model", wanted.get(), "loss or a key the run's metrics"
+                    + " produce (with or without the eval_ prefix): " + allowed);
+        }
     }
 
     private static void checkCapabilities(TrainingArguments args, Backend backend) {
@@ -172,7 +202,51 @@ public class DefaultTrainer implements Trainer {
         if (!backend.capabilities().contains(BackendCapability.TRAINING)) {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
+        checkDatasetsFitTheModel();
         return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+    }
+
+    /**
+     * Collates the first rows of every eval dataset the run will evaluate and checks them against the model's inputs
+     * (names, element types, shapes), so that a bad eval set is named now rather than at the first evaluation, an
+     * epoch later. The train dataset's first batch is checked by the first step, which reads no row twice; streams
+     * are checked as they are read.
+     */
+    private void checkDatasetsFitTheModel() {
+        if (args.evalStrategy() != IntervalStrategy.NO || args.evalOnStart()) {
+            spec.evalDatasets().forEach((name, dataset) -> checkDataset(name.equals(TrainerSpec.DEFAULT_EVAL_NAME)
+                    ? "the eval dataset" : "the eval dataset '" + name + "'", dataset, spec.evalCollator()));
+        }
+    }
+
+    private void checkDataset(String description, Dataset dataset, Collator collator) {
+        if (!(dataset instanceof MapDataset map) || map.size() == 0) {
+            return;
+        }
+        int rows = Math.min(2, map.size());
+        List<Example> first = new ArrayList<>(rows);
+        for (int row = 0; row < rows; row++) {
+            first.add(map.get(row));
+        }
+        Batch batch;
+        try {
+            batch = prepareBatch(collator.collate(first, new CollateContext(args.dataSeed(), 0, 0)), false);
+        }
+        catch (RuntimeException e) {
+            throw new DataException(description + ": its first " + rows + " rows do not make a batch for model '"
+                    + model.name() + "': " + e.getMessage(), e);
+        }
+        for (InputSpec input : model.inputs()) {
+            Optional<HostTensor> tensor = batch.find(input.name());
+            if (tensor.isEmpty()) {
+                continue;
+            }
+            if (tensor.get().dataType() != input.dataType() || !input.accepts(tensor.get().shape())) {
+                throw new DataException(description + ": field '" + input.name() + "' of its first rows is "
+                        + tensor.get().dataType() + Arrays.toString(tensor.get().shape()) + " but model '" + model.name()
+                        + "' expects " + input.dataType() + Arrays.toString(input.shape()) + " (-1: any size)");
+            }
+        }
     }
 
     /**
@@ -365,7 +439,8 @@ public class DefaultTrainer implements Trainer {
     }
 
     /** The training batches (override to change sampling or collation). */
-    protected DataLoader getTrainDataLoader() {
+    @Override
+    public DataLoader getTrainDataLoader() {
         Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
         if (dataset instanceof MapDataset map) {
             Sampler sampler = switch (args.trainSamplingStrategy()) {
@@ -383,12 +458,14 @@ public class DefaultTrainer implements Trainer {
     }
 
     /** The batches of an eval dataset (sequential). */
-    protected DataLoader getEvalDataLoader(Dataset dataset) {
+    @Override
+    public DataLoader getEvalDataLoader(Dataset dataset) {
         return sequentialLoader(dataset);
     }
 
     /** The batches of a prediction dataset (sequential). */
-    protected DataLoader getTestDataLoader(Dataset dataset) {
+    @Override
+    public DataLoader getTestDataLoader(Dataset dataset) {
         return sequentialLoader(dataset);
     }
 

@@ -3,6 +3,7 @@ package dev.trainer4j.loop;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.ComputeMetrics;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
@@ -22,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * One pass over evaluation or prediction batches (HF's {@code evaluation_loop}): the item-weighted loss, the spec's
  * metrics and {@code compute-metrics}, throughput, and optionally every prediction concatenated in order.
  */
-public final class EvaluationLoop {
+final class EvaluationLoop {
     private final LoopContext context;
     private final TrainerHooks hooks;
     private final TrainingEngine engine;
@@ -49,6 +50,7 @@ public final class EvaluationLoop {
         boolean anyLoss = false;
         long batchCount = 0;
         long sampleCount = 0;
+        Boolean labelled = null;
         Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
         Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
         try (BatchIterator batches = loader.iterator(0, 0)) {
@@ -64,10 +66,13 @@ public final class EvaluationLoop {
                 for (String label : hooks.labelNames()) {
                     batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
                 }
+                labelled = checkLabelled(labelled, labels, batchCount);
                 if (needPredictions) {
                     EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
-                    for (Metric metric : metrics) {
-                        metric.update(prediction);
+                    if (labelled) {
+                        for (Metric metric : metrics) {
+                            metric.update(prediction);
+                        }
                     }
                     if (keep) {
                         output.predictions().forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
@@ -85,11 +90,14 @@ public final class EvaluationLoop {
         if (anyLoss && itemCount > 0) {
             result.put(prefix + "_loss", lossSum / itemCount);
         }
-        if (computeMetrics.isPresent() && !predictions.isEmpty()) {
-            putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels)));
-        }
-        for (Metric metric : metrics) {
-            putPrefixed(result, prefix, metric.compute());
+        // as HF: without labels there are predictions and no metrics
+        if (!Boolean.FALSE.equals(labelled)) {
+            if (computeMetrics.isPresent() && !predictions.isEmpty()) {
+                putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels)));
+            }
+            for (Metric metric : metrics) {
+                putPrefixed(result, prefix, metric.compute());
+            }
         }
         double runtime = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
         result.put(prefix + "_runtime", runtime);
@@ -98,6 +106,24 @@ public final class EvaluationLoop {
         Optional<HostTensor> labelIds = labels.containsKey("labels") ? Optional.of(labels.get("labels"))
                 : labels.size() == 1 ? Optional.of(labels.values().iterator().next()) : Optional.empty();
         return new Result(result, predictions, labelIds);
+    }
+
+    /**
+     * Whether the data has labels, decided by its first batch: all of the label names, or (with label names) none.
+     * A batch that differs from the first, or that has some label names and not others, is a {@link DataException}.
+     */
+    private Boolean checkLabelled(Boolean sofar, Map<String, HostTensor> labels, long batchIndex) {
+        List<String> names = hooks.labelNames();
+        boolean all = labels.size() == names.size();
+        if (!all && !labels.isEmpty()) {
+            throw new DataException("batch " + batchIndex + " has the labels " + labels.keySet() + " but not "
+                    + names.stream().filter(name -> !labels.containsKey(name)).toList() + "; give every label or none");
+        }
+        if (sofar != null && sofar != all) {
+            throw new DataException("batch " + batchIndex + (all ? " has labels but the batches before it have none"
+                    : " has no labels but the batches before it have " + names) + "; label every row or none");
+        }
+        return all;
     }
 
     static Map<String, HostTensor> concatenateAll(Map<String, List<HostTensor>> parts) {

@@ -10,7 +10,7 @@ import java.util.List;
  * Concatenates host tensors along the batch axis, as HF's prediction loop does: tensors whose other dimensions
  * differ (sequences of different lengths) are right-padded with {@value #PAD} to the largest shape first.
  */
-public final class HostTensors {
+final class HostTensors {
     /** HF's padding index for concatenated predictions and labels. */
     public static final int PAD = -100;
 

@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>The loop waits at most {@link #DEFAULT_WAIT_LIMIT}; tests construct savers with other limits.
  */
-public final class InterruptSaver implements AutoCloseable {
+final class InterruptSaver implements AutoCloseable {
     /** How long a termination waits for the checkpoint of the next step boundary in a training run. */
     public static final Duration DEFAULT_WAIT_LIMIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(InterruptSaver.class);

@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * {@link TrainerControl} of the current (or last) run. A training run replaces both at its start, and a resume
  * replaces the state with the checkpoint's, so readers always ask this context rather than keep their own copy.
  */
-public final class LoopContext {
+final class LoopContext {
     private final TrainerSpec spec;
     private final CallbackHandler callbacks;
     private final StopRequest stopRequest = new StopRequest();

@@ -10,7 +10,7 @@ import java.util.Map;
  * current epoch and the whole run. The loop reads the engine at log points, epoch ends, save points and the end of
  * training, so a resumed run (which restores these accumulators) reads at the same points as an uninterrupted one.
  */
-public final class LossTracker {
+final class LossTracker {
     private double windowSum;
     private long windowSteps;
     private double epochSum;

@@ -91,6 +91,14 @@ final class RunCheckpoints {
      * Refuses an output-dir that holds another run (checkpoints or a {@code trainer_state.json}) unless
      * {@code overwrite-output-dir}, which removes the old checkpoints so that {@code latest} cannot pick them later.
      */
+    /** An output dir that exists must be a folder: a file there would fail the first save with an I/O error. */
+    static void checkOutputDir(Path outputDir) {
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new ConfigurationException("output-dir", outputDir.toString(), "a folder, or a path where one can be"
+                    + " created; it is a file");
+        }
+    }
+
     void refuseOrClearPreviousRun(Path outputDir) {
         List<String> previous = new ArrayList<>();
         Checkpoints.list(outputDir).forEach(path -> previous.add(path.getFileName().toString()));

@@ -12,7 +12,7 @@ import java.util.Map;
  * Saves and restores the state of {@link StatefulCallback}s in HF's {@code stateful_callbacks} layout:
  * {@code key -> {"args": {}, "attributes": state}}, or a list of those when several callbacks share a key.
  */
-public final class StatefulCallbacks {
+final class StatefulCallbacks {
     private StatefulCallbacks() {
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * methods, so a subclass that overrides a data loader, the scheduler, {@code prepareBatch}, the checkpoint writer,
  * {@code evaluate} or {@code log} is still called by the loop.
  */
-public interface TrainerHooks {
+interface TrainerHooks {
     /** The training batches of this run ({@code Trainer.getTrainDataLoader()}). */
     DataLoader trainDataLoader();
 

@@ -42,7 +42,7 @@ import static java.util.Objects.requireNonNull;
  * Checkpoints are handled by {@link RunCheckpoints}; data loaders, the schedule, batch preparation, evaluation and
  * logging come from the trainer through {@link TrainerHooks}.
  */
-public final class TrainingLoop {
+final class TrainingLoop {
     /** The trainer's logger, so that log output (and its configuration by logger name) stays as it was. */
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
@@ -67,8 +67,10 @@ public final class TrainingLoop {
      * {@code null} trains from scratch.
      */
     public TrainOutput run(String resumeFromCheckpoint) {
-        try {
-            return runTraining(resumeFromCheckpoint);
+        Path outputDir = Path.of(args.outputDir());
+        RunCheckpoints.checkOutputDir(outputDir);
+        try (OutputDirLock lock = OutputDirLock.acquire(outputDir)) {
+            return runTraining(resumeFromCheckpoint, outputDir);
         }
         finally {
             checkpoints.closeInterruptSaver();
@@ -76,8 +78,7 @@ public final class TrainingLoop {
         }
     }
 
-    private TrainOutput runTraining(String resumeFromCheckpoint) {
-        Path outputDir = Path.of(args.outputDir());
+    private TrainOutput runTraining(String resumeFromCheckpoint, Path outputDir) {
         Optional<Path> checkpoint = checkpoints.resolveCheckpoint(resumeFromCheckpoint, outputDir);
         if (checkpoint.isEmpty()) {
             checkpoints.refuseOrClearPreviousRun(outputDir);

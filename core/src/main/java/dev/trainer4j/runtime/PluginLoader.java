@@ -25,7 +25,7 @@ import static java.util.Objects.requireNonNull;
  * factories by kind into a {@link PluginRegistry}. Factory names must be kebab-case and unique per kind: a duplicate
  * is an error naming both plugin classes and where each was loaded from.
  */
-public final class PluginLoader {
+final class PluginLoader {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
     private static final Pattern KEBAB_CASE = Pattern.compile("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
 
@@ -52,10 +52,19 @@ public final class PluginLoader {
             }
             catch (ServiceConfigurationError e) {
                 throw new ConfigurationException("plugins", "cannot load a plugin listed in META-INF/services/" + Plugin.class.getName()
-                        + ": " + e.getMessage(), e);
+                        + ": " + e.getMessage() + causes(e), e);
             }
         }
         return register(plugins);
+    }
+
+    /** {@code "; caused by X: message"} for every cause of {@code error}, so that a failing constructor is named. */
+    private static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.toString();
     }
 
     /**

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.config.PluginKind;
+import dev.trainer4j.config.ConfigOverrides;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.RunConfigParser;
 import dev.trainer4j.spi.Backend;
@@ -69,8 +70,18 @@ public final class Trainer4j {
 
     /** The trainer of a run file; relative paths in it resolve against its folder. */
     public static Trainer fromFile(Path runFile) {
+        return fromFile(runFile, List.of());
+    }
+
+    /**
+     * The trainer of a run file with overrides as the CLI's {@code --set} takes them, e.g.
+     * {@code fromFile(path, List.of("args.learning-rate=3e-4", "args.output-dir=runs/a"))}: a HOCON key path, {@code =},
+     * a HOCON value; later assignments win. A bad assignment or key is a {@link ConfigurationException} naming it.
+     */
+    public static Trainer fromFile(Path runFile, List<String> overrides) {
+        requireNonNull(overrides, "overrides is null");
         Trainer4j runtime = create();
-        return runtime.trainer(runtime.load(runFile, ConfigFactory.empty()));
+        return runtime.trainer(runtime.load(runFile, ConfigOverrides.parse(overrides)));
     }
 
     /** A backend from the class path's plugins with its reference defaults, for runs built in code. */

@@ -384,4 +384,15 @@ final class RunConfigParserTest {
                 .hasMessageStartingWith("cannot read run file " + file)
                 .hasMessageContaining("broken.conf");
     }
+
+    @Test
+    void aCallbackGivenTwiceIsRefused() {
+        ConfigurationException e = error("""
+                model = test-model
+                callbacks = [test-early-stopping, { type = test-early-stopping, early-stopping-patience = 3 }]
+                """);
+
+        assertThat(e.key()).isEqualTo("callbacks[1]");
+        assertThat(e).hasMessageStartingWith("callbacks[1]: callback 'test-early-stopping' is already given as callbacks[0]");
+    }
 }

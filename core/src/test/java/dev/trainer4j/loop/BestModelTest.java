@@ -1,6 +1,9 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.IntervalStrategy;
+import dev.trainer4j.api.Metric;
 import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BestModelTest {
     @TempDir
@@ -54,5 +58,40 @@ class BestModelTest {
         }
         assertThat(Checkpoints.list(dir)).extracting(p -> p.getFileName().toString())
                 .containsExactly("checkpoint-1", "checkpoint-4");
+    }
+
+    @Test
+    void aMetricForBestModelThatNoMetricProducesStopsTheRunBeforeTraining() {
+        TrainingArguments args = LoopFixtures.args(dir).evalStrategy(IntervalStrategy.EPOCH).metricForBestModel("bleu").build();
+        TrainerSpec spec = TrainerSpec.builder().args(args).model(new FakeModel(2)).trainDataset(FakeData.regression(8, 2, 1))
+                .evalDataset(FakeData.regression(2, 2, 2)).evalDataset("holdout", FakeData.regression(2, 2, 3))
+                .addMetric(new NamedMetric("accuracy")).build();
+
+        assertThatThrownBy(() -> new DefaultTrainer(spec, new FakeBackend()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("metric-for-best-model: 'bleu' is not allowed; expected loss or a key the run's metrics produce"
+                        + " (with or without the eval_ prefix): [accuracy, holdout_accuracy, holdout_loss, loss]");
+        for (String known : List.of("accuracy", "eval_accuracy", "loss", "eval_holdout_accuracy")) {
+            TrainerSpec valid = spec.toBuilder().args(args.toBuilder().metricForBestModel(known).build()).build();
+            try (Trainer trainer = new DefaultTrainer(valid, new FakeBackend())) {
+                assertThat(trainer.args().metricForBestModel()).contains(known);
+            }
+        }
+    }
+
+    /** A metric that is only a name: enough for the checks made when a trainer is built. */
+    private record NamedMetric(String name) implements Metric {
+        @Override
+        public void reset() {
+        }
+
+        @Override
+        public void update(EvalPrediction batch) {
+        }
+
+        @Override
+        public Map<String, Double> compute() {
+            return Map.of(name, 0.0);
+        }
     }
 }

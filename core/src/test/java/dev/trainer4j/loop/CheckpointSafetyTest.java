@@ -46,6 +46,7 @@ class CheckpointSafetyTest {
         }
     }
 
+    /** Every entry of {@code dir}, sorted: the run's lock file, checkpoints, and nothing left half written. */
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(path -> path.getFileName().toString()).sorted().toList();
@@ -79,7 +80,7 @@ class CheckpointSafetyTest {
         Path dir = root.resolve("crashed");
         TrainerSpec spec = spec(args(dir).build()).build();
         crash(spec, 10);
-        assertThat(names(dir)).containsExactly("checkpoint-3", "checkpoint-6", "checkpoint-9");
+        assertThat(names(dir)).containsExactly(OutputDirLock.FILE, "checkpoint-3", "checkpoint-6", "checkpoint-9");
         Path damaged = dir.resolve("checkpoint-9");
         long size = Files.size(damaged.resolve("engine/fake-engine.json"));
         truncate(damaged.resolve("engine/fake-engine.json"), size / 2);
@@ -175,7 +176,7 @@ class CheckpointSafetyTest {
                             + "overwrite-output-dir = true to train anew into it (its checkpoint-* folders are removed), "
                             + "or resume that run with resume-from-checkpoint = latest (train(\"latest\"))");
         }
-        assertThat(names(dir)).containsExactly("trainer_state.json");
+        assertThat(names(dir)).containsExactly(OutputDirLock.FILE, "trainer_state.json");
 
         // a stale, intact checkpoint of a longer run: after an overwrite, latest must not pick it
         new CheckpointWriter(CheckpointFaults.NONE).write(dir, 99, folder -> Files.writeString(folder.resolve("x"), "old"));
@@ -183,8 +184,8 @@ class CheckpointSafetyTest {
         try (Trainer trainer = new DefaultTrainer(spec(args(dir).overwriteOutputDir(true).build()).build(), new FakeBackend())) {
             trainer.train();
         }
-        assertThat(names(dir)).containsExactly("checkpoint-12", "checkpoint-3", "checkpoint-6", "checkpoint-9",
-                "trainer_state.json");
+        assertThat(names(dir)).containsExactly(OutputDirLock.FILE, "checkpoint-12", "checkpoint-3", "checkpoint-6",
+                "checkpoint-9", "trainer_state.json");
         assertThat(Checkpoints.findLatest(dir).checkpoint()).contains(dir.resolve("checkpoint-12"));
     }
 
@@ -221,7 +222,7 @@ class CheckpointSafetyTest {
                     .hasMessageContaining("No space left on device (while writing the checkpoint files); the partial "
                             + "folder was removed; earlier checkpoints are unchanged (newest: checkpoint-3)");
         }
-        assertThat(names(dir)).containsExactly("checkpoint-3");
+        assertThat(names(dir)).containsExactly(OutputDirLock.FILE, "checkpoint-3");
         assertThat(Checkpoints.verify(dir.resolve("checkpoint-3"))).isEmpty();
         assertSameRun(run(spec, "latest"), straight);
     }

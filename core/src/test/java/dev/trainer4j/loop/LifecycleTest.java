@@ -3,6 +3,7 @@ package dev.trainer4j.loop;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.NonFiniteLossException;
 import dev.trainer4j.api.NonFinitePolicy;
 import dev.trainer4j.api.PredictionOutput;
@@ -188,6 +189,65 @@ class LifecycleTest {
     }
 
     @Test
+    void predictWithoutLabelsGivesPredictionsAndNoMetricsAsHfDoes() {
+        Dataset unlabelled = Dataset.of(List.of(Example.of(Map.of("x", new float[] {1, 0})),
+                Example.of(Map.of("x", new float[] {0, 1})), Example.of(Map.of("x", new float[] {1, 1}))));
+        List<String> computed = new java.util.ArrayList<>();
+        TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(dir).build()).model(new FakeModel(2))
+                .addMetric(new LabelNeedingMetric()).computeMetrics(prediction -> {
+                    computed.add("called");
+                    return Map.of();
+                }).build();
+        try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend().initialWeights(2, 3, 1))) {
+            PredictionOutput output = trainer.predict(unlabelled);
+
+            assertThat(output.predictions().get("predictions").doubles()).containsExactly(3, 4, 6);
+            assertThat(output.labelIds()).isEmpty();
+            assertThat(output.metrics()).containsOnlyKeys("test_runtime", "test_samples_per_second", "test_steps_per_second");
+            assertThat(computed).isEmpty();
+
+            PredictionOutput labelled = trainer.predict(Dataset.of(List.of(FakeData.example(1, 1, 0), FakeData.example(2, 0, 1))));
+            assertThat(labelled.labelIds().orElseThrow().floats()).containsExactly(1, 2);
+            assertThat(labelled.metrics()).containsKeys("test_loss", "test_rows_with_labels");
+            assertThat(computed).containsExactly("called");
+
+            Dataset mixed = Dataset.of(List.of(FakeData.example(1, 1, 0), FakeData.example(2, 0, 1),
+                    Example.of(Map.of("x", new float[] {1, 1}))));
+            assertThatThrownBy(() -> trainer.predict(mixed))
+                    .isInstanceOf(DataException.class)
+                    .hasMessage("batch 1 has no labels but the batches before it have [labels]; label every row or none");
+        }
+    }
+
+    /** Counts labelled rows; refuses a batch without labels, as the accuracy metric does. */
+    private static final class LabelNeedingMetric implements dev.trainer4j.api.Metric {
+        private long rows;
+
+        @Override
+        public String name() {
+            return "rows_with_labels";
+        }
+
+        @Override
+        public void reset() {
+            rows = 0;
+        }
+
+        @Override
+        public void update(dev.trainer4j.api.EvalPrediction batch) {
+            if (batch.labels().isEmpty()) {
+                throw new IllegalArgumentException("rows_with_labels: the evaluation data has no labels");
+            }
+            rows += batch.labels().values().iterator().next().shape()[0];
+        }
+
+        @Override
+        public Map<String, Double> compute() {
+            return Map.of(name(), (double) rows);
+        }
+    }
+
+    @Test
     void refusesAnOutputDirWithCheckpointsUnlessAsked() {
         TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(dir).saveStrategy(SaveStrategy.EPOCH).build())
                 .model(new FakeModel(2)).trainDataset(FakeData.regression(4, 2, 1)).build();
@@ -205,6 +265,21 @@ class LifecycleTest {
                 .overwriteOutputDir(true).build()).build();
         try (Trainer trainer = new DefaultTrainer(overwrite, new FakeBackend())) {
             assertThat(trainer.train().globalStep()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void anOutputDirThatIsAFileIsAConfigurationError() throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-folder"), "x");
+        TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(file).saveStrategy(SaveStrategy.EPOCH).build())
+                .model(new FakeModel(2)).trainDataset(FakeData.regression(4, 2, 1)).build();
+        for (String resume : new String[] {null, "latest"}) {
+            try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend())) {
+                assertThatThrownBy(() -> trainer.train(resume))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessage("output-dir: '" + file + "' is not allowed; expected a folder, or a path where one can be"
+                                + " created; it is a file");
+            }
         }
     }
 }

@@ -167,7 +167,7 @@ class ResumeTest {
         assertThat(((Map<?, ?>) loop.get("args")).get("learning-rate")).isEqualTo(0.05);
         try (Stream<Path> entries = Files.list(dir)) {
             assertThat(entries.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("checkpoint-4", "checkpoint-8", "checkpoint-9");
+                    .containsExactlyInAnyOrder(OutputDirLock.FILE, "checkpoint-4", "checkpoint-8", "checkpoint-9");
         }
     }
 }

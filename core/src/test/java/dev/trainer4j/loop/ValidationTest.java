@@ -1,5 +1,7 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.DataException;
+import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.api.ConfigurationException;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,6 +101,25 @@ class ValidationTest {
             // 3 batches per pass over the stream: 7 steps take 3 passes
             assertThat(trainer.train().globalStep()).isEqualTo(7);
             assertThat(LoopFixtures.entriesWith(trainer.state().logHistory(), "train_epoch_loss")).hasSize(3);
+        }
+    }
+
+    @Test
+    void aBadEvalSetIsNamedBeforeTheFirstStep() {
+        FakeBackend backend = new FakeBackend();
+        TrainerSpec spec = TrainerSpec.builder()
+                .args(LoopFixtures.args(dir).evalStrategy(IntervalStrategy.EPOCH).build())
+                .model(new FakeModel(2)).trainDataset(FakeData.regression(8, 2, 1))
+                .evalDataset(FakeData.regression(4, 2, 2))
+                .evalDataset("holdout", Dataset.of(List.of(FakeData.example(1, 1, 2, 3), FakeData.example(2, 4, 5, 6))))
+                .build();
+        try (Trainer trainer = new DefaultTrainer(spec, backend)) {
+            assertThatThrownBy(trainer::train)
+                    .isInstanceOf(DataException.class)
+                    .hasMessage("the eval dataset 'holdout': field 'x' of its first rows is FLOAT32[2, 3] but model 'linear-regression'"
+                            + " expects FLOAT32[-1, 2] (-1: any size)");
+            assertThat(trainer.state().globalStep()).isZero();
+            assertThat(backend.engines()).isEmpty();
         }
     }
 }

@@ -71,6 +71,27 @@ final class PluginLoaderTest {
     }
 
     @Test
+    void aPluginWhoseConstructorThrowsIsNamedWithTheCause(@TempDir Path directory) throws IOException {
+        Path services = directory.resolve("META-INF/services/" + Plugin.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, ConstructorFailingPlugin.class.getName() + "\n");
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {directory.toUri().toURL()}, PluginLoaderTest.class.getClassLoader())) {
+            assertThatThrownBy(() -> PluginLoader.load(loader))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(ConstructorFailingPlugin.class.getName())
+                    .hasMessageContaining("caused by IllegalStateException: the plugin's license file is missing");
+        }
+    }
+
+    /** A plugin whose constructor fails, as one with a missing resource would. */
+    public static final class ConstructorFailingPlugin implements Plugin {
+        public ConstructorFailingPlugin() {
+            throw new IllegalStateException("the plugin's license file is missing");
+        }
+    }
+
+    @Test
     void duplicateNameFromAListNamesBothPlugins() {
         assertThatThrownBy(() -> PluginLoader.register(List.of(new RuntimeTestPlugin(), new DuplicateMetricPlugin())))
                 .isInstanceOf(ConfigurationException.class)

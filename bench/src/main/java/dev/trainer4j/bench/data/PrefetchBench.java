@@ -5,14 +5,25 @@ import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.DefaultCollator;
 import dev.trainer4j.api.Example;
+import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.MapDataset;
-import dev.trainer4j.data.internal.MapDataLoader;
-import dev.trainer4j.data.internal.PrefetchSettings;
-import dev.trainer4j.data.internal.RandomSampler;
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.loop.DefaultTrainer;
+import dev.trainer4j.spi.Backend;
+import dev.trainer4j.spi.BackendCapability;
+import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.TrainingEngine;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * {@code steps} steps once with 0 workers and once with 2 workers x prefetch 2, timing every {@code next()} + step;
  * the program prints the median step time of each setting over all rounds and their ratio. With workers the step
  * should cost about {@code max(step, collate / workers)} instead of {@code step + collate}.
+ *
+ * <p>The loaders are the trainer's own ({@link Trainer#getTrainDataLoader()}: the random sampler seeded by
+ * {@code data-seed}, the workers of {@code dataloader-num-workers}), taken from a trainer that never compiles a model.
  *
  * <p>Arguments (all optional): {@code rounds steps step-ms collate-ms}, default {@code 5 200 5 4}.
  */
@@ -43,17 +57,14 @@ public final class PrefetchBench {
             sleepMillis(collateMillis);
             return DefaultCollator.INSTANCE.collate(examples, context);
         };
-        PrefetchSettings workers = new PrefetchSettings(2, 2);
 
         System.out.printf(Locale.ROOT, "prefetch bench: %d rounds x %d steps, step %d ms, collator %d ms per batch of %d%n",
                 rounds, steps, stepMillis, collateMillis, BATCH_SIZE);
         double[] inlineAll = new double[0];
         double[] prefetchAll = new double[0];
         for (int round = 1; round <= rounds; round++) {
-            double[] inline = run(new MapDataLoader(dataset, new RandomSampler(dataset.size(), round), slowCollator,
-                    BATCH_SIZE, false, round, PrefetchSettings.none()), round, stepMillis);
-            double[] prefetched = run(new MapDataLoader(dataset, new RandomSampler(dataset.size(), round), slowCollator,
-                    BATCH_SIZE, false, round, workers), round, stepMillis);
+            double[] inline = run(trainLoader(dataset, slowCollator, round, 0), round, stepMillis);
+            double[] prefetched = run(trainLoader(dataset, slowCollator, round, 2), round, stepMillis);
             System.out.printf(Locale.ROOT, "round %d: median step %.2f ms with 0 workers, %.2f ms with 2 workers x prefetch 2%n",
                     round, median(inline), median(prefetched));
             inlineAll = concat(inlineAll, inline);
@@ -65,8 +76,20 @@ public final class PrefetchBench {
                 prefetchMedian, inlineMedian, prefetchMedian / inlineMedian);
     }
 
+    /** The training data loader a trainer builds for these settings (prefetch factor 2 when there are workers). */
+    private static DataLoader trainLoader(MapDataset dataset, Collator collator, long dataSeed, int workers) {
+        TrainingArguments args = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(BATCH_SIZE)
+                .dataSeed(dataSeed).dataloaderNumWorkers(workers).dataloaderPrefetchFactor(workers > 0 ? 2 : null)
+                .build();
+        TrainerSpec spec = TrainerSpec.builder().args(args).model(LoaderOnly.MODEL).trainDataset(dataset)
+                .collator(collator).build();
+        try (Trainer trainer = new DefaultTrainer(spec, new LoaderOnly())) {
+            return trainer.getTrainDataLoader();
+        }
+    }
+
     /** Step times in ms of one epoch, after a warm-up; each step is next() plus the simulated training step. */
-    private static double[] run(MapDataLoader loader, int epoch, int stepMillis) {
+    private static double[] run(DataLoader loader, int epoch, int stepMillis) {
         long batches = loader.batchesPerEpoch().orElseThrow();
         double[] times = new double[(int) batches - WARMUP_STEPS];
         try (BatchIterator iterator = loader.iterator(epoch, 0)) {
@@ -147,5 +170,40 @@ public final class PrefetchBench {
         double[] result = Arrays.copyOf(left, left.length + right.length);
         System.arraycopy(right, 0, result, left.length, right.length);
         return result;
+    }
+
+    /** A backend and model that only give a trainer its data loaders: nothing is compiled or trained. */
+    private static final class LoaderOnly implements Backend {
+        static final Model MODEL = new Model() {
+            @Override
+            public String name() {
+                return "loader-only";
+            }
+
+            @Override
+            public List<InputSpec> inputs() {
+                return List.of(InputSpec.feature("x", DataType.FLOAT32, -1, 16), InputSpec.label("labels", DataType.FLOAT32, -1));
+            }
+        };
+
+        @Override
+        public String name() {
+            return "loader-only";
+        }
+
+        @Override
+        public Set<BackendCapability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public TrainingEngine compile(Model model, TrainingArguments args, EngineOptions options) {
+            throw new UnsupportedOperationException("the prefetch bench compiles no model");
+        }
+
+        @Override
+        public Trainer createTrainer(TrainerSpec spec) {
+            return new DefaultTrainer(spec, this);
+        }
     }
 }

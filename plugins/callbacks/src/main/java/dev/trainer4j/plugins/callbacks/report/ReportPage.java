@@ -70,15 +70,24 @@ final class ReportPage {
                    Optional<Map<String, Object>> arguments) {
     }
 
+    /** The run's {@code run-name} argument when it has one, else the output dir's name, as reference.conf says. */
+    static String runName(Content content) {
+        Object runName = content.arguments().map(arguments -> arguments.get("run-name")).orElse(null);
+        if (runName instanceof String text && !text.isBlank()) {
+            return text;
+        }
+        return Optional.ofNullable(content.outputDir().toAbsolutePath().normalize().getFileName())
+                .map(Path::toString).orElse(content.outputDir().toString());
+    }
+
     static String render(Content content) {
         StringBuilder html = new StringBuilder(64 * 1024);
-        String name = Optional.ofNullable(content.outputDir().toAbsolutePath().normalize().getFileName())
-                .map(Path::toString).orElse(content.outputDir().toString());
+        String name = runName(content);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>trainer4j report: ").append(Html.escape(name)).append("</title>\n")
                 .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<main>\n");
-        html.append("<h1>Training report</h1>\n");
+        html.append("<h1>Training report: ").append(Html.escape(name)).append("</h1>\n");
         html.append("<p class=\"meta\">Run <b>").append(Html.escape(content.outputDir().toAbsolutePath().normalize().toString()))
                 .append("</b>: <span id=\"record-count\">").append(content.log().records().size()).append("</span> records from ")
                 .append(Html.escape(content.metricsFile().getFileName().toString())).append(".</p>\n");

@@ -120,6 +120,22 @@ class RunReportTest {
     }
 
     @Test
+    void theRunNameArgumentTitlesTheReportElseTheOutputDirsName() throws IOException {
+        SimulatedRun.write(outputDir, Map.of());
+        RunReport.write(outputDir, outputDir.resolve("metrics.jsonl"), SimulatedRun.args(outputDir).toMap());
+        String unnamed = Files.readString(outputDir.resolve("report.html"));
+        String folder = outputDir.toAbsolutePath().normalize().getFileName().toString();
+        assertThat(unnamed).contains("<title>trainer4j report: " + folder + "</title>")
+                .contains("<h1>Training report: " + folder + "</h1>");
+
+        RunReport.write(outputDir, outputDir.resolve("metrics.jsonl"),
+                SimulatedRun.args(outputDir).toBuilder().runName("sms-spam <small>").build().toMap());
+        String named = Files.readString(outputDir.resolve("report.html"));
+        assertThat(named).contains("<title>trainer4j report: sms-spam &lt;small&gt;</title>")
+                .contains("<h1>Training report: sms-spam &lt;small&gt;</h1>");
+    }
+
+    @Test
     void aMissingOrBadMetricsLogIsAnErrorNamingTheFileAndLine() throws IOException {
         assertThatThrownBy(() -> RunReport.write(outputDir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no metrics log " + outputDir.resolve("metrics.jsonl")
