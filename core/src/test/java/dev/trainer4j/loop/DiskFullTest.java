@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * A real full disk: a 256 KiB tmpfs (needs root and permission to mount; skipped otherwise). The disk is filled
- * after the first checkpoint, so the second save fails with ENOSPC.
+ * A real full disk: a 256 KiB tmpfs (needs root and permission to mount; skipped otherwise, but with the environment
+ * variable {@code REQUIRE_MOUNT=1}, which {@code .ci/run} sets when a probe mount works, a failed mount fails the
+ * test instead of skipping it). The disk is filled after the first checkpoint, so the second save fails with ENOSPC.
  */
 class DiskFullTest {
     @TempDir
@@ -76,6 +77,10 @@ class DiskFullTest {
         }
         catch (IOException e) {
             status = -1;
+        }
+        if ("1".equals(System.getenv("REQUIRE_MOUNT"))) {
+            assertThat(status).as("mount -t tmpfs exit status with REQUIRE_MOUNT=1 (a probe mount worked before the build)")
+                    .isZero();
         }
         Assumptions.assumeTrue(status == 0, "mounting a tmpfs is not permitted here; the injected-failure tests cover this");
         mountPoint = disk;

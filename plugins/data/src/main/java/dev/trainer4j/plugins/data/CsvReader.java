@@ -22,20 +22,37 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads a CSV file into examples. Each kept column gets one type from all of its (kept) cells: all integers →
- * {@link Integer} ({@link Long} when a value needs it), all numbers → {@link Double} with empty cells as NaN, all
- * {@code true}/{@code false} → {@link Boolean}, all JSON arrays → arrays as in JSON Lines, otherwise {@link String}.
+ * Reads a CSV file into examples. A column's first non-empty (kept) cell sets its type: an integer → {@link Integer}
+ * ({@link Long} when a value of the column needs it), another number → {@link Double}, {@code true}/{@code false} →
+ * {@link Boolean}, a JSON array → arrays as in JSON Lines, anything else {@link String} (every cell kept as text).
+ * Every cell of a typed column must fit its type, with its file and line named otherwise: no fraction in an integer
+ * column, no empty cell ({@code NaN} marks a missing value in a decimal column). Rows are then checked against the
+ * first as in JSON Lines (see {@link FirstRowSchema}); a file without data rows is refused.
  */
 final class CsvReader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private enum ColumnType {
-        INTEGER, LONG, DOUBLE, BOOLEAN, ARRAY, STRING
+        INTEGER("an integer"),
+        DECIMAL("a number"),
+        BOOLEAN("true or false"),
+        ARRAY("a JSON array"),
+        STRING("text");
+
+        private final String description;
+
+        ColumnType(String description) {
+            this.description = description;
+        }
     }
 
     /** A kept column: its output name and its index in the file. */
     private record Selected(String output, int index) {
+    }
+
+    /** A kept column's type and the line of the cell that set it. */
+    private record Typed(Selected column, ColumnType type, long line, String firstValue) {
     }
 
     private final CsvDatasetSettings settings;
@@ -56,7 +73,8 @@ final class CsvReader {
         CsvParser parser = new CsvParser(file, text, settings.delimiter());
         CsvParser.Row first = parser.next();
         if (first == null) {
-            return List.of();
+            throw new DataException(file + " has no rows; expected " + (settings.header() ? "a header and " : "")
+                    + "at least one row of values");
         }
         List<String> columns = settings.header() ? headerNames(first) : positionalNames(first.cells().size());
         String widthSource = settings.header() ? "the header at line " + first.line() : "the first row at line " + first.line();
@@ -75,19 +93,28 @@ final class CsvReader {
             }
             rows.add(row);
         }
-
-        ColumnType[] types = new ColumnType[selected.size()];
-        for (int column = 0; column < types.length; column++) {
-            types[column] = inferType(rows, selected.get(column).index());
+        if (rows.isEmpty()) {
+            throw new DataException(file, first.line(), "the file has no rows after the header; expected at least one"
+                    + " row of values");
         }
-        List<Example> examples = new ArrayList<>(rows.size());
+
+        List<Typed> typed = new ArrayList<>(selected.size());
+        for (Selected column : selected) {
+            typed.add(type(rows, column));
+        }
+        List<Map<String, Object>> converted = new ArrayList<>(rows.size());
         for (CsvParser.Row kept : rows) {
             Map<String, Object> fields = new LinkedHashMap<>();
-            for (int column = 0; column < types.length; column++) {
-                Selected target = selected.get(column);
-                fields.put(target.output(), convert(kept.cells().get(target.index()), types[column]));
+            for (Typed column : typed) {
+                fields.put(column.column().output(), convert(kept, column));
             }
-            examples.add(Example.of(fields));
+            converted.add(fields);
+        }
+        widenIntegerColumns(typed, converted);
+        FirstRowSchema schema = new FirstRowSchema(file, settings.file().variableLengthFields());
+        List<Example> examples = new ArrayList<>(rows.size());
+        for (int index = 0; index < rows.size(); index++) {
+            examples.add(Example.of(schema.check(converted.get(index), rows.get(index).line())));
         }
         return examples;
     }
@@ -135,60 +162,106 @@ final class CsvReader {
         return selected;
     }
 
-    private static ColumnType inferType(List<CsvParser.Row> rows, int index) {
-        boolean anyEmpty = false;
-        boolean anyValue = false;
-        boolean allInts = true;
-        boolean allLongs = true;
-        boolean allNumbers = true;
-        boolean allBooleans = true;
-        boolean allArrays = true;
+    /** The column's type, from its first non-empty cell; a column of empty cells is text. */
+    private static Typed type(List<CsvParser.Row> rows, Selected column) {
         for (CsvParser.Row row : rows) {
-            String value = row.cells().get(index).strip();
-            if (value.isEmpty()) {
-                anyEmpty = true;
-                continue;
+            String value = row.cells().get(column.index()).strip();
+            if (!value.isEmpty()) {
+                return new Typed(column, typeOf(value), row.line(), value);
             }
-            anyValue = true;
-            boolean integral = INTEGER.matcher(value).matches();
-            Long parsed = integral ? parseLong(value) : null;
-            allLongs &= parsed != null;
-            allInts &= parsed != null && parsed >= Integer.MIN_VALUE && parsed <= Integer.MAX_VALUE;
-            allNumbers &= integral || DECIMAL.matcher(value).matches();
-            allBooleans &= value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
-            allArrays = allArrays && parseArray(value) != null;
         }
-        if (!anyValue) {
-            return ColumnType.STRING;
-        }
-        if (!anyEmpty && allInts) {
+        return new Typed(column, ColumnType.STRING, rows.get(0).line(), "");
+    }
+
+    private static ColumnType typeOf(String value) {
+        if (INTEGER.matcher(value).matches() && parseLong(value) != null) {
             return ColumnType.INTEGER;
         }
-        if (!anyEmpty && allLongs) {
-            return ColumnType.LONG;
+        if (isDecimal(value)) {
+            return ColumnType.DECIMAL;
         }
-        if (allNumbers) {
-            return ColumnType.DOUBLE;
-        }
-        if (!anyEmpty && allBooleans) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return ColumnType.BOOLEAN;
         }
-        if (!anyEmpty && allArrays) {
+        if (parseArray(value) != null) {
             return ColumnType.ARRAY;
         }
         return ColumnType.STRING;
     }
 
-    private static Object convert(String cell, ColumnType type) {
+    private static boolean isDecimal(String value) {
+        return DECIMAL.matcher(value).matches() || value.equalsIgnoreCase("nan");
+    }
+
+    private Object convert(CsvParser.Row row, Typed column) {
+        String cell = row.cells().get(column.column().index());
+        if (column.type() == ColumnType.STRING) {
+            return cell;
+        }
         String value = cell.strip();
-        return switch (type) {
-            case INTEGER -> Integer.parseInt(value);
-            case LONG -> Long.parseLong(value);
-            case DOUBLE -> value.isEmpty() ? Double.NaN : Double.parseDouble(value);
-            case BOOLEAN -> Boolean.parseBoolean(value.toLowerCase(Locale.ROOT));
-            case ARRAY -> JsonValues.convert(parseArray(value), "array cell");
-            case STRING -> cell;
-        };
+        String name = column.column().output();
+        String setBy = "the column's first value, " + column.firstValue() + " at line " + column.line()
+                + ", sets its type";
+        if (value.isEmpty()) {
+            String marker = column.type() == ColumnType.DECIMAL
+                    ? "write NaN to mark a missing value in a decimal column"
+                    : "this column type has no missing-value marker; fill the cell or leave the row out";
+            throw new DataException(file, row.line(), "column '" + name + "' is empty; expected "
+                    + column.type().description + " (" + setBy + "); " + marker);
+        }
+        switch (column.type()) {
+            case INTEGER -> {
+                if (INTEGER.matcher(value).matches() && parseLong(value) != null) {
+                    return parseLong(value);
+                }
+                if (isDecimal(value)) {
+                    throw new DataException(file, row.line(), "column '" + name + "' is " + value
+                            + ", a number with a fraction, in a column of integers (its first value "
+                            + column.firstValue() + " at line " + column.line() + " is an integer); write the first"
+                            + " value with a fraction (e.g. 1.0) if the column holds decimals");
+                }
+            }
+            case DECIMAL -> {
+                if (isDecimal(value)) {
+                    return Double.parseDouble(value);
+                }
+            }
+            case BOOLEAN -> {
+                if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(value.toLowerCase(Locale.ROOT));
+                }
+            }
+            case ARRAY -> {
+                JsonNode array = parseArray(value);
+                if (array != null) {
+                    return JsonValues.convert(array, "column '" + name + "'");
+                }
+            }
+            default -> throw new IllegalStateException("unexpected column type " + column.type());
+        }
+        throw new DataException(file, row.line(), "column '" + name + "' is '" + value + "'; expected "
+                + column.type().description + " as its first value (" + column.firstValue() + " at line "
+                + column.line() + ")");
+    }
+
+    /** Integer columns hold {@link Integer}s, or {@link Long}s when one of their values needs it. */
+    private static void widenIntegerColumns(List<Typed> typed, List<Map<String, Object>> rows) {
+        for (Typed column : typed) {
+            if (column.type() != ColumnType.INTEGER) {
+                continue;
+            }
+            String name = column.column().output();
+            boolean needsLong = false;
+            for (Map<String, Object> row : rows) {
+                long value = (Long) row.get(name);
+                needsLong |= value < Integer.MIN_VALUE || value > Integer.MAX_VALUE;
+            }
+            if (!needsLong) {
+                for (Map<String, Object> row : rows) {
+                    row.put(name, Math.toIntExact((Long) row.get(name)));
+                }
+            }
+        }
     }
 
     private static Long parseLong(String value) {

@@ -12,8 +12,10 @@ import dev.trainer4j.spi.PluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
@@ -24,12 +26,15 @@ import static java.util.Objects.requireNonNull;
  * @param path the file to read, already resolved
  * @param fields which columns to keep and under which names
  * @param limit the maximum number of rows to read, when set
+ * @param variableLengthFields the (output) fields whose lists of numbers may differ in length from row to row; every
+ *     other list of numbers keeps the first row's length
  */
-public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt limit) {
+public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt limit, Set<String> variableLengthFields) {
     public FileDatasetSettings {
         requireNonNull(path, "path is null");
         requireNonNull(fields, "fields is null");
         requireNonNull(limit, "limit is null");
+        variableLengthFields = Set.copyOf(requireNonNull(variableLengthFields, "variableLengthFields is null"));
         if (limit.isPresent() && limit.getAsInt() < 1) {
             throw new ConfigurationException("limit", limit.getAsInt(), "an integer >= 1, or null for no limit");
         }
@@ -39,7 +44,8 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
     static FileDatasetSettings from(Config settings, PluginContext context, String format) {
         requireNonNull(settings, "settings is null");
         requireNonNull(context, "context is null");
-        return new FileDatasetSettings(path(settings, context, format), fields(settings), limit(settings));
+        return new FileDatasetSettings(path(settings, context, format), fields(settings), limit(settings),
+                variableLengthFields(settings));
     }
 
     private static Path path(Config settings, PluginContext context, String format) {
@@ -83,6 +89,18 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
                     "an object of output name -> source column, or a list of column names");
         }
         return new FieldMapping(mapping);
+    }
+
+    private static Set<String> variableLengthFields(Config settings) {
+        if (!settings.hasPath("variable-length-fields")) {
+            return Set.of();
+        }
+        try {
+            return new LinkedHashSet<>(settings.getStringList("variable-length-fields"));
+        } catch (ConfigException.WrongType wrongType) {
+            throw new ConfigurationException("variable-length-fields", settings.getValue("variable-length-fields").unwrapped(),
+                    "a list of field names");
+        }
     }
 
     private static OptionalInt limit(Config settings) {

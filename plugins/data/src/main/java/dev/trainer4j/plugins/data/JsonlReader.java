@@ -23,7 +23,10 @@ import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
-/** Reads a JSON Lines file: one JSON object per line, blank lines skipped. */
+/**
+ * Reads a JSON Lines file: one JSON object per line, blank lines skipped. Every row is checked against the first
+ * (see {@link FirstRowSchema}); a file without rows is refused.
+ */
 final class JsonlReader {
     /** Shared by the CSV reader for JSON array cells. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -39,6 +42,7 @@ final class JsonlReader {
 
     List<Example> read() {
         List<Example> examples = new ArrayList<>();
+        FirstRowSchema schema = new FirstRowSchema(settings.path(), settings.variableLengthFields());
         int limit = settings.limit().orElse(Integer.MAX_VALUE);
         try (BufferedReader reader = Files.newBufferedReader(settings.path(), StandardCharsets.UTF_8)) {
             int lineNumber = 0;
@@ -49,16 +53,19 @@ final class JsonlReader {
                     line = line.substring(1);
                 }
                 if (!line.isBlank()) {
-                    examples.add(example(line, lineNumber));
+                    examples.add(Example.of(schema.check(fields(line, lineNumber), lineNumber)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + settings.path() + ": " + e.getMessage(), e);
         }
+        if (examples.isEmpty()) {
+            throw new DataException(settings.path() + " has no rows; expected one JSON object per line");
+        }
         return examples;
     }
 
-    private Example example(String line, int lineNumber) {
+    private Map<String, Object> fields(String line, int lineNumber) {
         JsonNode row;
         try {
             row = MAPPER.readTree(line);
@@ -94,7 +101,7 @@ final class JsonlReader {
         } catch (IllegalArgumentException e) {
             throw error(lineNumber, e.getMessage());
         }
-        return Example.of(fields);
+        return fields;
     }
 
     private DataException error(int lineNumber, String problem) {

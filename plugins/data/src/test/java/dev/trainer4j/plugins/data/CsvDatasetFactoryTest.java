@@ -20,13 +20,13 @@ class CsvDatasetFactoryTest {
 
         assertThat(dataset.size()).isEqualTo(4);
         Example first = dataset.get(0);
-        assertThat(first.names()).containsExactly("id", "text", "label", "score", "flag", "tokens", "big");
+        assertThat(first.names()).containsExactly("id", "text", "label", "score", "flag", "input_ids", "big");
         assertThat(first.get("id")).isEqualTo(1);
         assertThat(first.get("text")).isEqualTo("hello, world");
         assertThat(first.get("label")).isEqualTo(0);
         assertThat(first.get("score")).isEqualTo(0.5);
         assertThat(first.get("flag")).isEqualTo(true);
-        assertThat(first.get("tokens")).isEqualTo(new int[] {1, 2, 3});
+        assertThat(first.get("input_ids")).isEqualTo(new int[] {1, 2, 3});
         assertThat(first.get("big")).isEqualTo(5_000_000_000L);
     }
 
@@ -38,12 +38,12 @@ class CsvDatasetFactoryTest {
         assertThat(second.get("text")).isEqualTo("she said \"hi\"");
         assertThat((Double) second.get("score")).isNaN();
         assertThat(second.get("flag")).isEqualTo(false);
-        assertThat(second.get("tokens")).isEqualTo(new int[] {4});
+        assertThat(second.get("input_ids")).isEqualTo(new int[] {4});
         assertThat(second.get("big")).isEqualTo(7L);
         Example third = dataset.get(2);
         assertThat(third.get("text")).isEqualTo("two\nlines");
         assertThat(third.get("score")).isEqualTo(2.0);
-        assertThat(third.get("tokens")).isEqualTo(new int[0]);
+        assertThat(third.get("input_ids")).isEqualTo(new int[0]);
         assertThat(dataset.get(3).get("score")).isEqualTo(0.001);
     }
 
@@ -89,7 +89,7 @@ class CsvDatasetFactoryTest {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.csv, fields { target = labels }"))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("examples.csv line 1: missing mapped field 'labels' (fields.target)")
-                .hasMessageContaining("[id, text, label, score, flag, tokens, big]");
+                .hasMessageContaining("[id, text, label, score, flag, input_ids, big]");
     }
 
     @Test
@@ -110,5 +110,62 @@ class CsvDatasetFactoryTest {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = examples.csv, header = maybe"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("header: 'maybe' is not allowed");
+    }
+
+    @Test
+    void anEmptyCellInAnIntegerColumnIsRefusedWithItsLineInsteadOfTurningTheColumnIntoDecimals() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = empty-label.csv"))
+                .isInstanceOfSatisfying(DataException.class, error -> assertThat(error.line()).hasValue(3))
+                .hasMessageContaining("empty-label.csv line 3: column 'label' is empty; expected an integer (the"
+                        + " column's first value, 0 at line 2, sets its type)");
+    }
+
+    @Test
+    void anEmptyCellInADecimalColumnIsRefusedAndNaNMarksAMissingValue() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = empty-decimal.csv"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("empty-decimal.csv line 2: column 'x' is empty; expected a number")
+                .hasMessageContaining("write NaN to mark a missing value");
+    }
+
+    @Test
+    void aFractionInAnIntegerColumnNamesTheLine() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = fraction-in-integer.csv"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("fraction-in-integer.csv line 3: column 'label' is 1.5, a number with a"
+                        + " fraction, in a column of integers");
+    }
+
+    @Test
+    void textInANumberColumnNamesTheLineAndTheColumn() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = text-in-number.csv"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("text-in-number.csv line 3: column 'x' is 'abc'; expected a number as its first"
+                        + " value (0.5 at line 2)");
+    }
+
+    @Test
+    void aTextColumnKeepsNumbersAsText() {
+        MapDataset dataset = TestFiles.load(factory, "path = text-column.csv");
+
+        assertThat(dataset.get(1).get("zip")).isEqualTo("12345");
+        assertThat(dataset.get(1).get("label")).isEqualTo(1);
+    }
+
+    @Test
+    void anArrayOfAnotherLengthThanTheFirstRowsNamesTheLine() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = short-array.csv"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("short-array.csv line 3: field 'features' has 1 values; expected 2");
+    }
+
+    @Test
+    void aFileWithoutRowsNamesTheFile() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = empty.csv"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining(TestFiles.folder().resolve("empty.csv") + " has no rows");
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = header-only.csv"))
+                .isInstanceOfSatisfying(DataException.class, error -> assertThat(error.line()).hasValue(1))
+                .hasMessageContaining("header-only.csv line 1: the file has no rows after the header");
     }
 }

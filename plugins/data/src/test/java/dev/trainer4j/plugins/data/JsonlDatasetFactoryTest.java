@@ -21,10 +21,10 @@ class JsonlDatasetFactoryTest {
 
         assertThat(dataset.size()).isEqualTo(3);
         Example first = dataset.get(0);
-        assertThat(first.names()).containsExactly("id", "text", "label", "tokens", "scores", "big", "weight", "ok");
+        assertThat(first.names()).containsExactly("id", "text", "label", "input_ids", "scores", "big", "weight", "ok");
         assertThat(first.get("id")).isEqualTo(1);
         assertThat(first.get("text")).isEqualTo("hello");
-        assertThat(first.get("tokens")).isEqualTo(new int[] {101, 7592, 102});
+        assertThat(first.get("input_ids")).isEqualTo(new int[] {101, 7592, 102});
         assertThat(first.get("scores")).isEqualTo(new float[] {0.5f, 1.25f});
         assertThat(first.get("big")).isEqualTo(5_000_000_000L);
         assertThat(first.get("weight")).isEqualTo(0.75);
@@ -32,17 +32,86 @@ class JsonlDatasetFactoryTest {
     }
 
     @Test
-    void typesEachRowByItsOwnValues() {
+    void laterRowsKeepTheTypesOfTheFirstRow() {
         MapDataset dataset = TestFiles.load(factory, "path = examples.jsonl");
 
         Example second = dataset.get(1);
-        assertThat(second.get("tokens")).isEqualTo(new int[0]);
+        // input_ids is a variable-length field (token ids, padded by a collator)
+        assertThat(second.get("input_ids")).isEqualTo(new int[0]);
         assertThat(second.get("scores")).isEqualTo(new float[] {1f, 2.5f});
-        assertThat(second.get("weight")).isEqualTo(2);
+        // weight is a decimal field (0.75 in the first row): the integer 2 is read as 2.0
+        assertThat(second.get("weight")).isEqualTo(2.0);
         Example third = dataset.get(2);
+        assertThat(third.get("scores")).isEqualTo(new float[] {3f, 4f});
         assertThat(third.get("tags")).isEqualTo(List.of("a", "b"));
         assertThat(third.get("meta")).isEqualTo(Map.of("source", "x"));
         assertThat(third.getDouble("weight")).isEqualTo(1.5);
+    }
+
+    @Test
+    void aStringWhereTheFirstRowHasANumberNamesTheLineFieldValueAndKind() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = string-in-number.jsonl"))
+                .isInstanceOfSatisfying(DataException.class, error -> {
+                    assertThat(error.file()).hasValue(TestFiles.folder().resolve("string-in-number.jsonl"));
+                    assertThat(error.line()).hasValue(2);
+                })
+                .hasMessageContaining("string-in-number.jsonl line 2: field 'label' is \"one\" (a string);"
+                        + " expected an integer as in the first row (line 1)");
+    }
+
+    @Test
+    void aListOfAnotherLengthThanTheFirstRowsNamesTheLineAndBothLengths() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = short-row.jsonl"))
+                .isInstanceOfSatisfying(DataException.class, error -> assertThat(error.line()).hasValue(3))
+                .hasMessageContaining("short-row.jsonl line 3: field 'features' has 2 values; expected 3 as in the"
+                        + " first row (line 1)")
+                .hasMessageContaining("variable-length-fields");
+    }
+
+    @Test
+    void variableLengthFieldsMayDifferInLength() {
+        MapDataset dataset = TestFiles.load(factory, "path = short-row.jsonl, variable-length-fields = [features]");
+
+        assertThat(dataset.get(2).get("features")).isEqualTo(new float[] {0.5f, 0.25f});
+    }
+
+    @Test
+    void aMissingLabelNamesTheFileLineAndField() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = missing-label.jsonl"))
+                .isInstanceOfSatisfying(DataException.class, error -> assertThat(error.line()).hasValue(2))
+                .hasMessageContaining("missing-label.jsonl line 2: field 'label' is missing; the first row (line 1)"
+                        + " has it, and this row has only [features]");
+    }
+
+    @Test
+    void aFractionInAnIntegerFieldIsRefusedAndAWholeDecimalIsAnInteger() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = fraction-in-integer.jsonl"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("fraction-in-integer.jsonl line 2: field 'label' is 1.5 (a number); expected an"
+                        + " integer as in the first row (line 1)");
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = fraction-in-integer-list.jsonl"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("fraction-in-integer-list.jsonl line 2: field 'features' is [1.5, 2.0]");
+
+        assertThat(TestFiles.load(factory, "path = whole-decimal-in-integer.jsonl").get(1).get("label")).isEqualTo(1);
+    }
+
+    @Test
+    void aStringWhereTheFirstRowHasAListIsRefused() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = string-for-list.jsonl"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("string-for-list.jsonl line 2: field 'features' is \"0.5 0.25\" (a string);"
+                        + " expected a list of numbers as in the first row (line 1)");
+    }
+
+    @Test
+    void aFileWithoutRowsNamesTheFile() {
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = empty.jsonl"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining(TestFiles.folder().resolve("empty.jsonl") + " has no rows");
+        assertThatThrownBy(() -> TestFiles.load(factory, "path = blank.jsonl"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining(TestFiles.folder().resolve("blank.jsonl") + " has no rows");
     }
 
     @Test

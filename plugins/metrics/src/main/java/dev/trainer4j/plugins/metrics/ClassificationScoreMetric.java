@@ -1,5 +1,7 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,11 +55,11 @@ public final class ClassificationScoreMetric extends ClassCountMetric {
     private double binary(ClassCounts counts, List<Integer> present) {
         int positive = settings.positiveLabel();
         if (present.size() > 2) {
-            throw new IllegalStateException(name() + ": average = binary needs at most two classes, but the labels"
+            throw new DataException(name() + ": average = binary needs at most two classes, but the labels"
                     + " and predictions hold classes " + present + "; set average to micro, macro or weighted");
         }
         if (present.size() == 2 && !present.contains(positive)) {
-            throw new IllegalStateException(name() + ": pos-label = " + positive + " is not one of the classes "
+            throw new DataException(name() + ": pos-label = " + positive + " is not one of the classes "
                     + present + " of the labels and predictions");
         }
         return classScore(counts, positive);

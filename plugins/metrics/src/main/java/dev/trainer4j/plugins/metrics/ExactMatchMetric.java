@@ -31,7 +31,7 @@ public final class ExactMatchMetric implements Metric {
     @Override
     public void update(EvalPrediction batch) {
         requireNonNull(batch, "batch is null");
-        MetricInputs.ClassIds ids = MetricInputs.classIds(name(), batch);
+        MetricInputs.ClassIds ids = MetricInputs.sequenceClassIds(name(), batch);
         long[] shape = ids.labelShape();
         int rows = shape.length == 0 ? 1 : Math.toIntExact(shape[0]);
         int length = rows == 0 ? 0 : ids.actual().length / rows;

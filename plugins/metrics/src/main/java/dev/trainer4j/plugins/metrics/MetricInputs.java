@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 
@@ -12,6 +13,10 @@ import java.util.Arrays;
  * labels {@code [N]}; argmax, or a threshold at 0 when {@code C == 1}), or integer class ids shaped like the labels.
  * A trailing axis of size 1 on labels or class ids is ignored, so {@code [N, 1]} and {@code [N]} are the same.
  * Labels are integers (floating labels must hold whole numbers); {@value #IGNORED_LABEL} marks a position to ignore.
+ * Labels of rank 2 or more (after that) are positions of a sequence, one class each, and need logits with a class
+ * axis of at least 2 ({@code [N, T, C]}); predictions shaped like such labels are what multilabel indicator arrays
+ * ({@code [N, L]} of 0/1) look like, which these metrics do not score (yet) and refuse. Inputs that do not fit are
+ * refused with a {@link DataException} naming the metric, both shapes and what was expected.
  */
 final class MetricInputs {
     /** The label value that marks a position to ignore, as in Hugging Face. */
@@ -36,15 +41,31 @@ final class MetricInputs {
     }
 
     static HostTensor labels(String metric, EvalPrediction batch) {
-        return batch.labelIds().orElseThrow(() -> new IllegalArgumentException(metric
+        return batch.labelIds().orElseThrow(() -> new DataException(metric
                 + ": the evaluation data has no labels (label tensors: " + batch.labels().keySet()
                 + "); this metric compares predictions with labels"));
     }
 
+    /** Class ids of a single-label batch: multilabel-looking inputs are refused (see the class comment). */
     static ClassIds classIds(String metric, EvalPrediction batch) {
+        return classIds(metric, batch, false);
+    }
+
+    /**
+     * Class ids where each row of labels {@code [N, T]} is one sequence compared as a whole (exact match): labels
+     * and class ids of the same shape are what the metric means, so they are not refused.
+     */
+    static ClassIds sequenceClassIds(String metric, EvalPrediction batch) {
+        return classIds(metric, batch, true);
+    }
+
+    private static ClassIds classIds(String metric, EvalPrediction batch, boolean rowsAreSequences) {
         HostTensor labels = labels(metric, batch);
         HostTensor predictions = batch.primaryPrediction();
         long[] labelShape = withoutTrailingOne(labels.shape());
+        if (!rowsAreSequences) {
+            refuseMultilabel(metric, predictions, labels, labelShape);
+        }
         int[] actual = labelIds(metric, labels);
         int count = actual.length;
         int[] predicted = new int[count];
@@ -64,7 +85,7 @@ final class MetricInputs {
             for (int element = 0; element < count; element++) {
                 long id = predictions.getLong(element);
                 if (id < 0 || id > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException(metric + ": predicted class id " + id + " at element " + element
+                    throw new DataException(metric + ": predicted class id " + id + " at element " + element
                             + " of " + predictions + " is not allowed; expected a class id >= 0");
                 }
                 predicted[element] = (int) id;
@@ -80,6 +101,7 @@ final class MetricInputs {
     static HostTensor logits(String metric, EvalPrediction batch, HostTensor labels) {
         HostTensor predictions = batch.primaryPrediction();
         long[] labelShape = withoutTrailingOne(labels.shape());
+        refuseMultilabel(metric, predictions, labels, labelShape);
         if (!predictions.dataType().isFloating() || !isLogitsShape(predictions.shape(), labelShape)) {
             throw shapeMismatch(metric, predictions, labels,
                     "floating logits shaped " + describe(labelShape) + " + [classes]");
@@ -111,7 +133,7 @@ final class MetricInputs {
             double value = labels.getDouble(element);
             if (value != Math.rint(value) || value > Integer.MAX_VALUE
                     || (value < 0 && value != IGNORED_LABEL)) {
-                throw new IllegalArgumentException(metric + ": label " + describe(value) + " at element " + element + " of "
+                throw new DataException(metric + ": label " + describe(value) + " at element " + element + " of "
                         + labels + " is not allowed; expected a class id >= 0 or " + IGNORED_LABEL + " (ignored)");
             }
             ids[element] = (int) value;
@@ -148,9 +170,30 @@ final class MetricInputs {
                 && Arrays.equals(Arrays.copyOf(predictionShape, labelShape.length), labelShape);
     }
 
-    static IllegalArgumentException shapeMismatch(String metric, HostTensor predictions, HostTensor labels,
-                                                  String expected) {
-        return new IllegalArgumentException(metric + ": predictions " + predictions + " do not match labels "
+    /**
+     * Refuses labels with more than one column ({@code [N, L]}, rank 2 or more after dropping a trailing 1) unless
+     * the predictions are logits with a class axis of at least 2 per position ({@code [N, L, C]}, C >= 2): anything
+     * else (predictions shaped {@code [N, L]}, or {@code [N, L, 1]} thresholded) would score a multilabel
+     * indicator array element by element as one two-class problem, which is not what multilabel scores mean.
+     */
+    static void refuseMultilabel(String metric, HostTensor predictions, HostTensor labels, long[] labelShape) {
+        if (labelShape.length < 2) {
+            return;
+        }
+        long[] predictionShape = predictions.shape();
+        boolean perPositionLogits = predictions.dataType().isFloating() && isLogitsShape(predictionShape, labelShape)
+                && predictionShape[predictionShape.length - 1] >= 2;
+        if (!perPositionLogits) {
+            throw new DataException(metric + ": predictions " + predictions + " and labels " + labels + " look like"
+                    + " multilabel indicators (labels with " + labelShape[labelShape.length - 1] + " columns);"
+                    + " multilabel scoring is not supported yet. Expected labels [N] (one class per example) with"
+                    + " logits [N, C] or class ids [N], or labels " + describe(labelShape)
+                    + " (one class per position) with logits " + describe(labelShape) + " + [C], C >= 2");
+        }
+    }
+
+    static DataException shapeMismatch(String metric, HostTensor predictions, HostTensor labels, String expected) {
+        return new DataException(metric + ": predictions " + predictions + " do not match labels "
                 + labels + "; expected " + expected);
     }
 

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.Metric;
 
@@ -72,7 +73,7 @@ public final class RegressionMetric implements Metric {
         requireNonNull(batch, "batch is null");
         MetricInputs.Values values = MetricInputs.values(name(), batch);
         if (kind == Kind.R2 && values.shape().length > 1) {
-            throw new IllegalArgumentException(name() + ": predictions and labels shaped "
+            throw new DataException(name() + ": predictions and labels shaped "
                     + Arrays.toString(values.shape()) + " have several outputs; expected a single output, [N] or [N, 1]");
         }
         for (int element = 0; element < values.actual().length; element++) {

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.ConfigurationException;
@@ -55,7 +56,7 @@ public final class TopKAccuracyMetric implements Metric {
                 continue;
             }
             if (label >= classes) {
-                throw new IllegalArgumentException(name() + ": label " + label + " at element " + element
+                throw new DataException(name() + ": label " + label + " at element " + element
                         + " is not allowed with logits " + logits + "; expected a class id < " + classes);
             }
             int offset = element * classes;

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.Metric;
@@ -251,7 +252,7 @@ class ClassificationMetricsTest {
         EvalPrediction batch = Batches.of(HostTensor.ofFloats(new float[6], 2, 3), HostTensor.ofInts(new int[3], 3));
 
         assertThatThrownBy(() -> new AccuracyMetric().update(batch))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("accuracy")
                 .hasMessageContaining("[2, 3]")
                 .hasMessageContaining("[3]");

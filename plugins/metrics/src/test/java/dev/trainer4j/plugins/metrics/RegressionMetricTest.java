@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.Metric;
@@ -87,7 +88,7 @@ class RegressionMetricTest {
         EvalPrediction batch = Batches.values(new double[] {1, 2, 3}, TARGETS);
 
         assertThatThrownBy(() -> run(RegressionMetric.meanAbsoluteError(), batch))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(DataException.class)
                 .hasMessageContaining("mae")
                 .hasMessageContaining("FLOAT64 [3]")
                 .hasMessageContaining("FLOAT64 [4]");

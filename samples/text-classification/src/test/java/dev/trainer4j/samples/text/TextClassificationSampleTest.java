@@ -38,8 +38,11 @@ final class TextClassificationSampleTest {
 
             assertThat(trained.globalStep()).isEqualTo(2 * 47);
             assertThat(trained.trainingLoss()).isLessThan(0.35);
-            assertThat(metrics.get("eval_test_f1")).isGreaterThanOrEqualTo(0.5);
-            assertThat(metrics.get("eval_validation_f1")).isGreaterThanOrEqualTo(0.5);
+            // measured with this short run over seeds 42, 1, 2, 3, 4 (args.seed): test F1 0.967, 0.901, 0.937, 0.937,
+            // 0.929; validation F1 0.952, 0.913, 0.938, 0.924, 0.946; training loss 0.10-0.14. The threshold keeps a
+            // margin of 0.05 below the lowest (0.901) so that only a real loss of learning fails it
+            assertThat(metrics.get("eval_test_f1")).isGreaterThanOrEqualTo(0.85);
+            assertThat(metrics.get("eval_validation_f1")).isGreaterThanOrEqualTo(0.85);
         }
         assertThat(output.resolve("run/tokenizer.json")).isNotEmptyFile();
     }
