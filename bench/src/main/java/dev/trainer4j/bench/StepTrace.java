@@ -3,8 +3,8 @@ package dev.trainer4j.bench;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.tf.TfBackend;
+import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfTrainingEngine;
-import dev.trainer4j.tf.internal.TfThreadSettings;
 import dev.trainer4j.tf.models.MlpClassifier;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -46,7 +46,7 @@ public final class StepTrace {
                 .build();
         MlpClassifier mlp = model.classifier();
         try (TfTrainingEngine engine = new TfBackend().compile(mlp, args, new EngineOptions(List.of(MlpClassifier.LABELS), -1))) {
-            TfThreadSettings threads = engine.threadSettings();
+            TfThreadChoice threads = engine.threadSettings();
             ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOp())
                     .setInterOpParallelismThreads(threads.interOp()).build();
             try (Session session = new Session(engine.graph(), false, config);

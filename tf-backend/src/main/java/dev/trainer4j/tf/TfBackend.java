@@ -23,6 +23,7 @@ public final class TfBackend implements Backend {
     public static final String NAME = "tensorflow";
 
     private final TfTrainerHooks hooks;
+    private final TfDevices devices;
 
     public TfBackend() {
         this(TfTrainerHooks.DEFAULT);
@@ -30,7 +31,16 @@ public final class TfBackend implements Backend {
 
     /** A backend whose graph is shaped by {@code hooks} (a {@link TfTrainer} passes itself). */
     public TfBackend(TfTrainerHooks hooks) {
+        this(hooks, TfDevices.DEFAULT);
+    }
+
+    /**
+     * A backend whose graph is shaped by {@code hooks} and whose training replicas are built on {@code devices}
+     * (one session still runs them all; {@link TfDevices#DEFAULT} lets TensorFlow place every op).
+     */
+    public TfBackend(TfTrainerHooks hooks, TfDevices devices) {
         this.hooks = requireNonNull(hooks, "hooks is null");
+        this.devices = requireNonNull(devices, "devices is null");
     }
 
     @Override
@@ -52,7 +62,7 @@ public final class TfBackend implements Backend {
             throw new ConfigurationException("model", "model '" + model.name() + "' is a " + model.getClass().getName()
                     + ", not a TfModel; the " + NAME + " backend runs models that build a TensorFlow graph");
         }
-        return TfTrainingEngine.compile(tfModel, args, options, hooks, TfReplica.DEFAULT);
+        return TfTrainingEngine.compile(tfModel, args, options, hooks, devices);
     }
 
     /** A {@link TfTrainer}, so runs assembled from a config file get the TensorFlow hooks. */

@@ -1,0 +1,384 @@
+package dev.trainer4j.tf.internal;
+
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.ModelOutput;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.tf.TfDevices;
+import dev.trainer4j.tf.TfModel;
+import dev.trainer4j.tf.TfThreadChoice;
+import dev.trainer4j.tf.TfTrainerHooks;
+import dev.trainer4j.tf.TfVariable;
+import dev.trainer4j.tf.internal.TfCompiledGraph.Evaluation;
+import dev.trainer4j.tf.internal.TfCompiledGraph.EvaluationLoss;
+import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
+import dev.trainer4j.tf.internal.TfCompiledGraph.NoLoss;
+import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
+import dev.trainer4j.tf.internal.TfCompiledGraph.Training;
+import dev.trainer4j.tf.internal.TfCompiledGraph.TrainingLossRead;
+import dev.trainer4j.tf.internal.TfVariableStore.StateGroup;
+import dev.trainer4j.tf.io.TfCheckpoint;
+import dev.trainer4j.tf.optim.TfOptimizer;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds the graph of a {@link TfModel} into a {@link TfCompiledGraph}: one placeholder per declared input (batch
+ * dimension -1); the evaluation pass (labels given) and the prediction pass (without), on the first device; the
+ * training replicas (towers), each a row slice of the batch built on its device from {@link TfDevices}; the
+ * gradients (by {@link TfReplicaGradients}: with every replica on the default device one call over the summed loss,
+ * as before; otherwise each replica's own, on its device, added in replica order); the update path
+ * ({@link TfUpdatePath}); the running loss read; and the checkpoints. All passes share the model variables, read
+ * through identity.
+ */
+public final class TfGraphBuilder {
+    private final TfModel model;
+    private final TrainingArguments args;
+    private final EngineOptions options;
+    private final TfTrainerHooks hooks;
+    private final TfDevices devices;
+
+    public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
+                          TfDevices devices) {
+        this.model = requireNonNull(model, "model is null");
+        this.args = requireNonNull(args, "args is null");
+        this.options = requireNonNull(options, "options is null");
+        this.hooks = requireNonNull(hooks, "hooks is null");
+        this.devices = requireNonNull(devices, "devices is null");
+    }
+
+    /** Builds into {@code graph}, which the caller owns (and closes if this throws). */
+    public TfCompiledGraph build(Graph graph) {
+        Ops root = Ops.create(graph);
+        Ops engine = root.withSubScope("trainer4j");
+        TfVariableStore store = new TfVariableStore(graph, root, args.seed());
+
+        List<InputSpec> inputs = List.copyOf(model.inputs());
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("model '" + model.name() + "' declares no inputs");
+        }
+        Set<String> labelNames = new HashSet<>(options.labelNames().isEmpty() ? model.labelNames() : options.labelNames());
+        List<InputSpec> labels = inputs.stream().filter(spec -> labelNames.contains(spec.name()) || spec.label()).toList();
+        List<InputSpec> features = inputs.stream().filter(spec -> !labels.contains(spec)).toList();
+
+        Ops inputOps = engine.withSubScope("inputs");
+        Map<String, Placeholder<?>> placeholders = new LinkedHashMap<>();
+        for (InputSpec spec : inputs) {
+            if (placeholders.containsKey(spec.name())) {
+                throw new IllegalArgumentException("model '" + model.name() + "' declares input '" + spec.name() + "' twice");
+            }
+            Ops named = isValidOpName(spec.name()) ? inputOps.withName(spec.name()) : inputOps;
+            placeholders.put(spec.name(), named.placeholder(TfInputFeeder.tensorType(spec.dataType()),
+                    Placeholder.shape(Shape.of(spec.shape()))));
+        }
+        Placeholder<TFloat32> learningRate = engine.withName("learning_rate")
+                .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+        Operand<TInt64> randomKey = engine.withName("random_key")
+                .placeholderWithDefault(engine.constant(new long[] {args.seed(), 0L, 0L}), Shape.of(3));
+
+        Map<String, Operand<?>> allFeeds = new LinkedHashMap<>(placeholders);
+        Map<String, Operand<?>> featureFeeds = new LinkedHashMap<>(placeholders);
+        labels.forEach(spec -> featureFeeds.remove(spec.name()));
+
+        TfStateVariable<TFloat64> lossSum = store.state("trainer4j/metrics/loss_sum", TFloat64.class, Shape.scalar(),
+                StateGroup.METRICS, tf -> tf.constant(0.0));
+        TfStateVariable<TInt64> lossSteps = store.state("trainer4j/metrics/loss_steps", TInt64.class, Shape.scalar(),
+                StateGroup.METRICS, tf -> tf.constant(0L));
+        TfStateVariable<TFloat64> lastGradNorm = store.state("trainer4j/metrics/last_grad_norm", TFloat64.class,
+                Shape.scalar(), StateGroup.METRICS, tf -> tf.constant(Double.NaN));
+        TfStateVariable<TInt64> step = store.state("trainer4j/optimizer/step", TInt64.class, Shape.scalar(),
+                StateGroup.OPTIMIZER, tf -> tf.constant(0L));
+        TfUpdatePath.Counters counters = new TfUpdatePath.Counters(step, lossSum, lossSteps, lastGradNorm);
+        TrainingLossRead trainingLoss = trainingLossRead(engine.withSubScope("read_training_loss"), counters);
+
+        // evaluation pass (labels given) and prediction pass (no labels), on the first device
+        Ops evalOps = passOps(root, 0, "forward_eval");
+        ModelOutput<Operand<?>> eval = requireNonNull(
+                model.build(new TfBuildScope(evalOps, false, store, randomKey), allFeeds),
+                () -> "model '" + model.name() + "' returned no output");
+        if (!labels.isEmpty()) {
+            eval = requireNonNull(hooks.computeLoss(eval, allFeeds, evalOps), "computeLoss returned null");
+        }
+        EvaluationLoss evalLoss = eval.hasLoss()
+                ? new SummedLoss(scalarFloat(evalOps, eval.lossSum().orElseThrow(), "loss sum"),
+                        scalarFloat(evalOps, eval.itemCount().orElseThrow(), "item count"))
+                : new NoLoss();
+        Evaluation evaluation = new Evaluation(evalLoss, hostOutputs(evalOps, hooks.predictionStep(eval, allFeeds, evalOps)));
+        Map<String, Operand<?>> predictions;
+        if (!labels.isEmpty()) {
+            Ops predictOps = passOps(root, 0, "forward_predict");
+            ModelOutput<Operand<?>> predict = requireNonNull(
+                    model.build(new TfBuildScope(predictOps, false, store, randomKey), featureFeeds),
+                    () -> "model '" + model.name() + "' returned no output");
+            predictions = hostOutputs(predictOps, hooks.predictionStep(predict, featureFeeds, predictOps));
+        }
+        else {
+            predictions = evaluation.predictions();
+        }
+
+        // training replicas: the variables exist now, so the step's size decides the threads and the replica count
+        String rowCoupling = rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent());
+        TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
+                Runtime.getRuntime().availableProcessors(), rowCoupling);
+        Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
+                randomKey, learningRate, counters);
+
+        // checkpoints
+        List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
+        for (TfVariable variable : store.variables()) {
+            modelEntries.add(new TfCheckpoint.Entry(variable.name(), TFloat32.class, variable.ref(), variable.read()));
+        }
+        List<TfCheckpoint.Entry> fullEntries = new ArrayList<>(modelEntries);
+        for (StateGroup group : List.of(StateGroup.OPTIMIZER, StateGroup.METRICS)) {
+            for (TfStateVariable<?> state : store.states(group)) {
+                fullEntries.add(new TfCheckpoint.Entry(state.name(), state.type(), state.ref(), state.read()));
+            }
+        }
+        if (modelEntries.isEmpty()) {
+            throw new IllegalArgumentException("model '" + model.name() + "' created no variables");
+        }
+        Ops checkpointOps = engine.withSubScope("checkpoint");
+        TfCheckpoint modelCheckpoint = new TfCheckpoint(checkpointOps, "model", modelEntries);
+        TfCheckpoint fullCheckpoint = new TfCheckpoint(checkpointOps, "full", fullEntries);
+
+        List<TfStateVariable<?>> states = new ArrayList<>();
+        for (StateGroup group : StateGroup.values()) {
+            states.addAll(store.states(group));
+        }
+        List<Op> optimizerResets = new ArrayList<>();
+        store.states(StateGroup.OPTIMIZER).forEach(state -> optimizerResets.add(state.reset()));
+        store.states(StateGroup.ACCUMULATION).forEach(state -> optimizerResets.add(state.reset()));
+        return new TfCompiledGraph(graph, model.name(), args.seed(), inputs, labels, features,
+                List.copyOf(placeholders.values()), learningRate, randomKey, store.variables(), states, optimizerResets,
+                evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
+                new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()));
+    }
+
+    /**
+     * The training replicas, their gradients and the update path; {@link InferenceOnly} when the model returns no
+     * training loss. Replica r gets rows [n*r/k, n*(r+1)/k) of a batch of n rows and is built on {@code devices}'
+     * device r; its loss sum, item count and gradients are added to the other replicas' in replica order.
+     */
+    private Training buildTraining(Graph graph, Ops engine, Ops root, TfVariableStore store, List<InputSpec> inputs,
+                                   List<InputSpec> labels, Map<String, Operand<?>> allFeeds, int replicas,
+                                   Operand<TInt64> randomKey, Operand<TFloat32> learningRate,
+                                   TfUpdatePath.Counters counters) {
+        List<Map<String, Operand<?>>> replicaFeeds = replicas == 1
+                ? List.of(allFeeds)
+                : splitRows(engine.withSubScope("towers"), allFeeds, inputs, replicas);
+        List<Operand<TFloat32>> replicaLossSums = new ArrayList<>();
+        List<Operand<TFloat32>> replicaItemCounts = new ArrayList<>();
+        for (int replica = 0; replica < replicas; replica++) {
+            Ops trainOps = passOps(root, replica, "forward_train");
+            Map<String, Operand<?>> feeds = replicaFeeds.get(replica);
+            ModelOutput<Operand<?>> train = requireNonNull(
+                    model.build(new TfBuildScope(trainOps, true, store, randomKey, replica), feeds),
+                    () -> "model '" + model.name() + "' returned no output");
+            if (!labels.isEmpty()) {
+                train = requireNonNull(hooks.computeLoss(train, feeds, trainOps), "computeLoss returned null");
+            }
+            if (!train.hasLoss()) {
+                return new InferenceOnly("model '" + model.name() + "' returned no loss for the training pass although"
+                        + " the inputs hold the labels " + labels.stream().map(InputSpec::name).toList()
+                        + "; return ModelOutput.withLoss(lossSum, itemCount, outputs) when labels are given (or override computeLoss)");
+            }
+            replicaLossSums.add(scalarFloat(trainOps, train.lossSum().orElseThrow(), "loss sum"));
+            replicaItemCounts.add(scalarFloat(trainOps, train.itemCount().orElseThrow(), "item count"));
+        }
+        Ops sums = engine.withSubScope("tower_sums");
+        Operand<TFloat32> lossSum = replicas == 1 ? replicaLossSums.get(0) : sums.math.addN(replicaLossSums);
+        Operand<TFloat32> itemCount = replicas == 1 ? replicaItemCounts.get(0) : sums.math.addN(replicaItemCounts);
+
+        Set<String> reachable = new HashSet<>();
+        for (GraphOperation op : graph.subgraphTo(Set.of(lossSum))) {
+            reachable.add(op.name());
+        }
+        List<TfVariable> trainable = store.variables().stream()
+                .filter(variable -> reachable.contains(variable.read().op().name()))
+                .toList();
+        if (trainable.isEmpty()) {
+            throw new IllegalArgumentException("the loss of model '" + model.name() + "' depends on none of its variables "
+                    + store.variables().stream().map(TfVariable::name).toList());
+        }
+        Output<?>[] xs = trainable.stream().map(variable -> variable.read().asOutput()).toArray(Output<?>[]::new);
+        List<Operand<TFloat32>> gradientSums = new ArrayList<>();
+        if (allOnDefaultDevice(replicas)) {
+            // one gradient call over the summed loss: TensorFlow adds the replicas' contributions to a variable in
+            // one AddN per variable, as it always did (the same float summation order, so the same numbers)
+            gradientSums.addAll(gradients(TfReplicaGradients.build(graph, "trainer4j_gradients", lossSum, xs,
+                    devices.deviceSpec(0)), trainable));
+        }
+        else {
+            // each replica's gradients on its own device, added in replica order; this sums a variable used more than
+            // once per replica in another order than the single call above
+            List<List<Operand<TFloat32>>> replicaGradients = new ArrayList<>();
+            for (int replica = 0; replica < replicas; replica++) {
+                replicaGradients.add(gradients(TfReplicaGradients.build(graph, "trainer4j_gradients_replica_" + replica,
+                        replicaLossSums.get(replica), xs, devices.deviceSpec(replica)), trainable));
+            }
+            Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
+            for (int i = 0; i < trainable.size(); i++) {
+                List<Operand<TFloat32>> perReplica = new ArrayList<>();
+                for (List<Operand<TFloat32>> gradients : replicaGradients) {
+                    perReplica.add(gradients.get(i));
+                }
+                gradientSums.add(replicas == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
+            }
+        }
+        TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
+        return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate)
+                .build(trainable, gradientSums, lossSum, itemCount);
+    }
+
+    private boolean allOnDefaultDevice(int replicas) {
+        for (int replica = 0; replica < replicas; replica++) {
+            if (!devices.device(replica).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Operand<TFloat32>> gradients(Output<?>[] dys, List<TfVariable> trainable) {
+        List<Operand<TFloat32>> gradients = new ArrayList<>();
+        for (int i = 0; i < dys.length; i++) {
+            if (dys[i] == null) {
+                throw new IllegalStateException("no gradient for variable '" + trainable.get(i).name() + "'");
+            }
+            @SuppressWarnings("unchecked")
+            Output<TFloat32> gradient = (Output<TFloat32>) dys[i];
+            gradients.add(gradient);
+        }
+        return gradients;
+    }
+
+    /**
+     * The running loss read and reset in one run. The values are computed copies (not identities, which share the
+     * variables' buffers), and the resets wait for them.
+     */
+    private static TrainingLossRead trainingLossRead(Ops ops, TfUpdatePath.Counters counters) {
+        Operand<TFloat64> lossSum = ops.math.add(counters.lossSum().read(), ops.constant(0.0));
+        Operand<TInt64> lossSteps = ops.math.add(counters.lossSteps().read(), ops.constant(0L));
+        Operand<TFloat64> lastGradNorm = ops.math.add(counters.lastGradNorm().read(), ops.constant(0.0));
+        Ops afterReads = ops.withControlDependencies(List.of(lossSum, lossSteps, lastGradNorm));
+        Op reset = afterReads.withControlDependencies(List.of(counters.lossSum().resetUnder(afterReads),
+                counters.lossSteps().resetUnder(afterReads), counters.lastGradNorm().resetUnder(afterReads))).noOp();
+        return new TrainingLossRead(List.of(lossSum, lossSteps, lastGradNorm), reset);
+    }
+
+    /** Why a training batch must stay whole, or null when it may be split into row slices (replicas). */
+    private String rowCoupling(boolean lossOverridden) {
+        if (!model.rowIndependent()) {
+            return "model '" + model.name() + "' does not declare its rows independent (TfModel.rowIndependent() is"
+                    + " false; override it if no output or loss term of the model couples rows)";
+        }
+        if (lossOverridden) {
+            return "computeLoss is overridden and may couple rows (override TfTrainerHooks.lossRowIndependent() to"
+                    + " return true if it only sums per-row terms)";
+        }
+        return null;
+    }
+
+    /**
+     * Splits every input along its batch dimension (the first, as {@link InputSpec} requires) into {@code towers} row
+     * slices: tower t gets rows [n*t/towers, n*(t+1)/towers) of a batch of n rows, so any batch size works (a tower of
+     * a batch smaller than the tower count may be empty).
+     */
+    private static List<Map<String, Operand<?>>> splitRows(Ops ops, Map<String, Operand<?>> feeds, List<InputSpec> inputs,
+                                                          int towers) {
+        Operand<?> first = feeds.get(inputs.get(0).name());
+        Operand<TInt32> rows = ops.gather(ops.shape(first, TInt32.class), ops.constant(0), ops.constant(0));
+        List<Operand<TInt32>> sizes = new ArrayList<>();
+        Operand<TInt32> begin = ops.constant(0);
+        for (int tower = 0; tower < towers; tower++) {
+            Operand<TInt32> end = tower == towers - 1 ? rows
+                    : ops.math.floorDiv(ops.math.mul(rows, ops.constant(tower + 1)), ops.constant(towers));
+            sizes.add(ops.math.sub(end, begin));
+            begin = end;
+        }
+        Operand<TInt32> sizeSplits = ops.stack(sizes);
+        List<Map<String, Operand<?>>> slices = new ArrayList<>();
+        for (int tower = 0; tower < towers; tower++) {
+            slices.add(new LinkedHashMap<>());
+        }
+        for (InputSpec spec : inputs) {
+            List<? extends Output<?>> parts = splitInput(ops, feeds.get(spec.name()), sizeSplits, towers);
+            for (int tower = 0; tower < towers; tower++) {
+                slices.get(tower).put(spec.name(), parts.get(tower));
+            }
+        }
+        return slices;
+    }
+
+    private static <T extends TType> List<Output<T>> splitInput(Ops ops, Operand<T> input, Operand<TInt32> sizes, int towers) {
+        return ops.splitV(input, sizes, ops.constant(0), (long) towers).output();
+    }
+
+    /** The ops of one pass of replica {@code replica}: its name scope and device. */
+    private Ops passOps(Ops root, int replica, String pass) {
+        Ops ops = root.withSubScope("replica_" + replica).withSubScope(pass);
+        String device = devices.device(replica);
+        return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32> scalarFloat(Ops ops, Operand<?> operand, String what) {
+        Shape shape = operand.shape();
+        if (!shape.isUnknown() && shape.numDimensions() != 0) {
+            throw new IllegalArgumentException("model '" + model.name() + "' returned a " + what + " of shape " + shape
+                    + "; it must be a scalar (the sum over items, not per-item values)");
+        }
+        if (operand.type() == TFloat32.class) {
+            return (Operand<TFloat32>) operand;
+        }
+        return ops.dtypes.cast(operand, TFloat32.class);
+    }
+
+    private Map<String, Operand<?>> hostOutputs(Ops ops, Map<String, Operand<?>> outputs) {
+        Map<String, Operand<?>> converted = new LinkedHashMap<>();
+        requireNonNull(outputs, "predictionStep returned null").forEach((name, operand) -> {
+            Class<?> type = operand.type();
+            if (type == TFloat32.class || type == TFloat64.class || type == TInt32.class || type == TInt64.class) {
+                converted.put(name, operand);
+            }
+            else if (type == TBool.class) {
+                converted.put(name, ops.dtypes.cast(operand, TInt32.class));
+            }
+            else if (type == TFloat16.class || type == TBfloat16.class) {
+                converted.put(name, ops.dtypes.cast(operand, TFloat32.class));
+            }
+            else {
+                throw new IllegalArgumentException("output '" + name + "' of model '" + model.name() + "' has type "
+                        + type.getSimpleName() + ", which cannot be returned to the host");
+            }
+        });
+        return converted;
+    }
+
+    private static boolean isValidOpName(String name) {
+        return name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
+    }
+}

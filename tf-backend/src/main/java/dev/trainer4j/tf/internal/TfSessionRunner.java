@@ -1,0 +1,361 @@
+package dev.trainer4j.tf.internal;
+
+import dev.trainer4j.api.BackendException;
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.StepContext;
+import dev.trainer4j.spi.TrainingLossReport;
+import dev.trainer4j.tf.internal.TfCompiledGraph.NoLoss;
+import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
+import dev.trainer4j.tf.io.TfCheckpoint;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs a {@link TfCompiledGraph} in one {@link Session} (auto-init off, initialised once): training runs with reused
+ * input tensors and cached runners (a step with the same path and tensors as the previous one reuses its runner
+ * without a lookup), the running training loss read and reset, evaluation and prediction runs, checkpoint saves and
+ * restores, and reads for inspection. Failures of TensorFlow are thrown as {@link BackendException}.
+ *
+ * <p>Not thread-safe. Close it to free the session and every cached tensor (not the graph).
+ */
+public final class TfSessionRunner implements AutoCloseable {
+    private static final int RUNNER_CACHE_SIZE = 32;
+
+    /** What a training run does; the runner cache keys on it. */
+    public enum TrainingPath {
+        STEP("step"), ACCUMULATE("accumulate"), STEP_ACCUMULATED("step_accumulated");
+
+        private final String label;
+
+        TrainingPath(String label) {
+            this.label = label;
+        }
+    }
+
+    private final TfCompiledGraph compiled;
+    private final String modelName;
+    private final Session session;
+    private final TfInputFeeder feeder = new TfInputFeeder();
+    private final Map<RunnerKey, Session.Runner> runners = new LinkedHashMap<>(16, 0.75f, true);
+    private final TFloat32 learningRateTensor;
+    private final TInt64 randomKeyTensor;
+    /** The fed tensors of the current training run (reused: no per-step list). */
+    private final Tensor[] trainingTensors;
+    private long seenEvictions;
+    /** The last training runner and what it feeds: a step with the same path and tensors skips the cache lookup. */
+    private TrainingPath lastPath;
+    private Tensor[] lastTensors;
+    private Session.Runner lastRunner;
+    /** Reads and resets the running loss (built on first use, then reused). */
+    private Session.Runner trainingLossRunner;
+
+    /** Opens and initialises a session on the compiled graph with its thread choice. */
+    public TfSessionRunner(TfCompiledGraph compiled) {
+        this.compiled = requireNonNull(compiled, "compiled is null");
+        this.modelName = compiled.modelName();
+        this.trainingTensors = new Tensor[compiled.inputs().size()];
+        ConfigProto config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(compiled.threads().intraOp())
+                .setInterOpParallelismThreads(compiled.threads().interOp())
+                .build();
+        Session created = new Session(compiled.graph(), false, config);
+        try {
+            created.initialize();
+        }
+        catch (RuntimeException e) {
+            created.close();
+            throw e;
+        }
+        this.session = created;
+        this.learningRateTensor = TFloat32.scalarOf(0f);
+        this.randomKeyTensor = TInt64.vectorOf(compiled.seed(), 0L, 0L);
+    }
+
+    /** Runs {@code target} on {@code batch}; returns whether the step was finite when {@code finite} is fetched. */
+    public boolean runTraining(TrainingPath path, Op target, Operand<TBool> finite, Batch batch, StepContext context) {
+        try (Result result = runTraining(path, target, finite, batch, context, true)) {
+            return ((TBool) result.get(0)).getBoolean();
+        }
+    }
+
+    /** Runs {@code target} on {@code batch} without a fetch. */
+    public void runTraining(TrainingPath path, Op target, Batch batch, StepContext context) {
+        runTraining(path, target, null, batch, context, false).close();
+    }
+
+    private Result runTraining(TrainingPath path, Op target, Operand<TBool> fetch, Batch batch, StepContext context,
+                               boolean fetched) {
+        requireNonNull(batch, "batch is null");
+        requireNonNull(context, "context is null");
+        List<InputSpec> inputs = compiled.inputs();
+        TfInputFeeder.validate(modelName, inputs, batch);
+        Tensor[] tensors = trainingTensors;
+        for (int i = 0; i < tensors.length; i++) {
+            String name = inputs.get(i).name();
+            tensors[i] = feeder.tensor(name, batch.get(name));
+        }
+        learningRateTensor.setFloat((float) context.learningRate());
+        randomKeyTensor.setLong(context.seed(), 0);
+        randomKeyTensor.setLong(context.globalStep(), 1);
+        randomKeyTensor.setLong(context.microStep(), 2);
+        Session.Runner runner = runner(path, tensors, target, fetched ? fetch : null);
+        try {
+            return runner.run();
+        }
+        catch (TensorFlowException e) {
+            throw new BackendException("training step " + context.globalStep() + " of model '" + modelName + "'",
+                    "training " + path.label + " of model '" + modelName + "' failed at step " + context.globalStep()
+                    + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private Session.Runner runner(TrainingPath path, Tensor[] tensors, Op target, Operand<TBool> fetch) {
+        if (feeder.evictions() != seenEvictions) {
+            runners.clear();
+            lastRunner = null;
+            seenEvictions = feeder.evictions();
+        }
+        // the usual step: same path, same cached input tensors as the previous one (no key, no lookup)
+        if (lastRunner != null && path == lastPath && sameTensors(tensors, lastTensors)) {
+            return lastRunner;
+        }
+        RunnerKey key = new RunnerKey(path, Arrays.asList(tensors));
+        Session.Runner runner = runners.get(key);
+        if (runner == null) {
+            runner = session.runner();
+            List<? extends Operand<?>> placeholders = compiled.placeholders();
+            for (int i = 0; i < tensors.length; i++) {
+                runner.feed(placeholders.get(i), tensors[i]);
+            }
+            runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
+                    .addTarget(target);
+            if (fetch != null) {
+                runner.fetch(fetch);
+            }
+            runners.put(key, runner);
+            if (runners.size() > RUNNER_CACHE_SIZE) {
+                runners.remove(runners.keySet().iterator().next());
+            }
+        }
+        lastPath = path;
+        lastTensors = tensors.clone();
+        lastRunner = runner;
+        return runner;
+    }
+
+    private static boolean sameTensors(Tensor[] tensors, Tensor[] previous) {
+        for (int i = 0; i < tensors.length; i++) {
+            if (tensors[i] != previous[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A runner cache key: the path and the identity of the fed tensors. */
+    private static final class RunnerKey {
+        private final TrainingPath path;
+        private final List<Tensor> tensors;
+        private final int hash;
+
+        RunnerKey(TrainingPath path, List<Tensor> tensors) {
+            this.path = path;
+            this.tensors = List.copyOf(tensors);
+            int h = path.hashCode();
+            for (Tensor tensor : tensors) {
+                h = h * 31 + System.identityHashCode(tensor);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof RunnerKey key) || key.path != path || key.tensors.size() != tensors.size()) {
+                return false;
+            }
+            for (int i = 0; i < tensors.size(); i++) {
+                if (key.tensors.get(i) != tensors.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** Reads the running training loss and resets it, in one run. */
+    public TrainingLossReport readTrainingLoss() {
+        if (trainingLossRunner == null) {
+            Session.Runner runner = session.runner().addTarget(compiled.trainingLoss().reset());
+            compiled.trainingLoss().values().forEach(runner::fetch);
+            trainingLossRunner = runner;
+        }
+        try (Result result = trainingLossRunner.run()) {
+            return new TrainingLossReport(((TFloat64) result.get(0)).getDouble(), ((TInt64) result.get(1)).getLong(),
+                    ((TFloat64) result.get(2)).getDouble());
+        }
+    }
+
+    /**
+     * Runs the evaluation pass ({@code withLabels}) or the prediction pass on {@code batch}, fetching the loss (with
+     * labels) and {@code predictions}.
+     */
+    public EvalBatchOutput evaluate(Batch batch, boolean withLabels, Map<String, Operand<?>> predictions) {
+        List<InputSpec> required = withLabels ? compiled.inputs() : compiled.features();
+        TfInputFeeder.validate(modelName, required, batch);
+        Session.Runner runner = session.runner();
+        List<InputSpec> inputs = compiled.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            InputSpec spec = inputs.get(i);
+            if (required.contains(spec)) {
+                runner.feed(compiled.placeholders().get(i), feeder.tensor(spec.name(), batch.get(spec.name())));
+            }
+        }
+        if (withLabels) {
+            if (!(compiled.evaluation().loss() instanceof SummedLoss loss)) {
+                throw new IllegalStateException("the evaluation pass has no loss");
+            }
+            runner.fetch(loss.lossSum()).fetch(loss.itemCount());
+        }
+        predictions.values().forEach(runner::fetch);
+        try (Result result = runner.run()) {
+            int index = 0;
+            double lossSum = 0;
+            double itemCount = 0;
+            if (withLabels) {
+                lossSum = ((TFloat32) result.get(index++)).getFloat();
+                itemCount = ((TFloat32) result.get(index++)).getFloat();
+            }
+            Map<String, HostTensor> hostPredictions = new LinkedHashMap<>();
+            for (String name : predictions.keySet()) {
+                hostPredictions.put(name, toHost(result.get(index++)));
+            }
+            return new EvalBatchOutput(lossSum, itemCount, withLabels, hostPredictions);
+        }
+        catch (TensorFlowException e) {
+            throw new BackendException("evaluation of model '" + modelName + "'", "evaluation of model '" + modelName
+                    + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the evaluation pass has a loss. */
+    public boolean evaluationHasLoss() {
+        return !(compiled.evaluation().loss() instanceof NoLoss);
+    }
+
+    /** Runs {@code targets} (if any) in one run. */
+    public void runTargets(List<Op> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        Session.Runner runner = session.runner();
+        targets.forEach(runner::addTarget);
+        runner.run().close();
+    }
+
+    public void save(TfCheckpoint checkpoint, Path directory) {
+        checkpoint.save(session, directory);
+    }
+
+    public void restore(TfCheckpoint checkpoint, Path directory) {
+        checkpoint.restore(session, directory);
+    }
+
+    /** The session, for code that runs its own ops on the graph (export, weight loading). */
+    public Session session() {
+        return session;
+    }
+
+    /** Every model variable and float32 engine state variable's value, by name. */
+    public Map<String, float[]> readVariables() {
+        Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
+        compiled.variables().forEach(variable -> reads.put(variable.name(), variable.read()));
+        for (TfStateVariable<?> state : compiled.states()) {
+            if (state.type() == TFloat32.class) {
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> read = (Operand<TFloat32>) state.read();
+                reads.put(state.name(), read);
+            }
+        }
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Session.Runner runner = session.runner();
+        reads.values().forEach(runner::fetch);
+        try (Result result = runner.run()) {
+            int index = 0;
+            for (String name : reads.keySet()) {
+                values.put(name, toHost(result.get(index++)).floats().clone());
+            }
+        }
+        return values;
+    }
+
+    /** The number of optimizer updates applied. */
+    public long optimizerStep() {
+        try (Result result = session.runner().fetch(compiled.optimizerStep()).run()) {
+            return ((TInt64) result.get(0)).getLong();
+        }
+    }
+
+    private static HostTensor toHost(Tensor tensor) {
+        long[] shape = tensor.shape().asArray();
+        int size = Math.toIntExact(tensor.shape().size());
+        if (tensor instanceof TFloat32 floats) {
+            float[] values = new float[size];
+            floats.copyTo(DataBuffers.of(values, false, false));
+            return HostTensor.ofFloats(values, shape);
+        }
+        if (tensor instanceof TFloat64 doubles) {
+            double[] values = new double[size];
+            doubles.copyTo(DataBuffers.of(values, false, false));
+            return HostTensor.ofDoubles(values, shape);
+        }
+        if (tensor instanceof TInt32 ints) {
+            int[] values = new int[size];
+            ints.copyTo(DataBuffers.of(values, false, false));
+            return HostTensor.ofInts(values, shape);
+        }
+        if (tensor instanceof TInt64 longs) {
+            long[] values = new long[size];
+            longs.copyTo(DataBuffers.of(values, false, false));
+            return HostTensor.ofLongs(values, shape);
+        }
+        throw new IllegalStateException("unexpected output type " + tensor.dataType());
+    }
+
+    /** Closes the session (waiting for runs in flight) and the cached tensors; the graph stays open. */
+    @Override
+    public void close() {
+        runners.clear();
+        lastRunner = null;
+        trainingLossRunner = null;
+        try (session; learningRateTensor; randomKeyTensor; feeder) {
+            // closed in reverse order: feeder, random key, learning rate, session
+        }
+    }
+}
