@@ -25,6 +25,13 @@ public class DataException extends InvalidInputException {
         this.line = -1;
     }
 
+    /** A problem with a whole data file (e.g. it has no rows): the message reads {@code <file> <problem>}. */
+    public DataException(Path file, String problem) {
+        super(requireNonNull(file, "file is null") + " " + requireNonNull(problem, "problem is null"));
+        this.file = file;
+        this.line = -1;
+    }
+
     /** A problem at a row of a data file: the message reads {@code <file> line <line>: <problem>}. */
     public DataException(Path file, long line, String problem) {
         super(requireNonNull(file, "file is null") + " line " + line + ": " + requireNonNull(problem, "problem is null"));

@@ -73,7 +73,7 @@ final class CsvReader {
         CsvParser parser = new CsvParser(file, text, settings.delimiter());
         CsvParser.Row first = parser.next();
         if (first == null) {
-            throw new DataException(file + " has no rows; expected " + (settings.header() ? "a header and " : "")
+            throw new DataException(file, "has no rows; expected " + (settings.header() ? "a header and " : "")
                     + "at least one row of values");
         }
         List<String> columns = settings.header() ? headerNames(first) : positionalNames(first.cells().size());

@@ -60,7 +60,7 @@ final class JsonlReader {
             throw new UncheckedIOException("cannot read " + settings.path() + ": " + e.getMessage(), e);
         }
         if (examples.isEmpty()) {
-            throw new DataException(settings.path() + " has no rows; expected one JSON object per line");
+            throw new DataException(settings.path(), "has no rows; expected one JSON object per line");
         }
         return examples;
     }

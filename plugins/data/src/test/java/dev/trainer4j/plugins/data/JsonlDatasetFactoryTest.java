@@ -107,7 +107,10 @@ class JsonlDatasetFactoryTest {
     @Test
     void aFileWithoutRowsNamesTheFile() {
         assertThatThrownBy(() -> TestFiles.load(factory, "path = empty.jsonl"))
-                .isInstanceOf(DataException.class)
+                .isInstanceOfSatisfying(DataException.class, error -> {
+                    assertThat(error.file()).hasValue(TestFiles.folder().resolve("empty.jsonl"));
+                    assertThat(error.line()).isEmpty();
+                })
                 .hasMessageContaining(TestFiles.folder().resolve("empty.jsonl") + " has no rows");
         assertThatThrownBy(() -> TestFiles.load(factory, "path = blank.jsonl"))
                 .isInstanceOf(DataException.class)
