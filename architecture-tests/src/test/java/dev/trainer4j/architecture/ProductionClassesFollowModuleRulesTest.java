@@ -6,7 +6,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The module rules on trainer4j's main classes, read from the module jars on this module's test class path. */
@@ -38,12 +37,7 @@ class ProductionClassesFollowModuleRulesTest {
         ModuleRules.onlyTheBackendTensorBoardBenchAndSamplesUseTensorFlow(Modules.PRODUCTION).check(MAIN_CLASSES);
     }
 
-    // A real violation that needs core and tf-backend to change, left to their owners: bench reaches into internals.
     @Test
-    @Disabled("""
-            bench uses internal packages of tf-backend and core: PlainTfLoop -> tf.internal.StableHash; StepTrace -> \
-            tf.internal.TfThreadSettings (returned by TfTrainingEngine.threadSettings()); data.PrefetchBench -> \
-            data.internal.MapDataLoader, RandomSampler, PrefetchSettings""")
     void internalPackagesAreUsedOnlyByTheirOwnModule() {
         ModuleRules.internalPackagesAreUsedOnlyByTheirOwnModule(Modules.PRODUCTION).check(MAIN_CLASSES);
     }
