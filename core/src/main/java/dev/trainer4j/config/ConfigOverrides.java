@@ -48,8 +48,9 @@ public final class ConfigOverrides {
         }
         ConfigValue value;
         try {
+            // root().get, not getValue: getValue throws for null, which then became the string "null"
             value = ConfigFactory.parseString("value = " + text,
-                    ConfigParseOptions.defaults().setOriginDescription("--set " + key)).getValue("value");
+                    ConfigParseOptions.defaults().setOriginDescription("--set " + key)).root().get("value");
         }
         catch (ConfigException e) {
             value = ConfigValueFactory.fromAnyRef(text, "--set " + key);

@@ -327,6 +327,20 @@ final class RunConfigParserTest {
     }
 
     @Test
+    void anOverrideOfNullUnsetsTheSettingInsteadOfGivingTheStringNull() {
+        Config file = ConfigFactory.parseString("""
+                model = test-model
+                args { metric-for-best-model = accuracy, run-name = "a" }
+                """);
+        Config overrides = ConfigOverrides.parse(List.of("args.metric-for-best-model=null", "args.run-name=\"null\""));
+
+        RunConfig run = parser.parse(file, overrides, BASE);
+
+        assertThat(run.args().metricForBestModel()).isEmpty();
+        assertThat(run.args().runName()).contains("null");
+    }
+
+    @Test
     void overridesThatAreNotAssignmentsAreErrors() {
         assertThatThrownBy(() -> ConfigOverrides.parse(List.of("args.learning-rate")))
                 .isInstanceOf(ConfigurationException.class)
