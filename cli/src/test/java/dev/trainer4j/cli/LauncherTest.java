@@ -40,7 +40,8 @@ final class LauncherTest {
     private Run launch(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
         Path root = Files.createDirectories(directory.resolve("root"));
         Path launcher = root.resolve("trainer4j");
-        Files.copy(Path.of("").toAbsolutePath().getParent().resolve("trainer4j"), launcher);
+        Files.copy(Path.of("").toAbsolutePath().getParent().resolve("trainer4j"), launcher,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         launcher.toFile().setExecutable(true);
         // a built distribution, so the launcher does not build
         Files.createDirectories(root.resolve("cli/target/lib"));
