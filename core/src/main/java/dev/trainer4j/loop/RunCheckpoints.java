@@ -120,6 +120,7 @@ final class RunCheckpoints {
     /** {@code save-on-interrupt}: starts listening for termination requests. */
     void installInterruptSaver() {
         interruptSaver = InterruptSaver.install(InterruptSaver.DEFAULT_WAIT_LIMIT);
+        LOG.info("save-on-interrupt: SIGTERM/SIGINT save a checkpoint at the next step boundary");
     }
 
     /** Stops listening for termination requests (at the end of the run, however it ends). */
@@ -146,13 +147,15 @@ final class RunCheckpoints {
                 saved = saveCheckpoint(false);
                 context.callbacks().onSave(context.state(), context.control());
             }
+            // logged before the handler is released: the signal's next handler may end the JVM at once
+            LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
         }
         finally {
             interruptSaver.finished();
         }
-        LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
         throw new TrainingInterruptedException("training stopped by " + interruptSaver.reason() + " at global step "
-                + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved);
+                + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved,
+                interruptSaver.reason());
     }
 
     /** Whether this run saved the checkpoint of {@code step}. */
