@@ -173,8 +173,13 @@ public final class TrainingArguments {
     public static final Argument<Boolean> SAVE_ONLY_MODEL = declare(Argument.bool("save-only-model"));
     public boolean saveOnlyModel() { return get(SAVE_ONLY_MODEL); }
 
-    /** Save a checkpoint on SIGTERM before exiting. */
-    public static final Argument<Boolean> SAVE_ON_INTERRUPT = declare(Argument.bool("save-on-interrupt"));
+    /**
+     * On SIGTERM or SIGINT during {@code train()}, save a checkpoint at the next step boundary, then let the signal go
+     * on to the handler installed before (the JVM's exits with 143 or 130). Off in the library, so that an embedding
+     * application keeps its signals; the {@code trainer4j} command turns it on. HF: {@code enable_jit_checkpoint}.
+     */
+    public static final Argument<Boolean> SAVE_ON_INTERRUPT = declare(Argument.bool("save-on-interrupt")
+            .alias("enable_jit_checkpoint"));
     public boolean saveOnInterrupt() { return get(SAVE_ON_INTERRUPT); }
 
     /** A checkpoint folder, or {@code latest}. */

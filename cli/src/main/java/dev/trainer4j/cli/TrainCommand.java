@@ -4,6 +4,10 @@ import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.api.TrainingInterruptedException;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
 import org.slf4j.Logger;
@@ -27,6 +31,15 @@ import java.util.TreeMap;
         description = "Trains the run described by a run file, then evaluates its eval datasets.")
 final class TrainCommand extends CliCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+    /**
+     * The command's defaults under the run file's: SIGTERM and SIGINT save a checkpoint at the next step boundary
+     * (the library's default stays off, so that an embedding application keeps its signals). A run file or
+     * {@code --set} that gives {@code save-on-interrupt} (or HF's {@code enable_jit_checkpoint}) wins.
+     */
+    static final Config COMMAND_DEFAULTS = ConfigFactory.parseMap(
+            Map.of(TrainingArguments.CONFIG_PATH + "." + TrainingArguments.SAVE_ON_INTERRUPT.key(), true));
+    /** A process stopped by a signal exits with 128 + its number, as the JVM's own handler does. */
+    private static final Map<String, Integer> SIGNAL_EXIT_CODES = Map.of("SIGTERM", 128 + 15, "SIGINT", 128 + 2);
 
     @Mixin
     RunFileOptions runFile = new RunFileOptions();
@@ -41,7 +54,7 @@ final class TrainCommand extends CliCommand {
 
     @Override
     protected int execute() {
-        Trainer4j runtime = context.runtime().get();
+        Trainer4j runtime = context.runtime().get().withDefaults(COMMAND_DEFAULTS);
         RunConfig run = runFile.load(runtime, context);
         if (run.trainData().isEmpty()) {
             throw new ConfigurationException("data.train", "data.train: missing; trainer4j train needs a training dataset, "
@@ -52,7 +65,13 @@ final class TrainCommand extends CliCommand {
         }
         LOG.info("Training {} on backend '{}' into {}", runFile.runFile(context), run.backend().type(), run.args().outputDir());
         try (Trainer trainer = runtime.trainer(run)) {
-            TrainOutput output = resume != null ? trainer.train(resume) : trainer.train();
+            TrainOutput output;
+            try {
+                output = resume != null ? trainer.train(resume) : trainer.train();
+            }
+            catch (TrainingInterruptedException e) {
+                return interrupted(e);
+            }
             PrintWriter out = out();
             out.println("train: global_step=" + output.globalStep() + " training_loss=" + output.trainingLoss());
             print(out, output.metrics());
@@ -64,6 +83,17 @@ final class TrainCommand extends CliCommand {
             out.flush();
         }
         return SUCCESS;
+    }
+
+    /**
+     * A signal stopped training after saving a checkpoint: says where and how to continue, and exits as the signal
+     * would have (143 for SIGTERM, 130 for SIGINT; the signal's handler may end the JVM with the same code first).
+     */
+    private int interrupted(TrainingInterruptedException stop) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("trainer4j train: " + stop.getMessage().replace("train(\"latest\")", "--resume latest"));
+        err.flush();
+        return SIGNAL_EXIT_CODES.getOrDefault(stop.reason(), FAILURE);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.trainer4j.cli;
 import com.typesafe.config.Config;
 import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.CheckpointException;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.DataException;
@@ -14,13 +15,16 @@ import dev.trainer4j.api.Metric;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.NonFiniteLossException;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.TrainingInterruptedException;
 import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.BackendFactory;
+import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.DatasetFactory;
 import dev.trainer4j.spi.EngineOptions;
@@ -136,6 +140,38 @@ public final class CliTestPlugin implements Plugin {
             @Override
             public Dataset create(Config settings, PluginContext context) {
                 return Dataset.of(List.of(Example.of(Map.of("x", 1))));
+            }
+        });
+    }
+
+    /**
+     * {@code cli-test-pacer}: prints {@code STEP <global step>} on stdout after every step, then sleeps
+     * {@code step-delay-millis}, so that a test can send a signal while a real run is between two steps.
+     */
+    @Override
+    public List<CallbackFactory> callbackFactories() {
+        return List.of(new CallbackFactory() {
+            @Override
+            public String name() {
+                return "cli-test-pacer";
+            }
+
+            @Override
+            public Callback create(Config settings, PluginContext context) {
+                long delayMillis = settings.getLong("step-delay-millis");
+                return new Callback() {
+                    @Override
+                    public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+                        System.out.println("STEP " + state.globalStep());
+                        System.out.flush();
+                        try {
+                            Thread.sleep(delayMillis);
+                        }
+                        catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                };
             }
         });
     }

@@ -6,16 +6,21 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code save-on-interrupt}: while training runs, a termination request (SIGTERM through {@code sun.misc.Signal}
- * when the JVM has it, and a shutdown hook for everything else: SIGINT, SIGHUP, {@code System.exit}) asks the loop
- * to save a checkpoint at the next step boundary and waits for it, at most {@link #waitLimit()}, before the JVM goes
- * on exiting. The loop polls {@link #requested()} after every step and reports with {@link #finished()}.
+ * {@code save-on-interrupt}: while training runs, a termination request (SIGTERM and SIGINT through
+ * {@code sun.misc.Signal} when the JVM has it, and a shutdown hook for everything else: SIGHUP, {@code System.exit})
+ * asks the loop to save a checkpoint at the next step boundary and waits for it, at most {@link #waitLimit()}. Then
+ * the signal goes on to the handler installed before this saver's (an application's handler, or the JVM's, which
+ * exits with 143 or 130); {@link #close()} puts the previous handlers back. The loop polls {@link #requested()}
+ * after every step and reports with {@link #finished()}.
  *
  * <p>The loop waits at most {@link #DEFAULT_WAIT_LIMIT}; tests construct savers with other limits.
  */
@@ -23,15 +28,17 @@ final class InterruptSaver implements AutoCloseable {
     /** How long a termination waits for the checkpoint of the next step boundary in a training run. */
     public static final Duration DEFAULT_WAIT_LIMIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(InterruptSaver.class);
-    private static final int SIGTERM_EXIT_STATUS = 128 + 15;
+    /** A process ended by a signal exits with 128 + the signal's number, as the JVM's own handler does. */
+    private static final int SIGNAL_EXIT_BASE = 128;
+    private static final List<String> SIGNALS = List.of("TERM", "INT");
 
     private final Duration waitLimit;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean requested;
     private volatile String reason;
     private Thread shutdownHook;
-    private Object signal;
-    private Object previousSignalHandler;
+    /** Each signal this saver handles, to the handler it replaced. */
+    private final Map<Object, Object> previousHandlers = new ConcurrentHashMap<>();
 
     public InterruptSaver(Duration waitLimit) {
         this.waitLimit = requireNonNull(waitLimit, "waitLimit is null");
@@ -94,53 +101,74 @@ final class InterruptSaver implements AutoCloseable {
     private void installHandlers() {
         shutdownHook = new Thread(() -> requestAndAwait("JVM shutdown"), "trainer4j-save-on-interrupt");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        installSigtermHandler();
+        for (String name : SIGNALS) {
+            installSignalHandler(name);
+        }
     }
 
-    /** Replaces the SIGTERM handler through {@code sun.misc.Signal} when this JVM has it; otherwise the hook covers it. */
-    private void installSigtermHandler() {
+    /**
+     * Replaces the handler of {@code SIG<name>} through {@code sun.misc.Signal} when this JVM has it (otherwise the
+     * shutdown hook covers the signal), keeping the handler it replaces to chain to and to restore.
+     */
+    private void installSignalHandler(String name) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Object term = signalClass.getConstructor(String.class).newInstance("TERM");
+            Object signal = signalClass.getConstructor(String.class).newInstance(name);
             Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
                     (proxy, method, arguments) -> switch (method.getName()) {
                         case "handle" -> {
-                            onSigterm(arguments[0]);
+                            onSignal(arguments[0]);
                             yield null;
                         }
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "equals" -> proxy == arguments[0];
-                        default -> "trainer4j save-on-interrupt SIGTERM handler";
+                        default -> "trainer4j save-on-interrupt SIG" + name + " handler";
                     });
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            previousSignalHandler = handle.invoke(null, term, handler);
-            signal = term;
+            Object previous = handle.invoke(null, signal, handler);
+            previousHandlers.put(signal, previous);
         }
         catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            LOG.debug("sun.misc.Signal is not usable ({}); SIGTERM is covered by the shutdown hook", e.toString());
+            LOG.debug("sun.misc.Signal cannot handle SIG{} ({}); the shutdown hook covers it", name, e.toString());
         }
     }
 
-    private void onSigterm(Object term) {
-        requestAndAwait("SIGTERM");
-        // then terminate as the JVM would have: the previous handler runs the shutdown hooks and exits with 143
+    /**
+     * Saves at the next step boundary, then hands the signal to the handler installed before this one: the JVM's
+     * own exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT) after the shutdown hooks, an
+     * application's handler decides for itself; an ignored signal stays ignored.
+     */
+    private void onSignal(Object signal) {
+        String name = "SIG" + invoke(signal, "getName");
+        // read before waiting: the loop's close() clears the table once it has saved
+        Object previous = previousHandlers.get(signal);
+        requestAndAwait(name);
         try {
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Object defaultHandler = handlerClass.getField("SIG_DFL").get(null);
             Object ignoreHandler = handlerClass.getField("SIG_IGN").get(null);
-            if (previousSignalHandler == ignoreHandler) {
+            if (previous == ignoreHandler) {
                 return;
             }
-            if (previousSignalHandler != null && previousSignalHandler != defaultHandler) {
-                handlerClass.getMethod("handle", term.getClass()).invoke(previousSignalHandler, term);
+            if (previous != null && previous != defaultHandler) {
+                handlerClass.getMethod("handle", signal.getClass()).invoke(previous, signal);
                 return;
             }
         }
         catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("cannot delegate SIGTERM to the previous handler ({}); exiting", e.toString());
+            LOG.debug("cannot hand {} to the previous handler ({}); exiting", name, e.toString());
         }
-        Runtime.getRuntime().exit(SIGTERM_EXIT_STATUS);
+        Runtime.getRuntime().exit(SIGNAL_EXIT_BASE + ((Number) invoke(signal, "getNumber")).intValue());
+    }
+
+    private static Object invoke(Object target, String method) {
+        try {
+            return target.getClass().getMethod(method).invoke(target);
+        }
+        catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("sun.misc.Signal." + method + " failed", e);
+        }
     }
 
     /** Training ended: releases waiters and restores the previous handlers. */
@@ -156,16 +184,19 @@ final class InterruptSaver implements AutoCloseable {
             }
             shutdownHook = null;
         }
-        if (signal != null) {
+        if (!previousHandlers.isEmpty()) {
             try {
                 Class<?> signalClass = Class.forName("sun.misc.Signal");
                 Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-                signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, previousSignalHandler);
+                Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+                for (Map.Entry<Object, Object> entry : previousHandlers.entrySet()) {
+                    handle.invoke(null, entry.getKey(), entry.getValue());
+                }
             }
             catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.debug("cannot restore the previous SIGTERM handler: {}", e.toString());
+                LOG.debug("cannot restore the previous signal handlers: {}", e.toString());
             }
-            signal = null;
+            previousHandlers.clear();
         }
     }
 }

@@ -120,6 +120,7 @@ final class RunCheckpoints {
     /** {@code save-on-interrupt}: starts listening for termination requests. */
     void installInterruptSaver() {
         interruptSaver = InterruptSaver.install(InterruptSaver.DEFAULT_WAIT_LIMIT);
+        LOG.info("save-on-interrupt: SIGTERM/SIGINT save a checkpoint at the next step boundary");
     }
 
     /** Stops listening for termination requests (at the end of the run, however it ends). */
@@ -146,13 +147,15 @@ final class RunCheckpoints {
                 saved = saveCheckpoint(false);
                 context.callbacks().onSave(context.state(), context.control());
             }
+            // logged before the handler is released: the signal's next handler may end the JVM at once
+            LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
         }
         finally {
             interruptSaver.finished();
         }
-        LOG.warn("{}: saved {} at global step {}; training stops", interruptSaver.reason(), saved, state.globalStep());
         throw new TrainingInterruptedException("training stopped by " + interruptSaver.reason() + " at global step "
-                + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved);
+                + state.globalStep() + " after saving " + saved + "; resume with train(\"latest\")", saved,
+                interruptSaver.reason());
     }
 
     /** Whether this run saved the checkpoint of {@code step}. */
@@ -283,34 +286,51 @@ final class RunCheckpoints {
         return content;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Restores the loop, engine and callback state of {@code checkpoint}. The loop state is read and checked before
+     * anything is restored, so a damaged or hand-edited {@code trainer4j_state.json} fails naming its file and field.
+     */
     void restoreCheckpoint(Path checkpoint) {
-        Map<String, Object> loop = Checkpoints.readJson(checkpoint.resolve(Checkpoints.LOOP_STATE));
-        if (!CheckpointScope.FULL.name().equals(loop.get("checkpoint_scope"))) {
+        LoopStateFile loop = LoopStateFile.read(checkpoint.resolve(Checkpoints.LOOP_STATE));
+        if (!CheckpointScope.FULL.name().equals(loop.value("checkpoint_scope"))) {
             throw new ConfigurationException("resume-from-checkpoint", "checkpoint " + checkpoint
                     + " was saved with save-only-model = true: it holds only the model weights and cannot be resumed");
         }
-        Object worldSize = loop.get("world_size");
+        Object worldSize = loop.value("world_size");
         if (!(worldSize instanceof Number number) || number.intValue() != 1) {
             throw new CheckpointException(checkpoint, "checkpoint " + checkpoint + " was written with world size " + worldSize
                     + "; this trainer runs with world size 1");
         }
+        LossTracker losses;
+        try {
+            losses = LossTracker.fromState(loop.object("loss_accumulators"));
+        }
+        catch (IllegalArgumentException e) {
+            throw loop.invalid("loss_accumulators", e.getMessage(), e);
+        }
+        Optional<Map<String, Object>> scheduler = loop.optionalObject("scheduler");
+        double lastLearningRate = loop.optionalNumber("last_learning_rate").map(Number::doubleValue).orElse(Double.NaN);
+        int dataEpoch = loop.number("data_position.epoch").intValue();
+        long dataBatch = loop.number("data_position.batch_in_epoch").longValue();
+        long savedSeed = loop.number("data_position.data_seed").longValue();
+
         engine.restore(checkpoint.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.FULL);
         context.restoreState(Checkpoints.readTrainerState(checkpoint.resolve(Checkpoints.TRAINER_STATE)));
         TrainerState state = context.state();
         StatefulCallbacks.restore(context.callbacks().callbacks(), state.statefulCallbacks());
-        progress.losses = LossTracker.fromState((Map<String, Object>) loop.get("loss_accumulators"));
-        Object scheduler = loop.get("scheduler");
-        if (scheduler instanceof Map<?, ?> map) {
-            progress.schedule.importState((Map<String, Object>) map);
+        progress.losses = losses;
+        if (scheduler.isPresent()) {
+            try {
+                progress.schedule.importState(scheduler.get());
+            }
+            catch (IllegalArgumentException e) {
+                throw loop.invalid("scheduler", e.getMessage(), e);
+            }
         }
-        Object rate = loop.get("last_learning_rate");
-        progress.lastLearningRate = rate instanceof Number rateNumber ? rateNumber.doubleValue() : Double.NaN;
-        Map<String, Object> position = (Map<String, Object>) loop.get("data_position");
-        progress.dataEpoch = ((Number) position.get("epoch")).intValue();
-        progress.dataBatch = ((Number) position.get("batch_in_epoch")).longValue();
-        warnOnChangedArguments(checkpoint, loop.get("args"));
-        long savedSeed = ((Number) position.get("data_seed")).longValue();
+        progress.lastLearningRate = lastLearningRate;
+        progress.dataEpoch = dataEpoch;
+        progress.dataBatch = dataBatch;
+        warnOnChangedArguments(checkpoint, loop.value("args"));
         if (savedSeed != args.dataSeed()) {
             LOG.warn("checkpoint {} was written with data-seed {} but this run uses {}: the resumed data order differs "
                     + "from the original run", checkpoint, savedSeed, args.dataSeed());

@@ -107,6 +107,15 @@ public final class Trainer4j {
         });
     }
 
+    /**
+     * This runtime with {@code defaults} over the reference defaults, e.g. {@code trainer4j.args.save-on-interrupt =
+     * true}: a run file or override that gives the setting (under any of its names) still wins.
+     */
+    public Trainer4j withDefaults(Config defaults) {
+        requireNonNull(defaults, "defaults is null");
+        return new Trainer4j(registry, defaults.withFallback(reference), modules);
+    }
+
     public PluginRegistry registry() {
         return registry;
     }

@@ -30,6 +30,12 @@ class ArgumentAliasesTest {
         assertThat(normalizedKeys("disable_tqdm")).containsExactly("disable-progress");
     }
 
+    @Test
+    void hfsJitCheckpointNameIsSaveOnInterruptInSnakeAndKebabCase() {
+        assertThat(normalizedKeys("enable_jit_checkpoint")).containsExactly("save-on-interrupt");
+        assertThat(normalizedKeys("enable-jit-checkpoint")).containsExactly("save-on-interrupt");
+    }
+
     private static Set<String> normalizedKeys(String written) {
         Config args = ConfigFactory.empty().withValue("\"" + written + "\"", ConfigValueFactory.fromAnyRef("x"));
         return ArgumentAliases.normalize(args, "args", KEYS).root().keySet();

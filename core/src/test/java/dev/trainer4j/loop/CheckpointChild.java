@@ -16,6 +16,9 @@ import dev.trainer4j.testing.FakeBackend;
 import dev.trainer4j.testing.FakeData;
 import dev.trainer4j.testing.FakeModel;
 
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,9 +31,30 @@ import java.util.Map;
  * Prints {@code STARTED}, {@code STEP <n>} (then sleeps the delay), {@code DONE} or {@code INTERRUPTED <checkpoint>};
  * with a fault point the trainer's checkpoint writer ({@link CheckpointFaults#blockAt}) prints
  * {@code FAULT-POINT <name> <folder>} at its occurrence-th time and blocks.
+ *
+ * <p>With {@code -D}{@value #APP_SIGNAL_PROPERTY}{@code =TERM} (or {@code INT}) the child first installs its own
+ * handler of that signal, as an embedding application would, and prints {@code APP-HANDLER-INSTALLED <previous>}
+ * ({@code ignored} when the signal was ignored at start, so that nothing can handle it). The handler prints
+ * {@code APP-HANDLER SIG<name> latest <checkpoint>} and exits with {@value #APP_EXIT_STATUS}; after an interrupt the
+ * main thread then waits for it instead of ending the JVM itself.
  */
 public final class CheckpointChild {
+    static final String APP_SIGNAL_PROPERTY = "checkpoint-child.app-signal";
+    static final int APP_EXIT_STATUS = 42;
+
     private CheckpointChild() {
+    }
+
+    /** The embedding application's own handler of {@code name}: reports the newest checkpoint, then exits. */
+    private static void installApplicationHandler(String name, Path dir) {
+        SignalHandler previous = Signal.handle(new Signal(name), signal -> {
+            String latest = Checkpoints.findLatest(dir).checkpoint().map(path -> path.getFileName().toString()).orElse("none");
+            System.out.println("APP-HANDLER SIG" + signal.getName() + " latest " + latest);
+            System.out.flush();
+            Runtime.getRuntime().exit(APP_EXIT_STATUS);
+        });
+        System.out.println("APP-HANDLER-INSTALLED " + (previous == SignalHandler.SIG_IGN ? "ignored" : "replaced"));
+        System.out.flush();
     }
 
     /** 24 examples, batch 2, accumulation 2: 6 steps per epoch, 3 epochs = 18 steps; save every 2, keep 2 + best. */
@@ -54,6 +78,10 @@ public final class CheckpointChild {
         CheckpointFaults faults = arguments.length > 4
                 ? CheckpointFaults.blockAt(arguments[4], Integer.parseInt(arguments[5]))
                 : CheckpointFaults.NONE;
+        String applicationSignal = System.getProperty(APP_SIGNAL_PROPERTY);
+        if (applicationSignal != null) {
+            installApplicationHandler(applicationSignal, dir);
+        }
         CheckpointFixtures.StepCounter counter = new CheckpointFixtures.StepCounter();
         Callback pacer = new Callback() {
             @Override
@@ -107,6 +135,11 @@ public final class CheckpointChild {
         }
         catch (TrainingInterruptedException e) {
             System.out.println("INTERRUPTED " + e.checkpoint().map(Path::toString).orElse("none"));
+            System.out.flush();
+            if (applicationSignal != null) {
+                // the application's handler ends the JVM with its own status; ending main here would race it
+                Thread.sleep(30_000);
+            }
         }
         System.out.flush();
     }

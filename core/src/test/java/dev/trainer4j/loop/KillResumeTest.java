@@ -1,6 +1,7 @@
 package dev.trainer4j.loop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,12 +102,18 @@ class KillResumeTest {
 
     /** Starts a child; {@code faultPoint} is empty or {@code <point> <occurrence>} (see {@link CheckpointChild}). */
     private static Child start(Path dir, Path result, String mode, long stepDelayMillis, String... faultPoint) throws IOException {
+        return start(List.of(), dir, result, mode, stepDelayMillis, faultPoint);
+    }
+
+    private static Child start(List<String> jvmOptions, Path dir, Path result, String mode, long stepDelayMillis,
+                               String... faultPoint) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CheckpointChild.class.getName());
@@ -238,5 +245,34 @@ class KillResumeTest {
         assertThat(Checkpoints.findLatest(dir).checkpoint()).contains(dir.resolve("checkpoint-5"));
         assertThat(Files.readString(child.stderr)).contains("SIGTERM received: saving a checkpoint at the next step boundary");
         assertResumesExactly(dir);
+    }
+
+    /** An application's own handler of {@code signal}, installed before training, runs after the save. */
+    private void assertChainsToTheApplicationsHandler(String signal, Path dir) throws Exception {
+        Child child = start(List.of("-D" + CheckpointChild.APP_SIGNAL_PROPERTY + "=" + signal), dir,
+                dir.resolveSibling(dir.getFileName() + "-unused.json"), "fresh", 200);
+        String installed = child.await("APP-HANDLER-INSTALLED");
+        if (installed.endsWith("ignored")) {
+            child.kill();
+            Assumptions.abort("SIG" + signal + " is ignored in this process tree (started in the background?)");
+        }
+        child.await("STEP 5");
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process.pid())).start();
+        assertThat(kill.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(child.await("APP-HANDLER")).isEqualTo("APP-HANDLER SIG" + signal + " latest checkpoint-5");
+        assertThat(child.awaitExit()).isEqualTo(CheckpointChild.APP_EXIT_STATUS);
+        assertThat(Files.readString(child.stderr)).contains("SIG" + signal + " received: saving a checkpoint");
+        assertResumesExactly(dir);
+    }
+
+    @Test
+    void sigtermGoesOnToTheHandlerTheApplicationInstalledBefore() throws Exception {
+        assertChainsToTheApplicationsHandler("TERM", root.resolve("application-sigterm"));
+    }
+
+    @Test
+    void sigintSavesAndGoesOnToTheHandlerTheApplicationInstalledBefore() throws Exception {
+        assertChainsToTheApplicationsHandler("INT", root.resolve("application-sigint"));
     }
 }
