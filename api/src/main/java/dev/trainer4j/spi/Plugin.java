@@ -7,6 +7,9 @@ import java.util.List;
  * Every method returns the factories the plugin contributes; a plugin overrides only what it has. This interface
  * grows only through {@code default} methods, so plugins built against an older version keep working.
  * No Guice here: plugins depend on the JDK, Typesafe Config and trainer4j's api only.
+ *
+ * <p>There is no loss kind: a loss is backend graph code, so a run changes it in code (with the TensorFlow
+ * backend, subclass {@code TfTrainer} and override {@code computeLoss}, HF's {@code compute_loss}).
  */
 public interface Plugin {
 
@@ -20,10 +23,6 @@ public interface Plugin {
     }
 
     default List<ModelFactory> modelFactories() {
-        return List.of();
-    }
-
-    default List<LossFactory> lossFactories() {
         return List.of();
     }
 

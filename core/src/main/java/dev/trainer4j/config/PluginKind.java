@@ -4,7 +4,6 @@ import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.CollatorFactory;
 import dev.trainer4j.spi.DatasetFactory;
-import dev.trainer4j.spi.LossFactory;
 import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.NamedFactory;
@@ -21,7 +20,6 @@ import java.util.function.Function;
 public enum PluginKind {
     BACKENDS("backends", "backend", BackendFactory.class, Plugin::backendFactories),
     MODELS("models", "model", ModelFactory.class, Plugin::modelFactories),
-    LOSSES("losses", "loss", LossFactory.class, Plugin::lossFactories),
     DATASETS("datasets", "dataset", DatasetFactory.class, Plugin::datasetFactories),
     COLLATORS("collators", "collator", CollatorFactory.class, Plugin::collatorFactories),
     TOKENIZERS("tokenizers", "tokenizer", TokenizerFactory.class, Plugin::tokenizerFactories),

@@ -316,6 +316,10 @@ public final class RunConfigParser {
         else if (key.equals("trainer4j")) {
             hint = "; a run file has its keys at its root (model, data, args, ...), not under trainer4j";
         }
+        else if (key.equals("loss")) {
+            hint = "; a loss is graph code of the backend, so it is changed in code, not in a run file: subclass the"
+                    + " backend's trainer and override computeLoss (TfTrainer#computeLoss, see samples/custom-loss)";
+        }
         throw new ConfigurationException(key, key + ": unknown key at the root of the run file (given "
                 + describe(value) + ")" + hint + "; a run file has " + ROOT_KEYS);
     }

@@ -7,7 +7,6 @@ import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.CallbackFactory;
 import dev.trainer4j.spi.CollatorFactory;
 import dev.trainer4j.spi.DatasetFactory;
-import dev.trainer4j.spi.LossFactory;
 import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.NamedFactory;
@@ -31,7 +30,6 @@ public final class PluginModule extends AbstractModule {
         bind(PluginRegistry.class).toInstance(registry);
         bindKind(PluginKind.BACKENDS, BackendFactory.class);
         bindKind(PluginKind.MODELS, ModelFactory.class);
-        bindKind(PluginKind.LOSSES, LossFactory.class);
         bindKind(PluginKind.DATASETS, DatasetFactory.class);
         bindKind(PluginKind.COLLATORS, CollatorFactory.class);
         bindKind(PluginKind.TOKENIZERS, TokenizerFactory.class);

@@ -254,6 +254,15 @@ final class RunConfigParserTest {
     }
 
     @Test
+    void aLossBlockIsRefusedWithHowToChangeTheLossInCode() {
+        // there is no loss plugin kind (a loss is backend graph code): the block must stop the run, not be ignored
+        ConfigurationException error = error("model = test-model, loss { type = mean-squared-error }");
+        assertThat(error.key()).isEqualTo("loss");
+        assertThat(error.getMessage()).startsWith("loss: unknown key at the root of the run file")
+                .contains("override computeLoss (TfTrainer#computeLoss, see samples/custom-loss)");
+    }
+
+    @Test
     void huggingFaceNamesAreAliasesOfTheKebabCaseKeys() {
         RunConfig run = parse("""
                 model = test-model
