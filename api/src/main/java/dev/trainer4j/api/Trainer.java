@@ -75,7 +75,8 @@ public interface Trainer extends AutoCloseable {
     /**
      * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training
      * (fine-tuning): names are mapped by {@code mapping}, and the report lists what was loaded, missing, unexpected
-     * and mismatched.
+     * and mismatched. It loads what fits and leaves the rest as initialised; a run file's {@code init-from} block also
+     * checks the report against its {@code min-loaded} fraction and fails the run below it.
      */
     WeightMapping.Report initializeFrom(Path source, WeightMapping mapping);
 

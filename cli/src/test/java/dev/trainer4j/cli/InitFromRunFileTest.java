@@ -91,6 +91,32 @@ final class InitFromRunFileTest {
     }
 
     @Test
+    void anotherModelsCheckpointStopsTheRunUnlessAskedToStartFromItAnyway() throws IOException {
+        Trainer4j runtime = Trainer4j.create();
+        String wider = "init-from { path = \"" + directory.relativize(checkpoint) + "\"%s }";
+        Path refused = write("wider.conf", "out-wider", wider.formatted(""));
+        Files.writeString(refused, Files.readString(refused).replace("hidden-sizes = [6]", "hidden-sizes = [8]"));
+
+        // of the 4 variables only the classifier's bias fits: 1 of 4 loaded, below the default min-loaded 0.5
+        assertThatThrownBy(() -> runtime.trainer(runtime.load(refused, ConfigFactory.empty())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("init-from: only 1 of the model's 4 variables (25%) loaded")
+                .hasMessageContaining("fewer than init-from.min-loaded = 0.5")
+                .hasMessageContaining("mlp/dense_0/kernel: model float32[3, 8], source float32[3, 6]");
+
+        Path anyway = write("anyway.conf", "out-anyway", wider.formatted(", min-loaded = 0, strict = false"));
+        Files.writeString(anyway, Files.readString(anyway).replace("hidden-sizes = [6]", "hidden-sizes = [8]"));
+        try (Trainer trainer = runtime.trainer(runtime.load(anyway, ConfigFactory.empty()))) {
+            assertThat(trainer.train().globalStep()).isEqualTo(6);
+        }
+
+        Path bad = write("bad-fraction.conf", "out-x", wider.formatted(", min-loaded = 1.5"));
+        assertThatThrownBy(() -> runtime.load(bad, ConfigFactory.empty()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("init-from.min-loaded: 1.5 is not allowed; expected a fraction from 0 to 1");
+    }
+
+    @Test
     void badBlocksAreRefusedWithTheirKeyPath() throws IOException {
         Trainer4j runtime = Trainer4j.create();
         Path unknownKey = write("unknown.conf", "out-x", "init-from { path = out-source, strit = true }");

@@ -21,15 +21,40 @@ import static java.util.Objects.requireNonNull;
  *
  * @param path the source, resolved against the run file's folder
  * @param mapping prefix rewrites, skips and strictness
+ * @param minLoaded the least fraction of the model's variables (those not skipped) that must load, in [0, 1]: a
+ *        source of another model loads few and must not train from random weights unnoticed
  */
-public record WeightInitSettings(Path path, WeightMapping mapping) {
+public record WeightInitSettings(Path path, WeightMapping mapping, double minLoaded) {
     /** The keys of an {@code init-from} block. */
-    public static final Set<String> KEYS = Set.of("path", "rename", "skip", "strict");
+    public static final Set<String> KEYS = Set.of("path", "rename", "skip", "strict", "min-loaded");
     private static final String REGEX_PREFIX = "re:";
 
     public WeightInitSettings {
         requireNonNull(path, "path is null");
         requireNonNull(mapping, "mapping is null");
+        if (!(minLoaded >= 0 && minLoaded <= 1)) {
+            throw new ConfigurationException("init-from.min-loaded", minLoaded, "a fraction from 0 to 1");
+        }
+    }
+
+    /**
+     * Checks what {@code Trainer.initializeFrom} loaded against {@link #minLoaded()}: the fraction of the model's
+     * variables that loaded (skipped ones not counted).
+     *
+     * @throws ConfigurationException on {@code init-from.min-loaded} when fewer loaded, naming the fraction and lists
+     */
+    public void checkLoaded(WeightMapping.Report report) {
+        int considered = report.loaded().size() + report.missing().size() + report.mismatched().size();
+        double fraction = considered == 0 ? 1.0 : (double) report.loaded().size() / considered;
+        if (fraction < minLoaded) {
+            throw new ConfigurationException("init-from.min-loaded", String.format(java.util.Locale.ROOT,
+                    "init-from: only %d of the model's %d variables (%.0f%%) loaded from %s, fewer than init-from.min-loaded"
+                    + " = %s; missing %s, mismatched %s. Is it a checkpoint of another model? Map names with init-from.rename"
+                    + " or skip, or set min-loaded = 0 and strict = false to start from it anyway",
+                    report.loaded().size(), considered, fraction * 100, path, minLoaded, report.missing(),
+                    report.mismatched().stream().map(mismatch -> mismatch.name() + ": model " + mismatch.modelShape()
+                            + ", source " + mismatch.sourceShape()).toList()));
+        }
     }
 
     /** Parses and checks {@code value} (the block as written) over {@code defaults}; errors name the key path. */
@@ -69,7 +94,15 @@ public record WeightInitSettings(Path path, WeightMapping mapping) {
         for (String skip : list(settings, "skip", () -> settings.getStringList("skip"))) {
             mapping = skip.startsWith(REGEX_PREFIX) ? mapping.skipRegex(skip.substring(REGEX_PREFIX.length())) : mapping.skipGlob(skip);
         }
-        return new WeightInitSettings(path, mapping);
+        double minLoaded;
+        try {
+            minLoaded = settings.getDouble("min-loaded");
+        }
+        catch (ConfigException.WrongType e) {
+            throw new ConfigurationException("init-from.min-loaded", "init-from.min-loaded: "
+                    + RunConfigParser.describe(settings.getValue("min-loaded")) + " is not allowed; expected a fraction from 0 to 1");
+        }
+        return new WeightInitSettings(path, mapping, minLoaded);
     }
 
     private static String string(Config settings, String key) {

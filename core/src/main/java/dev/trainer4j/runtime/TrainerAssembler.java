@@ -3,6 +3,7 @@ package dev.trainer4j.runtime;
 import com.typesafe.config.ConfigException;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.WeightMapping;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.Tokenizer;
 import dev.trainer4j.api.ConfigurationException;
@@ -157,7 +158,13 @@ public final class TrainerAssembler {
         Optional<WeightInitSettings> initFrom = assembled.run().initFrom();
         if (initFrom.isPresent()) {
             try {
-                trainer.initializeFrom(initFrom.get().path(), initFrom.get().mapping());
+                WeightMapping.Report report = trainer.initializeFrom(initFrom.get().path(), initFrom.get().mapping());
+                if (!report.missing().isEmpty() || !report.mismatched().isEmpty() || !report.unexpected().isEmpty()) {
+                    LOG.warn("init-from {}: {} variables loaded; not loaded: missing {}, mismatched {}; unused in the source: {}",
+                            initFrom.get().path(), report.loaded().size(), report.missing(), report.mismatchedNames(),
+                            report.unexpected());
+                }
+                initFrom.get().checkLoaded(report);
             }
             catch (RuntimeException e) {
                 trainer.close();
