@@ -4,10 +4,8 @@ import dev.trainer4j.api.TrainerState;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,7 +18,8 @@ import java.util.Map;
  * {@code event, step, epoch, time} (Unix epoch seconds) followed by every value key in the order it first
  * appeared. A row with a new key rewrites the whole file with the grown header through a temporary file and an
  * atomic rename; older rows get empty cells there. Other rows are appended. An existing file (a resumed run) is
- * continued: its header is read back on the first event. Only the world process zero writes.
+ * continued from the checkpoint's step (the rows of later steps, which the resumed run logs again, are dropped): its
+ * header is read back on the first event. Only the world process zero writes.
  *
  * <p>Numbers are written with Java's shortest round-trip form ({@code 5.0E-5}); non-finite values as
  * {@code NaN}, {@code inf}, {@code -inf}.
@@ -83,14 +82,27 @@ public final class CsvLoggerCallback extends MetricsFileCallback {
             }
         }
         text.append(formatRow(header, row));
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        replace(file, text.toString());
+    }
+
+    @Override
+    void dropRecordsAfter(Path file, long step) throws IOException {
+        List<List<String>> records = CsvFormat.parse(Files.readString(file, StandardCharsets.UTF_8));
+        if (records.isEmpty()) {
+            return;
         }
-        catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+        List<String> header = records.get(0);
+        int stepColumn = header.indexOf("step");
+        StringBuilder text = new StringBuilder(CsvFormat.formatRecord(header));
+        for (List<String> record : records.subList(1, records.size())) {
+            boolean after = stepColumn >= 0 && stepColumn < record.size() && !record.get(stepColumn).isEmpty()
+                    && Long.parseLong(record.get(stepColumn)) > step;
+            if (!after) {
+                text.append(CsvFormat.formatRecord(record));
+            }
         }
+        replace(file, text.toString());
+        columns = null;
     }
 
     private static String formatRow(List<String> header, Map<String, Object> row) {

@@ -7,8 +7,11 @@ import dev.trainer4j.api.TrainingArguments;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Map;
 
@@ -30,6 +33,42 @@ abstract class MetricsFileCallback implements Callback {
 
     /** Writes one record to {@code file}. */
     abstract void append(Path file, String event, TrainerState state, Map<String, Object> record) throws IOException;
+
+    /** Rewrites {@code file} without the records of steps after {@code step}, keeping every other record as it is. */
+    abstract void dropRecordsAfter(Path file, long step) throws IOException;
+
+    /**
+     * A resumed run continues the file from its checkpoint's step: the records the interrupted run wrote after that
+     * step are dropped, since the resumed run replays those steps and logs them again.
+     */
+    @Override
+    public final void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (!state.isWorldProcessZero() || state.globalStep() == 0) {
+            return;
+        }
+        Path file = settings.resolve(args.outputDir());
+        if (Files.exists(file)) {
+            try {
+                dropRecordsAfter(file, state.globalStep());
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot drop the records after step " + state.globalStep() + " from " + file, e);
+            }
+        }
+    }
+
+    /** Writes {@code text} to {@code file} through a temporary file and a rename, so a crash leaves one or the other. */
+    static void replace(Path file, String text) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
 
     @Override
     public final void onLog(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Object> logs) {

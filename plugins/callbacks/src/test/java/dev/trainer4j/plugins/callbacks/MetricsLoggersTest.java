@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,34 @@ class MetricsLoggersTest {
         List<String> lines = Files.readAllLines(directory.resolve("run/metrics.jsonl"));
         assertThat(lines).hasSize(2);
         assertThat(JSON.readTree(lines.get(1)).get("loss").asDouble()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aResumeDropsTheRecordsOfTheStepsItReplays() throws IOException {
+        TrainingArguments args = args();
+        JsonlLoggerCallback jsonl = new JsonlLoggerCallback(new MetricsFileSettings("metrics.jsonl"), CLOCK);
+        CsvLoggerCallback csv = new CsvLoggerCallback(new MetricsFileSettings("metrics.csv"), CLOCK);
+        for (int step = 1; step <= 7; step++) {
+            jsonl.onLog(args, state(step, step / 10.0), new TrainerControl(), logs("loss", 1.0 / step));
+            csv.onLog(args, state(step, step / 10.0), new TrainerControl(), logs("loss", 1.0 / step));
+        }
+        jsonl.onEvaluate(args, state(5, 0.5), new TrainerControl(), Map.of("eval_loss", 0.25));
+
+        // killed after step 7, resumed from checkpoint-5: steps 6 and 7 are trained and logged again
+        JsonlLoggerCallback resumedJsonl = new JsonlLoggerCallback(new MetricsFileSettings("metrics.jsonl"), CLOCK);
+        CsvLoggerCallback resumedCsv = new CsvLoggerCallback(new MetricsFileSettings("metrics.csv"), CLOCK);
+        resumedJsonl.onTrainBegin(args, state(5, 0.5), new TrainerControl());
+        resumedCsv.onTrainBegin(args, state(5, 0.5), new TrainerControl());
+        resumedJsonl.onLog(args, state(6, 0.6), new TrainerControl(), logs("loss", 0.125));
+        resumedCsv.onLog(args, state(6, 0.6), new TrainerControl(), logs("loss", 0.125));
+
+        List<Long> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(directory.resolve("run/metrics.jsonl"))) {
+            steps.add(JSON.readTree(line).get("step").asLong());
+        }
+        assertThat(steps).containsExactly(1L, 2L, 3L, 4L, 5L, 5L, 6L);
+        assertThat(Files.readAllLines(directory.resolve("run/metrics.csv"))).hasSize(1 + 6)
+                .last().asString().startsWith("log,6,0.6,").endsWith(",0.125");
     }
 
     @Test
