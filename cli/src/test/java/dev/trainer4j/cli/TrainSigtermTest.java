@@ -2,17 +2,16 @@ package dev.trainer4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer4j.loop.Checkpoints;
+import dev.trainer4j.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -20,15 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@code trainer4j train} in a real child JVM is stopped with SIGTERM between two steps: it saves a checkpoint at
@@ -45,88 +41,13 @@ class TrainSigtermTest {
     @TempDir
     Path directory;
 
-    /** A child JVM running the command: stdout lines arrive in a queue, stderr goes to a file. */
-    private static final class Child {
-        private final Process process;
-        private final Path stderr;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = new ArrayList<>();
-
-        Child(Process process, Path stderr) {
-            this.process = process;
-            this.stderr = stderr;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                }
-                catch (IOException e) {
-                    // the child ended
-                }
-                lines.add("<EOF>");
-            }, "child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits, bounded, for a stdout line equal to {@code expected}; fails with the child's output otherwise. */
-        void await(String expected) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line == null) {
-                    continue;
-                }
-                seen.add(line);
-                if (line.equals(expected)) {
-                    return;
-                }
-                if (line.equals("<EOF>")) {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            fail("the child never printed '" + expected + "'; stdout: " + seen + "; stderr:\n" + Files.readString(stderr));
-        }
-
-        int awaitExit() throws Exception {
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the child did not exit; stdout: " + seen + lines + "; stderr:\n" + Files.readString(stderr));
-            }
-            return process.exitValue();
-        }
-
-        String stderr() throws IOException {
-            return Files.readString(stderr);
-        }
-    }
-
-    private Child train(Path outputDir, String... extra) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        String cacheDirectory = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cacheDirectory != null) {
-            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cacheDirectory);
-        }
-        command.add("-DOPT_OUT_TRACKING=true");
-        command.add("-Dai.djl.offline=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Trainer4jCli.class.getName());
-        command.add("train");
-        command.add(directory.resolve("run.conf").toString());
-        command.add("--set");
-        command.add("args.output-dir=\"" + outputDir.toString().replace("\\", "/") + "\"");
-        command.addAll(List.of(extra));
-        Path stderr = Files.createTempFile(directory, "child-", ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        builder.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "true");
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-        return new Child(builder.start(), stderr);
+    private ChildJvm train(Path outputDir, String... extra) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("train", directory.resolve("run.conf").toString(), "--set",
+                "args.output-dir=\"" + outputDir.toString().replace("\\", "/") + "\""));
+        arguments.addAll(List.of(extra));
+        return ChildJvm.start(directory, Duration.ofSeconds(WAIT_SECONDS),
+                List.of("-Xmx512m", "-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true"),
+                Map.of("TF_OVERRIDE_GLOBAL_THREADPOOL", "true", "TF_CPP_MIN_LOG_LEVEL", "2"), Trainer4jCli.class, arguments);
     }
 
     private void writeRun() throws IOException {
@@ -153,11 +74,11 @@ class TrainSigtermTest {
         writeRun();
         Path straight = directory.resolve("straight");
         Path stopped = directory.resolve("stopped");
-        Child uninterrupted = train(straight);
-        Child doomed = train(stopped);
+        ChildJvm uninterrupted = train(straight);
+        ChildJvm doomed = train(stopped);
 
-        doomed.await("STEP 12");
-        doomed.process.destroy(); // SIGTERM on Linux
+        doomed.await(line -> line.equals("STEP 12"), "'STEP 12'");
+        doomed.process().destroy(); // SIGTERM on Linux
         int exitCode = doomed.awaitExit();
         String log = doomed.stderr();
         assertThat(exitCode).as("stderr: %s", log).isEqualTo(143);
@@ -172,7 +93,7 @@ class TrainSigtermTest {
         assertThat(Checkpoints.findLatest(stopped).checkpoint()).contains(checkpoint);
 
         assertThat(uninterrupted.awaitExit()).as("stderr: %s", uninterrupted.stderr()).isZero();
-        Child resumed = train(stopped, "--resume", "latest");
+        ChildJvm resumed = train(stopped, "--resume", "latest");
         assertThat(resumed.awaitExit()).as("stderr: %s", resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("resume-from-checkpoint = latest: " + checkpoint);
 

@@ -1,29 +1,25 @@
 package dev.trainer4j.loop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainer4j.testing.ChildJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Kills a child JVM ({@link CheckpointChild}) with SIGKILL at the checkpoint writer's fault points and at random
@@ -39,97 +35,24 @@ class KillResumeTest {
 
     private static Map<String, Object> uninterrupted;
 
-    /** A running child: its stdout lines arrive in a queue; stderr goes to a file for diagnostics. */
-    private static final class Child {
-        final Process process;
-        final Path stderr;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final List<String> seen = new ArrayList<>();
-
-        Child(Process process, Path stderr) {
-            this.process = process;
-            this.stderr = stderr;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                }
-                catch (IOException e) {
-                    // the child was killed
-                }
-                lines.add("<EOF>");
-            }, "child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits for a stdout line starting with {@code prefix}; fails with the child's output when it never comes. */
-        String await(String prefix) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line == null) {
-                    continue;
-                }
-                seen.add(line);
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                if (line.equals("<EOF>")) {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            return fail("the child never printed '" + prefix + "'; stdout: " + seen + "; stderr:\n" + Files.readString(stderr));
-        }
-
-        /** SIGKILL on Linux: no shutdown hooks, no finally blocks, nothing flushed. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        }
-
-        int awaitExit() throws Exception {
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the child did not exit; stdout: " + seen + lines + "; stderr:\n" + Files.readString(stderr));
-            }
-            return process.exitValue();
-        }
-    }
-
     /** Starts a child; {@code faultPoint} is empty or {@code <point> <occurrence>} (see {@link CheckpointChild}). */
-    private static Child start(Path dir, Path result, String mode, long stepDelayMillis, String... faultPoint) throws IOException {
+    private static ChildJvm start(Path dir, Path result, String mode, long stepDelayMillis, String... faultPoint) throws IOException {
         return start(List.of(), dir, result, mode, stepDelayMillis, faultPoint);
     }
 
-    private static Child start(List<String> jvmOptions, Path dir, Path result, String mode, long stepDelayMillis,
-                               String... faultPoint) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CheckpointChild.class.getName());
-        command.add(dir.toString());
-        command.add(result.toString());
-        command.add(mode);
-        command.add(Long.toString(stepDelayMillis));
-        command.addAll(List.of(faultPoint));
-        Path stderr = Files.createTempFile(root, "child-", ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        return new Child(builder.start(), stderr);
+    private static ChildJvm start(List<String> jvmOptions, Path dir, Path result, String mode, long stepDelayMillis,
+                                  String... faultPoint) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        options.addAll(jvmOptions);
+        List<String> arguments = new ArrayList<>(List.of(dir.toString(), result.toString(), mode, Long.toString(stepDelayMillis)));
+        arguments.addAll(List.of(faultPoint));
+        return ChildJvm.start(root, Duration.ofSeconds(WAIT_SECONDS), options, Map.of(), CheckpointChild.class, arguments);
     }
 
     private static Map<String, Object> runToTheEnd(Path dir, String mode) throws Exception {
         Path result = dir.resolveSibling(dir.getFileName() + "-" + mode + ".json");
-        Child child = start(dir, result, mode, 0);
+        ChildJvm child = start(dir, result, mode, 0);
         child.await("DONE");
         assertThat(child.awaitExit()).isZero();
         @SuppressWarnings("unchecked")
@@ -158,7 +81,7 @@ class KillResumeTest {
 
     /** Kills the child when it blocks at {@code point} ({@code occurrence}-th time); returns the folder it named. */
     private Path killAtFaultPoint(Path dir, String point, int occurrence) throws Exception {
-        Child child = start(dir, dir.resolveSibling("unused.json"), "fresh", 0, point, Integer.toString(occurrence));
+        ChildJvm child = start(dir, dir.resolveSibling("unused.json"), "fresh", 0, point, Integer.toString(occurrence));
         String line = child.await("FAULT-POINT " + point);
         child.kill();
         return Path.of(line.substring(("FAULT-POINT " + point + " ").length()));
@@ -218,13 +141,12 @@ class KillResumeTest {
             Path dir = root.resolve("random-" + attempt);
             // one random moment in each third of the ~300 ms run (15 ms per step, 18 steps)
             long delay = 80 + 90L * attempt + random.nextInt(60);
-            Child child = start(dir, dir.resolveSibling("random-" + attempt + "-unused.json"), "fresh", 15);
+            ChildJvm child = start(dir, dir.resolveSibling("random-" + attempt + "-unused.json"), "fresh", 15);
             child.await("STARTED");
             Thread.sleep(delay);
             child.kill();
             List<String> left = Files.isDirectory(dir) ? names(dir) : List.of();
-            List<String> printed = new ArrayList<>();
-            child.lines.drainTo(printed);
+            List<String> printed = child.drainPrinted();
             System.out.println("random kill " + attempt + " after " + delay + " ms (seed " + seed + "): the child's last lines "
                     + printed.subList(Math.max(0, printed.size() - 3), printed.size()) + ", left " + left);
             assertThat(Checkpoints.findLatest(dir).skipped()).as("seed %d, attempt %d, left %s", seed, attempt, left).isEmpty();
@@ -235,21 +157,21 @@ class KillResumeTest {
     @Test
     void sigtermSavesAtTheNextStepBoundaryAndTheRunResumesExactly() throws Exception {
         Path dir = root.resolve("sigterm");
-        Child child = start(dir, dir.resolveSibling("sigterm-unused.json"), "fresh", 200);
+        ChildJvm child = start(dir, dir.resolveSibling("sigterm-unused.json"), "fresh", 200);
         child.await("STEP 5");
-        child.process.destroy(); // SIGTERM on Linux
+        child.process().destroy(); // SIGTERM on Linux
         child.awaitExit();
 
         assertThat(Checkpoints.list(dir)).contains(dir.resolve("checkpoint-5"));
         assertThat(Checkpoints.verify(dir.resolve("checkpoint-5"))).isEmpty();
         assertThat(Checkpoints.findLatest(dir).checkpoint()).contains(dir.resolve("checkpoint-5"));
-        assertThat(Files.readString(child.stderr)).contains("SIGTERM received: saving a checkpoint at the next step boundary");
+        assertThat(child.stderr()).contains("SIGTERM received: saving a checkpoint at the next step boundary");
         assertResumesExactly(dir);
     }
 
     /** An application's own handler of {@code signal}, installed before training, runs after the save. */
     private void assertChainsToTheApplicationsHandler(String signal, Path dir) throws Exception {
-        Child child = start(List.of("-D" + CheckpointChild.APP_SIGNAL_PROPERTY + "=" + signal), dir,
+        ChildJvm child = start(List.of("-D" + CheckpointChild.APP_SIGNAL_PROPERTY + "=" + signal), dir,
                 dir.resolveSibling(dir.getFileName() + "-unused.json"), "fresh", 200);
         String installed = child.await("APP-HANDLER-INSTALLED");
         if (installed.endsWith("ignored")) {
@@ -257,12 +179,12 @@ class KillResumeTest {
             Assumptions.abort("SIG" + signal + " is ignored in this process tree (started in the background?)");
         }
         child.await("STEP 5");
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process.pid())).start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid())).start();
         assertThat(kill.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         assertThat(child.await("APP-HANDLER")).isEqualTo("APP-HANDLER SIG" + signal + " latest checkpoint-5");
         assertThat(child.awaitExit()).isEqualTo(CheckpointChild.APP_EXIT_STATUS);
-        assertThat(Files.readString(child.stderr)).contains("SIG" + signal + " received: saving a checkpoint");
+        assertThat(child.stderr()).contains("SIG" + signal + " received: saving a checkpoint");
         assertResumesExactly(dir);
     }
 

@@ -3,29 +3,25 @@ package dev.trainer4j.tf.resume;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer4j.loop.CheckpointFaults;
 import dev.trainer4j.loop.Checkpoints;
+import dev.trainer4j.testing.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * End-to-end exact resume on TensorFlow: a {@link TfCheckpointChild} JVM (dropout, shuffled data, gradient
@@ -43,96 +39,18 @@ class TfKillResumeTest {
     static Path root;
 
     private static Map<String, Object> uninterrupted;
-    private static final List<Child> children = new ArrayList<>();
+    private static final List<ChildJvm> children = new ArrayList<>();
     /** The folder each doomed child named when it blocked at its fault point, by fault point. */
     private static final Map<String, Path> killedAt = new HashMap<>();
 
-    /** A running child: its stdout lines arrive in a queue; stderr goes to a file for diagnostics. */
-    private static final class Child {
-        private final Process process;
-        private final Path stderr;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = new ArrayList<>();
-
-        Child(Process process, Path stderr) {
-            this.process = process;
-            this.stderr = stderr;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                }
-                catch (IOException e) {
-                    // the child was killed
-                }
-                lines.add("<EOF>");
-            }, "tf-child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits (bounded) for a stdout line starting with {@code prefix}; fails with the child's output otherwise. */
-        String await(String prefix) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line == null) {
-                    continue;
-                }
-                seen.add(line);
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                if (line.equals("<EOF>")) {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            return fail("the child never printed '" + prefix + "'; stdout: " + seen + "; stderr:\n" + tail(stderr));
-        }
-
-        /** SIGKILL on Linux: no shutdown hooks, no finally blocks, nothing flushed. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("the killed child ended").isTrue();
-        }
-
-        int awaitExit() throws Exception {
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the child did not exit; stdout: " + seen + lines + "; stderr:\n" + tail(stderr));
-            }
-            return process.exitValue();
-        }
-    }
-
-    private static Child start(Path dir, Path result, String mode, String... faultPoint) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cache != null) {
-            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-        }
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(TfCheckpointChild.class.getName());
-        command.add(dir.toString());
-        command.add(result.toString());
-        command.add(mode);
-        command.addAll(List.of(faultPoint));
-        Path stderr = Files.createTempFile(root, "child-", ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+    private static ChildJvm start(Path dir, Path result, String mode, String... faultPoint) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of(dir.toString(), result.toString(), mode));
+        arguments.addAll(List.of(faultPoint));
         // the same kernels and thread pools in every child (the surefire JVM sets these too)
-        builder.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "true");
-        builder.environment().put("TF_ENABLE_ONEDNN_OPTS", "1");
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-        Child child = new Child(builder.start(), stderr);
+        ChildJvm child = ChildJvm.start(root, Duration.ofSeconds(WAIT_SECONDS),
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                Map.of("TF_OVERRIDE_GLOBAL_THREADPOOL", "true", "TF_ENABLE_ONEDNN_OPTS", "1", "TF_CPP_MIN_LOG_LEVEL", "2"),
+                TfCheckpointChild.class, arguments);
         children.add(child);
         return child;
     }
@@ -141,9 +59,9 @@ class TfKillResumeTest {
         return dir.resolveSibling(dir.getFileName() + "-" + mode + ".json");
     }
 
-    private static Map<String, Object> finish(Child child, Path result) throws Exception {
+    private static Map<String, Object> finish(ChildJvm child, Path result) throws Exception {
         child.await("DONE");
-        assertThat(child.awaitExit()).as("exit code; stderr:\n%s", tail(child.stderr)).isZero();
+        assertThat(child.awaitExit()).as("exit code; stderr:\n%s", child.stderr()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> content = JSON.readValue(result.toFile(), Map.class);
         return content;
@@ -153,8 +71,8 @@ class TfKillResumeTest {
     @BeforeAll
     static void runUninterruptedAndKillAtEveryFaultPoint() throws Exception {
         Path uninterruptedDir = root.resolve("uninterrupted");
-        Child whole = start(uninterruptedDir, result(uninterruptedDir, "fresh"), "fresh");
-        Map<String, Child> doomed = new LinkedHashMap<>();
+        ChildJvm whole = start(uninterruptedDir, result(uninterruptedDir, "fresh"), "fresh");
+        Map<String, ChildJvm> doomed = new LinkedHashMap<>();
         // occurrence n of before-manifest / before-rename is the n-th checkpoint (every 2 steps); rotation starts at the 3rd
         doomed.put(CheckpointFaults.BEFORE_MANIFEST, start(root.resolve(CheckpointFaults.BEFORE_MANIFEST),
                 root.resolve("unused-1.json"), "fresh", CheckpointFaults.BEFORE_MANIFEST, "3"));
@@ -162,7 +80,7 @@ class TfKillResumeTest {
                 root.resolve("unused-2.json"), "fresh", CheckpointFaults.BEFORE_RENAME, "4"));
         doomed.put(CheckpointFaults.ROTATION_DELETE, start(root.resolve(CheckpointFaults.ROTATION_DELETE),
                 root.resolve("unused-3.json"), "fresh", CheckpointFaults.ROTATION_DELETE, "2"));
-        for (Map.Entry<String, Child> entry : doomed.entrySet()) {
+        for (Map.Entry<String, ChildJvm> entry : doomed.entrySet()) {
             String line = entry.getValue().await("FAULT-POINT " + entry.getKey());
             entry.getValue().kill();
             killedAt.put(entry.getKey(), Path.of(line.substring(("FAULT-POINT " + entry.getKey() + " ").length())));
@@ -180,15 +98,15 @@ class TfKillResumeTest {
 
     @AfterAll
     static void killLeftovers() {
-        children.forEach(child -> child.process.destroyForcibly());
+        children.forEach(ChildJvm::close);
     }
 
     /** Resumes in a fresh child, which must start at the step after {@code latest} and end like the uninterrupted run. */
     private void assertResumesExactly(Path dir) throws Exception {
         long latestStep = Checkpoints.findLatest(dir).checkpoint().flatMap(Checkpoints::step).orElseThrow();
-        Child child = start(dir, result(dir, "resume"), "resume");
+        ChildJvm child = start(dir, result(dir, "resume"), "resume");
         Map<String, Object> resumed = finish(child, result(dir, "resume"));
-        assertThat(child.seen.stream().filter(line -> line.startsWith("STEP ")).findFirst())
+        assertThat(child.seen().stream().filter(line -> line.startsWith("STEP ")).findFirst())
                 .as("the first step the resumed child took (it resumes, it does not retrain)")
                 .contains("STEP " + (latestStep + 1));
         assertThat(resumed.get("history")).as("the whole log history (raw bits of every value) of the resumed run")
@@ -232,15 +150,5 @@ class TfKillResumeTest {
         assertThat(latest.skipped()).as("checkpoints skipped as damaged").isEmpty();
         assertThat(latest.checkpoint()).isPresent();
         assertResumesExactly(dir);
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-        catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
     }
 }
