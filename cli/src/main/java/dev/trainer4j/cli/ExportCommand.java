@@ -96,7 +96,7 @@ final class ExportCommand extends CliCommand {
             }
             CheckpointSelection.load(trainer, selected);
             try {
-                trainer.saveModel(output);
+                trainer.exportModel(output);
             }
             catch (UnsupportedOperationException e) {
                 throw new IllegalStateException("backend '" + backend.name() + "' cannot export models yet: "
