@@ -61,20 +61,40 @@ public interface Trainer extends AutoCloseable {
     /** Predicts a dataset: every output concatenated in order, labels when present, {@code test_} metrics. */
     PredictionOutput predict(Dataset dataset);
 
-    /** Exports the model for serving into {@code directory} (a SavedModel on TensorFlow). */
+    /**
+     * Saves the model into {@code directory}, HF's {@code save_pretrained}: a saved model folder that
+     * {@link #loadModel}, a run file's {@code init-from} and {@code trainer4j predict --model} read back:
+     * <pre>
+     * weights/            the model variables (a TF tensor bundle on TensorFlow)
+     * saved_model/        the serving SavedModel (tag serve, signature serving_default), when the backend exports
+     * model_config.json   the model type ({@link Model#name()}) and its inputs
+     * tokenizer.json      the spec's {@link TrainerSpec#tokenizer() tokenizer}, when it has one
+     * manifest.json       every other file's size and SHA-256 (as a checkpoint's), written last
+     * </pre>
+     * The folder is created when missing; an earlier save in it is replaced, and other files in it are refused.
+     * (Pretrained-model support will add {@code model.safetensors} and {@code config.json} to this folder.)
+     */
     void saveModel(Path directory);
 
     /**
-     * Loads the model weights of a checkpoint folder for evaluation, prediction or export; the optimizer state and
-     * {@link #state()} are left as they are. The folder is verified against its manifest first.
-     *
-     * @throws CheckpointException when the folder is missing or damaged; the message names it and the bad file
+     * Exports only the serving model into {@code directory} (a SavedModel at its top on TensorFlow, what
+     * {@code trainer4j export} writes); {@link #saveModel} writes the same under {@code saved_model/}.
      */
-    void loadModel(Path checkpointDirectory);
+    void exportModel(Path directory);
 
     /**
-     * Initialises the model's weights from another run, a checkpoint or a tensor bundle before training
-     * (fine-tuning): names are mapped by {@code mapping}, and the report lists what was loaded, missing, unexpected
+     * Loads the model weights of a saved model folder ({@link #saveModel}) or a checkpoint folder into this
+     * trainer's model, HF's {@code from_pretrained}, for evaluation, prediction or export; the optimizer state and
+     * {@link #state()} are left as they are. The folder is verified against its manifest first.
+     *
+     * @throws CheckpointException when the folder is missing or damaged (the message names it and the bad file), or
+     *         holds another model's weights (the message names the variables and both shapes)
+     */
+    void loadModel(Path modelOrCheckpointDirectory);
+
+    /**
+     * Initialises the model's weights from another run, a checkpoint, a saved model folder or a tensor bundle before
+     * training (fine-tuning): names are mapped by {@code mapping}, and the report lists what was loaded, missing, unexpected
      * and mismatched. It loads what fits and leaves the rest as initialised; a run file's {@code init-from} block also
      * checks the report against its {@code min-loaded} fraction and fails the run below it.
      */

@@ -28,6 +28,7 @@ public final class TrainerSpec {
     private final List<Metric> metrics;
     private final ComputeMetrics computeMetrics;
     private final List<Callback> callbacks;
+    private final Tokenizer tokenizer;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -44,6 +45,7 @@ public final class TrainerSpec {
         this.metrics = List.copyOf(builder.metrics);
         this.computeMetrics = builder.computeMetrics;
         this.callbacks = List.copyOf(builder.callbacks);
+        this.tokenizer = builder.tokenizer;
     }
 
     public static Builder builder() {
@@ -62,6 +64,7 @@ public final class TrainerSpec {
         builder.metrics.addAll(metrics);
         builder.computeMetrics = computeMetrics;
         builder.callbacks.addAll(callbacks);
+        builder.tokenizer = tokenizer;
         return builder;
     }
 
@@ -76,6 +79,8 @@ public final class TrainerSpec {
     public List<Metric> metrics() { return metrics; }
     public Optional<ComputeMetrics> computeMetrics() { return Optional.ofNullable(computeMetrics); }
     public List<Callback> callbacks() { return callbacks; }
+    /** HF's {@code processing_class}: the tokenizer the data was encoded with; {@link Trainer#saveModel} saves it. */
+    public Optional<Tokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
 
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
@@ -89,6 +94,7 @@ public final class TrainerSpec {
         private final List<Metric> metrics = new ArrayList<>();
         private ComputeMetrics computeMetrics;
         private final List<Callback> callbacks = new ArrayList<>();
+        private Tokenizer tokenizer;
 
         private Builder() {
         }
@@ -117,6 +123,9 @@ public final class TrainerSpec {
         public Builder computeMetrics(ComputeMetrics function) { this.computeMetrics = requireNonNull(function, "function is null"); return this; }
         public Builder addCallback(Callback callback) { this.callbacks.add(requireNonNull(callback, "callback is null")); return this; }
         public Builder callbacks(List<? extends Callback> callbacks) { this.callbacks.clear(); callbacks.forEach(this::addCallback); return this; }
+
+        /** HF's {@code processing_class}: saved as {@code tokenizer.json} by {@link Trainer#saveModel}; nothing else reads it. */
+        public Builder tokenizer(Tokenizer tokenizer) { this.tokenizer = requireNonNull(tokenizer, "tokenizer is null"); return this; }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

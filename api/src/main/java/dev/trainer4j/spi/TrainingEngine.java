@@ -48,7 +48,8 @@ public interface TrainingEngine extends AutoCloseable {
 
     /**
      * Initialises the model variables from another run's weights (fine-tuning): {@code source} is a checkpoint
-     * folder ({@code checkpoint-N} or its {@code engine} folder), an exported model folder or a bundle prefix. The
+     * folder ({@code checkpoint-N} or its {@code engine} folder), a saved model folder ({@code Trainer.saveModel}: its
+     * {@code weights} folder), an exported model folder or a bundle prefix. The
      * optimizer state is not touched. Returns what was loaded, missing, unexpected, mismatched and skipped.
      */
     default WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {

@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  * (a SavedModel for the TensorFlow backend). The source is a run file (the checkpoint chosen with
  * {@code --checkpoint}), or a checkpoint folder together with {@code --run FILE}: a checkpoint stores the training
  * arguments but not the model block, so the run file is always needed.
+ *
+ * <p>It writes only the SavedModel, at the top of {@code --output} ({@code Trainer.exportModel}), as a serving system
+ * expects; {@code Trainer.saveModel} writes the same under {@code saved_model/} of a saved model folder, next to the
+ * weights, model config, tokenizer and manifest that {@code loadModel}, {@code init-from} and {@code predict --model} read.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Exports the model of a checkpoint for serving (SavedModel for the TensorFlow backend).")
@@ -96,7 +100,7 @@ final class ExportCommand extends CliCommand {
             }
             CheckpointSelection.load(trainer, selected);
             try {
-                trainer.saveModel(output);
+                trainer.exportModel(output);
             }
             catch (UnsupportedOperationException e) {
                 throw new IllegalStateException("backend '" + backend.name() + "' cannot export models yet: "

@@ -16,6 +16,7 @@ import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.PluginKind;
 import dev.trainer4j.config.RunConfig;
+import dev.trainer4j.loop.SavedModelFolder;
 import dev.trainer4j.runtime.AssembledRun;
 import dev.trainer4j.runtime.TokenizedDatasets;
 import dev.trainer4j.runtime.Trainer4j;
@@ -43,6 +44,8 @@ import java.util.Optional;
  * <p>The checkpoint: {@code --checkpoint DIR}, {@code latest}, or {@code best} (the {@code best_model_checkpoint} of
  * the newest checkpoint's {@code trainer_state.json}); by default the best when one is named, else the latest, under
  * {@code args.output-dir}. An output dir with {@code {timestamp}} means the newest existing folder of that pattern.
+ * {@code --model DIR} predicts with a saved model folder instead ({@code Trainer.saveModel}); its {@code tokenizer.json}
+ * is used when the run's tokenizer learns its vocabulary. The run file still names the model to build.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predicts a JSONL file with a trained checkpoint of a run: the input's fields plus predicted_label and probabilities.")
@@ -62,6 +65,11 @@ final class PredictCommand extends CliCommand {
             description = "A checkpoint folder, 'latest' or 'best'. Default: the best checkpoint when trainer_state.json names one, else the latest.")
     String checkpoint;
 
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A saved model folder (Trainer.saveModel: weights/, model_config.json, tokenizer.json, manifest.json) "
+                    + "to predict with instead of a checkpoint; the run file still says which model to build.")
+    Path model;
+
     PredictCommand(CliContext context) {
         super(context);
     }
@@ -73,10 +81,13 @@ final class PredictCommand extends CliCommand {
         if (!Files.isRegularFile(input)) {
             throw new UsageException("--input: " + input + " does not exist or is not a file");
         }
+        if (model != null && checkpoint != null) {
+            throw new UsageException("give the weights once: either --model " + model + " or --checkpoint " + checkpoint);
+        }
         CheckpointSelection selection = CheckpointSelection.forRun(run, spec.commandLine().getErr());
-        CheckpointSelection.Selected selected = selection.select(checkpoint);
+        CheckpointSelection.Selected selected = model != null ? null : selection.select(checkpoint);
         Path outputDir = selection.outputDir();
-        Path checkpointDir = selected.checkpoint();
+        Path checkpointDir = model != null ? savedModel(model) : selected.checkpoint();
         Optional<String> trainingField = run.tokenizer().flatMap(block -> trainingField(runtime, block));
         Config predictConfig = predictConfig(run, outputDir, checkpointDir, trainingField);
         AssembledRun assembled = runtime.assemble(runtime.parse(predictConfig, run.baseDirectory()));
@@ -87,13 +98,26 @@ final class PredictCommand extends CliCommand {
         }
         PredictionOutput predictions;
         try (Trainer trainer = runtime.trainer(assembled)) {
-            CheckpointSelection.load(trainer, selected);
+            if (selected != null) {
+                CheckpointSelection.load(trainer, selected);
+            }
+            else {
+                trainer.loadModel(checkpointDir);
+            }
             predictions = trainer.predict(dataset);
         }
         int written = write(predictions);
         out().println("predicted " + written + " examples of " + input + " with " + checkpointDir + " into " + output);
         out().flush();
         return SUCCESS;
+    }
+
+    private static Path savedModel(Path folder) {
+        if (!SavedModelFolder.isSavedModel(folder)) {
+            throw new UsageException("--model " + folder + ": not a saved model folder (expected " + SavedModelFolder.WEIGHTS_DIR
+                    + "/ and " + SavedModelFolder.MANIFEST + " inside, as Trainer.saveModel writes); for a checkpoint use --checkpoint");
+        }
+        return folder;
     }
 
     private static Optional<String> trainingField(Trainer4j runtime, PluginBlock block) {

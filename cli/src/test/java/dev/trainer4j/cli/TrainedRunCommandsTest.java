@@ -132,6 +132,47 @@ final class TrainedRunCommandsTest {
         return outputDir.resolve(Path.of(state.bestModelCheckpoint()).getFileName());
     }
 
+    /** Saves the weights of checkpoint-6 as a saved model folder (Trainer.saveModel) in-process. */
+    private static Path savedModelOfCheckpoint6(String name) {
+        Path saved = directory.resolve(name);
+        Trainer4j runtime = Trainer4j.create();
+        try (Trainer trainer = runtime.trainer(runtime.load(runFile, ConfigFactory.empty()))) {
+            trainer.loadModel(outputDir.resolve("checkpoint-6"));
+            trainer.saveModel(saved);
+        }
+        return saved;
+    }
+
+    /** predict drops the run's metrics, so a metric-for-best-model naming one of them is refused (seen here; not this test's subject). */
+    private static final String NO_BEST_METRIC = "args.metric-for-best-model=loss";
+
+    @Test
+    void predictWithASavedModelWritesWhatPredictWithItsCheckpointWrites() throws IOException {
+        Path saved = savedModelOfCheckpoint6("saved-for-predict");
+        Path fromCheckpoint = directory.resolve("predict-checkpoint.jsonl");
+        Path fromModel = directory.resolve("predict-model.jsonl");
+
+        assertThat(run("predict", runFile.toString(), "--input", directory.resolve("eval.jsonl").toString(),
+                "--output", fromCheckpoint.toString(), "--checkpoint", outputDir.resolve("checkpoint-6").toString(),
+                "--set", NO_BEST_METRIC)).as(err).isZero();
+        assertThat(run("predict", runFile.toString(), "--input", directory.resolve("eval.jsonl").toString(),
+                "--output", fromModel.toString(), "--model", saved.toString(), "--set", NO_BEST_METRIC)).as(err).isZero();
+
+        assertThat(Files.readAllLines(fromModel)).hasSize(24).containsExactlyElementsOf(Files.readAllLines(fromCheckpoint));
+    }
+
+    @Test
+    void initFromASavedModelInARunFileLoadsEveryVariable() {
+        Path saved = savedModelOfCheckpoint6("saved-for-init-from");
+        Trainer4j runtime = Trainer4j.create();
+        Map<String, Double> fromCheckpoint = inProcess(outputDir.resolve("checkpoint-6"));
+        // min-loaded = 1.0: the run fails unless every variable of the model loads
+        try (Trainer trainer = runtime.trainer(runtime.load(runFile, ConfigFactory.parseString(
+                "init-from { path = \"" + saved.toString().replace("\\", "\\\\") + "\", min-loaded = 1.0 }")))) {
+            assertThat(withoutTimings(trainer.evaluate())).isEqualTo(fromCheckpoint);
+        }
+    }
+
     @Test
     void evaluateLatestPrintsWhatTheTrainerGivesAfterLoadingTheLatestCheckpoint() throws IOException {
         assertThat(run("evaluate", runFile.toString(), "--checkpoint", "latest")).as(err).isZero();

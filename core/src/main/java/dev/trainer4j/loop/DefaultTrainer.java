@@ -366,8 +366,37 @@ public class DefaultTrainer implements Trainer {
         return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions);
     }
 
-    /** Exports the model for serving into {@code directory} (SavedModel for the TensorFlow backend). */
+    /**
+     * Writes the saved model folder {@code directory} (see {@link SavedModelFolder}): {@code weights/} (the
+     * {@link CheckpointScope#MODEL} variables), {@code saved_model/} (the serving export, when the backend has
+     * {@link BackendCapability#MODEL_EXPORT}), {@code model_config.json}, {@code tokenizer.json} when the spec has a
+     * tokenizer, and {@code manifest.json} last. An earlier save in the folder is replaced; other files are refused.
+     */
+    @Override
     public void saveModel(Path directory) {
+        requireNonNull(directory, "directory is null");
+        TrainingEngine engine = engine();
+        SavedModelFolder.prepare(directory);
+        Path weights = directory.resolve(SavedModelFolder.WEIGHTS_DIR);
+        try {
+            java.nio.file.Files.createDirectories(weights);
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + weights, e);
+        }
+        engine.save(weights, CheckpointScope.MODEL);
+        if (backend.capabilities().contains(BackendCapability.MODEL_EXPORT)) {
+            engine.exportModel(directory.resolve(SavedModelFolder.SAVED_MODEL_DIR));
+        }
+        Checkpoints.writeJson(directory.resolve(SavedModelFolder.MODEL_CONFIG), SavedModelFolder.modelConfig(model));
+        spec.tokenizer().ifPresent(tokenizer -> tokenizer.save(directory.resolve(SavedModelFolder.TOKENIZER)));
+        SavedModelFolder.writeManifest(directory, context.state().globalStep());
+        LOG.info("saved the model into {}", directory);
+    }
+
+    /** Exports only the serving model into {@code directory} (a SavedModel for the TensorFlow backend). */
+    @Override
+    public void exportModel(Path directory) {
         requireNonNull(directory, "directory is null");
         engine().exportModel(directory);
     }
@@ -388,20 +417,27 @@ public class DefaultTrainer implements Trainer {
     }
 
     /**
-     * Loads the model weights of a checkpoint folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL}
-     * variables) for evaluation, prediction or export; compiles the engine first when needed. The optimizer state
-     * and {@link #state()} are left as they are. The folder is verified against its manifest first.
+     * Loads the model weights of a saved model folder ({@code weights/}, see {@link #saveModel}) or of a checkpoint
+     * folder ({@code <checkpoint>/engine}, the {@link CheckpointScope#MODEL} variables) for evaluation, prediction or
+     * export; compiles the engine first when needed. The optimizer state and {@link #state()} are left as they are.
+     * The folder is verified against its manifest first.
      *
-     * @throws IllegalArgumentException when the folder is missing or damaged; the message names it and the bad file
+     * @throws CheckpointException when the folder is missing or damaged (the message names it and the bad file), or
+     *         holds the weights of another model (the message names the variables and both shapes)
      */
-    public void loadModel(Path checkpointDirectory) {
-        requireNonNull(checkpointDirectory, "checkpointDirectory is null");
-        Optional<String> problem = Checkpoints.verify(checkpointDirectory);
+    @Override
+    public void loadModel(Path modelOrCheckpointDirectory) {
+        requireNonNull(modelOrCheckpointDirectory, "modelOrCheckpointDirectory is null");
+        boolean savedModel = SavedModelFolder.isSavedModel(modelOrCheckpointDirectory);
+        String kind = savedModel ? "saved model " : "checkpoint ";
+        Optional<String> problem = Checkpoints.verify(modelOrCheckpointDirectory);
         if (problem.isPresent()) {
-            throw new CheckpointException(checkpointDirectory, "checkpoint " + checkpointDirectory + " cannot be loaded: " + problem.get());
+            throw new CheckpointException(modelOrCheckpointDirectory, kind + modelOrCheckpointDirectory
+                    + " cannot be loaded: " + problem.get());
         }
-        engine().restore(checkpointDirectory.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.MODEL);
-        LOG.info("loaded the model weights of {}", checkpointDirectory);
+        Path weights = modelOrCheckpointDirectory.resolve(savedModel ? SavedModelFolder.WEIGHTS_DIR : Checkpoints.ENGINE_DIR);
+        engine().restore(weights, CheckpointScope.MODEL);
+        LOG.info("loaded the model weights of {}", modelOrCheckpointDirectory);
     }
 
     /** See {@link Trainer#stop()}: the loop takes the request at the next optimizer-step boundary. */

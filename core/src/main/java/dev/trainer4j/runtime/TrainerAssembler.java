@@ -128,6 +128,7 @@ public final class TrainerAssembler {
         run.collator().ifPresent(block -> spec.collator(create(collators, block, context)));
         run.metrics().forEach(block -> spec.addMetric(create(metrics, block, context)));
         run.callbacks().forEach(block -> spec.addCallback(create(callbacks, block, context)));
+        tokenizer.ifPresent(spec::tokenizer);
         if (trained) {
             spec.addCallback(new TokenizerSavingCallback(tokenizer.get()));
         }

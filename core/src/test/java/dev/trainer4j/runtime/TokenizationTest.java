@@ -72,6 +72,7 @@ final class TokenizationTest {
         AssembledRun assembled = runtime.assemble(run(RUN));
         SplitTokenizer tokenizer = (SplitTokenizer) assembled.tokenizer().orElseThrow();
         TrainerSpec spec = assembled.spec();
+        assertThat(spec.tokenizer()).as("saveModel writes the spec's tokenizer").containsSame(tokenizer);
 
         assertThat(tokenizer.trainedOn()).containsExactlyElementsOf(SPLITS.get("train"));
         // vocabulary in first-seen order from the training texts: free=1 prize=2 now=3 see=4 you=5 call=6; unknown=0
@@ -199,6 +200,7 @@ final class TokenizationTest {
                 "tokenizer { type = split-tokenizer, path = saved.json }")));
 
         assertThat(((SplitTokenizer) assembled.tokenizer().orElseThrow()).trainedOn()).containsExactly("loaded");
+        assertThat(assembled.spec().tokenizer()).containsSame(assembled.tokenizer().orElseThrow());
         assertThat(assembled.spec().callbacks()).noneMatch(TokenizerSavingCallback.class::isInstance);
         assertThat(((MapDataset) assembled.spec().trainDataset().orElseThrow()).get(0).getIntArray("input_ids"))
                 .containsExactly(0, 0, 0);

@@ -54,7 +54,8 @@ public final class TfCheckpointReader implements AutoCloseable {
 
     /**
      * Opens the bundle at {@code source}: a folder holding {@code variables.index} (a checkpoint's {@code engine}
-     * folder), a {@code checkpoint-N} folder (its {@code engine} bundle), a SavedModel folder (its
+     * folder), a {@code checkpoint-N} folder (its {@code engine} bundle), a saved model folder of
+     * {@code Trainer.saveModel} (its {@code weights} bundle), a SavedModel folder (its
      * {@code variables/variables} bundle), or a bundle prefix ({@code <prefix>.index} exists).
      */
     public static TfCheckpointReader open(Path source) {
@@ -85,13 +86,15 @@ public final class TfCheckpointReader implements AutoCloseable {
         if (Files.isDirectory(source)) {
             for (Path candidate : List.of(source.resolve(TfCheckpoint.PREFIX),
                     source.resolve("engine").resolve(TfCheckpoint.PREFIX),
+                    source.resolve("weights").resolve(TfCheckpoint.PREFIX),
                     source.resolve("variables").resolve("variables"))) {
                 if (Files.isRegularFile(indexOf(candidate))) {
                     return candidate;
                 }
             }
             throw new IllegalArgumentException("no weights in folder " + source + ": expected " + TfCheckpoint.INDEX_FILE
-                    + ", engine/" + TfCheckpoint.INDEX_FILE + " (a checkpoint-N folder) or variables/variables.index"
+                    + ", engine/" + TfCheckpoint.INDEX_FILE + " (a checkpoint-N folder), weights/" + TfCheckpoint.INDEX_FILE
+                    + " (a saved model folder) or variables/variables.index"
                     + " (an exported model) inside it");
         }
         if (Files.isRegularFile(indexOf(source))) {
