@@ -125,13 +125,17 @@ final class PredictCommand extends CliCommand {
     }
 
     /**
-     * The run as a prediction needs it: the input as its only (eval) dataset, no callbacks or metrics, the output dir
-     * fixed, and a trained tokenizer loaded from the {@code tokenizer.json} saved at train time.
+     * The run as a prediction needs it: the input as its only (eval) dataset, no callbacks, metrics or best-model
+     * selection, the output dir fixed, and a trained tokenizer loaded from the {@code tokenizer.json} saved at train
+     * time.
      */
     private Config predictConfig(RunConfig run, Path outputDir, Path checkpointDir, Optional<String> trainingField) {
         Config config = run.resolved().withoutPath("data").withoutPath("callbacks").withoutPath("metrics")
                 .withValue("callbacks", ConfigValueFactory.fromIterable(List.of()))
                 .withValue("metrics", ConfigValueFactory.fromIterable(List.of()))
+                // without metrics there is no best model to pick: the run's best-model settings do not apply
+                .withValue("args.metric-for-best-model", ConfigValueFactory.fromAnyRef(null))
+                .withValue("args.load-best-model-at-end", ConfigValueFactory.fromAnyRef(false))
                 .withValue("args.output-dir", ConfigValueFactory.fromAnyRef(outputDir.toAbsolutePath().toString()))
                 .withValue("data.text-field", ConfigValueFactory.fromAnyRef(run.textField(trainingField)));
         Config inputBlock = ConfigFactory.empty()

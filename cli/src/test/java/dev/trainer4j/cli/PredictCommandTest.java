@@ -51,8 +51,11 @@ final class PredictCommandTest {
                 tokenizer { type = word-level, max-length = 8 }
                 data { train { type = jsonl, path = train.jsonl } }
                 collator { type = padding, pad-to-multiple-of = 8 }
+                metrics = [accuracy]
+                # as the main job's run file: a best-model metric that prediction, which drops the metrics, must not need
                 args { output-dir = "%s", max-steps = 30, per-device-train-batch-size = 8, learning-rate = 1e-2,
-                       logging-steps = 10, save-strategy = steps, save-steps = 15, disable-progress = true }
+                       logging-steps = 10, save-strategy = steps, save-steps = 15, disable-progress = true,
+                       metric-for-best-model = accuracy }
                 """.formatted(outputDir));
     }
 
