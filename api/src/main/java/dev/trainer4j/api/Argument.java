@@ -113,18 +113,12 @@ public final class Argument<T> {
 
     /** An integer that fits an {@code int}. */
     public static Argument<Integer> integer(String key) {
-        return of(key, Kind.INTEGER, (config, path) -> {
-            long value = readLong(config, path);
-            if (value != (int) value) {
-                throw new ConfigurationException(path, value, "an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
-            }
-            return (int) value;
-        });
+        return of(key, Kind.INTEGER, ConfigIntegers::readInt);
     }
 
     /** An integer, read as a {@code long}. */
     public static Argument<Long> longInteger(String key) {
-        return of(key, Kind.INTEGER, Argument::readLong);
+        return of(key, Kind.INTEGER, ConfigIntegers::readLong);
     }
 
     /** A list of strings, held unmodifiable. */
@@ -280,21 +274,6 @@ public final class Argument<T> {
     @Override
     public String toString() {
         return key;
-    }
-
-    private static long readLong(Config config, String path) {
-        try {
-            if (config.getValue(path).valueType() == ConfigValueType.NUMBER) {
-                double value = config.getDouble(path);
-                if (value != Math.rint(value)) {
-                    throw new ConfigurationException(path, value, "an integer");
-                }
-            }
-            return config.getLong(path);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(path, rendered(config, path), "an integer");
-        }
     }
 
     private static Object rendered(Config config, String path) {
