@@ -1,6 +1,7 @@
 package dev.trainer4j.cli;
 
 import dev.trainer4j.runtime.Trainer4j;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,16 @@ final class BadNumbersTest {
         assertThat(code).as("exit code; stderr: %s", err).isEqualTo(expectedCode);
         assertThat(err.toString()).doesNotContain("\tat ");
         return err.toString();
+    }
+
+    @Test
+    void aLabelOutsideTheClassesStopsTrainNamingTheBatchRowValueAndRange() throws IOException {
+        Path runFile = runFile(5);
+
+        String err = train(2, "train", runFile.toString());
+
+        assertThat(err).contains("the train dataset, epoch 0, batch 3 of the epoch (both 0-based)")
+                .contains("label 'labels' of row 0 of the batch (0-based) is 5; expected a class index in [0, 2)");
     }
 
     @ParameterizedTest(name = "{0}")
