@@ -2,6 +2,7 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.HostTensor;
@@ -14,6 +15,7 @@ import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -23,6 +25,7 @@ import org.tensorflow.types.TInt32;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static dev.trainer4j.tf.TfTrainerTestSupport.CLASSES;
 import static dev.trainer4j.tf.TfTrainerTestSupport.FEATURES;
@@ -31,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Label values met by the TensorFlow backend: INT64 labels train as INT32 ones, out-of-range class indices stop the
- * run (on the host, and in the graph when the host check is bypassed), and a loss op without a gradient is a clear
- * error.
+ * run (on the host, and in the graph when the host check is bypassed), a loss op without a gradient and an absurd
+ * number of towers are clear errors.
  */
 class TfLabelValuesTest {
     private static final int ROWS = 16;
@@ -160,6 +163,18 @@ class TfLabelValuesTest {
                     .hasMessageContaining("SparseSoftmaxCrossEntropyWithLogits")
                     .hasMessageContaining("registered gradient")
                     .hasMessageContaining("CrossEntropyLoss");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void towersAreBoundedByTheBatchAndRefusedBeyondTheLimit() {
+        assertThatThrownBy(() -> args().trainTowers(1000).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("train-towers: 1000 is not allowed; expected an integer between 0 and 256 (0: chosen by"
+                        + " model size, 1: no split; each tower is a copy of the model's training graph)");
+        try (TfTrainer trainer = new TfTrainer(spec(args().trainTowers(200).build(), HostTensor.ofInts(labels(), ROWS)))) {
+            assertThat(trainer.train().globalStep()).isEqualTo(4);
         }
     }
 }
