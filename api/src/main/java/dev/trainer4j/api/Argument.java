@@ -113,12 +113,26 @@ public final class Argument<T> {
 
     /** An integer that fits an {@code int}. */
     public static Argument<Integer> integer(String key) {
-        return of(key, Kind.INTEGER, ConfigIntegers::readInt);
+        return of(key, Kind.INTEGER, (config, path) -> {
+            try {
+                return ConfigIntegers.readInt(config, path);
+            }
+            catch (ConfigException.WrongType | ConfigException.Null e) {
+                throw new ConfigurationException(path, rendered(config, path), "an integer");
+            }
+        });
     }
 
     /** An integer, read as a {@code long}. */
     public static Argument<Long> longInteger(String key) {
-        return of(key, Kind.INTEGER, ConfigIntegers::readLong);
+        return of(key, Kind.INTEGER, (config, path) -> {
+            try {
+                return ConfigIntegers.readLong(config, path);
+            }
+            catch (ConfigException.WrongType | ConfigException.Null e) {
+                throw new ConfigurationException(path, rendered(config, path), "an integer");
+            }
+        });
     }
 
     /** A list of strings, held unmodifiable. */

@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * Reads integer settings exactly. Typesafe Config's {@code getLong} clamps a number beyond the long range (a 20-digit
  * value is parsed as a double) and {@code getInt} truncates a fraction; these readers read the value as written and
  * refuse a fraction or a value outside the range with a {@link ConfigurationException} naming the key, the value and
- * the range.
+ * the range. A missing, null or non-numeric value fails as Typesafe's own readers do ({@link ConfigException.Missing},
+ * {@link ConfigException.Null}, {@link ConfigException.WrongType}), so callers keep their messages for those.
  */
 public final class ConfigIntegers {
     private ConfigIntegers() {
@@ -36,14 +37,7 @@ public final class ConfigIntegers {
     public static long readLong(Config config, String path, long min, long max) {
         requireNonNull(config, "config is null");
         requireNonNull(path, "path is null");
-        ConfigValue value;
-        try {
-            value = config.getValue(path);
-        }
-        catch (ConfigException.Null e) {
-            throw new ConfigurationException(path, "null", "an integer between " + min + " and " + max);
-        }
-        return exact(path, value, min, max);
+        return exact(path, config.getValue(path), min, max);
     }
 
     /** The list of integers at {@code path}, each of which must fit an {@code int}. */
@@ -68,14 +62,14 @@ public final class ConfigIntegers {
             text = ((String) value.unwrapped()).trim();
         }
         else {
-            throw new ConfigurationException(path, value.unwrapped(), range);
+            throw new ConfigException.WrongType(value.origin(), path, "an integer", value.valueType().name());
         }
         BigDecimal exact;
         try {
             exact = new BigDecimal(text);
         }
         catch (NumberFormatException e) {
-            throw new ConfigurationException(path, value.unwrapped(), range);
+            throw new ConfigException.WrongType(value.origin(), path, "an integer", "the string '" + text + "'");
         }
         if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
             throw new ConfigurationException(path, path + ": " + text + " is not allowed; expected " + range
