@@ -114,17 +114,25 @@ public final class Argument<T> {
     /** An integer that fits an {@code int}. */
     public static Argument<Integer> integer(String key) {
         return of(key, Kind.INTEGER, (config, path) -> {
-            long value = readLong(config, path);
-            if (value != (int) value) {
-                throw new ConfigurationException(path, value, "an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+            try {
+                return ConfigIntegers.readInt(config, path);
             }
-            return (int) value;
+            catch (ConfigException.WrongType | ConfigException.Null e) {
+                throw new ConfigurationException(path, rendered(config, path), "an integer");
+            }
         });
     }
 
     /** An integer, read as a {@code long}. */
     public static Argument<Long> longInteger(String key) {
-        return of(key, Kind.INTEGER, Argument::readLong);
+        return of(key, Kind.INTEGER, (config, path) -> {
+            try {
+                return ConfigIntegers.readLong(config, path);
+            }
+            catch (ConfigException.WrongType | ConfigException.Null e) {
+                throw new ConfigurationException(path, rendered(config, path), "an integer");
+            }
+        });
     }
 
     /** A list of strings, held unmodifiable. */
@@ -280,21 +288,6 @@ public final class Argument<T> {
     @Override
     public String toString() {
         return key;
-    }
-
-    private static long readLong(Config config, String path) {
-        try {
-            if (config.getValue(path).valueType() == ConfigValueType.NUMBER) {
-                double value = config.getDouble(path);
-                if (value != Math.rint(value)) {
-                    throw new ConfigurationException(path, value, "an integer");
-                }
-            }
-            return config.getLong(path);
-        }
-        catch (ConfigException.WrongType | ConfigException.Null e) {
-            throw new ConfigurationException(path, rendered(config, path), "an integer");
-        }
     }
 
     private static Object rendered(Config config, String path) {

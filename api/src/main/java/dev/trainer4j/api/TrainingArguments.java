@@ -292,12 +292,19 @@ public final class TrainingArguments {
             .check(threads -> threads >= -1, "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)"));
     public int interOpThreads() { return get(INTER_OP_THREADS); }
 
+    /** The most towers {@code train-towers} allows: each is a copy of the training graph, built and run per step. */
+    public static final int MAX_TRAIN_TOWERS = 256;
+
     /**
      * Into how many row slices ("towers") the backend splits each training batch; every slice's forward and
      * backward pass is an independent branch, and the gradients are summed. 0: chosen by model size, 1: no split.
+     * At most {@value #MAX_TRAIN_TOWERS}; the backend uses at most one tower per row of the batch.
      */
     public static final Argument<Integer> TRAIN_TOWERS = declare(Argument.integer("train-towers")
-            .check(towers -> towers >= 0, "an integer >= 0 (0: chosen by model size, 1: no split)"));
+            .check(towers -> towers >= 0 && towers <= MAX_TRAIN_TOWERS, "an integer between 0 and "
+                    + MAX_TRAIN_TOWERS + " (0: chosen by model size, 1: no split; each tower is a"
+                    + " copy of the model's training graph)"));
+
     public int trainTowers() { return get(TRAIN_TOWERS); }
 
     public static final Argument<NonFinitePolicy> NON_FINITE_POLICY = declare(Argument.choice("non-finite-policy",

@@ -8,6 +8,7 @@ import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
+import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.HostTensor;
@@ -323,10 +324,65 @@ public class DefaultTrainer implements Trainer {
                     + (training ? " for training" : "") + "; present: " + batch.names() + "; missing: " + missing);
         }
         keep.addAll(labels);
-        if (!args.removeUnusedColumns() || keep.containsAll(batch.names())) {
-            return batch;
+        Batch checked = checkValues(batch);
+        if (!args.removeUnusedColumns() || keep.containsAll(checked.names())) {
+            return checked;
         }
-        return batch.select(keep);
+        return checked.select(keep);
+    }
+
+    /**
+     * Converts INT64 columns to the INT32 a model input declares (exactly: a value that does not fit is refused) and
+     * checks every class-index label value against the input's number of classes, in one pass over the ints.
+     *
+     * @throws DataException naming the column, the row of the batch, the value and the valid range
+     */
+    private Batch checkValues(Batch batch) {
+        Map<String, HostTensor> converted = null;
+        for (InputSpec input : model.inputs()) {
+            Optional<HostTensor> found = batch.find(input.name());
+            if (found.isEmpty()) {
+                continue;
+            }
+            HostTensor tensor = found.get();
+            if (tensor.dataType() == DataType.INT64 && input.dataType() == DataType.INT32) {
+                tensor = HostTensors.toInts(input.name(), tensor);
+                if (converted == null) {
+                    converted = new LinkedHashMap<>(batch.tensors());
+                }
+                converted.put(input.name(), tensor);
+            }
+            if (input.isClassIndex()) {
+                checkClassIndices(input, tensor);
+            }
+        }
+        return converted == null ? batch : new Batch(converted);
+    }
+
+    private static void checkClassIndices(InputSpec input, HostTensor tensor) {
+        int rowSize = Math.max(1, tensor.rowSize());
+        if (tensor.dataType() == DataType.INT32) {
+            int[] values = tensor.ints();
+            for (int index = 0; index < values.length; index++) {
+                if (!input.acceptsValue(values[index])) {
+                    throw classIndexOutOfRange(input, index / rowSize, values[index]);
+                }
+            }
+        }
+        else if (tensor.dataType() == DataType.INT64) {
+            long[] values = tensor.longs();
+            for (int index = 0; index < values.length; index++) {
+                if (!input.acceptsValue(values[index])) {
+                    throw classIndexOutOfRange(input, index / rowSize, values[index]);
+                }
+            }
+        }
+    }
+
+    private static DataException classIndexOutOfRange(InputSpec input, int row, long value) {
+        return new DataException("label '" + input.name() + "' of row " + row + " of the batch (0-based) is " + value
+                + "; expected a class index in [0, " + input.numClasses() + ") (" + input.numClasses()
+                + " classes) or " + InputSpec.IGNORE_INDEX + " (ignored)");
     }
 
     /** Evaluates every eval dataset of the spec; metrics are prefixed {@code eval_} or {@code eval_<name>_}. */

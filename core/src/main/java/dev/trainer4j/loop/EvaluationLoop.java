@@ -55,7 +55,14 @@ final class EvaluationLoop {
         Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
         try (BatchIterator batches = loader.iterator(0, 0)) {
             while (batches.hasNext()) {
-                Batch batch = hooks.prepareBatch(batches.next(), false);
+                Batch batch;
+                try {
+                    batch = hooks.prepareBatch(batches.next(), false);
+                }
+                catch (DataException e) {
+                    throw new DataException("the " + prefix + " dataset, batch " + batchCount + " (0-based): "
+                            + e.getMessage(), e);
+                }
                 EvalBatchOutput output = engine.evaluate(batch, needPredictions);
                 if (output.hasLoss()) {
                     lossSum += output.lossSum();

@@ -1,5 +1,6 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.HostTensor;
 
@@ -43,6 +44,27 @@ final class HostTensors {
             rowOffset += part.dimension(0);
         }
         return result;
+    }
+
+    /**
+     * {@code tensor} (INT64) as INT32 with the same shape, converted exactly.
+     *
+     * @throws DataException naming {@code column}, the row of the batch and the value when a value does not fit
+     */
+    static HostTensor toInts(String column, HostTensor tensor) {
+        long[] values = tensor.longs();
+        int[] ints = new int[values.length];
+        int rowSize = Math.max(1, tensor.rowSize());
+        for (int index = 0; index < values.length; index++) {
+            long value = values[index];
+            if (value != (int) value) {
+                throw new DataException("column '" + column + "' of row " + index / rowSize + " of the batch (0-based) is "
+                        + value + ", which does not fit the INT32 the model expects (between " + Integer.MIN_VALUE
+                        + " and " + Integer.MAX_VALUE + ")");
+            }
+            ints[index] = (int) value;
+        }
+        return HostTensor.ofInts(ints, tensor.shape());
     }
 
     private static void fill(HostTensor tensor, int value) {

@@ -259,7 +259,14 @@ final class TrainingLoop {
         callbackHandler.onStepBegin(state, control);
         StepOutcome outcome = null;
         for (int micro = 0; micro < microSteps; micro++) {
-            Batch batch = hooks.prepareBatch(window.get(micro), true);
+            Batch batch;
+            try {
+                batch = hooks.prepareBatch(window.get(micro), true);
+            }
+            catch (DataException e) {
+                throw new DataException("the train dataset, epoch " + epoch + ", batch " + (windowStart + micro)
+                        + " of the epoch (both 0-based), global step " + (step + 1) + ": " + e.getMessage(), e);
+            }
             StepContext stepContext = new StepContext(step, micro, microSteps, learningRate, args.seed());
             if (micro < microSteps - 1) {
                 engine.accumulate(batch, stepContext);

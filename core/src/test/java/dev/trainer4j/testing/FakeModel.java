@@ -10,18 +10,25 @@ import java.util.List;
  * A linear-regression model for the {@link FakeBackend}: feature {@code x} (FLOAT32 {@code [batch, features]}) and
  * label {@code labels} (FLOAT32 {@code [batch]}; a label of -100 is not an item).
  */
-public record FakeModel(int features) implements Model {
+public record FakeModel(int features, int numClasses) implements Model {
     public static final String FEATURES = "x";
     public static final String LABELS = "labels";
 
-    @Override
-    public String name() {
-        return "linear-regression";
+    /** The linear regression: float labels. */
+    public FakeModel(int features) {
+        this(features, 0);
     }
 
     @Override
+    public String name() {
+        return numClasses > 0 ? "linear-class-index" : "linear-regression";
+    }
+
+    /** With {@code numClasses > 0} the labels are declared as INT32 class indices (the fake engine regresses them). */
+    @Override
     public List<InputSpec> inputs() {
         return List.of(InputSpec.feature(FEATURES, DataType.FLOAT32, -1, features),
-                InputSpec.label(LABELS, DataType.FLOAT32, -1));
+                numClasses > 0 ? InputSpec.classLabel(LABELS, DataType.INT32, numClasses, -1)
+                        : InputSpec.label(LABELS, DataType.FLOAT32, -1));
     }
 }

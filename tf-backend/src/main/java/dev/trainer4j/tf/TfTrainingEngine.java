@@ -18,6 +18,7 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
 import dev.trainer4j.tf.internal.TfGraphBuilder;
 import dev.trainer4j.tf.internal.TfInputFeeder;
 import dev.trainer4j.tf.internal.TfOneDnn;
+import dev.trainer4j.tf.internal.TfErrors;
 import dev.trainer4j.tf.internal.TfSessionRunner;
 import dev.trainer4j.tf.internal.TfSessionRunner.TrainingPath;
 import dev.trainer4j.tf.internal.TfTrainingGraph;
@@ -28,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.exceptions.TensorFlowException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -82,14 +82,15 @@ public final class TfTrainingEngine implements TrainingEngine {
             compiled = new TfGraphBuilder(model, args, options, hooks, devices).build(graph);
             runner = new TfSessionRunner(compiled);
         }
-        catch (TensorFlowException e) {
-            graph.close();
-            throw new BackendException("the graph of model '" + model.name() + "'", "building the graph of model '"
-                    + model.name() + "' failed: " + e.getMessage() + " (an op of the model or of a custom computeLoss may"
-                    + " lack a kernel or a registered gradient in TensorFlow Java 1.1.0)", e);
-        }
         catch (RuntimeException | Error e) {
             graph.close();
+            if (e instanceof RuntimeException error && TfErrors.isTensorFlowError(error)) {
+                throw new BackendException("the graph of model '" + model.name() + "'", "building the graph of model '"
+                        + model.name() + "' failed: " + e.getMessage() + " (an op of the model or of a custom"
+                        + " computeLoss may lack a kernel or a registered gradient in TensorFlow Java 1.1.0; for"
+                        + " class labels use dev.trainer4j.tf.nn.CrossEntropyLoss, whose ops all have gradients, instead"
+                        + " of SparseSoftmaxCrossEntropyWithLogits)", e);
+            }
             throw e;
         }
         // from here the session is open: a failure must close it first, since closing only the graph would wait

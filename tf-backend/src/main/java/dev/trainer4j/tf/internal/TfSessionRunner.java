@@ -14,7 +14,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.proto.ConfigProto;
@@ -124,7 +123,10 @@ public final class TfSessionRunner implements AutoCloseable {
         try {
             return runner.run();
         }
-        catch (TensorFlowException e) {
+        catch (RuntimeException e) {
+            if (!TfErrors.isTensorFlowError(e)) {
+                throw e;
+            }
             throw new BackendException("training step " + context.globalStep() + " of model '" + modelName + "'",
                     "training " + path.label + " of model '" + modelName + "' failed at step " + context.globalStep()
                     + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
@@ -258,7 +260,10 @@ public final class TfSessionRunner implements AutoCloseable {
             }
             return new EvalBatchOutput(lossSum, itemCount, withLabels, hostPredictions);
         }
-        catch (TensorFlowException e) {
+        catch (RuntimeException e) {
+            if (!TfErrors.isTensorFlowError(e)) {
+                throw e;
+            }
             throw new BackendException("evaluation of model '" + modelName + "'", "evaluation of model '" + modelName
                     + "' failed: " + e.getMessage(), e);
         }

@@ -50,7 +50,7 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
                     + " into row slices, but " + rowCoupling + "; set train-towers = 1 (or 0)");
         }
         int byWork = (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
-        int towers = args.trainTowers() > 0 ? args.trainTowers()
+        int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch))
                 : small && rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), byWork)) : 1;
         int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
         int inter = args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : small ? -1 : 1);
@@ -58,7 +58,8 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
                 flops, parameterCount, batch, small ? "small model" : "large model");
         String reason = (args.intraOpThreads() > 0 ? "intra-op from args" : "intra-op by size")
                 + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op by size")
-                + ", " + (args.trainTowers() > 0 ? "towers from args"
+                + ", " + (args.trainTowers() > 0 ? "towers from args" + (towers < args.trainTowers()
+                        ? " (" + args.trainTowers() + " bounded by the batch of " + batch + " rows)" : "")
                         : rowIndependent ? "towers by size" : "one tower: " + rowCoupling)
                 + "; " + sizing;
         return new TfThreadSettings(intra, inter, towers, reason);

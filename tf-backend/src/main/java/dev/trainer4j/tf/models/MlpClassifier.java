@@ -54,7 +54,8 @@ public final class MlpClassifier implements TfModel {
     public List<InputSpec> inputs() {
         return List.of(
                 InputSpec.feature(FEATURES, DataType.FLOAT32, -1, settings.inputSize()),
-                InputSpec.label(LABELS, regression() ? DataType.FLOAT32 : DataType.INT32, -1));
+                regression() ? InputSpec.label(LABELS, DataType.FLOAT32, -1)
+                        : InputSpec.classLabel(LABELS, DataType.INT32, settings.numLabels(), -1));
     }
 
     private boolean regression() {

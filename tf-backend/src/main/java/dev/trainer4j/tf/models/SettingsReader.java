@@ -1,5 +1,6 @@
 package dev.trainer4j.tf.models;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.trainer4j.api.ConfigurationException;
@@ -19,7 +20,7 @@ final class SettingsReader {
     }
 
     int integer(String key, String expected) {
-        return read(key, expected, () -> config.getInt(key));
+        return read(key, expected, () -> ConfigIntegers.readInt(config, key));
     }
 
     double number(String key, String expected) {
@@ -31,7 +32,7 @@ final class SettingsReader {
     }
 
     List<Integer> integers(String key, String expected) {
-        return read(key, expected, () -> config.getIntList(key));
+        return read(key, expected, () -> ConfigIntegers.readIntList(config, key));
     }
 
     private <T> T read(String key, String expected, java.util.function.Supplier<T> reader) {

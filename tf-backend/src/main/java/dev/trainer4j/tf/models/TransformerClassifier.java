@@ -69,7 +69,8 @@ public final class TransformerClassifier implements TfModel {
         return List.of(
                 InputSpec.feature(INPUT_IDS, DataType.INT32, -1, -1),
                 InputSpec.feature(ATTENTION_MASK, DataType.INT32, -1, -1),
-                InputSpec.label(LABELS, regression() ? DataType.FLOAT32 : DataType.INT32, -1));
+                regression() ? InputSpec.label(LABELS, DataType.FLOAT32, -1)
+                        : InputSpec.classLabel(LABELS, DataType.INT32, settings.numLabels(), -1));
     }
 
     private boolean regression() {

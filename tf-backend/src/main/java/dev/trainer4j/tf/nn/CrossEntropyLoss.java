@@ -2,6 +2,8 @@ package dev.trainer4j.tf.nn;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -94,8 +96,25 @@ public final class CrossEntropyLoss {
             itemWeights = tf.math.mul(mask, tf.gather(tf.constant(classWeights), safeLabels, tf.constant(0)));
         }
         Operand<TInt32> allAxes = tf.constant(0);
-        Operand<TFloat32> sum = tf.sum(tf.math.mul(itemLosses, itemWeights), allAxes);
-        Operand<TFloat32> count = tf.sum(itemWeights, allAxes);
+        Ops checked = tf.withControlDependencies(java.util.List.of(labelsInRange(tf, flatLabels, numClasses)));
+        Operand<TFloat32> sum = checked.identity(tf.sum(tf.math.mul(itemLosses, itemWeights), allAxes));
+        Operand<TFloat32> count = checked.identity(tf.sum(itemWeights, allAxes));
         return new LossSum(sum, count);
+    }
+
+    /**
+     * An assertion that fails the step when a label is neither {@value #IGNORE_INDEX} nor in [0, C): the one-hot of
+     * such a label is all zeros, which would make its loss silently 0. The error names the range and the
+     * smallest and largest label of the batch.
+     */
+    private static AssertThat labelsInRange(Ops tf, Operand<TInt32> flatLabels, Operand<TInt32> numClasses) {
+        Operand<TBool> inRange = tf.math.logicalAnd(tf.math.greaterEqual(flatLabels, tf.constant(0)),
+                tf.math.less(flatLabels, numClasses));
+        Operand<TBool> valid = tf.math.logicalOr(inRange, tf.math.equal(flatLabels, tf.constant(IGNORE_INDEX)));
+        Operand<TBool> allValid = tf.reduceAll(valid, tf.constant(0));
+        return tf.assertThat(allValid, java.util.List.of(
+                tf.constant("CrossEntropyLoss: a label is out of range: expected a class index in [0, C) or "
+                        + IGNORE_INDEX + " (ignored); C, the smallest and the largest label of the batch are"),
+                numClasses, tf.min(flatLabels, tf.constant(0)), tf.max(flatLabels, tf.constant(0))));
     }
 }

@@ -33,7 +33,7 @@ class MlpClassifierTest {
         MlpClassifier model = new MlpClassifier(new MlpClassifierSettings(4, List.of(8), 3, 0.1, Activation.RELU));
         assertThat(model.name()).isEqualTo("mlp-classifier");
         assertThat(model.inputs()).containsExactly(InputSpec.feature("features", DataType.FLOAT32, -1, 4),
-                InputSpec.label("labels", DataType.INT32, -1));
+                InputSpec.classLabel("labels", DataType.INT32, 3, -1));
         assertThat(model.labelNames()).containsExactly("labels");
     }
 

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.collators;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.Tokenizer;
@@ -37,15 +38,15 @@ public final class LanguageModelingCollatorFactory implements CollatorFactory {
             return LanguageModelingCollator.causal(padding);
         }
         Optional<Tokenizer> tokenizer = context.tokenizer();
-        int maskTokenId = settings.getInt("mask-token-id");
+        int maskTokenId = ConfigIntegers.readInt(settings, "mask-token-id");
         if (maskTokenId < 0) {
             maskTokenId = tokenizer.flatMap(t -> MASK_TOKENS.stream().map(t::tokenToId).filter(id -> id >= 0).findFirst()).orElse(-1);
         }
-        int vocabularySize = settings.getInt("vocab-size");
+        int vocabularySize = ConfigIntegers.readInt(settings, "vocab-size");
         if (vocabularySize <= 0) {
             vocabularySize = tokenizer.map(Tokenizer::vocabularySize).orElse(0);
         }
-        TreeSet<Integer> specials = new TreeSet<>(settings.getIntList("special-token-ids"));
+        TreeSet<Integer> specials = new TreeSet<>(ConfigIntegers.readIntList(settings, "special-token-ids"));
         if (specials.isEmpty()) {
             specials.add(padding.padTokenId());
             tokenizer.ifPresent(t -> SPECIAL_TOKENS.stream().map(t::tokenToId).filter(id -> id >= 0).forEach(specials::add));

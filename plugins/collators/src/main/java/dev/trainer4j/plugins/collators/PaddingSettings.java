@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.collators;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import dev.trainer4j.spi.PluginContext;
 
@@ -40,10 +41,10 @@ public record PaddingSettings(PaddingStrategy strategy, int maxLength, int padTo
      * {@code pad-token-id} means the run's tokenizer's padding id, or 0 without a tokenizer.
      */
     public static PaddingSettings from(Config settings, PluginContext context) {
-        int configured = settings.getInt("pad-token-id");
+        int configured = ConfigIntegers.readInt(settings, "pad-token-id");
         int padTokenId = configured >= 0 ? configured : context.tokenizer().map(tokenizer -> tokenizer.padTokenId()).orElse(0);
-        return new PaddingSettings(PaddingStrategy.parse(settings.getString("padding")), settings.getInt("max-length"),
-                settings.getInt("pad-to-multiple-of"), padTokenId);
+        return new PaddingSettings(PaddingStrategy.parse(settings.getString("padding")), ConfigIntegers.readInt(settings, "max-length"),
+                ConfigIntegers.readInt(settings, "pad-to-multiple-of"), padTokenId);
     }
 
     /** The padded length of a batch whose longest sequence has {@code longest} tokens. */

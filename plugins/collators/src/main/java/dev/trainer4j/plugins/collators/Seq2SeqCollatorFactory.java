@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.collators;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import dev.trainer4j.api.Collator;
 import dev.trainer4j.spi.CollatorFactory;
@@ -21,8 +22,8 @@ public final class Seq2SeqCollatorFactory implements CollatorFactory {
     @Override
     public Collator create(Config settings, PluginContext context) {
         PaddingSettings padding = PaddingSettings.from(settings, context);
-        int decoderStart = settings.getInt("decoder-start-token-id");
-        return new Seq2SeqCollator(padding, settings.getInt("label-pad-token-id"), settings.getBoolean("add-decoder-input-ids"),
+        int decoderStart = ConfigIntegers.readInt(settings, "decoder-start-token-id");
+        return new Seq2SeqCollator(padding, ConfigIntegers.readInt(settings, "label-pad-token-id"), settings.getBoolean("add-decoder-input-ids"),
                 decoderStart >= 0 ? decoderStart : padding.padTokenId());
     }
 }

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.data;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
@@ -108,7 +109,7 @@ public record FileDatasetSettings(Path path, FieldMapping fields, OptionalInt li
             return OptionalInt.empty();
         }
         try {
-            return OptionalInt.of(settings.getInt("limit"));
+            return OptionalInt.of(ConfigIntegers.readInt(settings, "limit"));
         } catch (ConfigException.WrongType wrongType) {
             throw new ConfigurationException("limit", settings.getValue("limit").unwrapped(),
                     "an integer >= 1, or null for no limit");

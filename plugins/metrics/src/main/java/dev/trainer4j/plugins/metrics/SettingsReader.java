@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.trainer4j.api.ConfigurationException;
@@ -21,7 +22,7 @@ final class SettingsReader {
 
     static int integer(Config settings, String key) {
         try {
-            return settings.getInt(key);
+            return ConfigIntegers.readInt(settings, key);
         } catch (ConfigException.Missing missing) {
             throw new ConfigurationException(key, "missing: " + key + " has no value; expected an integer");
         } catch (ConfigException.WrongType wrongType) {

@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.tokenizers;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 
 import static java.util.Objects.requireNonNull;
@@ -25,7 +26,7 @@ public record HuggingFaceTokenizerSettings(String path, int maxLength, boolean a
     }
 
     public static HuggingFaceTokenizerSettings from(Config settings) {
-        return new HuggingFaceTokenizerSettings(settings.getString("path"), settings.getInt("max-length"),
+        return new HuggingFaceTokenizerSettings(settings.getString("path"), ConfigIntegers.readInt(settings, "max-length"),
                 settings.getBoolean("add-special-tokens"), settings.getString("pad-token"));
     }
 }

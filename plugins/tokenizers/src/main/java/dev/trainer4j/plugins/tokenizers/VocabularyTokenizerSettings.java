@@ -1,5 +1,6 @@
 package dev.trainer4j.plugins.tokenizers;
 
+import dev.trainer4j.api.ConfigIntegers;
 import com.typesafe.config.Config;
 
 import static java.util.Objects.requireNonNull;
@@ -36,8 +37,8 @@ public record VocabularyTokenizerSettings(int minFrequency, int vocabularySize, 
     }
 
     public static VocabularyTokenizerSettings from(Config settings) {
-        return new VocabularyTokenizerSettings(settings.getInt("min-frequency"), settings.getInt("vocab-size"),
-                settings.getBoolean("lowercase"), settings.getInt("max-length"), settings.getBoolean("add-special-tokens"),
+        return new VocabularyTokenizerSettings(ConfigIntegers.readInt(settings, "min-frequency"), ConfigIntegers.readInt(settings, "vocab-size"),
+                settings.getBoolean("lowercase"), ConfigIntegers.readInt(settings, "max-length"), settings.getBoolean("add-special-tokens"),
                 settings.getString("train-from"), settings.getString("path"));
     }
 
