@@ -171,8 +171,10 @@ class KillResumeTest {
 
     /** An application's own handler of {@code signal}, installed before training, runs after the save. */
     private void assertChainsToTheApplicationsHandler(String signal, Path dir) throws Exception {
+        // a second per step: the signal, sent by a kill process after STEP 5, lands in step 5's pause even on a loaded
+        // machine, so the save is at step 5's boundary (with 200 ms it sometimes came after step 6)
         ChildJvm child = start(List.of("-D" + CheckpointChild.APP_SIGNAL_PROPERTY + "=" + signal), dir,
-                dir.resolveSibling(dir.getFileName() + "-unused.json"), "fresh", 200);
+                dir.resolveSibling(dir.getFileName() + "-unused.json"), "fresh", 1000);
         String installed = child.await("APP-HANDLER-INSTALLED");
         if (installed.endsWith("ignored")) {
             child.kill();
