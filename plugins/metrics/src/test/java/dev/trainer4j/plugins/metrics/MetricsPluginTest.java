@@ -37,8 +37,9 @@ class MetricsPluginTest {
     void registersEveryMetricOnceWithDefaults() {
         List<String> names = new MetricsPlugin().metricFactories().stream().map(MetricFactory::name).toList();
 
-        assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "mcc",
-                "top-k-accuracy", "mse", "mae", "r2", "exact-match");
+        assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "fbeta", "mcc",
+                "cohen-kappa", "hamming-loss", "confusion-matrix", "log-loss", "brier-score", "roc-auc",
+                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match");
         for (String name : names) {
             assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
             Metric metric = factories.get(name).create(defaults(name), CONTEXT);
@@ -76,7 +77,7 @@ class MetricsPluginTest {
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> create("f1", "average = micr"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("average: 'micr' is not allowed; expected one of binary, micro, macro, weighted");
+                .hasMessage("average: 'micr' is not allowed; expected one of none, binary, micro, macro, weighted, samples");
         assertThatThrownBy(() -> create("recall", "pos-label = -1"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("pos-label: -1");
