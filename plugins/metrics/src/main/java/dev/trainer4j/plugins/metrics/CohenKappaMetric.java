@@ -84,23 +84,14 @@ public final class CohenKappaMetric implements Metric {
         List<Integer> classes = settings.labels().isEmpty() ? counts.presentClasses() : settings.labels();
         double[][] confusion = counts.matrix(classes);
         int size = classes.size();
-        double[] rowSums = new double[size];
-        double[] columnSums = new double[size];
-        double total = 0;
-        for (int row = 0; row < size; row++) {
-            for (int column = 0; column < size; column++) {
-                rowSums[row] += confusion[row][column];
-                columnSums[column] += confusion[row][column];
-                total += confusion[row][column];
-            }
-        }
+        ConfusionCounts.Margins margins = ConfusionCounts.Margins.of(confusion);
         double observed = 0;
         double expected = 0;
         for (int row = 0; row < size; row++) {
             for (int column = 0; column < size; column++) {
                 double weight = weight(row, column);
                 observed += weight * confusion[row][column];
-                expected += weight * (rowSums[row] * columnSums[column] / total);
+                expected += weight * (margins.rows()[row] * margins.columns()[column] / margins.total());
             }
         }
         return Map.of(name(), 1 - observed / expected);

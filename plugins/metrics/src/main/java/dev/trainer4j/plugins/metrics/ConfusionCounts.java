@@ -76,6 +76,24 @@ final class ConfusionCounts {
         return matrix;
     }
 
+    /** The row sums (true classes), column sums (predicted classes) and total of a square matrix. */
+    record Margins(double[] rows, double[] columns, double total) {
+        static Margins of(double[][] matrix) {
+            int size = matrix.length;
+            double[] rows = new double[size];
+            double[] columns = new double[size];
+            double total = 0;
+            for (int row = 0; row < size; row++) {
+                for (int column = 0; column < size; column++) {
+                    rows[row] += matrix[row][column];
+                    columns[column] += matrix[row][column];
+                    total += matrix[row][column];
+                }
+            }
+            return new Margins(rows, columns, total);
+        }
+    }
+
     private void ensureCapacity(int classes) {
         if (classes > cells.length) {
             int capacity = Math.min(MAX_CLASSES, Math.max(classes, cells.length * 2));

@@ -106,24 +106,15 @@ public final class ConfusionMatrixMetric implements Metric {
         List<Integer> classes = settings.labels().isEmpty() ? counts.presentClasses() : settings.labels();
         double[][] matrix = counts.matrix(classes);
         int size = classes.size();
-        double total = 0;
-        double[] rowSums = new double[size];
-        double[] columnSums = new double[size];
-        for (int row = 0; row < size; row++) {
-            for (int column = 0; column < size; column++) {
-                rowSums[row] += matrix[row][column];
-                columnSums[column] += matrix[row][column];
-                total += matrix[row][column];
-            }
-        }
+        ConfusionCounts.Margins margins = ConfusionCounts.Margins.of(matrix);
         Map<String, Double> result = new LinkedHashMap<>();
         for (int row = 0; row < size; row++) {
             for (int column = 0; column < size; column++) {
                 double divisor = switch (settings.normalize()) {
                     case NONE -> 1.0;
-                    case TRUE -> rowSums[row];
-                    case PRED -> columnSums[column];
-                    case ALL -> total;
+                    case TRUE -> margins.rows()[row];
+                    case PRED -> margins.columns()[column];
+                    case ALL -> margins.total();
                 };
                 double value = divisor == 0 ? 0.0 : matrix[row][column] / divisor;
                 result.put(key(classes.get(row), classes.get(column)), value);
