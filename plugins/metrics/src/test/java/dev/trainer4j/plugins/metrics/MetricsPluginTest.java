@@ -90,6 +90,42 @@ class MetricsPluginTest {
     }
 
     @Test
+    void newClassificationSettingsAreReadFromHocon() {
+        ClassificationScoreMetric fbeta = (ClassificationScoreMetric) create("fbeta",
+                "average = none, beta = 2, labels = [1, 0], zero-division = 1, class-names = [neg, pos],"
+                        + " sample-weight-column = weight, threshold = 0.5");
+
+        assertThat(fbeta.settings()).isEqualTo(new ClassificationSettings(Average.NONE, 1, 2.0, List.of(1, 0),
+                ZeroDivision.ONE, List.of("neg", "pos"), new InputSettings("weight", 0.5)));
+        assertThat(fbeta.keys()).containsExactly("fbeta_pos", "fbeta_neg");
+        assertThat(((ClassificationScoreMetric) create("f1", "")).settings())
+                .isEqualTo(new ClassificationSettings(Average.BINARY, 1));
+    }
+
+    @Test
+    void badNewSettingsNameTheKey() {
+        assertThatThrownBy(() -> create("precision", "zero-division = 2"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("zero-division: '2' is not allowed; expected one of warn, 0, 1, nan");
+        assertThatThrownBy(() -> create("recall", "labels = [-1]"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("labels: [-1] is not allowed");
+        assertThatThrownBy(() -> create("fbeta", "beta = -1"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("beta: -1.0 is not allowed");
+        assertThatThrownBy(() -> create("cohen-kappa", "weights = cubic"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("weights: 'cubic' is not allowed; expected one of none, linear, quadratic");
+        assertThatThrownBy(() -> create("roc-auc", "max-stored-scores = 0"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-stored-scores: 0");
+        assertThatThrownBy(() -> create("roc-auc", "average = binary"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("average: 'binary' is not allowed");
+        assertThatThrownBy(() -> create("confusion-matrix", "class-names = [a, \"b/c\"]"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("class-names");
+        assertThatThrownBy(() -> create("log-loss", "inputs = odds"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("inputs: 'odds' is not allowed; expected one of logits, probabilities");
+    }
+
+    @Test
     void registersThePluginAsAService() throws Exception {
         try (var stream = MetricsPlugin.class.getResourceAsStream("/META-INF/services/dev.trainer4j.spi.Plugin")) {
             assertThat(stream).isNotNull();
