@@ -1,14 +1,21 @@
 package dev.trainer4j.plugins.metrics;
 
-/** The share of examples whose predicted class equals the label ({@code accuracy}). */
+/**
+ * The (sample-weighted) share of examples whose predicted class equals the label ({@code accuracy}); for multilabel
+ * indicators the share of rows whose every label is predicted right (subset accuracy, as scikit-learn).
+ */
 public final class AccuracyMetric extends ClassCountMetric {
 
     public AccuracyMetric() {
-        super("accuracy");
+        this(InputSettings.DEFAULT);
+    }
+
+    public AccuracyMetric(InputSettings inputs) {
+        super("accuracy", inputs, true);
     }
 
     @Override
     double score(ClassCounts counts) {
-        return (double) counts.correct() / counts.samples();
+        return counts.correct() / counts.weight();
     }
 }

@@ -1,95 +1,191 @@
 package dev.trainer4j.plugins.metrics;
 
+import dev.trainer4j.api.DataException;
+
 import java.util.Arrays;
 
 /**
- * Per-class counters of a classification pass: for each class, how often it was the label, how often it was
- * predicted and how often both. Memory grows with the number of classes only, never with the number of examples.
- * Together these counters hold everything precision, recall, F1 and the Matthews correlation need from a confusion
- * matrix (its diagonal, row sums and column sums).
+ * Per-class counters of a classification pass, weighted by sample weight: for each class, the weight of the examples
+ * it was the label of, was predicted for, and both. Memory grows with the number of classes only, never with the
+ * number of examples. Together these hold everything accuracy, Hamming loss, precision, recall, F-scores and the
+ * Matthews correlation need from a confusion matrix (its diagonal, row sums and column sums).
+ *
+ * <p>Multilabel indicators count per label column instead (a column's true positives, predicted and true weight),
+ * plus the weight of the rows predicted exactly (subset accuracy) and of the wrong indicators (Hamming loss). One pass
+ * holds either single-label or multilabel batches with a fixed number of columns, not both.
  */
 final class ClassCounts {
-    private long[] truePositives = new long[0];
-    private long[] predicted = new long[0];
-    private long[] actual = new long[0];
-    private long samples;
+    private double[] truePositives = new double[0];
+    private double[] predicted = new double[0];
+    private double[] actual = new double[0];
+    private boolean[] present = new boolean[0];
+    private double weight;
+    private double correct;
+    private double wrong;
+    private long examples;
+    private int columns = -1;
 
     void reset() {
-        truePositives = new long[0];
-        predicted = new long[0];
-        actual = new long[0];
-        samples = 0;
+        truePositives = new double[0];
+        predicted = new double[0];
+        actual = new double[0];
+        present = new boolean[0];
+        weight = 0;
+        correct = 0;
+        wrong = 0;
+        examples = 0;
+        columns = -1;
     }
 
-    /** Adds one example; labels equal to {@link MetricInputs#IGNORED_LABEL} are skipped. */
-    void add(int actualClass, int predictedClass) {
+    /** Adds a batch; single-label elements labelled {@link MetricInputs#IGNORED_LABEL} are skipped. */
+    void add(String metric, MetricInputs.ClassificationBatch batch) {
+        if (batch instanceof MetricInputs.ClassIds ids) {
+            checkMode(metric, 0);
+            for (int element = 0; element < ids.actual().length; element++) {
+                add(ids.actual()[element], ids.predicted()[element], ids.weight(element));
+            }
+        } else if (batch instanceof MetricInputs.Indicators indicators) {
+            checkMode(metric, indicators.columns());
+            ensureCapacity(indicators.columns());
+            Arrays.fill(present, true);
+            for (int row = 0; row < indicators.rows(); row++) {
+                addRow(indicators, row);
+            }
+        }
+    }
+
+    private void add(int actualClass, int predictedClass, double exampleWeight) {
         if (actualClass == MetricInputs.IGNORED_LABEL) {
             return;
         }
         ensureCapacity(Math.max(actualClass, predictedClass) + 1);
-        actual[actualClass]++;
-        predicted[predictedClass]++;
+        actual[actualClass] += exampleWeight;
+        predicted[predictedClass] += exampleWeight;
+        present[actualClass] = true;
+        present[predictedClass] = true;
         if (actualClass == predictedClass) {
-            truePositives[actualClass]++;
+            truePositives[actualClass] += exampleWeight;
+            correct += exampleWeight;
+        } else {
+            wrong += exampleWeight;
         }
-        samples++;
+        weight += exampleWeight;
+        examples++;
     }
 
-    void addAll(MetricInputs.ClassIds batch) {
-        for (int element = 0; element < batch.actual().length; element++) {
-            add(batch.actual()[element], batch.predicted()[element]);
+    private void addRow(MetricInputs.Indicators indicators, int row) {
+        double rowWeight = indicators.weight(row);
+        int offset = row * indicators.columns();
+        int mismatches = 0;
+        for (int column = 0; column < indicators.columns(); column++) {
+            boolean isTrue = indicators.actual()[offset + column] == 1;
+            boolean isPredicted = indicators.predicted()[offset + column] == 1;
+            if (isTrue) {
+                actual[column] += rowWeight;
+            }
+            if (isPredicted) {
+                predicted[column] += rowWeight;
+            }
+            if (isTrue && isPredicted) {
+                truePositives[column] += rowWeight;
+            }
+            if (isTrue != isPredicted) {
+                mismatches++;
+            }
+        }
+        if (mismatches == 0) {
+            correct += rowWeight;
+        }
+        wrong += rowWeight * mismatches;
+        weight += rowWeight;
+        examples++;
+    }
+
+    private void checkMode(String metric, int batchColumns) {
+        if (columns == -1) {
+            columns = batchColumns;
+        } else if (columns != batchColumns) {
+            throw new DataException(metric + ": this batch holds " + describe(batchColumns) + " but the earlier"
+                    + " batches of the pass held " + describe(columns) + "; expected the same kind of labels in"
+                    + " every batch");
         }
     }
 
+    private static String describe(int columns) {
+        return columns == 0 ? "class ids (one class per example)" : "multilabel indicators with " + columns + " columns";
+    }
+
+    /** Number of examples (rows for multilabel) counted, whatever their weight. */
     long samples() {
-        return samples;
+        return examples;
     }
 
-    /** An exclusive upper bound of the class ids seen; ids below it may still be absent. */
+    /** The summed sample weight of the examples (rows). */
+    double weight() {
+        return weight;
+    }
+
+    /** True when the pass held multilabel indicators. */
+    boolean isMultilabel() {
+        return columns > 0;
+    }
+
+    /** The number of label columns of a multilabel pass; 0 otherwise. */
+    int columns() {
+        return Math.max(columns, 0);
+    }
+
+    /** An exclusive upper bound of the class ids (or the label columns); ids below it may still be absent. */
     int classes() {
         return actual.length;
     }
 
-    long truePositives(int label) {
+    double truePositives(int label) {
         return label < truePositives.length ? truePositives[label] : 0;
     }
 
-    long falsePositives(int label) {
+    double falsePositives(int label) {
         return label < predicted.length ? predicted[label] - truePositives[label] : 0;
     }
 
-    long falseNegatives(int label) {
+    double falseNegatives(int label) {
         return label < actual.length ? actual[label] - truePositives[label] : 0;
     }
 
-    /** Number of examples whose label is {@code label}. */
-    long support(int label) {
+    /** The weight of the examples whose label is {@code label} (or with label column {@code label} set). */
+    double support(int label) {
         return label < actual.length ? actual[label] : 0;
     }
 
-    long predictedCount(int label) {
+    double predictedCount(int label) {
         return label < predicted.length ? predicted[label] : 0;
     }
 
-    /** True when the class occurs among the labels or the predictions (scikit-learn's {@code unique_labels}). */
+    /**
+     * True when the class occurs among the labels or the predictions, whatever the weight (scikit-learn's
+     * {@code unique_labels}); every column of a multilabel pass is present.
+     */
     boolean isPresent(int label) {
-        return support(label) > 0 || predictedCount(label) > 0;
+        return label < present.length && present[label];
     }
 
-    long correct() {
-        long sum = 0;
-        for (long count : truePositives) {
-            sum += count;
-        }
-        return sum;
+    /** The weight of the examples predicted exactly (every label of a multilabel row). */
+    double correct() {
+        return correct;
+    }
+
+    /** The weight of the wrong predictions: examples for class ids, label indicators for multilabel rows. */
+    double wrong() {
+        return wrong;
     }
 
     private void ensureCapacity(int classes) {
         if (classes > actual.length) {
-            int capacity = Math.max(classes, actual.length * 2);
+            int capacity = columns > 0 ? classes : Math.max(classes, actual.length * 2);
             truePositives = Arrays.copyOf(truePositives, capacity);
             predicted = Arrays.copyOf(predicted, capacity);
             actual = Arrays.copyOf(actual, capacity);
+            present = Arrays.copyOf(present, capacity);
         }
     }
 }

@@ -5,18 +5,23 @@ import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads the predictions and labels of one batch the way the metrics of this plugin expect them.
  *
  * <p>Classification: the prediction is either logits shaped like the labels plus a class axis ({@code [N, C]} for
- * labels {@code [N]}; argmax, or a threshold at 0 when {@code C == 1}), or integer class ids shaped like the labels.
- * A trailing axis of size 1 on labels or class ids is ignored, so {@code [N, 1]} and {@code [N]} are the same.
- * Labels are integers (floating labels must hold whole numbers); {@value #IGNORED_LABEL} marks a position to ignore.
- * Labels of rank 2 or more (after that) are positions of a sequence, one class each, and need logits with a class
- * axis of at least 2 ({@code [N, T, C]}); predictions shaped like such labels are what multilabel indicator arrays
- * ({@code [N, L]} of 0/1) look like, which these metrics do not score (yet) and refuse. Inputs that do not fit are
- * refused with a {@link DataException} naming the metric, both shapes and what was expected.
+ * labels {@code [N]}; argmax, or a threshold ({@code threshold}, default 0) when {@code C == 1}), or integer class
+ * ids shaped like the labels. A trailing axis of size 1 on labels or class ids is ignored, so {@code [N, 1]} and
+ * {@code [N]} are the same. Labels are integers (floating labels must hold whole numbers); {@value #IGNORED_LABEL}
+ * marks a position to ignore. Labels {@code [N, T]} with logits {@code [N, T, C]} (C >= 2) are positions of a
+ * sequence, one class each. Labels {@code [N, L]} with predictions of the same shape are multilabel indicators (0 or
+ * 1 per label, as scikit-learn's {@code multilabel-indicator}): integer predictions must be 0 or 1, floating ones
+ * count as 1 when above {@code threshold}. Inputs that do not fit are refused with a {@link DataException} naming
+ * the metric, both shapes and what was expected.
+ *
+ * <p>Sample weights come from a label tensor named by {@code sample-weight-column}: shaped like the labels (one weight
+ * per position) or {@code [N]} (one per example, repeated over its positions); finite and >= 0.
  */
 final class MetricInputs {
     /** The label value that marks a position to ignore, as in Hugging Face. */
@@ -33,7 +38,29 @@ final class MetricInputs {
      * @param actual the true class per element, or {@value #IGNORED_LABEL}
      * @param labelShape the shape of the labels (a trailing axis of 1 removed)
      */
-    record ClassIds(int[] predicted, int[] actual, long[] labelShape) {
+    record ClassIds(int[] predicted, int[] actual, long[] labelShape, double[] weights) implements ClassificationBatch {
+        /** The weight of element {@code element}: 1 without sample weights. */
+        double weight(int element) {
+            return weights == null ? 1.0 : weights[element];
+        }
+    }
+
+    /**
+     * Multilabel indicators, row-major {@code [rows, columns]}.
+     *
+     * @param predicted 0 or 1 per label
+     * @param actual 0 or 1 per label
+     * @param weights one weight per row, or null (all 1)
+     */
+    record Indicators(byte[] predicted, byte[] actual, int rows, int columns, double[] weights)
+            implements ClassificationBatch {
+        double weight(int row) {
+            return weights == null ? 1.0 : weights[row];
+        }
+    }
+
+    /** A classification batch: class ids (one class per example or position) or multilabel indicators. */
+    sealed interface ClassificationBatch permits ClassIds, Indicators {
     }
 
     /** Predicted and true values of a regression batch, flattened; {@code shape} is the common shape. */
@@ -41,6 +68,20 @@ final class MetricInputs {
     }
 
     static HostTensor labels(String metric, EvalPrediction batch) {
+        return labels(metric, batch, "");
+    }
+
+    /** The label tensor; with a sample-weight column, the {@code labels} tensor or the only other label tensor. */
+    static HostTensor labels(String metric, EvalPrediction batch, String weightColumn) {
+        if (!weightColumn.isEmpty()) {
+            if (batch.labels().containsKey("labels") && !weightColumn.equals("labels")) {
+                return batch.labels().get("labels");
+            }
+            List<String> others = batch.labels().keySet().stream().filter(name -> !name.equals(weightColumn)).toList();
+            if (others.size() == 1) {
+                return batch.labels().get(others.get(0));
+            }
+        }
         return batch.labelIds().orElseThrow(() -> new DataException(metric
                 + ": the evaluation data has no labels (label tensors: " + batch.labels().keySet()
                 + "); this metric compares predictions with labels"));
@@ -59,8 +100,104 @@ final class MetricInputs {
         return classIds(metric, batch, true);
     }
 
+    /**
+     * Class ids or, when {@code multilabel} allows them, multilabel indicators, with the sample weights of
+     * {@code settings}; multilabel-looking inputs are refused otherwise.
+     */
+    static ClassificationBatch classification(String metric, EvalPrediction batch, InputSettings settings,
+            boolean multilabel) {
+        HostTensor labels = labels(metric, batch, settings.sampleWeightColumn());
+        HostTensor predictions = batch.primaryPrediction();
+        long[] labelShape = withoutTrailingOne(labels.shape());
+        if (labelShape.length == 2 && Arrays.equals(withoutTrailingOne(predictions.shape()), labelShape)) {
+            if (!multilabel) {
+                throw new DataException(metric + ": predictions " + predictions + " and labels " + labels
+                        + " are multilabel indicators (labels with " + labelShape[1] + " columns), which " + metric
+                        + " does not score (as scikit-learn). Expected labels [N] (one class per example) with logits"
+                        + " [N, C] or class ids [N], or labels " + describe(labelShape) + " (one class per position)"
+                        + " with logits " + describe(labelShape) + " + [C], C >= 2");
+            }
+            return indicators(metric, predictions, labels, labelShape, settings, batch);
+        }
+        ClassIds ids = classIds(metric, batch, labels, false, settings.threshold());
+        double[] weights = settings.sampleWeightColumn().isEmpty() ? null
+                : weights(metric, batch, settings.sampleWeightColumn(), labelShape, ids.actual().length);
+        return new ClassIds(ids.predicted(), ids.actual(), ids.labelShape(), weights);
+    }
+
+    private static Indicators indicators(String metric, HostTensor predictions, HostTensor labels, long[] shape,
+            InputSettings settings, EvalPrediction batch) {
+        int rows = Math.toIntExact(shape[0]);
+        int columns = Math.toIntExact(shape[1]);
+        byte[] actual = new byte[rows * columns];
+        byte[] predicted = new byte[rows * columns];
+        boolean floating = predictions.dataType().isFloating();
+        for (int element = 0; element < actual.length; element++) {
+            double label = labels.getDouble(element);
+            if (label != 0 && label != 1) {
+                throw new DataException(metric + ": label " + describe(label) + " at element " + element + " of "
+                        + labels + " is not a multilabel indicator; expected 0 or 1 (labels shaped like the"
+                        + " predictions, " + describe(shape) + ", are multilabel indicators; for one class per"
+                        + " position give logits " + describe(shape) + " + [C])");
+            }
+            actual[element] = (byte) label;
+            double prediction = predictions.getDouble(element);
+            if (floating) {
+                predicted[element] = (byte) (prediction > settings.threshold() ? 1 : 0);
+            } else if (prediction == 0 || prediction == 1) {
+                predicted[element] = (byte) prediction;
+            } else {
+                throw new DataException(metric + ": predicted value " + describe(prediction) + " at element "
+                        + element + " of " + predictions + " is not a multilabel indicator; expected 0 or 1 (or"
+                        + " floating scores, positive above threshold = " + settings.threshold() + ")");
+            }
+        }
+        double[] weights = settings.sampleWeightColumn().isEmpty() ? null
+                : weights(metric, batch, settings.sampleWeightColumn(), new long[] {rows}, rows);
+        return new Indicators(predicted, actual, rows, columns, weights);
+    }
+
+    /**
+     * The sample weights of {@code column} for labels shaped {@code labelShape} ({@code elements} of them): shaped
+     * like the labels, or one per example ({@code [N]}) repeated over each example's positions.
+     */
+    static double[] weights(String metric, EvalPrediction batch, String column, long[] labelShape, int elements) {
+        HostTensor tensor = batch.labels().get(column);
+        if (tensor == null) {
+            throw new DataException(metric + ": sample-weight-column = '" + column + "' is not among the label"
+                    + " tensors " + batch.labels().keySet() + "; list it in the run's label-names (args) so that"
+                    + " the evaluation hands it to the metrics");
+        }
+        long[] shape = withoutTrailingOne(tensor.shape());
+        int repeat;
+        if (Arrays.equals(shape, labelShape)) {
+            repeat = 1;
+        } else if (shape.length == 1 && labelShape.length >= 1 && shape[0] == labelShape[0]) {
+            repeat = labelShape[0] == 0 ? 1 : elements / Math.toIntExact(labelShape[0]);
+        } else {
+            throw new DataException(metric + ": sample weights " + tensor + " (sample-weight-column = '" + column
+                    + "') do not fit labels shaped " + describe(labelShape) + "; expected " + describe(labelShape)
+                    + " or [" + (labelShape.length == 0 ? 1 : labelShape[0]) + "]");
+        }
+        double[] weights = new double[elements];
+        for (int element = 0; element < elements; element++) {
+            double weight = tensor.getDouble(element / repeat);
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new DataException(metric + ": sample weight " + weight + " at element " + element / repeat
+                        + " of " + tensor + " (sample-weight-column = '" + column + "') is not allowed; expected a"
+                        + " finite number >= 0");
+            }
+            weights[element] = weight;
+        }
+        return weights;
+    }
+
     private static ClassIds classIds(String metric, EvalPrediction batch, boolean rowsAreSequences) {
-        HostTensor labels = labels(metric, batch);
+        return classIds(metric, batch, labels(metric, batch), rowsAreSequences, 0.0);
+    }
+
+    private static ClassIds classIds(String metric, EvalPrediction batch, HostTensor labels, boolean rowsAreSequences,
+            double threshold) {
         HostTensor predictions = batch.primaryPrediction();
         long[] labelShape = withoutTrailingOne(labels.shape());
         if (!rowsAreSequences) {
@@ -77,7 +214,7 @@ final class MetricInputs {
             }
             for (int element = 0; element < count; element++) {
                 predicted[element] = classes == 1
-                        ? (predictions.getDouble(element) > 0 ? 1 : 0)
+                        ? (predictions.getDouble(element) > threshold ? 1 : 0)
                         : argmax(predictions, element * classes, classes);
             }
         } else if (!predictions.dataType().isFloating()
@@ -94,7 +231,7 @@ final class MetricInputs {
             throw shapeMismatch(metric, predictions, labels, "logits shaped " + describe(labelShape)
                     + " + [classes] (floating) or class ids shaped " + describe(labelShape) + " (integer)");
         }
-        return new ClassIds(predicted, actual, labelShape);
+        return new ClassIds(predicted, actual, labelShape, null);
     }
 
     /** Logits {@code [.., C]} for the labels, without the argmax; the caller ranks the classes. */
@@ -186,7 +323,7 @@ final class MetricInputs {
         if (!perPositionLogits) {
             throw new DataException(metric + ": predictions " + predictions + " and labels " + labels + " look like"
                     + " multilabel indicators (labels with " + labelShape[labelShape.length - 1] + " columns);"
-                    + " multilabel scoring is not supported yet. Expected labels [N] (one class per example) with"
+                    + " multilabel indicators need predictions shaped like the labels. Expected labels [N] (one class per example) with"
                     + " logits [N, C] or class ids [N], or labels " + describe(labelShape)
                     + " (one class per position) with logits " + describe(labelShape) + " + [C], C >= 2");
         }

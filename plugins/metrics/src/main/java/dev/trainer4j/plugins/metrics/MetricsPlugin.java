@@ -6,9 +6,12 @@ import dev.trainer4j.spi.Plugin;
 import java.util.List;
 
 /**
- * The bundled streaming metrics: {@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code mcc},
- * {@code top-k-accuracy}, {@code mse}, {@code mae}, {@code r2} and {@code exact-match}. Each keeps bounded state
- * (counters per class or running sums), never the predictions. Defaults live under
+ * The bundled streaming metrics: {@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code fbeta},
+ * {@code mcc}, {@code cohen-kappa}, {@code hamming-loss}, {@code confusion-matrix}, {@code log-loss},
+ * {@code brier-score}, {@code roc-auc}, {@code average-precision}, {@code top-k-accuracy}, {@code mse}, {@code mae},
+ * {@code r2} and {@code exact-match}, with scikit-learn's definitions and options. Each keeps bounded state
+ * (counters per class, a confusion matrix or running sums), except {@code roc-auc} and {@code average-precision},
+ * which keep every score up to {@code max-stored-scores}. Defaults live under
  * {@code trainer4j.plugins.metrics.<name>} in this module's {@code reference.conf}.
  */
 public final class MetricsPlugin implements Plugin {
@@ -21,16 +24,33 @@ public final class MetricsPlugin implements Plugin {
     @Override
     public List<MetricFactory> metricFactories() {
         return List.of(
-                new NamedMetricFactory("accuracy", "share of examples whose predicted class is the label",
-                        settings -> new AccuracyMetric()),
-                new NamedMetricFactory("precision", "tp / (tp + fp); average = binary|micro|macro|weighted",
+                new NamedMetricFactory("accuracy", "share of examples predicted right (multilabel: subset accuracy)",
+                        settings -> new AccuracyMetric(InputSettings.from(settings))),
+                new NamedMetricFactory("precision", "tp / (tp + fp); average = none|binary|micro|macro|weighted|samples",
                         settings -> ClassificationScoreMetric.precision(ClassificationSettings.from(settings))),
-                new NamedMetricFactory("recall", "tp / (tp + fn); average = binary|micro|macro|weighted",
+                new NamedMetricFactory("recall", "tp / (tp + fn); average = none|binary|micro|macro|weighted|samples",
                         settings -> ClassificationScoreMetric.recall(ClassificationSettings.from(settings))),
-                new NamedMetricFactory("f1", "harmonic mean of precision and recall; average = binary|micro|macro|weighted",
+                new NamedMetricFactory("f1", "harmonic mean of precision and recall; average as precision",
                         settings -> ClassificationScoreMetric.f1(ClassificationSettings.from(settings))),
+                new NamedMetricFactory("fbeta", "F-beta score, recall weighted beta times; average as precision",
+                        settings -> ClassificationScoreMetric.fbeta(ClassificationSettings.from(settings))),
                 new NamedMetricFactory("mcc", "Matthews correlation coefficient (multiclass)",
-                        settings -> new MatthewsCorrelationMetric()),
+                        settings -> new MatthewsCorrelationMetric(new InputSettings(
+                                InputSettings.weightColumn(settings), 0.0))),
+                new NamedMetricFactory("cohen-kappa", "Cohen's kappa; weights = none|linear|quadratic",
+                        settings -> new CohenKappaMetric(CohenKappaMetric.Settings.from(settings))),
+                new NamedMetricFactory("hamming-loss", "share of wrong labels (multilabel: of wrong indicators)",
+                        settings -> new HammingLossMetric(InputSettings.from(settings))),
+                new NamedMetricFactory("confusion-matrix", "one key per cell, confusion-matrix/<true>/<predicted>",
+                        settings -> new ConfusionMatrixMetric(ConfusionMatrixMetric.Settings.from(settings))),
+                new NamedMetricFactory("log-loss", "mean negative log-likelihood of the true class, clipped as sklearn",
+                        settings -> new LogLossMetric(LogLossMetric.Settings.from(settings))),
+                new NamedMetricFactory("brier-score", "mean squared error of the positive class's probability",
+                        settings -> new BrierScoreMetric(BrierScoreMetric.Settings.from(settings))),
+                new NamedMetricFactory("roc-auc", "area under the ROC curve; binary or one-vs-rest",
+                        settings -> RankingMetric.rocAuc(RankingMetric.Settings.from(settings))),
+                new NamedMetricFactory("average-precision", "PR-AUC as sklearn's step sum; binary or one-vs-rest",
+                        settings -> RankingMetric.averagePrecision(RankingMetric.Settings.from(settings))),
                 new NamedMetricFactory("top-k-accuracy", "share of labels among the k highest logits",
                         settings -> new TopKAccuracyMetric(SettingsReader.integer(settings, "k"))),
                 new NamedMetricFactory("mse", "mean squared error", settings -> RegressionMetric.meanSquaredError()),

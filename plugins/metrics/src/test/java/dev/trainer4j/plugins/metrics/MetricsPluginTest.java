@@ -37,8 +37,9 @@ class MetricsPluginTest {
     void registersEveryMetricOnceWithDefaults() {
         List<String> names = new MetricsPlugin().metricFactories().stream().map(MetricFactory::name).toList();
 
-        assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "mcc",
-                "top-k-accuracy", "mse", "mae", "r2", "exact-match");
+        assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "fbeta", "mcc",
+                "cohen-kappa", "hamming-loss", "confusion-matrix", "log-loss", "brier-score", "roc-auc",
+                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match");
         for (String name : names) {
             assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
             Metric metric = factories.get(name).create(defaults(name), CONTEXT);
@@ -76,7 +77,7 @@ class MetricsPluginTest {
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> create("f1", "average = micr"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("average: 'micr' is not allowed; expected one of binary, micro, macro, weighted");
+                .hasMessage("average: 'micr' is not allowed; expected one of none, binary, micro, macro, weighted, samples");
         assertThatThrownBy(() -> create("recall", "pos-label = -1"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("pos-label: -1");
@@ -86,6 +87,42 @@ class MetricsPluginTest {
         assertThatThrownBy(() -> factories.get("f1").create(ConfigFactory.empty(), CONTEXT))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("average");
+    }
+
+    @Test
+    void newClassificationSettingsAreReadFromHocon() {
+        ClassificationScoreMetric fbeta = (ClassificationScoreMetric) create("fbeta",
+                "average = none, beta = 2, labels = [1, 0], zero-division = 1, class-names = [neg, pos],"
+                        + " sample-weight-column = weight, threshold = 0.5");
+
+        assertThat(fbeta.settings()).isEqualTo(new ClassificationSettings(Average.NONE, 1, 2.0, List.of(1, 0),
+                ZeroDivision.ONE, List.of("neg", "pos"), new InputSettings("weight", 0.5)));
+        assertThat(fbeta.keys()).containsExactly("fbeta_pos", "fbeta_neg");
+        assertThat(((ClassificationScoreMetric) create("f1", "")).settings())
+                .isEqualTo(new ClassificationSettings(Average.BINARY, 1));
+    }
+
+    @Test
+    void badNewSettingsNameTheKey() {
+        assertThatThrownBy(() -> create("precision", "zero-division = 2"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("zero-division: '2' is not allowed; expected one of warn, 0, 1, nan");
+        assertThatThrownBy(() -> create("recall", "labels = [-1]"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("labels: [-1] is not allowed");
+        assertThatThrownBy(() -> create("fbeta", "beta = -1"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("beta: -1.0 is not allowed");
+        assertThatThrownBy(() -> create("cohen-kappa", "weights = cubic"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("weights: 'cubic' is not allowed; expected one of none, linear, quadratic");
+        assertThatThrownBy(() -> create("roc-auc", "max-stored-scores = 0"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("max-stored-scores: 0");
+        assertThatThrownBy(() -> create("roc-auc", "average = binary"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("average: 'binary' is not allowed");
+        assertThatThrownBy(() -> create("confusion-matrix", "class-names = [a, \"b/c\"]"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("class-names");
+        assertThatThrownBy(() -> create("log-loss", "inputs = odds"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("inputs: 'odds' is not allowed; expected one of logits, probabilities");
     }
 
     @Test

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  *   <li>{@code plot-loss}: training {@code loss} of the log events, the per-epoch {@code train_epoch_loss} when
  *       logged, and {@code eval_loss};</li>
  *   <li>{@code plot-eval-<metric>}: every other evaluation metric ({@code eval_accuracy → plot-eval-accuracy},
- *       a named set {@code eval_val_f1 → plot-eval-val-f1}); runtime and throughput keys are left out;</li>
+ *       a named set {@code eval_val_f1 → plot-eval-val-f1}); runtime and throughput keys and confusion-matrix
+ *       cells (drawn by {@link ConfusionMatrices}) are left out;</li>
  *   <li>{@code plot-learning-rate}: {@code learning_rate};</li>
  *   <li>{@code plot-throughput}: logged {@code *samples_per_second}, {@code *steps_per_second} or
  *       {@code *tokens_per_second} series of two points or more; without them, steps/s derived from consecutive
@@ -54,7 +55,8 @@ final class ReportCharts {
         Set<String> metrics = new LinkedHashSet<>();
         for (Map<String, Object> record : evaluations) {
             for (String key : record.keySet()) {
-                if (key.startsWith("eval_") && !isEvalNonMetric(key.substring("eval_".length()))) {
+                if (key.startsWith("eval_") && !isEvalNonMetric(key.substring("eval_".length()))
+                        && !ConfusionMatrices.isCell(key)) {
                     metrics.add(key);
                 }
             }

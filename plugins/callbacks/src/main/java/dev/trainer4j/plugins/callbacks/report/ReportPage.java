@@ -29,6 +29,8 @@ final class ReportPage {
             figure.plot { background: #fff; border: 1px solid #d6d8dc; border-radius: 6px; margin: 0 0 16px; padding: 8px; }
             figure.plot svg { display: block; width: 100%; height: auto; }
             figure.plot figcaption { color: #555; font-size: 12px; padding: 2px 4px 0; }
+            figure.matrix { background: #fff; border: 1px solid #d6d8dc; border-radius: 6px; margin: 0 0 16px; padding: 8px; overflow-x: auto; }
+            figure.matrix figcaption { color: #555; font-size: 12px; padding: 2px 4px 0; }
             table { border-collapse: collapse; background: #fff; width: 100%; border: 1px solid #d6d8dc; }
             th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e6e7ea; vertical-align: top; }
             th { background: #eceef1; font-weight: 600; }
@@ -104,6 +106,19 @@ final class ReportPage {
                     .append("</figcaption>\n</figure>\n");
         }
         html.append("</section>\n");
+
+        List<ConfusionMatrices.Matrix> matrices = ConfusionMatrices.of(content.log());
+        if (!matrices.isEmpty()) {
+            html.append("<section id=\"confusion-matrices\">\n<h2>Confusion matrix</h2>\n");
+            for (ConfusionMatrices.Matrix matrix : matrices) {
+                html.append("<figure class=\"matrix\" id=\"").append(Html.escape(matrix.id())).append("\">\n")
+                        .append(ConfusionMatrices.svg(matrix)).append('\n')
+                        .append("<figcaption>").append(Html.escape(matrix.prefix())).append("confusion-matrix")
+                        .append(matrix.step() >= 0 ? " at step " + matrix.step() : "")
+                        .append(": rows are the true class, columns the predicted class</figcaption>\n</figure>\n");
+            }
+            html.append("</section>\n");
+        }
 
         html.append("<section id=\"final-metrics\">\n<h2>Final metrics</h2>\n");
         if (content.allResults().isPresent()) {
