@@ -37,6 +37,19 @@ class GeneratedDocsTest {
     }
 
     @Test
+    void cliReferenceIsPicocliUsageHelpOfEveryCommand() {
+        Path file = Repository.docs().resolve(CliReference.FILE);
+        String expected = CliReference.render();
+        if (Repository.regenerate()) {
+            Repository.write(file, expected);
+        }
+        assertThat(CliReference.commands()).contains("train", "evaluate", "predict", "export", "report", "config", "plugins");
+        assertThat(file).as("%s is missing; generate it with: %s", file, Repository.REGENERATE_COMMAND).isRegularFile();
+        assertThat(Repository.read(file)).as("%s is stale; regenerate it with: %s", file, Repository.REGENERATE_COMMAND)
+                .isEqualTo(expected);
+    }
+
+    @Test
     void keyReferenceCoversEveryModuleWithDefaults() {
         Path root = Repository.root();
         List<Path> files = Repository.referenceConfFiles();
