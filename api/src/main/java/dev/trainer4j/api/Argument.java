@@ -33,6 +33,7 @@ public final class Argument<T> {
     /** A check of a value on its own; throws a {@link ConfigurationException} naming {@code key} when it fails. */
     @FunctionalInterface
     public interface Check<T> {
+        /** Throws a {@link ConfigurationException} naming {@code key} when {@code value} is not allowed. */
         void check(String key, T value);
     }
 

@@ -12,24 +12,34 @@ import java.util.Map;
  */
 public interface Callback {
 
+    /** At the end of the trainer's construction. */
     default void onInitEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** When {@code train()} starts, after a resume restored its state. */
     default void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** When {@code train()} ends, also when it was stopped. */
     default void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** At the start of each epoch. */
     default void onEpochBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** At the end of each epoch. */
     default void onEpochEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** Before the first micro-batch of each optimizer step. */
     default void onStepBegin(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** Before the optimizer update (in graph mode: after the run that computed it, see above). */
     default void onPreOptimizerStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** After the optimizer update. */
     default void onOptimizerStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** After each micro-batch of a gradient-accumulation window but the last. */
     default void onSubstepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
+    /** After each optimizer step; {@code state.globalStep()} counts it. */
     default void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 
     /** After an evaluation, with its metrics ({@code eval_}-prefixed). */

@@ -9,5 +9,12 @@ import java.util.List;
 @FunctionalInterface
 public interface Collator {
 
+    /**
+     * Makes one batch.
+     *
+     * @param examples the batch's examples, in order
+     * @param context where the batch sits in the run; the only source of randomness
+     * @return the batch's named tensors
+     */
     Batch collate(List<Example> examples, CollateContext context);
 }

@@ -9,5 +9,11 @@ import java.util.Map;
 @FunctionalInterface
 public interface ComputeMetrics {
 
+    /**
+     * Computes the metrics of a whole pass.
+     *
+     * @param all every prediction and label of the pass, concatenated
+     * @return metric names to values; the trainer adds the {@code eval_} / {@code test_} prefix
+     */
     Map<String, Double> compute(EvalPrediction all);
 }

@@ -20,6 +20,7 @@ public interface LearningRateSchedule {
         return Map.of();
     }
 
+    /** Restores what {@link #exportState()} returned. */
     default void importState(Map<String, Object> state) {
     }
 }

@@ -15,8 +15,10 @@ public interface Metric {
     /** The metric's name, e.g. {@code accuracy}; also the key of a single-valued result. */
     String name();
 
+    /** Forgets every update: called before each evaluation or prediction pass. */
     void reset();
 
+    /** Adds one batch's predictions and labels; keeps bounded state, never the predictions. */
     void update(EvalPrediction batch);
 
     /** The result(s), e.g. {@code {accuracy=0.97}} or {@code {precision=.., recall=..}}. */

@@ -21,8 +21,10 @@ public interface Tokenizer {
         return texts.parallelStream().map(this::encode).toList();
     }
 
+    /** The text of {@code ids}, without special tokens when {@code skipSpecialTokens}. */
     String decode(int[] ids, boolean skipSpecialTokens);
 
+    /** The number of ids, special tokens included. */
     int vocabularySize();
 
     /** The id of a token, or -1 when the vocabulary lacks it. */

@@ -115,8 +115,10 @@ public interface Trainer extends AutoCloseable {
     /** The state of the current or last run. */
     TrainerState state();
 
+    /** Adds a callback after the others; it sees every later event. */
     void addCallback(Callback callback);
 
+    /** Removes a callback added before (by identity). */
     void removeCallback(Callback callback);
 
     /** The callbacks in firing order, the built-in flow callback first. */

@@ -16,6 +16,7 @@ public interface Backend {
     /** A short name for logs and errors, e.g. {@code tensorflow}. */
     String name();
 
+    /** What this backend can do; the trainer refuses settings that need anything else. */
     Set<BackendCapability> capabilities();
 
     /**

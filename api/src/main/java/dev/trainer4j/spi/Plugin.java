@@ -18,30 +18,37 @@ public interface Plugin {
         return getClass().getSimpleName();
     }
 
+    /** The factories of config kind {@code backends}, with their defaults under {@code trainer4j.plugins.backends}. */
     default List<BackendFactory> backendFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code models}, with their defaults under {@code trainer4j.plugins.models}. */
     default List<ModelFactory> modelFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code datasets}, with their defaults under {@code trainer4j.plugins.datasets}. */
     default List<DatasetFactory> datasetFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code collators}, with their defaults under {@code trainer4j.plugins.collators}. */
     default List<CollatorFactory> collatorFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code tokenizers}, with their defaults under {@code trainer4j.plugins.tokenizers}. */
     default List<TokenizerFactory> tokenizerFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code metrics}, with their defaults under {@code trainer4j.plugins.metrics}. */
     default List<MetricFactory> metricFactories() {
         return List.of();
     }
 
+    /** The factories of config kind {@code callbacks}, with their defaults under {@code trainer4j.plugins.callbacks}. */
     default List<CallbackFactory> callbackFactories() {
         return List.of();
     }

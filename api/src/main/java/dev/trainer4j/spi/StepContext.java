@@ -17,6 +17,7 @@ public record StepContext(long globalStep, int microStep, int microSteps, double
         }
     }
 
+    /** Whether this micro-batch ends its window (the engine then updates the weights). */
     public boolean isLastMicroStep() {
         return microStep == microSteps - 1;
     }

@@ -7,6 +7,8 @@ package dev.trainer4j.spi;
  *        weight and no optimizer slot
  */
 public record StepOutcome(boolean finite) {
+    /** A step that updated the weights. */
     public static final StepOutcome FINITE = new StepOutcome(true);
+    /** A step whose loss or gradient was not finite: nothing was written. */
     public static final StepOutcome NON_FINITE = new StepOutcome(false);
 }

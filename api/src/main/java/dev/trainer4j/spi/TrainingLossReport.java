@@ -10,5 +10,6 @@ package dev.trainer4j.spi;
  * @param lastGradNorm the global gradient norm (before clipping) of the last step, NaN when no step was taken
  */
 public record TrainingLossReport(double lossSum, long steps, double lastGradNorm) {
+    /** No finite step since the last report. */
     public static final TrainingLossReport EMPTY = new TrainingLossReport(0, 0, Double.NaN);
 }
