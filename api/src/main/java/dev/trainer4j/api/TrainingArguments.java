@@ -174,6 +174,13 @@ public final class TrainingArguments {
     public boolean saveOnlyModel() { return get(SAVE_ONLY_MODEL); }
 
     /**
+     * {@code Trainer.saveModel} also writes {@code model.safetensors} (Hugging Face names and layouts) and
+     * {@code config.json} when the model has Hugging Face parameter names (as HF's {@code save_safetensors}).
+     */
+    public static final Argument<Boolean> SAVE_SAFETENSORS = declare(Argument.bool("save-safetensors"));
+    public boolean saveSafetensors() { return get(SAVE_SAFETENSORS); }
+
+    /**
      * On SIGTERM or SIGINT during {@code train()}, save a checkpoint at the next step boundary, then let the signal go
      * on to the handler installed before (the JVM's exits with 143 or 130). Off in the library, so that an embedding
      * application keeps its signals; the {@code trainer4j} command turns it on. HF: {@code enable_jit_checkpoint}.
@@ -552,6 +559,7 @@ public final class TrainingArguments {
         public Builder saveSteps(double value) { return set(SAVE_STEPS, value); }
         public Builder saveTotalLimit(Integer value) { return set(SAVE_TOTAL_LIMIT, value); }
         public Builder saveOnlyModel(boolean value) { return set(SAVE_ONLY_MODEL, value); }
+        public Builder saveSafetensors(boolean value) { return set(SAVE_SAFETENSORS, value); }
         public Builder saveOnInterrupt(boolean value) { return set(SAVE_ON_INTERRUPT, value); }
         public Builder resumeFromCheckpoint(String value) { return set(RESUME_FROM_CHECKPOINT, value); }
         public Builder seed(long value) { return set(SEED, value); }

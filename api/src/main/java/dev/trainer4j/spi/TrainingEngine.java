@@ -49,11 +49,22 @@ public interface TrainingEngine extends AutoCloseable {
     /**
      * Initialises the model variables from another run's weights (fine-tuning): {@code source} is a checkpoint
      * folder ({@code checkpoint-N} or its {@code engine} folder), a saved model folder ({@code Trainer.saveModel}: its
-     * {@code weights} folder), an exported model folder or a bundle prefix. The
+     * {@code weights} folder), an exported model folder or a bundle prefix, or what the backend reads besides (the
+     * TensorFlow backend: safetensors, ONNX, {@code classpath:} resources). The
      * optimizer state is not touched. Returns what was loaded, missing, unexpected, mismatched and skipped.
      */
     default WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
         throw new UnsupportedOperationException("this backend cannot initialise models from other weights");
+    }
+
+    /**
+     * Writes the model in Hugging Face's formats into {@code directory} (on TensorFlow: {@code model.safetensors} and
+     * {@code config.json} for a model with Hugging Face parameter names), for {@code Trainer.saveModel}.
+     *
+     * @return the names of the files written; empty when the model or backend has no such format
+     */
+    default java.util.List<String> savePretrained(Path directory) {
+        return java.util.List.of();
     }
 
     @Override

@@ -16,10 +16,11 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A run file's {@code init-from} block: the weights a run starts from (another run's checkpoint or a tensor bundle)
- * and how their names map onto the model's. Applied before training by {@code Trainer.initializeFrom}.
+ * A run file's {@code init-from} block: the weights a run starts from (another run's checkpoint or a tensor bundle,
+ * a safetensors or ONNX file, a folder with {@code model.safetensors}, or {@code classpath:<name>}) and how their
+ * names map onto the model's. Applied before training by {@code Trainer.initializeFrom}.
  *
- * @param path the source, resolved against the run file's folder
+ * @param path the source, resolved against the run file's folder ({@code classpath:} paths are kept as written)
  * @param mapping prefix rewrites, skips and strictness
  * @param minLoaded the least fraction of the model's variables (those not skipped) that must load, in [0, 1]: a
  *        source of another model loads few and must not train from random weights unnoticed
@@ -28,6 +29,8 @@ public record WeightInitSettings(Path path, WeightMapping mapping, double minLoa
     /** The keys of an {@code init-from} block. */
     public static final Set<String> KEYS = Set.of("path", "rename", "skip", "strict", "min-loaded");
     private static final String REGEX_PREFIX = "re:";
+    /** A path naming a class path resource, e.g. {@code classpath:all-minilm-l6-v2}; kept as written, not resolved. */
+    public static final String CLASSPATH_PREFIX = "classpath:";
 
     public WeightInitSettings {
         requireNonNull(path, "path is null");
@@ -75,10 +78,18 @@ public record WeightInitSettings(Path path, WeightMapping mapping, double minLoa
             throw new ConfigurationException("init-from.path", "init-from.path: missing; expected the folder of a "
                     + "checkpoint (checkpoint-<step>) or a tensor bundle to start from");
         }
-        Path path = baseDirectory.resolve(string(settings, "path")).normalize();
-        if (!Files.exists(path) && !Files.exists(Path.of(path + ".index"))) {
-            throw new ConfigurationException("init-from.path", "init-from.path" + RunConfigParser.where(block.get("path"))
-                    + ": " + path + " does not exist; expected a checkpoint-<step> folder, an engine folder or a tensor bundle");
+        String written = string(settings, "path");
+        Path path;
+        if (written.startsWith(CLASSPATH_PREFIX)) {
+            path = Path.of(written); // resolved from the class path by the backend
+        }
+        else {
+            path = baseDirectory.resolve(written).normalize();
+            if (!Files.exists(path) && !Files.exists(Path.of(path + ".index"))) {
+                throw new ConfigurationException("init-from.path", "init-from.path" + RunConfigParser.where(block.get("path"))
+                        + ": " + path + " does not exist; expected a checkpoint-<step> folder, an engine folder, a tensor"
+                        + " bundle, a .safetensors or .onnx file, a folder with model.safetensors, or classpath:<name>");
+            }
         }
         WeightMapping mapping = WeightMapping.IDENTITY.strict(bool(settings, "strict"));
         List<? extends ConfigObject> renames = list(settings, "rename", () -> settings.getObjectList("rename"));

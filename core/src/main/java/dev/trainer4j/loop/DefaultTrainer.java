@@ -425,8 +425,9 @@ public class DefaultTrainer implements Trainer {
     /**
      * Writes the saved model folder {@code directory} (see {@link SavedModelFolder}): {@code weights/} (the
      * {@link CheckpointScope#MODEL} variables), {@code saved_model/} (the serving export, when the backend has
-     * {@link BackendCapability#MODEL_EXPORT}), {@code model_config.json}, {@code tokenizer.json} when the spec has a
-     * tokenizer, and {@code manifest.json} last. An earlier save in the folder is replaced; other files are refused.
+     * {@link BackendCapability#MODEL_EXPORT}), {@code model_config.json}, {@code model.safetensors} and
+     * {@code config.json} when the model has Hugging Face names and {@code save-safetensors} is on (the default),
+     * {@code tokenizer.json} when the spec has a tokenizer, and {@code manifest.json} last. An earlier save in the folder is replaced; other files are refused.
      */
     @Override
     public void saveModel(Path directory) {
@@ -445,6 +446,9 @@ public class DefaultTrainer implements Trainer {
             engine.exportModel(directory.resolve(SavedModelFolder.SAVED_MODEL_DIR));
         }
         Checkpoints.writeJson(directory.resolve(SavedModelFolder.MODEL_CONFIG), SavedModelFolder.modelConfig(model));
+        if (args.saveSafetensors()) {
+            engine.savePretrained(directory);
+        }
         spec.tokenizer().ifPresent(tokenizer -> tokenizer.save(directory.resolve(SavedModelFolder.TOKENIZER)));
         SavedModelFolder.writeManifest(directory, context.state().globalStep());
         LOG.info("saved the model into {}", directory);

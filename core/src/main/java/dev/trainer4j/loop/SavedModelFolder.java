@@ -25,19 +25,25 @@ import static java.util.Objects.requireNonNull;
  * saved_model/        the serving SavedModel (tag serve, signature serving_default), when the backend can export
  * model_config.json   {"model_type": Model.name(), "inputs": [...], "format": "trainer4j-saved-model", ...}
  * tokenizer.json      the spec's tokenizer, when it has one
+ * model.safetensors   the weights with Hugging Face names and layouts, for a model that has them (save-safetensors)
+ * config.json         Hugging Face's model configuration, with model.safetensors
  * manifest.json       every other file's size and SHA-256, written last (as a checkpoint's)
  * </pre>
- * The pretrained-models work will add {@code model.safetensors} and {@code config.json} next to these.
  */
 public final class SavedModelFolder {
     public static final String WEIGHTS_DIR = "weights";
     public static final String SAVED_MODEL_DIR = "saved_model";
     public static final String MODEL_CONFIG = "model_config.json";
     public static final String TOKENIZER = "tokenizer.json";
+    /** Hugging Face's weights file, written for a model with Hugging Face names ({@code save-safetensors}). */
+    public static final String SAFETENSORS = "model.safetensors";
+    /** Hugging Face's model configuration, written with {@value #SAFETENSORS}. */
+    public static final String HUGGING_FACE_CONFIG = "config.json";
     public static final String MANIFEST = CheckpointManifest.FILE;
     /** The {@code format} of {@value #MODEL_CONFIG}. */
     public static final String FORMAT = "trainer4j-saved-model";
-    private static final List<String> ENTRIES = List.of(WEIGHTS_DIR, SAVED_MODEL_DIR, MODEL_CONFIG, TOKENIZER, MANIFEST);
+    private static final List<String> ENTRIES = List.of(WEIGHTS_DIR, SAVED_MODEL_DIR, MODEL_CONFIG, TOKENIZER,
+            SAFETENSORS, HUGGING_FACE_CONFIG, MANIFEST);
 
     private SavedModelFolder() {
     }

@@ -106,7 +106,6 @@ final class HfArguments {
         reasons.put("fp16_full_eval", NOT_YET);
         reasons.put("dataloader_persistent_workers", "not applicable: data workers are threads of the training process"
                 + " (`dataloader-num-workers`)");
-        reasons.put("save_safetensors", "checkpoints are TensorFlow tensor bundles (v4)");
         reasons.put("past_index", "not applicable: no XLNet / Transformer-XL memories (v4)");
         reasons.put("adafactor", NOT_YET + ": `optim` has no Adafactor yet (v4)");
         reasons.put("per_gpu_train_batch_size", "deprecated in HF: use `per-device-train-batch-size` (v4)");

@@ -25,6 +25,10 @@ import dev.trainer4j.tf.internal.TfTrainingGraph;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import dev.trainer4j.tf.io.TfModelExporter;
 import dev.trainer4j.tf.io.TfWeightInitializer;
+import dev.trainer4j.tf.pretrained.HuggingFaceNamed;
+import dev.trainer4j.tf.pretrained.HuggingFaceWeights;
+import dev.trainer4j.tf.pretrained.WeightSource;
+import dev.trainer4j.tf.pretrained.WeightSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -60,15 +64,18 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final TfCompiledGraph compiled;
     private final TfSessionRunner runner;
     private final TfModelExporter exporter;
+    private final TfModel model;
     private final String modelName;
     private TfWeightInitializer weightInitializer;
     private boolean closed;
 
-    private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter) {
+    private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
+                             TfModel model) {
         this.graph = graph;
         this.compiled = compiled;
         this.runner = runner;
         this.exporter = exporter;
+        this.model = model;
         this.modelName = compiled.modelName();
     }
 
@@ -97,7 +104,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         // forever for the session
         try {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
-                    new TfModelExporter(model, compiled.features()));
+                    new TfModelExporter(model, compiled.features()), model);
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
@@ -205,14 +212,42 @@ public final class TfTrainingEngine implements TrainingEngine {
         exporter.export(directory, weights -> compiled.modelCheckpoint().save(runner.session(), weights));
     }
 
-    /** Loads model variables from another bundle; see {@link TfWeightInitializer}. The optimizer state is kept. */
+    /**
+     * Loads model variables from other weights ({@link WeightSources#open}: a TF bundle, safetensors, ONNX, a
+     * {@code classpath:} resource); see {@link TfWeightInitializer}. A model that implements {@link HuggingFaceNamed}
+     * takes Hugging Face names and layouts without renames ({@link HuggingFaceWeights#forModel}); the mapping's
+     * renames and skips apply on top. The optimizer state is kept.
+     */
     @Override
     public WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
         checkOpen();
+        requireNonNull(source, "source is null");
+        requireNonNull(mapping, "mapping is null");
         if (weightInitializer == null) {
             weightInitializer = new TfWeightInitializer(graph, compiled.variables());
         }
-        return weightInitializer.initialize(runner.session(), source, mapping);
+        try (WeightSource weights = WeightSources.open(source)) {
+            WeightSource named = model instanceof HuggingFaceNamed huggingFace
+                    ? HuggingFaceWeights.forModel(weights, huggingFace) : weights;
+            return weightInitializer.initialize(runner.session(), named, mapping);
+        }
+    }
+
+    /**
+     * Writes {@code model.safetensors} (Hugging Face names and layouts) and {@code config.json} of a model that
+     * implements {@link HuggingFaceNamed}; nothing for other models.
+     */
+    @Override
+    public List<String> savePretrained(Path directory) {
+        checkOpen();
+        requireNonNull(directory, "directory is null");
+        if (!(model instanceof HuggingFaceNamed huggingFace)) {
+            return List.of();
+        }
+        Map<String, float[]> values = runner.readVariables();
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        compiled.variables().forEach(variable -> shapes.put(variable.name(), variable.shape().asArray()));
+        return HuggingFaceWeights.write(directory, huggingFace, values, shapes);
     }
 
     private TfCheckpoint checkpoint(CheckpointScope scope) {

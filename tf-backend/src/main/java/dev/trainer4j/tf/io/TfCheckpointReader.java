@@ -8,6 +8,7 @@ import org.tensorflow.internal.c_api.TF_CheckpointReader;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
 import org.tensorflow.proto.DataType;
+import dev.trainer4j.tf.pretrained.WeightSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_CheckpointReaderGetTensor;
@@ -32,9 +34,9 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
 /**
  * Reads a TF V2 tensor bundle (keys, shapes, float values) through the C checkpoint reader, without a graph: the
- * source side of initialising a model from another run's weights. Not thread-safe; close it to free the reader.
+ * {@link WeightSource} of another trainer4j run's weights. Not thread-safe; close it to free the reader.
  */
-public final class TfCheckpointReader implements AutoCloseable {
+public final class TfCheckpointReader implements WeightSource {
     private final Path prefix;
     private final TF_CheckpointReader reader;
     private final List<String> keys;
@@ -84,13 +86,9 @@ public final class TfCheckpointReader implements AutoCloseable {
     public static Path resolvePrefix(Path source) {
         requireNonNull(source, "source is null");
         if (Files.isDirectory(source)) {
-            for (Path candidate : List.of(source.resolve(TfCheckpoint.PREFIX),
-                    source.resolve("engine").resolve(TfCheckpoint.PREFIX),
-                    source.resolve("weights").resolve(TfCheckpoint.PREFIX),
-                    source.resolve("variables").resolve("variables"))) {
-                if (Files.isRegularFile(indexOf(candidate))) {
-                    return candidate;
-                }
+            Optional<Path> found = findPrefix(source);
+            if (found.isPresent()) {
+                return found.get();
             }
             throw new IllegalArgumentException("no weights in folder " + source + ": expected " + TfCheckpoint.INDEX_FILE
                     + ", engine/" + TfCheckpoint.INDEX_FILE + " (a checkpoint-N folder), weights/" + TfCheckpoint.INDEX_FILE
@@ -104,6 +102,23 @@ public final class TfCheckpointReader implements AutoCloseable {
                 + " (" + indexOf(source) + " does not exist)");
     }
 
+    /**
+     * The bundle prefix inside {@code folder}: {@code variables.index}, {@code engine/} (a checkpoint-N folder),
+     * {@code weights/} (a saved model folder) or {@code variables/variables.index} (an exported model), if any.
+     */
+    public static Optional<Path> findPrefix(Path folder) {
+        requireNonNull(folder, "folder is null");
+        for (Path candidate : List.of(folder.resolve(TfCheckpoint.PREFIX),
+                folder.resolve("engine").resolve(TfCheckpoint.PREFIX),
+                folder.resolve("weights").resolve(TfCheckpoint.PREFIX),
+                folder.resolve("variables").resolve("variables"))) {
+            if (Files.isRegularFile(indexOf(candidate))) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Path indexOf(Path prefix) {
         return prefix.resolveSibling(prefix.getFileName() + ".index");
     }
@@ -113,7 +128,13 @@ public final class TfCheckpointReader implements AutoCloseable {
         return prefix;
     }
 
+    @Override
+    public String location() {
+        return prefix.toString();
+    }
+
     /** Every key of the bundle, sorted. */
+    @Override
     public List<String> keys() {
         return keys;
     }
@@ -124,6 +145,7 @@ public final class TfCheckpointReader implements AutoCloseable {
     }
 
     /** The shape of {@code key}. */
+    @Override
     public long[] shape(String key) {
         requireKey(key);
         int rank = TF_CheckpointReaderGetVariableNumDims(reader, key);
@@ -139,14 +161,28 @@ public final class TfCheckpointReader implements AutoCloseable {
         return dims;
     }
 
-    /** The element type of {@code key}. */
-    public DataType dataType(String key) {
+    /** The element type of {@code key}: {@value WeightSource#FLOAT32} for float32, else TF's type name in lower case. */
+    @Override
+    public String dataType(String key) {
+        DataType type = tensorType(key);
+        return switch (type) {
+            case DT_FLOAT -> FLOAT32;
+            case DT_DOUBLE -> "float64";
+            case DT_INT32 -> "int32";
+            case DT_INT64 -> "int64";
+            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The TF element type of {@code key}. */
+    public DataType tensorType(String key) {
         requireKey(key);
         DataType type = DataType.forNumber(TF_CheckpointReaderGetVariableDataType(reader, key));
         return type == null ? DataType.UNRECOGNIZED : type;
     }
 
     /** The float32 values of {@code key}, row-major. */
+    @Override
     public float[] readFloats(String key) {
         requireKey(key);
         TF_Status status = TF_Status.newStatus();
@@ -155,7 +191,7 @@ public final class TfCheckpointReader implements AutoCloseable {
             tensor = TF_CheckpointReaderGetTensor(reader, key, status);
             status.throwExceptionIfNotOK();
             if (TF_TensorType(tensor) != DataType.DT_FLOAT_VALUE) {
-                throw new IllegalArgumentException("key '" + key + "' of " + prefix + " holds " + dataType(key)
+                throw new IllegalArgumentException("key '" + key + "' of " + prefix + " holds " + tensorType(key)
                         + ", not float32");
             }
             long size = Arrays.stream(shape(key)).reduce(1L, (a, b) -> a * b);

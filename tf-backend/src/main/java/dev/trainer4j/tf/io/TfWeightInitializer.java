@@ -4,6 +4,7 @@ import dev.trainer4j.api.WeightMapping;
 import dev.trainer4j.api.WeightMapping.Report;
 import dev.trainer4j.api.WeightMapping.ShapeMismatch;
 import dev.trainer4j.tf.TfVariable;
+import dev.trainer4j.tf.pretrained.WeightSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -12,10 +13,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,8 +25,9 @@ import java.util.TreeMap;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Initialises a running engine's model variables from another bundle through a {@link WeightMapping}: reads the
- * source keys, shapes and values with {@link TfCheckpointReader}, maps them onto the model's variable names and
+ * Initialises a running engine's model variables from a {@link WeightSource} (a TF bundle, safetensors, ONNX
+ * initializers) through a {@link WeightMapping}: reads the source keys, shapes and values, maps them onto the
+ * model's variable names and
  * assigns the values through one placeholder-fed {@code Assign} per variable (built into the engine's graph on
  * first use, never again). Engine state keys of a trainer4j checkpoint ({@code trainer4j/...},
  * {@code optimizer/...}) are ignored rather than reported as unexpected.
@@ -49,22 +49,22 @@ public final class TfWeightInitializer {
     }
 
     /** The mapping plan of {@code source} onto the model variables, without assigning anything. */
-    public Report plan(TfCheckpointReader reader, WeightMapping mapping) {
-        return planAndPairs(reader, mapping).report();
+    public Report plan(WeightSource source, WeightMapping mapping) {
+        return planAndPairs(source, mapping).report();
     }
 
     private record Plan(Report report, Map<String, String> pairs) {
     }
 
-    private Plan planAndPairs(TfCheckpointReader reader, WeightMapping mapping) {
-        requireNonNull(reader, "reader is null");
+    private Plan planAndPairs(WeightSource source, WeightMapping mapping) {
+        requireNonNull(source, "source is null");
         requireNonNull(mapping, "mapping is null");
         Map<String, TfVariable> byName = new LinkedHashMap<>();
         variables.forEach(variable -> byName.put(variable.name(), variable));
 
         Map<String, String> sourceByModelName = new TreeMap<>();
         List<String> unexpected = new ArrayList<>();
-        for (String key : reader.keys()) {
+        for (String key : source.keys()) {
             String modelName = mapping.modelName(key);
             if (!byName.containsKey(modelName)) {
                 if (!mapping.skips(key) && !mapping.skips(modelName) && !isEngineState(key)) {
@@ -75,7 +75,7 @@ public final class TfWeightInitializer {
             String previous = sourceByModelName.put(modelName, key);
             if (previous != null) {
                 throw new IllegalArgumentException("the source keys '" + previous + "' and '" + key + "' of "
-                        + reader.prefix() + " both map to the model variable '" + modelName
+                        + source.location() + " both map to the model variable '" + modelName
                         + "'; adjust the prefix rewrites " + mapping.rewrites());
             }
         }
@@ -96,12 +96,12 @@ public final class TfWeightInitializer {
                 missing.add(name);
                 continue;
             }
-            long[] sourceShape = reader.shape(key);
-            DataType sourceType = reader.dataType(key);
+            long[] sourceShape = source.shape(key);
+            String sourceType = source.dataType(key);
             long[] modelShape = variable.shape().asArray();
-            if (sourceType != DataType.DT_FLOAT || !Arrays.equals(sourceShape, modelShape)) {
-                mismatched.add(new ShapeMismatch(name, key, describe(DataType.DT_FLOAT, modelShape),
-                        describe(sourceType, sourceShape)));
+            if (!WeightSource.FLOAT32.equals(sourceType) || !Arrays.equals(sourceShape, modelShape)) {
+                mismatched.add(new ShapeMismatch(name, key, WeightSource.FLOAT32 + Arrays.toString(modelShape),
+                        sourceType + Arrays.toString(sourceShape)));
                 continue;
             }
             loaded.add(name);
@@ -119,34 +119,33 @@ public final class TfWeightInitializer {
      * Assigns the mapped source values to the model variables in {@code session}. In strict mode nothing is
      * assigned when a variable is missing or mismatched.
      */
-    public Report initialize(Session session, Path source, WeightMapping mapping) {
+    public Report initialize(Session session, WeightSource source, WeightMapping mapping) {
         requireNonNull(session, "session is null");
+        requireNonNull(source, "source is null");
         requireNonNull(mapping, "mapping is null");
-        try (TfCheckpointReader reader = TfCheckpointReader.open(source)) {
-            Plan plan = planAndPairs(reader, mapping);
-            Report report = plan.report();
-            if (mapping.strict() && (!report.missing().isEmpty() || !report.mismatched().isEmpty())) {
-                throw new IllegalArgumentException("strict initialisation from " + reader.prefix() + " failed: missing "
-                        + report.missing() + ", mismatched " + report.mismatched() + " (source keys not used: "
-                        + report.unexpected() + ")");
-            }
-            Map<String, Assignment> ops = assignments();
-            Map<String, TfVariable> byName = new LinkedHashMap<>();
-            variables.forEach(variable -> byName.put(variable.name(), variable));
-            for (Map.Entry<String, String> pair : plan.pairs().entrySet()) {
-                Assignment assignment = ops.get(pair.getKey());
-                Shape shape = byName.get(pair.getKey()).shape();
-                float[] values = reader.readFloats(pair.getValue());
-                try (TFloat32 tensor = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
-                    session.runner().feed(assignment.value(), tensor).addTarget(assignment.assign()).run().close();
-                }
-                catch (TensorFlowException e) {
-                    throw new IllegalStateException("could not assign '" + pair.getValue() + "' of " + reader.prefix()
-                            + " to the variable '" + pair.getKey() + "': " + e.getMessage(), e);
-                }
-            }
-            return report;
+        Plan plan = planAndPairs(source, mapping);
+        Report report = plan.report();
+        if (mapping.strict() && (!report.missing().isEmpty() || !report.mismatched().isEmpty())) {
+            throw new IllegalArgumentException("strict initialisation from " + source.location() + " failed: missing "
+                    + report.missing() + ", mismatched " + report.mismatched() + " (source keys not used: "
+                    + report.unexpected() + ")");
         }
+        Map<String, Assignment> ops = assignments();
+        Map<String, TfVariable> byName = new LinkedHashMap<>();
+        variables.forEach(variable -> byName.put(variable.name(), variable));
+        for (Map.Entry<String, String> pair : plan.pairs().entrySet()) {
+            Assignment assignment = ops.get(pair.getKey());
+            Shape shape = byName.get(pair.getKey()).shape();
+            float[] values = source.readFloats(pair.getValue());
+            try (TFloat32 tensor = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false))) {
+                session.runner().feed(assignment.value(), tensor).addTarget(assignment.assign()).run().close();
+            }
+            catch (TensorFlowException e) {
+                throw new IllegalStateException("could not assign '" + pair.getValue() + "' of " + source.location()
+                        + " to the variable '" + pair.getKey() + "': " + e.getMessage(), e);
+            }
+        }
+        return report;
     }
 
     private synchronized Map<String, Assignment> assignments() {
@@ -164,16 +163,5 @@ public final class TfWeightInitializer {
 
     private static boolean isEngineState(String key) {
         return ENGINE_STATE_PREFIXES.stream().anyMatch(key::startsWith);
-    }
-
-    private static String describe(DataType type, long[] shape) {
-        String name = switch (type) {
-            case DT_FLOAT -> "float32";
-            case DT_DOUBLE -> "float64";
-            case DT_INT32 -> "int32";
-            case DT_INT64 -> "int64";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
-        };
-        return name + Arrays.toString(shape);
     }
 }
