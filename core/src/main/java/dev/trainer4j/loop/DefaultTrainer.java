@@ -18,6 +18,11 @@ import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.PredictionOutput;
+import dev.trainer4j.api.SearchDirection;
+import dev.trainer4j.api.SearchObjective;
+import dev.trainer4j.api.SearchOptions;
+import dev.trainer4j.api.SearchResult;
+import dev.trainer4j.api.SearchSpace;
 import dev.trainer4j.api.StreamingDataset;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
@@ -34,6 +39,7 @@ import dev.trainer4j.data.internal.Sampler;
 import dev.trainer4j.data.internal.SequentialSampler;
 import dev.trainer4j.data.internal.StreamingDataLoader;
 import dev.trainer4j.schedule.internal.LearningRateSchedules;
+import dev.trainer4j.search.HyperparameterSearch;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.CheckpointScope;
@@ -494,6 +500,25 @@ public class DefaultTrainer implements Trainer {
         Path weights = modelOrCheckpointDirectory.resolve(savedModel ? SavedModelFolder.WEIGHTS_DIR : Checkpoints.ENGINE_DIR);
         engine().restore(weights, CheckpointScope.MODEL);
         LOG.info("loaded the model weights of {}", modelOrCheckpointDirectory);
+    }
+
+    /**
+     * See {@link Trainer#hyperparameterSearch(SearchSpace, SearchObjective, int, SearchDirection, SearchOptions)}:
+     * each trial's trainer is made by {@link #createTrialTrainer} from this spec with the trial's arguments.
+     */
+    @Override
+    public SearchResult hyperparameterSearch(SearchSpace space, SearchObjective objective, int trials,
+            SearchDirection direction, SearchOptions options) {
+        requireNonNull(space, "space is null");
+        requireNonNull(objective, "objective is null");
+        HyperparameterSearch search = HyperparameterSearch.forSpec(spec, space, objective, trials, direction, options,
+                this::createTrialTrainer);
+        return search.run();
+    }
+
+    /** Makes the trainer of one search trial from its spec; the backend's trainer unless overridden. */
+    protected Trainer createTrialTrainer(TrainerSpec trialSpec) {
+        return backend.createTrainer(trialSpec);
     }
 
     /** See {@link Trainer#stop()}: the loop takes the request at the next optimizer-step boundary. */
