@@ -18,6 +18,7 @@ import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.PredictionOutput;
+import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SearchDirection;
 import dev.trainer4j.api.SearchObjective;
 import dev.trainer4j.api.SearchOptions;
@@ -113,7 +114,7 @@ public class DefaultTrainer implements Trainer {
                     + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
         }
         if (spec.trainDataset().orElse(null) instanceof StreamingDataset stream && stream.knownSize().isEmpty()
-                && args.maxSteps() <= 0) {
+                && args.maxSteps() <= 0 && args.fastDevRun() <= 0) {
             throw new ConfigurationException("max-steps", args.maxSteps(),
                     "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
         }
@@ -410,7 +411,8 @@ public class DefaultTrainer implements Trainer {
     public Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix) {
         requireNonNull(dataset, "dataset is null");
         requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
-        EvaluationLoop.Result result = evaluationLoop(getEvalDataLoader(dataset), metricKeyPrefix, false);
+        EvaluationLoop.Result result = evaluationLoop(LimitedDataLoader.forEvaluation(getEvalDataLoader(dataset), args),
+                metricKeyPrefix, false);
         log(result.metrics());
         callbackHandler.onEvaluate(context.state(), context.control(), result.metrics());
         return result.metrics();
@@ -560,7 +562,9 @@ public class DefaultTrainer implements Trainer {
     public DataLoader getTrainDataLoader() {
         Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
         if (dataset instanceof MapDataset map) {
-            Sampler sampler = switch (args.trainSamplingStrategy()) {
+            // overfit-batches: the same first batches every epoch
+            SamplingStrategy strategy = args.overfitBatches() > 0 ? SamplingStrategy.SEQUENTIAL : args.trainSamplingStrategy();
+            Sampler sampler = switch (strategy) {
                 case RANDOM -> new RandomSampler(map.size(), args.dataSeed());
                 case SEQUENTIAL -> new SequentialSampler(map.size());
                 case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),
