@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,8 +33,8 @@ final class HpoCommandTest {
 
     private Path runFile(String search) throws IOException {
         Random random = new Random(5);
-        Files.writeString(directory.resolve("train.jsonl"), rows(random, 32));
-        Files.writeString(directory.resolve("eval.jsonl"), rows(random, 16));
+        Files.writeString(directory.resolve("train.jsonl"), TrainedRunCommandsTest.rows(random, 32));
+        Files.writeString(directory.resolve("eval.jsonl"), TrainedRunCommandsTest.rows(random, 16));
         Path runFile = directory.resolve("run.conf");
         Files.writeString(runFile, """
                 model { type = mlp-classifier, input-size = %d, hidden-sizes = [8], num-labels = 2, dropout = 0.0 }
@@ -116,15 +114,6 @@ final class HpoCommandTest {
 
     private static Map<String, Object> read(Path file) throws IOException {
         return new ObjectMapper().readValue(file.toFile(), new TypeReference<>() { });
-    }
-
-    private static String rows(Random random, int count) {
-        return IntStream.range(0, count).mapToObj(i -> {
-            double[] x = IntStream.range(0, FEATURES).mapToDouble(f -> (random.nextInt(998) + 1) / 1000.0).toArray();
-            int label = x[0] + x[1] > x[2] + x[3] ? 1 : 0;
-            return "{\"features\":[" + IntStream.range(0, FEATURES).mapToObj(f -> String.valueOf(x[f]))
-                    .collect(Collectors.joining(",")) + "],\"label\":" + label + "}";
-        }).collect(Collectors.joining("\n", "", "\n"));
     }
 
     private int run(String... args) {
