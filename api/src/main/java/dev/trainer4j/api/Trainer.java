@@ -69,7 +69,9 @@ public interface Trainer extends AutoCloseable {
      * objective ({@link SearchObjective#EVAL_LOSS} by default) is computed from each evaluation during training (for
      * pruning) and from the final evaluation. A trial that fails (e.g. a non-finite loss) is recorded as failed and
      * the search goes on. {@code output-dir/hpo_results.json} and {@code hpo_report.html} are rewritten after every
-     * trial; {@link SearchOptions#resume()} goes on with an interrupted search without redoing finished trials.
+     * trial; {@link SearchOptions#resume()} goes on with an interrupted search without redoing finished trials. The
+     * spec's datasets, metrics and callbacks are shared by the trials' trainers: with {@code parallel-trials > 1} they
+     * must be safe to use from several threads (a run file's search, {@code trainer4j hpo}, makes them per trial).
      *
      * @throws ConfigurationException for a {@code model.*} key (search those from a run file: {@code trainer4j hpo})
      *         or an unknown argument, naming the key
