@@ -25,7 +25,7 @@ import java.util.Locale;
  *       search draws a trial's parameters from (seed, trial number) only, so both searches try the same
  *       parameters): trials pruned, optimizer steps trained, and the best eval loss against the unpruned search.</li>
  * </ol>
- * Usage: {@code bench/hpo [seeds (5)] [trials (20)] [work dir (target/hpo-bench)]}.
+ * Usage: {@code bench/hpo [seeds (5)] [trials (20)] [work dir (bench/target/hpo-bench)] [ASHA min-resource (1)]}.
  */
 public final class HpoBench {
     private HpoBench() {
@@ -35,6 +35,7 @@ public final class HpoBench {
         int seeds = arguments.length > 0 ? Integer.parseInt(arguments[0]) : 5;
         int trials = arguments.length > 1 ? Integer.parseInt(arguments[1]) : 20;
         Path work = Path.of(arguments.length > 2 ? arguments[2] : "bench/target/hpo-bench").toAbsolutePath();
+        int minResource = arguments.length > 3 ? Integer.parseInt(arguments[3]) : 1;
         Path data = Path.of("samples/digits/data").toAbsolutePath();
         Files.createDirectories(work);
         Path runFile = work.resolve("digits-search.conf");
@@ -70,7 +71,8 @@ public final class HpoBench {
             long start = System.nanoTime();
             SearchResult tpe = search(runtime, runFile, work.resolve("tpe-" + seed), "tpe", seed, "none");
             SearchResult random = search(runtime, runFile, work.resolve("random-" + seed), "random", seed, "none");
-            SearchResult asha = search(runtime, runFile, work.resolve("asha-" + seed), "random", seed, "asha");
+            SearchResult asha = search(runtime, runFile, work.resolve("asha-" + seed), "random", seed,
+                    "asha, min-resource = " + minResource);
             double tpeBest = best(tpe);
             double randomBest = best(random);
             double ashaBest = best(asha);
@@ -89,6 +91,7 @@ public final class HpoBench {
             lines.add(line);
         }
         System.out.println();
+        System.out.println("ASHA: reduction factor 3, first rung at " + minResource + " evaluation(s)");
         System.out.println("TPE reached a lower best eval loss than random search in " + tpeWins + " of " + seeds + " seeds");
         lines.forEach(System.out::println);
     }
