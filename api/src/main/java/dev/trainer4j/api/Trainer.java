@@ -52,6 +52,33 @@ public interface Trainer extends AutoCloseable {
      */
     void stop();
 
+    /**
+     * HF's {@code hyperparameter_search} with the default {@link SearchOptions} (TPE, seed 0, one trial at a time, no
+     * pruning): see {@link #hyperparameterSearch(SearchSpace, SearchObjective, int, SearchDirection, SearchOptions)}.
+     */
+    default SearchResult hyperparameterSearch(SearchSpace space, SearchObjective objective, int trials,
+            SearchDirection direction) {
+        return hyperparameterSearch(space, objective, trials, direction, SearchOptions.defaults());
+    }
+
+    /**
+     * Searches the {@code args.*} keys of {@code space}, HF's {@code hyperparameter_search}: each trial is a separate
+     * trainer (its own model, graph and session) made from this trainer's spec with the trial's arguments, trained in
+     * {@code output-dir/trial-<n>/} and closed when it ends; this trainer itself is not trained. With a model factory
+     * (HF's {@code model_init}) each trial's factory call comes after its arguments, seed included, are set. The
+     * objective ({@link SearchObjective#EVAL_LOSS} by default) is computed from each evaluation during training (for
+     * pruning) and from the final evaluation. A trial that fails (e.g. a non-finite loss) is recorded as failed and
+     * the search goes on. {@code output-dir/hpo_results.json} and {@code hpo_report.html} are rewritten after every
+     * trial; {@link SearchOptions#resume()} goes on with an interrupted search without redoing finished trials. The
+     * spec's datasets, metrics and callbacks are shared by the trials' trainers: with {@code parallel-trials > 1} they
+     * must be safe to use from several threads (a run file's search, {@code trainer4j hpo}, makes them per trial).
+     *
+     * @throws ConfigurationException for a {@code model.*} key (search those from a run file: {@code trainer4j hpo})
+     *         or an unknown argument, naming the key
+     */
+    SearchResult hyperparameterSearch(SearchSpace space, SearchObjective objective, int trials, SearchDirection direction,
+            SearchOptions options);
+
     /** Evaluates every eval dataset of the spec; metrics are prefixed {@code eval_} or {@code eval_<name>_}. */
     Map<String, Double> evaluate();
 

@@ -318,6 +318,64 @@ public final class TrainingArguments {
             NonFinitePolicy::parse, NonFinitePolicy::configName, NonFinitePolicy.values()));
     public NonFinitePolicy nonFinitePolicy() { return get(NON_FINITE_POLICY); }
 
+    // ---- quick runs (PyTorch Lightning's Trainer flags) ----
+
+    /**
+     * A smoke test of the whole run: n > 0 trains n optimizer steps (one epoch), evaluates at most n batches per eval
+     * dataset, and saves no checkpoint; 0 is off.
+     */
+    public static final Argument<Integer> FAST_DEV_RUN = declare(Argument.integer("fast-dev-run")
+            .check(n -> n >= 0, "an integer >= 0 (0: off; n: n train steps and n batches per evaluation, no checkpoints)"));
+    public int fastDevRun() { return get(FAST_DEV_RUN); }
+
+    /** n > 0 trains on the first n batches of the train dataset, in order (no shuffling), every epoch; 0 is off. */
+    public static final Argument<Integer> OVERFIT_BATCHES = declare(Argument.integer("overfit-batches")
+            .check(n -> n >= 0, "an integer >= 0 (0: off)").checkedOnResume());
+    public int overfitBatches() { return get(OVERFIT_BATCHES); }
+
+    /** Train batches per epoch: an integer >= 1, or a ratio in (0, 1) of the epoch's batches; null: all. */
+    public static final Argument<Double> LIMIT_TRAIN_BATCHES = declare(Argument.number("limit-train-batches").orNull()
+            .checkedOnResume());
+    public OptionalDouble limitTrainBatches() { return optionalDouble(get(LIMIT_TRAIN_BATCHES)); }
+
+    /** Batches per evaluation and eval dataset: an integer >= 1, or a ratio in (0, 1); null: all. */
+    public static final Argument<Double> LIMIT_EVAL_BATCHES = declare(Argument.number("limit-eval-batches").orNull());
+    public OptionalDouble limitEvalBatches() { return optionalDouble(get(LIMIT_EVAL_BATCHES)); }
+
+    /**
+     * A wall-clock budget for {@code train()} as a HOCON duration ({@code "90s"}, {@code "30m"}, {@code "2h"}): when
+     * it is used up, training stops at the next optimizer-step boundary as {@link Trainer#stop()} does, saving that
+     * step's checkpoint unless {@code save-strategy = no}. Null: no budget.
+     */
+    public static final Argument<String> MAX_TIME = declare(Argument.string("max-time").orNull()
+            .check(TrainingArguments::checkDuration));
+    /** {@code max-time} as written, e.g. {@code "30m"}; {@link #maxTimeBudget()} is its duration. */
+    public Optional<String> maxTime() { return Optional.ofNullable(get(MAX_TIME)); }
+
+    /** {@code max-time} as a duration. */
+    public Optional<java.time.Duration> maxTimeBudget() {
+        String value = get(MAX_TIME);
+        return value == null ? Optional.empty() : Optional.of(parseDuration(MAX_TIME.key(), value));
+    }
+
+    private static void checkDuration(String path, String value) {
+        parseDuration(path, value);
+    }
+
+    private static java.time.Duration parseDuration(String path, String value) {
+        java.time.Duration duration;
+        try {
+            duration = ConfigFactory.parseMap(Map.of("d", value)).getDuration("d");
+        }
+        catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigurationException(path, value, "a duration such as \"90s\", \"30m\" or \"2h\"");
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigurationException(path, value, "a duration > 0 such as \"90s\", \"30m\" or \"2h\"");
+        }
+        return duration;
+    }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 
@@ -364,6 +422,8 @@ public final class TrainingArguments {
             throw new ConfigurationException(DATALOADER_PREFETCH_FACTOR.key(), "dataloader-prefetch-factor ("
                     + get(DATALOADER_PREFETCH_FACTOR) + ") needs dataloader-num-workers > 0");
         }
+        batchLimit(LIMIT_TRAIN_BATCHES);
+        batchLimit(LIMIT_EVAL_BATCHES);
         if (bf16() && fp16()) {
             throw new ConfigurationException(BF16.key(), "bf16 and fp16 are both true; choose one");
         }
@@ -376,6 +436,15 @@ public final class TrainingArguments {
         }
         if (loadBestModelAtEnd() && saveStrategy() != SaveStrategy.BEST) {
             validateBestModelSelection();
+        }
+    }
+
+    /** Lightning's limit: an integer number of batches >= 1, or a ratio in (0, 1) of the epoch's batches. */
+    private void batchLimit(Argument<Double> argument) {
+        Double value = get(argument);
+        if (value != null && !((value >= 1 && value == Math.rint(value) && !value.isInfinite()) || (value > 0 && value < 1))) {
+            throw new ConfigurationException(argument.key(), format(value),
+                    "an integer >= 1 (batches), or a ratio in (0, 1) of the epoch's batches");
         }
     }
 
@@ -585,6 +654,11 @@ public final class TrainingArguments {
         public Builder interOpThreads(int value) { return set(INTER_OP_THREADS, value); }
         public Builder trainTowers(int value) { return set(TRAIN_TOWERS, value); }
         public Builder nonFinitePolicy(NonFinitePolicy value) { return set(NON_FINITE_POLICY, value); }
+        public Builder fastDevRun(int value) { return set(FAST_DEV_RUN, value); }
+        public Builder overfitBatches(int value) { return set(OVERFIT_BATCHES, value); }
+        public Builder limitTrainBatches(Double value) { return set(LIMIT_TRAIN_BATCHES, value); }
+        public Builder limitEvalBatches(Double value) { return set(LIMIT_EVAL_BATCHES, value); }
+        public Builder maxTime(String value) { return set(MAX_TIME, value); }
 
         /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {

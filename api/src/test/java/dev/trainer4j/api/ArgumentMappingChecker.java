@@ -172,7 +172,7 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
                 case NUMBER -> List.of(0.25, 2.0);
                 case INTEGER -> List.of(2, 3);
                 case BOOLEAN -> List.of(true, false);
-                case STRING -> List.of("sample-" + key);
+                case STRING -> List.of("sample-" + key, "1h");  // "1h": a duration, for max-time
                 case STRING_LIST -> List.of(List.of("sample"));
                 case OBJECT -> List.of(Map.of("power", 2));
                 case CHOICE -> List.of();

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code trainer4j} command: {@code train}, {@code predict}, {@code config} and {@code plugins}. Exit codes: 0 success,
+ * The {@code trainer4j} command: {@code train}, {@code predict}, {@code config}, {@code plugins}, {@code hpo}, .... Exit codes: 0 success,
  * 2 usage or configuration error (one message on stderr), 1 failure during a run.
  */
 @Command(name = "trainer4j", mixinStandardHelpOptions = true, versionProvider = Trainer4jCli.Version.class,
@@ -32,7 +32,8 @@ public final class Trainer4jCli implements Callable<Integer> {
                 .addSubcommand(new PluginsCommand(context))
                 .addSubcommand(new EvaluateCommand(context))
                 .addSubcommand(new ExportCommand(context))
-                .addSubcommand(new ReportCommand(context));
+                .addSubcommand(new ReportCommand(context))
+                .addSubcommand(new HpoCommand(context));
         commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setOut(out);
         commandLine.setErr(err);

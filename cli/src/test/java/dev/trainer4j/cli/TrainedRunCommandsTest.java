@@ -81,7 +81,8 @@ final class TrainedRunCommandsTest {
     }
 
     /** Label 1 when the first two features outweigh the last two; values in (0, 1), never integral. */
-    private static String rows(Random random, int count) {
+    /** {@code count} jsonl rows of 4 features in (0, 1) and a label: 1 when the first two outweigh the last two. */
+    static String rows(Random random, int count) {
         return IntStream.range(0, count).mapToObj(i -> {
             double[] x = IntStream.range(0, FEATURES).mapToDouble(f -> (random.nextInt(998) + 1) / 1000.0).toArray();
             int label = x[0] + x[1] > x[2] + x[3] ? 1 : 0;

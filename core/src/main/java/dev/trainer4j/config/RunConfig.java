@@ -2,6 +2,7 @@ package dev.trainer4j.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import dev.trainer4j.api.TrainingArguments;
 
 import java.nio.file.Path;
@@ -34,11 +35,12 @@ public final class RunConfig {
     private final List<PluginBlock> callbacks;
     private final TrainingArguments args;
     private final PluginBlock backend;
+    private final Optional<ConfigValue> search;
     private final Config resolved;
 
     RunConfig(Path baseDirectory, PluginBlock model, Optional<PluginBlock> tokenizer, Optional<PluginBlock> trainData,
             Map<String, PluginBlock> evalData, Optional<String> textField, String defaultTextField, Optional<WeightInitSettings> initFrom, Optional<PluginBlock> collator, List<PluginBlock> metrics,
-            List<PluginBlock> callbacks, TrainingArguments args, PluginBlock backend, Config resolved) {
+            List<PluginBlock> callbacks, TrainingArguments args, PluginBlock backend, Optional<ConfigValue> search, Config resolved) {
         this.baseDirectory = requireNonNull(baseDirectory, "baseDirectory is null");
         this.model = requireNonNull(model, "model is null");
         this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
@@ -52,6 +54,7 @@ public final class RunConfig {
         this.callbacks = List.copyOf(requireNonNull(callbacks, "callbacks is null"));
         this.args = requireNonNull(args, "args is null");
         this.backend = requireNonNull(backend, "backend is null");
+        this.search = requireNonNull(search, "search is null");
         this.resolved = requireNonNull(resolved, "resolved is null");
     }
 
@@ -86,6 +89,9 @@ public final class RunConfig {
     public TrainingArguments args() { return args; }
     /** {@code backend}, or the default backend {@code trainer4j.run.backend}. */
     public PluginBlock backend() { return backend; }
+
+    /** The {@code search} block as written (with overrides), for {@code trainer4j hpo}; other commands ignore it. */
+    public Optional<ConfigValue> search() { return search; }
 
     /** The whole run, every default filled in, as one config with the run file's layout. */
     public Config resolved() { return resolved; }

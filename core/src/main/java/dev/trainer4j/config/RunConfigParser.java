@@ -51,6 +51,7 @@ import static java.util.Objects.requireNonNull;
  * callbacks = [progress, { type = early-stopping, early-stopping-patience = 3 }]
  * args      { learning-rate = 1e-3 }                           # kebab-case, or HF's snake_case names
  * backend   { type = tensorflow }                              # optional: trainer4j.run.backend
+ * search    { trials = 20, space { ... } }                     # optional: read by trainer4j hpo only
  * </pre>
  * Plugin blocks accept only the keys of their plugin's reference defaults, plus {@code type}; a plugin declares
  * every setting it reads there (with {@code null} for settings without a default).
@@ -63,7 +64,7 @@ public final class RunConfigParser {
     public static final String RUN_DEFAULTS_PATH = "trainer4j.run";
 
     private static final List<String> ROOT_KEYS =
-            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from");
+            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search");
     private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field");
 
     /** The reference default of {@code data.text-field}. */
@@ -235,8 +236,12 @@ public final class RunConfigParser {
         if (initFrom.isPresent()) {
             resolved = resolved.withValue("init-from", initValue);
         }
+        Optional<ConfigValue> search = Optional.ofNullable(merged.root().get("search"));
+        if (search.isPresent()) {
+            resolved = resolved.withValue("search", search.get());
+        }
         return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, textField, defaultTextField, initFrom, collator,
-                metrics, callbacks, args, backend, resolved);
+                metrics, callbacks, args, backend, search, resolved);
     }
 
     /** {@code data.text-field}: a non-blank string naming a dataset field. */

@@ -18,6 +18,12 @@ import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.PredictionOutput;
+import dev.trainer4j.api.SamplingStrategy;
+import dev.trainer4j.api.SearchDirection;
+import dev.trainer4j.api.SearchObjective;
+import dev.trainer4j.api.SearchOptions;
+import dev.trainer4j.api.SearchResult;
+import dev.trainer4j.api.SearchSpace;
 import dev.trainer4j.api.StreamingDataset;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.api.Trainer;
@@ -34,6 +40,7 @@ import dev.trainer4j.data.internal.Sampler;
 import dev.trainer4j.data.internal.SequentialSampler;
 import dev.trainer4j.data.internal.StreamingDataLoader;
 import dev.trainer4j.schedule.internal.LearningRateSchedules;
+import dev.trainer4j.search.HyperparameterSearch;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.CheckpointScope;
@@ -107,7 +114,7 @@ public class DefaultTrainer implements Trainer {
                     + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
         }
         if (spec.trainDataset().orElse(null) instanceof StreamingDataset stream && stream.knownSize().isEmpty()
-                && args.maxSteps() <= 0) {
+                && args.maxSteps() <= 0 && args.fastDevRun() <= 0) {
             throw new ConfigurationException("max-steps", args.maxSteps(),
                     "an integer > 0: the train dataset is a stream of unknown size, so the run length must be given in steps");
         }
@@ -404,7 +411,8 @@ public class DefaultTrainer implements Trainer {
     public Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix) {
         requireNonNull(dataset, "dataset is null");
         requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
-        EvaluationLoop.Result result = evaluationLoop(getEvalDataLoader(dataset), metricKeyPrefix, false);
+        EvaluationLoop.Result result = evaluationLoop(LimitedDataLoader.forEvaluation(getEvalDataLoader(dataset), args),
+                metricKeyPrefix, false);
         log(result.metrics());
         callbackHandler.onEvaluate(context.state(), context.control(), result.metrics());
         return result.metrics();
@@ -500,6 +508,25 @@ public class DefaultTrainer implements Trainer {
         LOG.info("loaded the model weights of {}", modelOrCheckpointDirectory);
     }
 
+    /**
+     * See {@link Trainer#hyperparameterSearch(SearchSpace, SearchObjective, int, SearchDirection, SearchOptions)}:
+     * each trial's trainer is made by {@link #createTrialTrainer} from this spec with the trial's arguments.
+     */
+    @Override
+    public SearchResult hyperparameterSearch(SearchSpace space, SearchObjective objective, int trials,
+            SearchDirection direction, SearchOptions options) {
+        requireNonNull(space, "space is null");
+        requireNonNull(objective, "objective is null");
+        HyperparameterSearch search = HyperparameterSearch.forSpec(spec, space, objective, trials, direction, options,
+                this::createTrialTrainer);
+        return search.run();
+    }
+
+    /** Makes the trainer of one search trial from its spec; the backend's trainer unless overridden. */
+    protected Trainer createTrialTrainer(TrainerSpec trialSpec) {
+        return backend.createTrainer(trialSpec);
+    }
+
     /** See {@link Trainer#stop()}: the loop takes the request at the next optimizer-step boundary. */
     @Override
     public void stop() {
@@ -539,7 +566,9 @@ public class DefaultTrainer implements Trainer {
     public DataLoader getTrainDataLoader() {
         Dataset dataset = spec.trainDataset().orElseThrow(() -> new IllegalStateException("no train dataset"));
         if (dataset instanceof MapDataset map) {
-            Sampler sampler = switch (args.trainSamplingStrategy()) {
+            // overfit-batches: the same first batches every epoch
+            SamplingStrategy strategy = args.overfitBatches() > 0 ? SamplingStrategy.SEQUENTIAL : args.trainSamplingStrategy();
+            Sampler sampler = switch (strategy) {
                 case RANDOM -> new RandomSampler(map.size(), args.dataSeed());
                 case SEQUENTIAL -> new SequentialSampler(map.size());
                 case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),

@@ -14,8 +14,17 @@ final class StopRequest {
     /** Touched only by the training thread. */
     private boolean interruptTaken;
 
+    /** Touched only by the training thread: {@code max-time} ran out. */
+    private boolean maxTimeReached;
+
     /** {@code Trainer.stop()}: any thread. */
     void request() {
+        requested.set(true);
+    }
+
+    /** On the training thread: the {@code max-time} budget is used up. */
+    void requestForMaxTime() {
+        maxTimeReached = true;
         requested.set(true);
     }
 
@@ -34,12 +43,14 @@ final class StopRequest {
 
     /** What asked for the stop, for the log. */
     String cause() {
-        return interruptTaken ? "an interrupt of the training thread" : "Trainer.stop()";
+        return interruptTaken ? "an interrupt of the training thread"
+                : maxTimeReached ? "max-time used up" : "Trainer.stop()";
     }
 
     /** At the end of a run, however it ended: clears the request and restores a taken interrupt on this thread. */
     void endRun() {
         requested.set(false);
+        maxTimeReached = false;
         if (interruptTaken) {
             interruptTaken = false;
             Thread.currentThread().interrupt();

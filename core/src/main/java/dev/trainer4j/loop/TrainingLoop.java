@@ -84,7 +84,7 @@ final class TrainingLoop {
             checkpoints.refuseOrClearPreviousRun(outputDir);
         }
 
-        DataLoader loader = hooks.trainDataLoader();
+        DataLoader loader = LimitedDataLoader.forTraining(hooks.trainDataLoader(), args);
         int accumulation = args.gradientAccumulationSteps();
         OptionalLong batchesPerEpoch = loader.batchesPerEpoch();
         long updatesPerEpoch;
@@ -98,7 +98,11 @@ final class TrainingLoop {
                         + ", dataloader-drop-last: " + args.dataloaderDropLast() + ")");
             }
             updatesPerEpoch = Math.max(1, (batches + accumulation - 1) / accumulation);
-            if (args.maxSteps() > 0) {
+            if (args.fastDevRun() > 0) {
+                maxSteps = Math.min(args.fastDevRun(), updatesPerEpoch);
+                numTrainEpochs = 1;
+            }
+            else if (args.maxSteps() > 0) {
                 maxSteps = args.maxSteps();
                 numTrainEpochs = maxSteps / updatesPerEpoch + (maxSteps % updatesPerEpoch > 0 ? 1 : 0);
             }
@@ -108,11 +112,11 @@ final class TrainingLoop {
             }
         }
         else {
-            if (args.maxSteps() <= 0) {
+            if (args.maxSteps() <= 0 && args.fastDevRun() <= 0) {
                 throw new ConfigurationException("max-steps", args.maxSteps(),
                         "an integer > 0: the train dataset is a stream of unknown size");
             }
-            maxSteps = args.maxSteps();
+            maxSteps = args.fastDevRun() > 0 ? args.fastDevRun() : args.maxSteps();
             updatesPerEpoch = maxSteps;
             numTrainEpochs = Integer.MAX_VALUE;
         }
@@ -141,6 +145,7 @@ final class TrainingLoop {
         TrainerControl control = context.control();
         StopRequest stopRequest = context.stopRequest();
         long startNanos = System.nanoTime();
+        long maxTimeNanos = args.maxTimeBudget().map(java.time.Duration::toNanos).orElse(0L);
         long startStep = state.globalStep();
         int startEpoch = progress.dataEpoch;
         long startBatch = progress.dataBatch;
@@ -178,6 +183,9 @@ final class TrainingLoop {
                     callbackHandler.onStepEnd(state, control);
                     maybeLogSaveEvaluate();
                     checkpoints.saveAndStopIfInterrupted();
+                    if (maxTimeNanos > 0 && System.nanoTime() - startNanos >= maxTimeNanos) {
+                        stopRequest.requestForMaxTime();
+                    }
                     // a run that ends at this step anyway (max-steps, a callback) ends as usual
                     if (!control.shouldTrainingStop() && stopRequest.isRequested()) {
                         stopped = true;
@@ -239,6 +247,9 @@ final class TrainingLoop {
         String where;
         if (args.saveStrategy() == SaveStrategy.NO) {
             where = "no checkpoint saved (save-strategy = no)";
+        }
+        else if (args.fastDevRun() > 0) {
+            where = "no checkpoint saved (fast-dev-run)";
         }
         else if (step == startStep && !checkpoints.savedAt(step)) {
             where = "no checkpoint saved: this run had not trained a step";
@@ -318,6 +329,9 @@ final class TrainingLoop {
             if (args.saveStrategy() == SaveStrategy.BEST) {
                 control.setShouldSave(newBest);
             }
+        }
+        if (control.shouldSave() && args.fastDevRun() > 0) {
+            control.setShouldSave(false);
         }
         if (control.shouldSave()) {
             checkpoints.saveCheckpoint(true);

@@ -21,8 +21,8 @@ import java.util.Set;
  */
 public final class FakeBackend implements Backend {
     private final Set<BackendCapability> capabilities;
-    private final List<FakeEngine> engines = new ArrayList<>();
-    private final List<EngineOptions> compileOptions = new ArrayList<>();
+    private final List<FakeEngine> engines = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<EngineOptions> compileOptions = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> nonFiniteSteps = new HashSet<>();
     private double[] initialWeights;
 
