@@ -103,7 +103,7 @@ class ModelFactoriesTest {
     }
 
     /** A tokenizer that only knows its vocabulary size. */
-    private record FixedVocabularyTokenizer(int vocabularySize) implements Tokenizer {
+    record FixedVocabularyTokenizer(int vocabularySize) implements Tokenizer {
         @Override
         public Encoding encode(String text) {
             throw new UnsupportedOperationException();
