@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The bundled streaming metrics: {@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code mcc},
- * {@code top-k-accuracy}, {@code mse}, {@code mae}, {@code r2} and {@code exact-match}. Each keeps bounded state
- * (counters per class or running sums), never the predictions. Defaults live under
+ * {@code top-k-accuracy}, {@code mse}, {@code mae}, {@code r2}, {@code exact-match} and {@code seqeval}. Each keeps
+ * bounded state (counters per class or running sums), never the predictions. Defaults live under
  * {@code trainer4j.plugins.metrics.<name>} in this module's {@code reference.conf}.
  */
 public final class MetricsPlugin implements Plugin {
@@ -38,6 +38,8 @@ public final class MetricsPlugin implements Plugin {
                 new NamedMetricFactory("r2", "coefficient of determination, 1 - SSres/SStot",
                         settings -> RegressionMetric.r2()),
                 new NamedMetricFactory("exact-match", "share of sequences predicted exactly, -100 ignored",
-                        settings -> new ExactMatchMetric()));
+                        settings -> new ExactMatchMetric()),
+                new NamedMetricFactory("seqeval", "entity-level precision/recall/F1 (micro) and accuracy of IOB2 tags"
+                        + " named by label-names, as seqeval", SeqevalMetric::fromSettings));
     }
 }

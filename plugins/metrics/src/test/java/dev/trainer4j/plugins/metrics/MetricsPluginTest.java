@@ -38,10 +38,12 @@ class MetricsPluginTest {
         List<String> names = new MetricsPlugin().metricFactories().stream().map(MetricFactory::name).toList();
 
         assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "mcc",
-                "top-k-accuracy", "mse", "mae", "r2", "exact-match");
+                "top-k-accuracy", "mse", "mae", "r2", "exact-match", "seqeval");
         for (String name : names) {
             assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
-            Metric metric = factories.get(name).create(defaults(name), CONTEXT);
+            // seqeval has no default for its required label-names
+            Metric metric = name.equals("seqeval") ? create(name, "label-names = [O, B-X, I-X]")
+                    : factories.get(name).create(defaults(name), CONTEXT);
             assertThat(metric.name()).isEqualTo(name);
             assertThat(factories.get(name).description()).isNotBlank();
         }
