@@ -57,14 +57,18 @@ class BertEncoderTest {
 
     /** Builds the model over int placeholders and runs {@code fetch} on the given ids (mask all ones). */
     private static float[] runOn(BertEncoder model, int[] ids, long rows, long length, String fetch) {
+        int[] mask = new int[ids.length];
+        java.util.Arrays.fill(mask, 1);
+        return runOn(model, ids, mask, rows, length, fetch);
+    }
+
+    private static float[] runOn(BertEncoder model, int[] ids, int[] mask, long rows, long length, String fetch) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TInt32> idsInput = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
             Placeholder<TInt32> maskInput = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
             ModelOutput<Operand<?>> output = model.build(TestModelScope.create(graph, false, 1),
                     Map.of(BertEncoder.INPUT_IDS, idsInput, BertEncoder.ATTENTION_MASK, maskInput));
-            int[] mask = new int[ids.length];
-            java.util.Arrays.fill(mask, 1);
             try (Session session = new Session(graph); TInt32 idTensor = ints(ids, rows, length);
                     TInt32 maskTensor = ints(mask, rows, length)) {
                 Map<Operand<?>, Tensor> feeds = Map.of(idsInput, idTensor, maskInput, maskTensor);
@@ -201,21 +205,11 @@ class BertEncoderTest {
     void meanPooledEmbeddingIgnoresPaddedTokens() {
         BertEncoder model = new BertEncoder(SMALL.withHead(BertHead.EMBEDDING, Pooling.MEAN, 2));
         float[] alone = runOn(model, new int[] {3, 4, 5}, 1, 3, BertEncoder.EMBEDDING);
-        try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
-            Placeholder<TInt32> ids = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-            Placeholder<TInt32> mask = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-            ModelOutput<Operand<?>> output = model.build(TestModelScope.create(graph, false, 1),
-                    Map.of(BertEncoder.INPUT_IDS, ids, BertEncoder.ATTENTION_MASK, mask));
-            try (Session session = new Session(graph); TInt32 idTensor = ints(new int[] {3, 4, 5, 9, 9}, 1, 5);
-                    TInt32 maskTensor = ints(new int[] {1, 1, 1, 0, 0}, 1, 5)) {
-                float[] padded = run(session, Map.of(ids, idTensor, mask, maskTensor),
-                        output.get(BertEncoder.EMBEDDING)).get(0);
-                // same initial weights (the test scope seeds by name): the padding must not change the embedding
-                for (int i = 0; i < alone.length; i++) {
-                    assertThat(padded[i]).isCloseTo(alone[i], within(1e-5f));
-                }
-            }
+        float[] padded = runOn(model, new int[] {3, 4, 5, 9, 9}, new int[] {1, 1, 1, 0, 0}, 1, 5,
+                BertEncoder.EMBEDDING);
+        // same initial weights (the test scope seeds by name): the padding must not change the embedding
+        for (int i = 0; i < alone.length; i++) {
+            assertThat(padded[i]).isCloseTo(alone[i], within(1e-5f));
         }
     }
 }
