@@ -62,13 +62,6 @@ public final class TfUpdatePath {
     /**
      * @param engine the engine's ops ({@code trainer4j} scope); the paths are built under its sub-scopes
      * @param store where the optimizer slots and accumulation buffers are created
-     */
-    public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
-                        Counters counters, Operand<TFloat32> learningRate) {
-        this(engine, store, args, optimizer, counters, learningRate, variable -> 1);
-    }
-
-    /**
      * @param learningRateMultiplier the factor on the learning rate of each variable, by name (> 0): variables with
      *        a factor other than 1 are updated at {@code learningRate * factor} (one optimizer call per factor)
      */
