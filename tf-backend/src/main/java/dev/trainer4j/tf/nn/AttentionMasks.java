@@ -3,7 +3,9 @@ package dev.trainer4j.tf.nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 
 /**
  * Additive attention masks: float biases added to the attention scores [B, heads, queries, keys] before the softmax,
@@ -29,5 +31,19 @@ public final class AttentionMasks {
         Operand<TFloat32> keep = tf.dtypes.cast(attentionMask, TFloat32.class);
         Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), keep), tf.constant(MASKED_SCORE));
         return tf.expandDims(tf.expandDims(bias, tf.constant(1)), tf.constant(1));
+    }
+
+    /**
+     * The causal bias of a sequence whose length T is dimension 1 of {@code sequence} ([B, T, ...]): [1, 1, T, T],
+     * where query i may attend key j only when j <= i (a decoder's self-attention). Add a padding bias to combine.
+     */
+    public static Operand<TFloat32> causal(Ops tf, Operand<? extends TType> sequence) {
+        Operand<TInt64> length = TensorShapes.dimension(tf, sequence, 1);
+        Operand<TInt64> positions = tf.range(tf.constant(0L), length, tf.constant(1L));
+        // [T, 1] >= [1, T]: query i (row) sees key j (column) when j <= i
+        Operand<TFloat32> allowed = tf.dtypes.cast(tf.math.greaterEqual(tf.expandDims(positions, tf.constant(1)),
+                tf.expandDims(positions, tf.constant(0))), TFloat32.class);
+        Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), allowed), tf.constant(MASKED_SCORE));
+        return tf.expandDims(tf.expandDims(bias, tf.constant(0)), tf.constant(0));
     }
 }
