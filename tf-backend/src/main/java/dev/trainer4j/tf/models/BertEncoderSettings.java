@@ -38,26 +38,22 @@ public record BertEncoderSettings(int vocabSize, int hiddenSize, int numLayers, 
         Activation hiddenAct, boolean tokenTypeIds, BertHead head, Pooling pooling, int numLabels, List<String> freeze,
         double layerWiseLrDecay) {
     public BertEncoderSettings {
-        positive("vocab-size", vocabSize);
-        positive("hidden-size", hiddenSize);
-        positive("num-layers", numLayers);
-        positive("num-heads", numHeads);
-        if (hiddenSize % numHeads != 0) {
-            throw new ConfigurationException("num-heads", "num-heads: " + numHeads
-                    + " does not divide hidden-size " + hiddenSize + "; expected a divisor of hidden-size");
-        }
-        positive("intermediate-size", intermediateSize);
-        positive("max-position", maxPosition);
-        positive("type-vocab-size", typeVocabSize);
+        SettingsChecks.positive("vocab-size", vocabSize);
+        SettingsChecks.positive("hidden-size", hiddenSize);
+        SettingsChecks.positive("num-layers", numLayers);
+        SettingsChecks.headsDivideHidden(numHeads, hiddenSize);
+        SettingsChecks.positive("intermediate-size", intermediateSize);
+        SettingsChecks.positive("max-position", maxPosition);
+        SettingsChecks.positive("type-vocab-size", typeVocabSize);
         if (!(layerNormEps > 0)) {
             throw new ConfigurationException("layer-norm-eps", layerNormEps, "a number > 0");
         }
-        rate("hidden-dropout", hiddenDropout);
-        rate("attention-dropout", attentionDropout);
+        SettingsChecks.rate("hidden-dropout", hiddenDropout);
+        SettingsChecks.rate("attention-dropout", attentionDropout);
         requireNonNull(hiddenAct, "hiddenAct is null");
         requireNonNull(head, "head is null");
         requireNonNull(pooling, "pooling is null");
-        positive("num-labels", numLabels);
+        SettingsChecks.positive("num-labels", numLabels);
         if (head == BertHead.TOKEN_CLASSIFICATION && numLabels < 2) {
             throw new ConfigurationException("num-labels", numLabels, "an integer >= 2 for token-classification");
         }
@@ -106,17 +102,5 @@ public record BertEncoderSettings(int vocabSize, int hiddenSize, int numLayers, 
         return new BertEncoderSettings(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPosition,
                 typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, hiddenAct, tokenTypeIds, head, pooling,
                 numLabels, newFreeze, newLayerWiseLrDecay);
-    }
-
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new ConfigurationException(key, value, "an integer > 0");
-        }
-    }
-
-    private static void rate(String key, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new ConfigurationException(key, value, "a number in [0, 1)");
-        }
     }
 }
