@@ -116,6 +116,20 @@ class BertEncoderTrainingTest {
     }
 
     @Test
+    void theEmbeddingHeadPredictsItsEmbeddingAndLastHiddenStateThroughTheEngine() {
+        BertEncoder model = new BertEncoder(settings(1).withHead(BertHead.EMBEDDING, Pooling.MEAN, 2));
+        Map<String, HostTensor> tensors = new LinkedHashMap<>(batch(HostTensor.ofInts(new int[ROWS], ROWS)).tensors());
+        tensors.remove(BertEncoder.LABELS);
+        try (TfTrainingEngine engine = compile(model, arguments(OptimizerType.ADAMW, 1e-3))) {
+            var output = engine.evaluate(new Batch(tensors), true);
+            assertThat(output.hasLoss()).isFalse();
+            assertThat(output.predictions().get(BertEncoder.EMBEDDING).shape()).containsExactly(ROWS, 16);
+            assertThat(output.predictions().get(BertEncoder.LAST_HIDDEN_STATE).shape())
+                    .containsExactly(ROWS, LENGTH, 16);
+        }
+    }
+
+    @Test
     void frozenVariablesStayBitIdenticalAndGetNoOptimizerSlots() {
         BertEncoder model = new BertEncoder(settings(1).withTraining(List.of("embeddings/*", "encoder/layer_0/*_norm/*"),
                 1));
