@@ -5,6 +5,7 @@ import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.tf.nn.TfModelScope;
 import org.tensorflow.Operand;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,5 +36,22 @@ public interface TfModel extends Model {
      */
     default boolean rowIndependent() {
         return false;
+    }
+
+    /**
+     * Globs over this model's variable names ({@code *} matches any characters, {@code /} included; {@code ?} one)
+     * of the variables that do not train: they get no gradient, no update and no optimizer slots. Each glob must
+     * match a variable, or building the run fails naming it (setting key {@code freeze}). Default: none.
+     */
+    default List<String> frozenVariables() {
+        return List.of();
+    }
+
+    /**
+     * The factor on the run's learning rate for the variable {@code variable} (e.g. layer-wise learning-rate decay),
+     * > 0. Default: 1 for every variable.
+     */
+    default double learningRateMultiplier(String variable) {
+        return 1;
     }
 }

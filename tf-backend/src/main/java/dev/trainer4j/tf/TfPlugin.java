@@ -6,6 +6,7 @@ import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.Plugin;
 import dev.trainer4j.spi.PluginContext;
+import dev.trainer4j.tf.models.BertEncoderFactory;
 import dev.trainer4j.tf.models.MlpClassifierFactory;
 import dev.trainer4j.tf.models.TransformerClassifierFactory;
 
@@ -41,6 +42,6 @@ public final class TfPlugin implements Plugin {
 
     @Override
     public List<ModelFactory> modelFactories() {
-        return List.of(new MlpClassifierFactory(), new TransformerClassifierFactory());
+        return List.of(new MlpClassifierFactory(), new TransformerClassifierFactory(), new BertEncoderFactory());
     }
 }

@@ -216,13 +216,14 @@ public final class TfGraphBuilder {
         for (GraphOperation op : graph.subgraphTo(Set.of(lossSum))) {
             reachable.add(op.name());
         }
-        List<TfVariable> trainable = store.variables().stream()
+        List<TfVariable> dependedOn = store.variables().stream()
                 .filter(variable -> reachable.contains(variable.read().op().name()))
                 .toList();
-        if (trainable.isEmpty()) {
+        if (dependedOn.isEmpty()) {
             throw new IllegalArgumentException("the loss of model '" + model.name() + "' depends on none of its variables "
                     + store.variables().stream().map(TfVariable::name).toList());
         }
+        List<TfVariable> trainable = TfFrozenVariables.withoutFrozen(model, store.variables(), dependedOn);
         Output<?>[] xs = trainable.stream().map(variable -> variable.read().asOutput()).toArray(Output<?>[]::new);
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
         if (allOnDefaultDevice(replicas)) {
@@ -249,7 +250,7 @@ public final class TfGraphBuilder {
             }
         }
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
-        return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate)
+        return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier)
                 .build(trainable, gradientSums, lossSum, itemCount);
     }
 

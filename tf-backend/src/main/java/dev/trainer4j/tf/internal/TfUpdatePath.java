@@ -16,7 +16,10 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt64;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,6 +39,7 @@ public final class TfUpdatePath {
     private final TfOptimizer optimizer;
     private final Counters counters;
     private final Operand<TFloat32> learningRate;
+    private final ToDoubleFunction<String> learningRateMultiplier;
 
     /**
      * The engine's counters an update writes.
@@ -58,9 +62,12 @@ public final class TfUpdatePath {
     /**
      * @param engine the engine's ops ({@code trainer4j} scope); the paths are built under its sub-scopes
      * @param store where the optimizer slots and accumulation buffers are created
+     * @param learningRateMultiplier the factor on the learning rate of each variable, by name (> 0): variables with
+     *        a factor other than 1 are updated at {@code learningRate * factor} (one optimizer call per factor)
      */
     public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
-                        Counters counters, Operand<TFloat32> learningRate) {
+                        Counters counters, Operand<TFloat32> learningRate, ToDoubleFunction<String> learningRateMultiplier) {
+        this.learningRateMultiplier = requireNonNull(learningRateMultiplier, "learningRateMultiplier is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.store = requireNonNull(store, "store is null");
         this.args = requireNonNull(args, "args is null");
@@ -159,8 +166,8 @@ public final class TfUpdatePath {
         // the step number is read before any update of this run (the updates depend on it; the counter's assign runs
         // after them), so it and the optimizer's scalars need not wait for the gate
         Operand<TInt64> stepNumber = ops.math.add(counters.step().read(), ops.constant(1L));
-        List<Op> updates = optimizer.buildUpdates(gated, ops.withSubScope("optimizer_scalars"), variables, gradients,
-                learningRate, stepNumber);
+        List<Op> updates = optimizerUpdates(gated, ops.withSubScope("optimizer_scalars"), variables, gradients,
+                stepNumber);
         List<Op> targets = new ArrayList<>();
         targets.add(gated.withControlDependencies(updates).assign(counters.step().ref(), stepNumber));
         targets.add(ops.assignAdd(counters.lossSum().ref(),
@@ -169,5 +176,38 @@ public final class TfUpdatePath {
         targets.add(ops.assign(counters.lastGradNorm().ref(), ops.dtypes.cast(norm, TFloat64.class)));
         targets.addAll(alwaysAfter);
         return new TfUpdateStep(ops.withControlDependencies(targets).noOp(), finite);
+    }
+
+    /**
+     * The optimizer's updates: one call for the variables at the plain learning rate and one per other factor (the
+     * slots are shared, so a group's call finds its variables' slots), in the variables' order of first appearance.
+     */
+    private List<Op> optimizerUpdates(Ops gated, Ops ungated, List<TfVariable> variables,
+                                      List<Operand<TFloat32>> gradients, Operand<TInt64> stepNumber) {
+        Map<Double, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < variables.size(); i++) {
+            double factor = learningRateMultiplier.applyAsDouble(variables.get(i).name());
+            if (!(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("the learning-rate multiplier of variable '" + variables.get(i).name()
+                        + "' is " + factor + "; expected a finite number > 0");
+            }
+            groups.computeIfAbsent(factor, ignored -> new ArrayList<>()).add(i);
+        }
+        if (groups.size() == 1 && groups.containsKey(1.0)) {
+            return optimizer.buildUpdates(gated, ungated, variables, gradients, learningRate, stepNumber);
+        }
+        List<Op> updates = new ArrayList<>();
+        for (Map.Entry<Double, List<Integer>> group : groups.entrySet()) {
+            Operand<TFloat32> rate = group.getKey() == 1.0 ? learningRate
+                    : ungated.math.mul(learningRate, ungated.constant(group.getKey().floatValue()));
+            List<TfVariable> members = new ArrayList<>();
+            List<Operand<TFloat32>> memberGradients = new ArrayList<>();
+            for (int i : group.getValue()) {
+                members.add(variables.get(i));
+                memberGradients.add(gradients.get(i));
+            }
+            updates.addAll(optimizer.buildUpdates(gated, ungated, members, memberGradients, rate, stepNumber));
+        }
+        return updates;
     }
 }

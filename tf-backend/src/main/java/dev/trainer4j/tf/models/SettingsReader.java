@@ -19,6 +19,26 @@ final class SettingsReader {
         return config.hasPath(key);
     }
 
+    /**
+     * True when {@code key} has a value that does not come from a {@code reference.conf} (the run file, an override
+     * or code set it), false when it is absent, null or the library default.
+     */
+    boolean given(String key) {
+        if (!config.hasPath(key)) {
+            return false;
+        }
+        String resource = config.getValue(key).origin().resource();
+        return resource == null || !resource.endsWith("reference.conf");
+    }
+
+    boolean bool(String key, String expected) {
+        return read(key, expected, () -> config.getBoolean(key));
+    }
+
+    List<String> strings(String key, String expected) {
+        return read(key, expected, () -> config.getStringList(key));
+    }
+
     int integer(String key, String expected) {
         return read(key, expected, () -> ConfigIntegers.readInt(config, key));
     }

@@ -14,7 +14,6 @@ import dev.trainer4j.tf.nn.TfModelScope;
 import dev.trainer4j.tf.nn.TransformerEncoderBlock;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -112,15 +111,6 @@ public final class TransformerClassifier implements TfModel {
         if (settings.pooling() == Pooling.CLS) {
             return tf.gather(states, tf.constant(0), tf.constant(1));
         }
-        Operand<TInt32> time = tf.constant(1);
-        if (mask == null) {
-            return tf.math.mean(states, time);
-        }
-        // Σ_t m_t·h_t / max(Σ_t m_t, 1)
-        Operand<TFloat32> weights = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
-        Operand<TFloat32> total = tf.reduceSum(tf.math.mul(states, weights), time);
-        Operand<TFloat32> count = tf.math.maximum(tf.reduceSum(weights, time, ReduceSum.keepDims(false)),
-                tf.constant(1f));
-        return tf.math.div(total, count);
+        return Pooling.maskedMean(tf, states, mask);
     }
 }

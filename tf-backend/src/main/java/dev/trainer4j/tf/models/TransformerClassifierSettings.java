@@ -23,29 +23,17 @@ public record TransformerClassifierSettings(int vocabSize, int hiddenSize, int n
         int intermediateSize, int maxPosition, double dropout, double layerNormEpsilon, Pooling pooling,
         int numLabels) {
     public TransformerClassifierSettings {
-        positive("vocab-size", vocabSize);
-        positive("hidden-size", hiddenSize);
-        positive("num-layers", numLayers);
-        positive("num-heads", numHeads);
-        if (hiddenSize % numHeads != 0) {
-            throw new ConfigurationException("num-heads", "num-heads: " + numHeads
-                    + " does not divide hidden-size " + hiddenSize + "; expected a divisor of hidden-size");
-        }
-        positive("intermediate-size", intermediateSize);
-        positive("max-position", maxPosition);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new ConfigurationException("dropout", dropout, "a number in [0, 1)");
-        }
+        SettingsChecks.positive("vocab-size", vocabSize);
+        SettingsChecks.positive("hidden-size", hiddenSize);
+        SettingsChecks.positive("num-layers", numLayers);
+        SettingsChecks.headsDivideHidden(numHeads, hiddenSize);
+        SettingsChecks.positive("intermediate-size", intermediateSize);
+        SettingsChecks.positive("max-position", maxPosition);
+        SettingsChecks.rate("dropout", dropout);
         if (!(layerNormEpsilon > 0)) {
             throw new ConfigurationException("layer-norm-epsilon", layerNormEpsilon, "a number > 0");
         }
         requireNonNull(pooling, "pooling is null");
-        positive("num-labels", numLabels);
-    }
-
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new ConfigurationException(key, value, "an integer > 0");
-        }
+        SettingsChecks.positive("num-labels", numLabels);
     }
 }

@@ -16,10 +16,15 @@ public enum Activation {
     RELU,
     /** The exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (BERT's and HF's {@code gelu}). */
     GELU,
+    /**
+     * The tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (HF's {@code gelu_new}, GPT-2's and some
+     * BERT ports').
+     */
+    GELU_NEW,
     /** tanh(x). */
     TANH;
 
-    /** The kebab-case name used in settings, e.g. {@code gelu}. */
+    /** The name used in settings, e.g. {@code gelu} or {@code gelu_new} (HF's {@code hidden_act} names). */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -31,8 +36,16 @@ public enum Activation {
             case RELU -> tf.nn.relu(x);
             case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
                     tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
+            case GELU_NEW -> geluTanh(tf, x);
             case TANH -> tf.math.tanh(x);
         };
+    }
+
+    private static Operand<TFloat32> geluTanh(Ops tf, Operand<TFloat32> x) {
+        Operand<TFloat32> cube = tf.math.mul(tf.math.mul(x, x), x);
+        Operand<TFloat32> inner = tf.math.mul(tf.constant((float) Math.sqrt(2 / Math.PI)),
+                tf.math.add(x, tf.math.mul(tf.constant(0.044715f), cube)));
+        return tf.math.mul(tf.math.mul(x, tf.constant(0.5f)), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
     }
 
     /**

@@ -13,13 +13,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Multi-head scaled dot-product self-attention with a key padding mask. Child scopes {@code query}, {@code key},
  * {@code value}, {@code output} hold [hidden, hidden] dense layers and {@code dropout} drops attention
- * probabilities. Keys whose {@code attention_mask} is 0 get {@value #MASKED_SCORE} added to their scores, so their
- * softmax weight is exactly 0. Scores use {@code BatchMatMulV2}; no loops.
+ * probabilities. Masks are additive ({@link AttentionMasks}): keys whose {@code attention_mask} is 0 get
+ * {@value AttentionMasks#MASKED_SCORE} added to their scores, so their softmax weight is exactly 0. Scores use
+ * {@code BatchMatMulV2}; no loops.
  */
 public final class MultiHeadSelfAttention {
-    /** What a masked key's score is shifted by. */
-    public static final float MASKED_SCORE = -1e9f;
-
     private final TfModelScope scope;
     private final long hiddenSize;
     private final long numHeads;
@@ -57,6 +55,17 @@ public final class MultiHeadSelfAttention {
      * @return [B, T, hidden]
      */
     public Operand<TFloat32> apply(Operand<TFloat32> x, Operand<? extends TNumber> attentionMask) {
+        return applyWithBias(x, attentionMask == null ? null : AttentionMasks.padding(scope.tf(), attentionMask));
+    }
+
+    /**
+     * Attends over {@code x} [B, T, hidden] with an additive mask (see {@link AttentionMasks}).
+     *
+     * @param additiveMask a float bias broadcastable to the scores [B, heads, T, T], e.g. a padding bias
+     *        [B, 1, 1, T]; null adds nothing
+     * @return [B, T, hidden]
+     */
+    public Operand<TFloat32> applyWithBias(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
         Operand<TInt64> batchAndTime = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
                 tf.constant(new long[] {2}));
@@ -66,12 +75,8 @@ public final class MultiHeadSelfAttention {
         // [B, heads, T, T]
         Operand<TFloat32> scores = tf.math.mul(MatMuls.batchMatMul(tf, q, k, false, true),
                 tf.constant((float) (1 / Math.sqrt(headSize))));
-        if (attentionMask != null) {
-            Operand<TFloat32> keep = tf.dtypes.cast(attentionMask, TFloat32.class);
-            Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), keep), tf.constant(MASKED_SCORE));
-            // [B, T] -> [B, 1, 1, T]: broadcast over heads and queries
-            bias = tf.expandDims(tf.expandDims(bias, tf.constant(1)), tf.constant(1));
-            scores = tf.math.add(scores, bias);
+        if (additiveMask != null) {
+            scores = tf.math.add(scores, additiveMask);
         }
         Operand<TFloat32> probabilities = dropout.apply(tf.nn.softmax(scores));
         Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, v, false, false);

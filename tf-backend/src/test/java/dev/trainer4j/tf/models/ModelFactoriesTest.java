@@ -42,7 +42,7 @@ class ModelFactoriesTest {
                 .hasMessage("input-size is missing; expected an integer > 0 (the number of features)");
         assertThatThrownBy(() -> factory.create(block("mlp-classifier", "input-size = 4, activation = swish"),
                 NO_TOKENIZER))
-                .hasMessage("activation: 'swish' is not allowed; expected one of [none, relu, gelu, tanh]");
+                .hasMessage("activation: 'swish' is not allowed; expected one of [none, relu, gelu, gelu_new, tanh]");
         assertThatThrownBy(() -> factory.create(block("mlp-classifier", "input-size = many"), NO_TOKENIZER))
                 .hasMessage("input-size: 'many' is not allowed; expected an integer > 0 (the number of features)");
         assertThatThrownBy(() -> factory.create(block("mlp-classifier", "input-size = 4, hidden-sizes = [8, 0]"),
@@ -103,7 +103,7 @@ class ModelFactoriesTest {
     }
 
     /** A tokenizer that only knows its vocabulary size. */
-    private record FixedVocabularyTokenizer(int vocabularySize) implements Tokenizer {
+    record FixedVocabularyTokenizer(int vocabularySize) implements Tokenizer {
         @Override
         public Encoding encode(String text) {
             throw new UnsupportedOperationException();

@@ -71,7 +71,8 @@ class LayersTest {
             Operand<TFloat32> x = tf.constant(input);
             try (Session session = new Session(graph)) {
                 List<float[]> values = run(session, Map.of(), Activation.GELU.apply(tf, x),
-                        Activation.RELU.apply(tf, x), Activation.TANH.apply(tf, x), Activation.NONE.apply(tf, x));
+                        Activation.RELU.apply(tf, x), Activation.TANH.apply(tf, x), Activation.NONE.apply(tf, x),
+                        Activation.GELU_NEW.apply(tf, x));
                 for (int i = 0; i < input.length; i++) {
                     double v = input[i];
                     assertThat((double) values.get(0)[i]).as("gelu(%s)", v)
@@ -79,14 +80,20 @@ class LayersTest {
                     assertThat(values.get(1)[i]).isEqualTo((float) Math.max(v, 0));
                     assertThat((double) values.get(2)[i]).isCloseTo(Math.tanh(v), within(1e-6));
                     assertThat(values.get(3)[i]).isEqualTo(input[i]);
+                    double cubic = Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v);
+                    assertThat((double) values.get(4)[i]).as("gelu_new(%s)", v)
+                            .isCloseTo(0.5 * v * (1 + Math.tanh(cubic)), within(1e-6));
                 }
+                // the tanh form is not the erf form: gelu_new(1) = 0.5·(1 + tanh(0.7978846·1.044715)) = 0.8411920
+                assertThat((double) values.get(4)[5]).isCloseTo(0.8411920, within(1e-6));
                 // a known value: gelu(1) = Φ(1) = 0.8413447460685429
                 assertThat((double) values.get(0)[5]).isCloseTo(0.8413447460685429, within(1e-6));
             }
         }
         assertThat(Activation.fromName("activation", "GeLU")).isEqualTo(Activation.GELU);
+        assertThat(Activation.fromName("hidden-act", "gelu_new")).isEqualTo(Activation.GELU_NEW);
         assertThatThrownBy(() -> Activation.fromName("activation", "swish"))
-                .hasMessage("activation: 'swish' is not allowed; expected one of [none, relu, gelu, tanh]");
+                .hasMessage("activation: 'swish' is not allowed; expected one of [none, relu, gelu, gelu_new, tanh]");
     }
 
     @Test

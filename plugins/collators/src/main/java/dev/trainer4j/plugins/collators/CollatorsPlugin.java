@@ -5,7 +5,10 @@ import dev.trainer4j.spi.Plugin;
 
 import java.util.List;
 
-/** Collators: {@code padding}, {@code seq2seq} and {@code language-modeling} (HF's data collators). */
+/**
+ * Collators: {@code padding}, {@code seq2seq}, {@code language-modeling} and {@code token-classification} (HF's data
+ * collators).
+ */
 public final class CollatorsPlugin implements Plugin {
 
     @Override
@@ -15,6 +18,7 @@ public final class CollatorsPlugin implements Plugin {
 
     @Override
     public List<CollatorFactory> collatorFactories() {
-        return List.of(new PaddingCollatorFactory(), new Seq2SeqCollatorFactory(), new LanguageModelingCollatorFactory());
+        return List.of(new PaddingCollatorFactory(), new Seq2SeqCollatorFactory(), new LanguageModelingCollatorFactory(),
+                new TokenClassificationCollatorFactory());
     }
 }

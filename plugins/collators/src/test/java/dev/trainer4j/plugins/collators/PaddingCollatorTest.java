@@ -106,9 +106,9 @@ class PaddingCollatorTest {
     }
 
     @Test
-    void pluginContributesTheThreeFactories() {
+    void pluginContributesTheFourFactories() {
         assertThat(new CollatorsPlugin().collatorFactories()).extracting(f -> f.name())
-                .containsExactly("padding", "seq2seq", "language-modeling");
+                .containsExactly("padding", "seq2seq", "language-modeling", "token-classification");
     }
 
     static Example ids(int... ids) {

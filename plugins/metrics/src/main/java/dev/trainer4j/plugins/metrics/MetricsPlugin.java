@@ -9,7 +9,7 @@ import java.util.List;
  * The bundled streaming metrics: {@code accuracy}, {@code precision}, {@code recall}, {@code f1}, {@code fbeta},
  * {@code mcc}, {@code cohen-kappa}, {@code hamming-loss}, {@code confusion-matrix}, {@code log-loss},
  * {@code brier-score}, {@code roc-auc}, {@code average-precision}, {@code top-k-accuracy}, {@code mse}, {@code mae},
- * {@code r2} and {@code exact-match}, with scikit-learn's definitions and options. Each keeps bounded state
+ * {@code r2}, {@code exact-match} and {@code seqeval} (entity-level, as the seqeval package), with scikit-learn's definitions and options. Each keeps bounded state
  * (counters per class, a confusion matrix or running sums), except {@code roc-auc} and {@code average-precision},
  * which keep every score up to {@code max-stored-scores}. Defaults live under
  * {@code trainer4j.plugins.metrics.<name>} in this module's {@code reference.conf}.
@@ -58,6 +58,8 @@ public final class MetricsPlugin implements Plugin {
                 new NamedMetricFactory("r2", "coefficient of determination, 1 - SSres/SStot",
                         settings -> RegressionMetric.r2()),
                 new NamedMetricFactory("exact-match", "share of sequences predicted exactly, -100 ignored",
-                        settings -> new ExactMatchMetric()));
+                        settings -> new ExactMatchMetric()),
+                new NamedMetricFactory("seqeval", "entity-level precision/recall/F1 (micro) and accuracy of IOB2 tags"
+                        + " named by label-names, as seqeval", SeqevalMetric::fromSettings));
     }
 }

@@ -39,10 +39,12 @@ class MetricsPluginTest {
 
         assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "fbeta", "mcc",
                 "cohen-kappa", "hamming-loss", "confusion-matrix", "log-loss", "brier-score", "roc-auc",
-                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match");
+                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match", "seqeval");
         for (String name : names) {
             assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
-            Metric metric = factories.get(name).create(defaults(name), CONTEXT);
+            // seqeval has no default for its required label-names
+            Metric metric = name.equals("seqeval") ? create(name, "label-names = [O, B-X, I-X]")
+                    : factories.get(name).create(defaults(name), CONTEXT);
             assertThat(metric.name()).isEqualTo(name);
             assertThat(factories.get(name).description()).isNotBlank();
         }
