@@ -7,8 +7,9 @@ import com.typesafe.config.ConfigSyntax;
 import dev.trainer4j.spi.PluginContext;
 import dev.trainer4j.tf.nn.TestModelScope;
 import dev.trainer4j.tf.pretrained.HuggingFaceName;
-import dev.trainer4j.tf.pretrained.SafetensorsTestReader;
-import dev.trainer4j.tf.pretrained.SafetensorsTestReader.Tensor;
+import dev.trainer4j.tf.pretrained.HuggingFaceWeights;
+import dev.trainer4j.tf.pretrained.WeightSource;
+import dev.trainer4j.tf.pretrained.WeightSources;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
@@ -20,8 +21,6 @@ import org.tensorflow.types.TFloat32;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,34 +87,35 @@ final class BertFixtures {
     }
 
     /**
-     * Assign ops that set every variable of {@code model} that has a tensor in the fixture's model.safetensors
-     * (transposed where the name says so), checking the shapes.
+     * Assign ops that set every variable of {@code model} that has a tensor in the fixture's model.safetensors, read
+     * by the production reader and mapped through {@link HuggingFaceWeights#forModel} (transposed where the name says
+     * so), checking the shapes.
      *
      * @param unused receives the file's tensor names no variable took
      */
     static List<Op> assignments(Graph graph, TestModelScope scope, BertEncoder model, Set<String> unused) {
-        Map<String, Tensor> weights = SafetensorsTestReader.read(FOLDER.resolve("model.safetensors"));
-        unused.addAll(new LinkedHashSet<>(weights.keySet()));
         Ops tf = Ops.create(graph);
         Map<String, Output<TFloat32>> variables = scope.variables();
         List<Op> assigns = new ArrayList<>();
-        for (HuggingFaceName name : model.huggingFaceNames()) {
-            Tensor tensor = weights.get(name.huggingFaceName());
-            if (tensor == null) {
-                continue;
+        try (WeightSource file = WeightSources.open(FOLDER.resolve("model.safetensors"))) {
+            WeightSource mapped = HuggingFaceWeights.forModel(file, model);
+            unused.addAll(file.keys());
+            for (HuggingFaceName name : model.huggingFaceNames()) {
+                if (!mapped.keys().contains(name.variable())) {
+                    continue;
+                }
+                unused.remove(name.huggingFaceName());
+                Output<TFloat32> variable = variables.get(name.variable());
+                if (variable == null) {
+                    throw new IllegalStateException("no variable " + name.variable() + " for " + name.huggingFaceName());
+                }
+                Shape shape = Shape.of(mapped.shape(name.variable()));
+                if (!variable.shape().equals(shape)) {
+                    throw new IllegalStateException(name + ": variable " + variable.shape() + ", file " + shape);
+                }
+                assigns.add(tf.assign(variable,
+                        tf.constant(shape, DataBuffers.of(mapped.readFloats(name.variable()), true, false))));
             }
-            unused.remove(name.huggingFaceName());
-            Tensor laidOut = name.transposed() ? SafetensorsTestReader.transpose(tensor) : tensor;
-            Output<TFloat32> variable = variables.get(name.variable());
-            if (variable == null) {
-                throw new IllegalStateException("no variable " + name.variable() + " for " + name.huggingFaceName());
-            }
-            Shape shape = Shape.of(laidOut.shape());
-            if (!variable.shape().equals(shape)) {
-                throw new IllegalStateException(name + ": variable " + variable.shape() + ", file "
-                        + Arrays.toString(tensor.shape()));
-            }
-            assigns.add(tf.assign(variable, tf.constant(shape, DataBuffers.of(laidOut.values(), true, false))));
         }
         return assigns;
     }
