@@ -73,16 +73,25 @@ public final class VocabularyTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
-        List<String> tokens = tokenize(text);
+        return encodeSingle(splitter.split(text));
+    }
+
+    /** Each word is split on its own; word ids index {@code words} and offsets count within each word. */
+    @Override
+    public Encoding encodeWords(List<String> words) {
+        return encodeSingle(splitter.splitWords(words));
+    }
+
+    private Encoding encodeSingle(List<TextSplitter.Piece> pieces) {
         int budget = maxLength == 0 ? Integer.MAX_VALUE : maxLength - (addSpecialTokens ? 2 : 0);
-        if (tokens.size() > budget) {
-            tokens = tokens.subList(0, budget);
+        if (pieces.size() > budget) {
+            pieces = pieces.subList(0, budget);
         }
-        EncodingBuilder builder = new EncodingBuilder(tokens.size() + 2);
+        EncodingBuilder builder = new EncodingBuilder(pieces.size() + 2);
         if (addSpecialTokens) {
             builder.addSpecial(SpecialTokens.CLS_ID, 0);
         }
-        builder.addTokens(tokens, 0);
+        builder.addPieces(pieces, 0);
         if (addSpecialTokens) {
             builder.addSpecial(SpecialTokens.SEP_ID, 0);
         }
@@ -91,8 +100,8 @@ public final class VocabularyTokenizer implements Tokenizer {
 
     @Override
     public Encoding encodePair(String text, String pair) {
-        List<String> first = tokenize(text);
-        List<String> second = tokenize(pair);
+        List<TextSplitter.Piece> first = splitter.split(text);
+        List<TextSplitter.Piece> second = splitter.split(pair);
         int budget = maxLength == 0 ? Integer.MAX_VALUE : Math.max(0, maxLength - (addSpecialTokens ? 3 : 0));
         if (first.size() + second.size() > budget) {
             // HF's longest-first: the shorter part keeps up to half the budget, the longer part gets the rest
@@ -106,11 +115,11 @@ public final class VocabularyTokenizer implements Tokenizer {
         if (addSpecialTokens) {
             builder.addSpecial(SpecialTokens.CLS_ID, 0);
         }
-        builder.addTokens(first, 0);
+        builder.addPieces(first, 0);
         if (addSpecialTokens) {
             builder.addSpecial(SpecialTokens.SEP_ID, 0);
         }
-        builder.addTokens(second, 1);
+        builder.addPieces(second, 1);
         if (addSpecialTokens) {
             builder.addSpecial(SpecialTokens.SEP_ID, 1);
         }
@@ -292,36 +301,47 @@ public final class VocabularyTokenizer implements Tokenizer {
         private final List<Integer> typeIds;
         private final List<Integer> specialMask;
         private final List<String> tokens;
+        private final List<Integer> wordIds;
+        private final List<Integer> starts;
+        private final List<Integer> ends;
 
         EncodingBuilder(int capacity) {
             ids = new ArrayList<>(capacity);
             typeIds = new ArrayList<>(capacity);
             specialMask = new ArrayList<>(capacity);
             tokens = new ArrayList<>(capacity);
+            wordIds = new ArrayList<>(capacity);
+            starts = new ArrayList<>(capacity);
+            ends = new ArrayList<>(capacity);
         }
 
         void addSpecial(int id, int typeId) {
-            ids.add(id);
-            typeIds.add(typeId);
-            specialMask.add(1);
-            tokens.add(vocabulary.token(id));
+            add(id, typeId, 1, Encoding.NO_WORD, 0, 0);
         }
 
-        void addTokens(List<String> pieces, int typeId) {
-            for (String piece : pieces) {
-                int id = vocabulary.idOrUnknown(piece);
-                ids.add(id);
-                typeIds.add(typeId);
-                specialMask.add(0);
-                tokens.add(vocabulary.token(id));
+        /** Unknown pieces become {@code [UNK]}, as HF's WordLevel model returns them. */
+        void addPieces(List<TextSplitter.Piece> pieces, int typeId) {
+            for (TextSplitter.Piece piece : pieces) {
+                add(vocabulary.idOrUnknown(piece.token()), typeId, 0, piece.word(), piece.start(), piece.end());
             }
+        }
+
+        private void add(int id, int typeId, int special, int word, int start, int end) {
+            ids.add(id);
+            typeIds.add(typeId);
+            specialMask.add(special);
+            tokens.add(vocabulary.token(id));
+            wordIds.add(word);
+            starts.add(start);
+            ends.add(end);
         }
 
         Encoding build() {
             int length = ids.size();
             int[] attention = new int[length];
             Arrays.fill(attention, 1);
-            return new Encoding(toArray(ids), attention, toArray(typeIds), toArray(specialMask), tokens.toArray(String[]::new));
+            return new Encoding(toArray(ids), attention, toArray(typeIds), toArray(specialMask), tokens.toArray(String[]::new),
+                    toArray(wordIds), toArray(starts), toArray(ends));
         }
 
         private int[] toArray(List<Integer> values) {

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A word-level or char-level tokenizer saved as tokenizer.json and loaded by the Hugging Face library (through DJL)
- * gives the same ids, type ids, special-token masks and decoded text as the Java side.
+ * gives the same tokens, ids, type ids, special-token masks, word ids, offsets and decoded text as the Java side, also
+ * for texts split into words.
  */
 class HuggingFaceRoundTripTest {
     private static final List<String> TRAINING = List.of(
@@ -29,7 +30,9 @@ class HuggingFaceRoundTripTest {
             "snake_case [MASK] don't",
             "",
             "tabs\tand\nnew lines  double  spaces",
-            "émigré naïve 3.14159");
+            "émigré naïve 3.14159",
+            "İstanbul ΟΔΟΣ 😀 emoji, the fox");
+    private static final List<String> WORDS = List.of("The", "quick", "brown's", "😀fox", "jumps!");
 
     @Test
     void wordLevelGivesTheSameIdsInHuggingFace(@TempDir Path folder) {
@@ -70,12 +73,26 @@ class HuggingFaceRoundTripTest {
                 assertThat(actual.ids()).as("ids of '%s'", probe).containsExactly(expected.ids());
                 assertThat(actual.typeIds()).as("type ids of '%s'", probe).containsExactly(expected.typeIds());
                 assertThat(actual.specialTokensMask()).as("special tokens mask of '%s'", probe).containsExactly(expected.specialTokensMask());
+                assertThat(actual.wordIds()).as("word ids of '%s'", probe).containsExactly(expected.wordIds());
+                assertThat(actual.startOffsets()).as("start offsets of '%s'", probe).containsExactly(expected.startOffsets());
+                assertThat(actual.endOffsets()).as("end offsets of '%s'", probe).containsExactly(expected.endOffsets());
                 assertThat(java.decode(actual.ids(), true)).as("decoded '%s'", probe).isEqualTo(huggingFace.decode(expected.ids(), true));
             }
             Encoding expectedPair = huggingFace.encodePair(PROBES.get(0), PROBES.get(1));
             Encoding actualPair = java.encodePair(PROBES.get(0), PROBES.get(1));
             assertThat(actualPair.ids()).containsExactly(expectedPair.ids());
             assertThat(actualPair.typeIds()).containsExactly(expectedPair.typeIds());
+            assertThat(actualPair.wordIds()).containsExactly(expectedPair.wordIds());
+            Encoding expectedEmojiPair = huggingFace.encodePair(PROBES.get(7), PROBES.get(0));
+            Encoding actualEmojiPair = java.encodePair(PROBES.get(7), PROBES.get(0));
+            assertThat(actualEmojiPair.startOffsets()).containsExactly(expectedEmojiPair.startOffsets());
+            assertThat(actualEmojiPair.endOffsets()).containsExactly(expectedEmojiPair.endOffsets());
+            Encoding expectedWords = huggingFace.encodeWords(WORDS);
+            Encoding actualWords = java.encodeWords(WORDS);
+            assertThat(actualWords.ids()).containsExactly(expectedWords.ids());
+            assertThat(actualWords.wordIds()).containsExactly(expectedWords.wordIds());
+            assertThat(actualWords.startOffsets()).containsExactly(expectedWords.startOffsets());
+            assertThat(actualWords.endOffsets()).containsExactly(expectedWords.endOffsets());
             assertUnknownsPresent(java);
         }
     }
