@@ -16,8 +16,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Settings of the {@code tensorboard} callback.
  *
- * @param logDirectory where the event files go: empty for {@code <output-dir>/runs}; a relative path is resolved
- *                     against {@code output-dir}
+ * @param logDirectory where the runs' event-file folders go (HF's {@code logging_dir} without its last part): empty
+ *                     for {@code <output-dir>/runs}; a relative path is resolved against {@code output-dir}
  * @param flushMillis  the longest time an event waits in TensorFlow's buffer before it is written (ms, &gt; 0)
  * @param maxQueue     how many events TensorFlow buffers before it writes them (&gt; 0)
  */
@@ -68,7 +68,7 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
         return new TensorBoardSettings(logDirectory, positiveInt(config, "flush-millis"), positiveInt(config, "max-queue"));
     }
 
-    /** The folder of the event files for a run writing to {@code outputDir}. */
+    /** The folder that holds one sub-folder per run ({@code <date>_<host>}) for a run writing to {@code outputDir}. */
     Path resolve(String outputDir) {
         Path output = Path.of(outputDir);
         return logDirectory.map(output::resolve).orElse(output.resolve("runs"));

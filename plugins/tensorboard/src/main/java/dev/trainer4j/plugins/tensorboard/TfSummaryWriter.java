@@ -104,16 +104,19 @@ final class TfSummaryWriter implements AutoCloseable {
 
     /** Writes {@code markdown} as a text summary (TensorBoard's Text tab) under {@code tagName} at {@code globalStep}. */
     void writeText(String tagName, long globalStep, String markdown) {
-        ensureOpen();
-        byte[] textMetadata = SummaryMetadata.newBuilder()
+        writeString(tagName, globalStep, markdown, SummaryMetadata.newBuilder()
                 .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName(TEXT_PLUGIN))
-                .build()
-                .toByteArray();
+                .build());
+    }
+
+    /** Writes a string tensor with {@code summaryMetadata} (which names the TensorBoard plugin that reads it). */
+    void writeString(String tagName, long globalStep, String value, SummaryMetadata summaryMetadata) {
+        ensureOpen();
         try (TString tagTensor = TString.scalarOf(tagName);
              TInt64 stepTensor = TInt64.scalarOf(globalStep);
              TString textTensor = TString.tensorOfBytes(Shape.scalar(),
-                     DataBuffers.ofObjects(markdown.getBytes(StandardCharsets.UTF_8)));
-             TString metadataTensor = TString.tensorOfBytes(Shape.scalar(), DataBuffers.ofObjects(textMetadata))) {
+                     DataBuffers.ofObjects(value.getBytes(StandardCharsets.UTF_8)));
+             TString metadataTensor = TString.tensorOfBytes(Shape.scalar(), DataBuffers.ofObjects(summaryMetadata.toByteArray()))) {
             session.runner().feed(tag, tagTensor).feed(step, stepTensor).feed(text, textTensor)
                     .feed(metadata, metadataTensor).addTarget(writeText).run().close();
         }
