@@ -46,6 +46,11 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
     private final int padTokenId;
     private final boolean cleanUpTokenizationSpaces;
     private final HuggingFaceTokenizer tokenizer;
+    /** No truncation or padding: for the lengths that {@link #checkTruncation} needs. */
+    private final HuggingFaceTokenizer untruncated;
+    /** How many special tokens the post-processor adds to a single text and to a pair. */
+    private final int singleSpecials;
+    private final int pairSpecials;
     /** DJL tokenizers for the options {@link #encodeBatch(List, List, EncodingOptions)} was called with. */
     private final Map<EncodingOptions, HuggingFaceTokenizer> byOptions = new HashMap<>();
     private boolean closed;
@@ -62,6 +67,22 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
         this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         this.tokenizer = build(new EncodingOptions(EncodingOptions.Padding.NONE, maxLength > 0 ? truncation : EncodingOptions.Truncation.NONE,
                 maxLength, 0, addSpecialTokens));
+        HuggingFaceTokenizer lengths;
+        try {
+            lengths = build(EncodingOptions.defaults());
+        }
+        catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+        this.untruncated = lengths;
+        this.singleSpecials = lengths.encode("", true, false).getIds().length - lengths.encode("", false, false).getIds().length;
+        this.pairSpecials = lengths.encode("", "", true, false).getIds().length - lengths.encode("", "", false, false).getIds().length;
+        if (maxLength > 0 && truncation != EncodingOptions.Truncation.NONE && addSpecialTokens && maxLength <= singleSpecials) {
+            close();
+            throw new IllegalArgumentException("max-length " + maxLength + " leaves no room for text between the "
+                    + singleSpecials + " special tokens of " + source + "; use 0 or at least " + (singleSpecials + 1));
+        }
     }
 
     /**
@@ -147,6 +168,7 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
     @Override
     public Encoding encode(String text) {
         requireNonNull(text, "text is null");
+        checkTruncation(List.of(text), null, configuredOptions());
         return convert(tokenizer.encode(text, addSpecialTokens, false), text, null);
     }
 
@@ -154,18 +176,25 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
     public Encoding encodePair(String text, String pair) {
         requireNonNull(text, "text is null");
         requireNonNull(pair, "pair is null");
+        checkTruncation(List.of(text), List.of(pair), configuredOptions());
         return convert(tokenizer.encode(text, pair, addSpecialTokens, false), text, pair);
     }
 
     @Override
     public Encoding encodeWords(List<String> words) {
         requireNonNull(words, "words is null");
+        if (configuredOptions().truncation() == EncodingOptions.Truncation.ONLY_SECOND && maxLength > 0
+                && untruncated.encode(words.toArray(String[]::new), addSpecialTokens, false).getIds().length > maxLength) {
+            throw new IllegalArgumentException("truncation only-second cannot shorten a single text (" + words.size()
+                    + " words) to max-length " + maxLength + "; use longest-first or only-first");
+        }
         return convertWords(tokenizer.encode(words.toArray(String[]::new), addSpecialTokens, false), words);
     }
 
     @Override
     public List<Encoding> encodeBatch(List<String> texts) {
         requireNonNull(texts, "texts is null");
+        checkTruncation(texts, null, configuredOptions());
         // the Rust library encodes a batch in parallel and returns the results in input order
         return convertAll(tokenizer.batchEncode(texts, addSpecialTokens, false), texts, null);
     }
@@ -186,14 +215,61 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
         if (resolved.maxLength() == 0 && resolved.truncation() != EncodingOptions.Truncation.NONE) {
             resolved = resolved.withTruncation(EncodingOptions.Truncation.NONE);
         }
+        if (pairs != null && pairs.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + pairs.size() + " pairs; give one pair per text");
+        }
+        checkTruncation(texts, pairs, resolved);
         HuggingFaceTokenizer configured = tokenizerFor(resolved);
         if (pairs == null) {
             return convertAll(configured.batchEncode(texts, resolved.addSpecialTokens(), false), texts, null);
         }
-        if (pairs.size() != texts.size()) {
-            throw new IllegalArgumentException(texts.size() + " texts but " + pairs.size() + " pairs; give one pair per text");
-        }
         return convertAll(configured.batchEncode(new PairList<>(texts, pairs), resolved.addSpecialTokens(), false), texts, pairs);
+    }
+
+    private EncodingOptions configuredOptions() {
+        return new EncodingOptions(EncodingOptions.Padding.NONE, maxLength > 0 ? truncation : EncodingOptions.Truncation.NONE,
+                maxLength, 0, addSpecialTokens);
+    }
+
+    /**
+     * Refuses, with a message, the truncations the Rust library cannot do (it would abort the JVM from inside DJL's
+     * batch calls): a max-length that leaves no room beside the special tokens, and only-first/only-second when
+     * the text they may shorten is not long enough (or, for only-second, missing).
+     */
+    private void checkTruncation(List<String> texts, List<String> pairs, EncodingOptions options) {
+        int limit = options.maxLength();
+        if (limit == 0 || options.truncation() == EncodingOptions.Truncation.NONE) {
+            return;
+        }
+        int specials = options.addSpecialTokens() ? (pairs == null ? singleSpecials : pairSpecials) : 0;
+        if (limit < specials) {
+            throw new IllegalArgumentException("max-length " + limit + " is shorter than the " + specials
+                    + " special tokens " + source + " adds" + (pairs == null ? "" : " to a pair"));
+        }
+        if (options.truncation() == EncodingOptions.Truncation.LONGEST_FIRST) {
+            return;
+        }
+        ai.djl.huggingface.tokenizers.Encoding[] first = untruncated.batchEncode(texts, false, false);
+        ai.djl.huggingface.tokenizers.Encoding[] second = pairs == null ? null : untruncated.batchEncode(pairs, false, false);
+        boolean onlyFirst = options.truncation() == EncodingOptions.Truncation.ONLY_FIRST;
+        for (int i = 0; i < first.length; i++) {
+            int a = first[i].getIds().length;
+            int b = second == null ? 0 : second[i].getIds().length;
+            int remove = a + b + specials - limit;
+            if (remove <= 0) {
+                continue;
+            }
+            if (!onlyFirst && second == null) {
+                throw new IllegalArgumentException("truncation only-second cannot shorten text " + i + " (" + (a + specials)
+                        + " tokens) to max-length " + limit + ": it has no pair; use longest-first or only-first");
+            }
+            int target = onlyFirst ? a : b;
+            if (target <= remove) {
+                throw new IllegalArgumentException("truncation " + (onlyFirst ? "only-first" : "only-second") + " cannot fit pair "
+                        + i + " into max-length " + limit + ": its " + (onlyFirst ? "first" : "second") + " text has " + target
+                        + " tokens but " + remove + " must go; use longest-first or a larger max-length");
+            }
+        }
     }
 
     private synchronized HuggingFaceTokenizer tokenizerFor(EncodingOptions options) {
@@ -269,6 +345,7 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
         if (!closed) {
             closed = true;
             tokenizer.close();
+            untruncated.close();
             byOptions.values().forEach(HuggingFaceTokenizer::close);
             byOptions.clear();
         }

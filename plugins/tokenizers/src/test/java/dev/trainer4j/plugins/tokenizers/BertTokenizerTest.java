@@ -182,6 +182,11 @@ class BertTokenizerTest {
     }
 
     @Test
+    void idsOutsideTheVocabularyDecodeToNothingAsInHuggingFace() {
+        assertThat(minilm.decode(new int[] {7592, 999_999, -5, 2088}, true)).isEqualTo("hello world");
+    }
+
+    @Test
     void byteLevelBpeCleansUpOnlyWhenAsked() {
         // roberta-base: byte-level BPE and a tokenizer_config.json without clean_up_tokenization_spaces, so off by default
         TokenizerJsonVocabulary roberta = TokenizerJsonVocabulary.read(TestResources.tokenizers().resolve("roberta-base/tokenizer.json"));
@@ -267,6 +272,10 @@ class BertTokenizerTest {
         assertThatThrownBy(() -> new HuggingFaceTokenizerFactory().create(TestResources.settings("hf",
                 Map.of("path", "bert-base-uncased", "clean-up-tokenization-spaces", "maybe")), context))
                 .hasMessageContaining("clean-up-tokenization-spaces 'maybe'");
+        // [CLS] and [SEP] alone fill max-length 2: refused at load instead of failing on every text
+        assertThatThrownBy(() -> new HuggingFaceTokenizerFactory().create(TestResources.settings("hf",
+                Map.of("path", "bert-base-uncased", "max-length", 2)), context))
+                .hasMessageContaining("max-length 2 leaves no room").hasMessageContaining("at least 3");
     }
 
     private static List<Integer> greedyWordPiece(String word) {
