@@ -46,7 +46,7 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
     private final int padTokenId;
     private final boolean cleanUpTokenizationSpaces;
     private final HuggingFaceTokenizer tokenizer;
-    /** No truncation or padding: for the lengths that {@link #checkTruncation} needs. */
+    /** No truncation or padding (the {@link #tokenizer} itself when it does not truncate): the lengths {@link #checkTruncation} needs. */
     private final HuggingFaceTokenizer untruncated;
     /** How many special tokens the post-processor adds to a single text and to a pair. */
     private final int singleSpecials;
@@ -67,13 +67,15 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
         this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         this.tokenizer = build(new EncodingOptions(EncodingOptions.Padding.NONE, maxLength > 0 ? truncation : EncodingOptions.Truncation.NONE,
                 maxLength, 0, addSpecialTokens));
-        HuggingFaceTokenizer lengths;
-        try {
-            lengths = build(EncodingOptions.defaults());
-        }
-        catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
+        HuggingFaceTokenizer lengths = tokenizer;
+        if (maxLength > 0 && truncation != EncodingOptions.Truncation.NONE) {
+            try {
+                lengths = build(EncodingOptions.defaults());
+            }
+            catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
         }
         this.untruncated = lengths;
         this.singleSpecials = lengths.encode("", true, false).getIds().length - lengths.encode("", false, false).getIds().length;
@@ -345,7 +347,9 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer, AutoCloseable 
         if (!closed) {
             closed = true;
             tokenizer.close();
-            untruncated.close();
+            if (untruncated != tokenizer) {
+                untruncated.close();
+            }
             byOptions.values().forEach(HuggingFaceTokenizer::close);
             byOptions.clear();
         }
