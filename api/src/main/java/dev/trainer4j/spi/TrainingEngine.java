@@ -4,6 +4,7 @@ import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.WeightMapping;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A model compiled for one run by a {@link Backend}: the steps the loop drives. Not thread-safe; the loop calls it
@@ -54,6 +55,11 @@ public interface TrainingEngine extends AutoCloseable {
      */
     default WeightMapping.Report initializeFrom(Path source, WeightMapping mapping) {
         throw new UnsupportedOperationException("this backend cannot initialise models from other weights");
+    }
+
+    /** The model's variables by name (not the optimizer's or the engine's state), copied to the host. */
+    default Map<String, float[]> readModelWeights() {
+        throw new UnsupportedOperationException("this backend cannot read the model's weights");
     }
 
     @Override

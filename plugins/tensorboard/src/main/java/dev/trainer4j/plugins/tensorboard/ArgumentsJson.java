@@ -23,8 +23,13 @@ final class ArgumentsJson {
     }
 
     static String json(Map<String, Object> arguments) {
+        return jsonOf(snakeCase(arguments));
+    }
+
+    /** {@code value} in Python's {@code json.dumps(indent=2)} layout. */
+    static String jsonOf(Object value) {
         StringBuilder out = new StringBuilder();
-        write(snakeCase(arguments), out, 0);
+        write(value, out, 0);
         return out.toString();
     }
 

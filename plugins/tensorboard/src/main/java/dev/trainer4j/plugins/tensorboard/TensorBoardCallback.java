@@ -1,6 +1,9 @@
 package dev.trainer4j.plugins.tensorboard;
 
 import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
@@ -30,6 +33,10 @@ import static java.util.Objects.requireNonNull;
  *       {@code epoch → train/epoch}, {@code eval_loss → eval/loss}, {@code test_x → test/x}); the {@code step}
  *       entry is not a scalar of its own, and text or boolean values are skipped; {@code train/epoch} is written
  *       with every log (from the state when the log lacks it), as HF's {@code Trainer.log} adds the epoch;</li>
+ *   <li>train begin also: the model's type and inputs (HF writes the model's config), text summary
+ *       {@code model_config};</li>
+ *   <li>with {@code histograms = true}, every training log (one with {@code loss}) also writes a histogram of each
+ *       model weight, {@code weights/<variable>} (gradient histograms are not written);</li>
  *   <li>train end: the HParams {@code experiment} (every argument against the last evaluation's metrics
  *       {@code eval/<name>}) and {@code session_end_info} (success), so TensorBoard's HParams tab lists the run;</li>
  *   <li>{@code onEvaluate}: {@code eval_x → eval/x} (a named set {@code eval_val_loss → eval/val_loss});
@@ -46,6 +53,10 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TensorBoardCallback.class);
     /** The text summary of the run's arguments (HF: {@code tb_writer.add_text("args", ...)}). */
     static final String ARGS_TAG = "args";
+    /** The text summary of the model's configuration (HF: {@code add_text("model_config", ...)}). */
+    static final String MODEL_CONFIG_TAG = "model_config";
+    /** The tag prefix of weight histograms. */
+    static final String WEIGHTS_PREFIX = "weights/";
 
     private final TensorBoardSettings settings;
     private final Map<String, LastWrite> lastWrites = new HashMap<>();
@@ -55,6 +66,7 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     private TfSummaryWriter writer;
     private Path logDirectory;
     private boolean sessionStarted;
+    private Trainer trainer;
 
     public TensorBoardCallback(TensorBoardSettings settings) {
         this(settings, Clock.systemDefaultZone(), RunFolderName.host());
@@ -71,6 +83,11 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     }
 
     @Override
+    public void onTrainerAttached(Trainer attached) {
+        this.trainer = requireNonNull(attached, "trainer is null");
+    }
+
+    @Override
     public void onTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) {
         if (!state.isWorldProcessZero()) {
             return;
@@ -78,6 +95,9 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         TfSummaryWriter open = open(args);
         guarded(() -> {
             open.writeText(ARGS_TAG, state.globalStep(), ArgumentsJson.json(args.toMap()));
+            if (trainer != null) {
+                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model()));
+            }
             open.writeString(HParamsPluginData.SESSION_START_TAG, state.globalStep(), "",
                     HParamsPluginData.sessionStart(hparams(args), clock.millis() / 1000.0));
             open.flush();
@@ -114,6 +134,32 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
             }
         }
         write(args, state, scalars, false);
+        if (settings.histograms() && trainer != null && logs.containsKey("loss")) {
+            Map<String, float[]> weights = trainer.modelWeights();
+            TfSummaryWriter open = open(args);
+            guarded(() -> weights.forEach((name, values) -> open.writeHistogram(WEIGHTS_PREFIX + name, state.globalStep(), values)));
+        }
+    }
+
+    /** The model's type and inputs as JSON (the model does not expose its other settings). */
+    static String modelConfig(Model model) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model_type", model.name());
+        List<Object> inputs = new java.util.ArrayList<>();
+        for (InputSpec input : model.inputs()) {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("name", input.name());
+            spec.put("dtype", input.dataType().toString());
+            List<Object> shape = new java.util.ArrayList<>();
+            for (long dimension : input.shape()) {
+                shape.add(dimension);
+            }
+            spec.put("shape", shape);
+            spec.put("label", input.label());
+            inputs.add(spec);
+        }
+        config.put("inputs", inputs);
+        return ArgumentsJson.jsonOf(config);
     }
 
     @Override

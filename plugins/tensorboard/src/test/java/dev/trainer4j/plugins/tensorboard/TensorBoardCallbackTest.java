@@ -2,12 +2,16 @@ package dev.trainer4j.plugins.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
+import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.Model;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.HistogramProto;
 import org.tensorflow.proto.Summary;
 
 import java.io.IOException;
@@ -42,7 +46,8 @@ class TensorBoardCallbackTest {
     }
 
     /** What one event file holds: scalars, text summaries and HParams plugin summaries. */
-    record EventFile(Path path, String fileVersion, List<Scalar> scalars, List<Summary.Value> texts, List<Summary.Value> hparams) {
+    record EventFile(Path path, String fileVersion, List<Scalar> scalars, List<Summary.Value> texts, List<Summary.Value> hparams,
+            List<Summary.Value> histograms, List<Long> histogramSteps) {
     }
 
     private static TensorBoardCallback callback(TensorBoardSettings settings) {
@@ -203,6 +208,81 @@ class TensorBoardCallbackTest {
     }
 
     @Test
+    void histogramsOfTheWeightsAtTrainingLogsAndTheModelConfig() throws IOException {
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        weights.put("mlp/dense_0/kernel", new float[] {-1.5f, 0.25f, 0.5f, 2f});
+        weights.put("mlp/dense_0/bias", new float[] {0.125f, -0.125f});
+        Model model = new Model() {
+            @Override
+            public String name() {
+                return "mlp-classifier";
+            }
+
+            @Override
+            public List<InputSpec> inputs() {
+                return List.of(InputSpec.feature("features", DataType.FLOAT32, -1, 4),
+                        InputSpec.classLabel("labels", DataType.INT32, 3, -1));
+            }
+        };
+        TensorBoardCallback callback = callback(new TensorBoardSettings(Optional.empty(), 10_000, 10, true));
+        callback.onTrainerAttached(new FakeTrainer(model, () -> weights));
+        TrainingArguments args = args();
+        callback.onTrainBegin(args, state(0, 0), new TrainerControl());
+        callback.onLog(args, state(5, 0.5), new TrainerControl(), logs("loss", 1.0, "epoch", 0.5));
+        // an evaluation log is not a training log: no histograms
+        callback.onLog(args, state(5, 0.5), new TrainerControl(), logs("eval_loss", 1.0, "epoch", 0.5));
+        callback.onTrainEnd(args, state(5, 0.5), new TrainerControl());
+
+        EventFile file = readEventFiles(callback.logDirectory()).get(0);
+        assertThat(file.histograms()).extracting(Summary.Value::getTag).containsExactly("weights/mlp/dense_0/kernel", "weights/mlp/dense_0/bias");
+        assertThat(file.histogramSteps()).containsExactly(5L, 5L);
+        HistogramProto kernel = file.histograms().get(0).getHisto();
+        // from the values: min, max, count, sum and sum of squares
+        assertThat(kernel.getMin()).isEqualTo(-1.5);
+        assertThat(kernel.getMax()).isEqualTo(2.0);
+        assertThat(kernel.getNum()).isEqualTo(4.0);
+        assertThat(kernel.getSum()).isEqualTo(-1.5 + 0.25 + 0.5 + 2);
+        assertThat(kernel.getSumSquares()).isEqualTo(2.25 + 0.0625 + 0.25 + 4);
+        assertThat(kernel.getBucketList().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(4.0);
+
+        Summary.Value config = file.texts().stream().filter(text -> text.getTag().equals("model_config")).findFirst().orElseThrow();
+        assertThat(config.getTensor().getStringVal(0).toString(StandardCharsets.UTF_8)).isEqualTo("""
+                {
+                  "model_type": "mlp-classifier",
+                  "inputs": [
+                    {
+                      "name": "features",
+                      "dtype": "FLOAT32",
+                      "shape": [
+                        -1,
+                        4
+                      ],
+                      "label": false
+                    },
+                    {
+                      "name": "labels",
+                      "dtype": "INT32",
+                      "shape": [
+                        -1
+                      ],
+                      "label": true
+                    }
+                  ]
+                }""");
+    }
+
+    @Test
+    void noHistogramsUnlessAsked() throws IOException {
+        TensorBoardCallback callback = callback(SETTINGS);
+        callback.onTrainerAttached(new FakeTrainer(null, () -> {
+            throw new AssertionError("weights read without histograms = true");
+        }));
+        callback.onLog(args(), state(5, 0.5), new TrainerControl(), logs("loss", 1.0, "epoch", 0.5));
+        callback.close();
+        assertThat(readEventFiles(callback.logDirectory()).get(0).histograms()).isEmpty();
+    }
+
+    @Test
     void argumentFloatsAreSpelledAsPythonsRepr() {
         assertThat(ArgumentsJson.pythonFloat(3e-4)).isEqualTo("0.0003");
         assertThat(ArgumentsJson.pythonFloat(5e-5)).isEqualTo("5e-05");
@@ -319,12 +399,18 @@ class TensorBoardCallbackTest {
             List<Scalar> scalars = new ArrayList<>();
             List<Summary.Value> texts = new ArrayList<>();
             List<Summary.Value> hparams = new ArrayList<>();
+            List<Summary.Value> histograms = new ArrayList<>();
+            List<Long> histogramSteps = new ArrayList<>();
             for (byte[] record : records.subList(1, records.size())) {
                 Event event = parse(record);
                 assertThat(event.getWhatCase()).isEqualTo(Event.WhatCase.SUMMARY);
                 for (Summary.Value value : event.getSummary().getValueList()) {
                     if (value.getValueCase() == Summary.Value.ValueCase.SIMPLE_VALUE) {
                         scalars.add(new Scalar(value.getTag(), event.getStep(), value.getSimpleValue()));
+                    }
+                    else if (value.getValueCase() == Summary.Value.ValueCase.HISTO) {
+                        histograms.add(value);
+                        histogramSteps.add(event.getStep());
                     }
                     else if (value.getMetadata().getPluginData().getPluginName().equals("hparams")) {
                         hparams.add(value);
@@ -334,7 +420,7 @@ class TensorBoardCallbackTest {
                     }
                 }
             }
-            result.add(new EventFile(path, first.getFileVersion(), scalars, texts, hparams));
+            result.add(new EventFile(path, first.getFileVersion(), scalars, texts, hparams, histograms, histogramSteps));
         }
         return result;
     }
