@@ -12,6 +12,13 @@ import java.util.Map;
  */
 public interface Callback {
 
+    /**
+     * Called once when the callback joins a trainer (its construction or {@link Trainer#addCallback}), before any
+     * event: HF hands callbacks the model as event kwargs; a callback that needs the model or its weights keeps the
+     * trainer here and uses it from the events on (the trainer may not be fully constructed during this call).
+     */
+    default void onTrainerAttached(Trainer trainer) {}
+
     /** At the end of the trainer's construction. */
     default void onInitEnd(TrainingArguments args, TrainerState state, TrainerControl control) {}
 

@@ -142,6 +142,14 @@ public interface Trainer extends AutoCloseable {
     /** The state of the current or last run. */
     TrainerState state();
 
+    /**
+     * The model's variables by name, copied to the host (for inspection, e.g. TensorBoard histograms); compiles the
+     * model first when needed. Backends that cannot read them throw {@link UnsupportedOperationException}.
+     */
+    default Map<String, float[]> modelWeights() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read the model's weights");
+    }
+
     /** Adds a callback after the others; it sees every later event. */
     void addCallback(Callback callback);
 

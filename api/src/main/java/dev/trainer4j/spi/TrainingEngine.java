@@ -4,6 +4,8 @@ import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.WeightMapping;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A model compiled for one run by a {@link Backend}: the steps the loop drives. Not thread-safe; the loop calls it
@@ -63,8 +65,13 @@ public interface TrainingEngine extends AutoCloseable {
      *
      * @return the names of the files written; empty when the model or backend has no such format
      */
-    default java.util.List<String> savePretrained(Path directory) {
-        return java.util.List.of();
+    default List<String> savePretrained(Path directory) {
+        return List.of();
+    }
+
+    /** The model's variables by name (not the optimizer's or the engine's state), copied to the host. */
+    default Map<String, float[]> readModelWeights() {
+        throw new UnsupportedOperationException("this backend cannot read the model's weights");
     }
 
     @Override

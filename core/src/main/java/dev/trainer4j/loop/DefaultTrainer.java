@@ -126,6 +126,7 @@ public class DefaultTrainer implements Trainer {
         callbacks.addAll(spec.callbacks());
         this.callbackHandler = new CallbackHandler(args, callbacks);
         this.context = new LoopContext(spec, callbackHandler);
+        callbacks.forEach(callback -> callback.onTrainerAttached(this));
         callbackHandler.onInitEnd(context.state(), context.control());
     }
 
@@ -540,6 +541,12 @@ public class DefaultTrainer implements Trainer {
 
     public void addCallback(Callback callback) {
         callbackHandler.add(callback);
+        callback.onTrainerAttached(this);
+    }
+
+    @Override
+    public Map<String, float[]> modelWeights() {
+        return engine().readModelWeights();
     }
 
     public void removeCallback(Callback callback) {

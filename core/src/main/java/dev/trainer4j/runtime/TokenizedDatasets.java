@@ -23,7 +23,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Datasets whose text field is encoded by the run's {@link Tokenizer}: each example gets {@code input_ids}
  * ({@code int[]}, special tokens and truncation as the tokenizer does them) and keeps its other fields (labels
- * included); the raw text is dropped unless {@code keepText} (remove-unused-columns off).
+ * included); the raw text is dropped unless {@code keepText} (remove-unused-columns off). A text field that holds a
+ * list of words (token classification data, HF's {@code is_split_into_words}) is encoded with
+ * {@link Tokenizer#encodeWords} and the example also gets {@code word_ids} ({@code int[]}, parallel to
+ * {@code input_ids}: the index of each token's word, {@link Encoding#NO_WORD} for special tokens), which a
+ * token-classification collator uses to align word labels to tokens.
  *
  * <p>A map-style dataset is encoded once, on first access, with {@link Tokenizer#encodeBatch} (in parallel, in chunks
  * of {@value #CHUNK} texts) and the ids are cached for the dataset's lifetime (memory bounded by the dataset size). A
@@ -32,6 +36,8 @@ import static java.util.Objects.requireNonNull;
 public final class TokenizedDatasets {
     /** The field the token ids are written to (HF's name). */
     public static final String INPUT_IDS = "input_ids";
+    /** The field the word index of each token is written to, for texts split into words. */
+    public static final String WORD_IDS = "word_ids";
 
     static final int CHUNK = 1024;
 
@@ -66,7 +72,7 @@ public final class TokenizedDatasets {
         List<String> texts = new ArrayList<>();
         if (dataset instanceof MapDataset map) {
             for (int i = 0; i < map.size(); i++) {
-                texts.add(text(map.get(i), field, i, description));
+                texts.add(input(map.get(i), field, i, description).joined());
             }
             return texts;
         }
@@ -78,45 +84,96 @@ public final class TokenizedDatasets {
         Iterator<Example> examples = stream.iterator(0, 0);
         int index = 0;
         while (examples.hasNext()) {
-            texts.add(text(examples.next(), field, index++, description));
+            texts.add(input(examples.next(), field, index++, description).joined());
         }
         return texts;
     }
 
-    static String text(Example example, String field, long index, String description) {
+    /** The text of {@code field}: a string, or a list of words (strings). */
+    static Input input(Example example, String field, long index, String description) {
         if (!example.has(field)) {
             throw new DataException(description + ": example " + index + " has no text field '" + field
                     + "'; present: " + example.names() + "; set data.text-field (or the tokenizer's train-from) to the field holding the text");
         }
         Object value = example.get(field);
-        if (!(value instanceof String text)) {
-            throw new DataException(description + ": example " + index + " field '" + field + "' is a "
-                    + value.getClass().getSimpleName() + ", expected a string");
+        if (value instanceof String text) {
+            return new Input(text, null);
         }
-        return text;
+        List<?> items = value instanceof String[] array ? List.of(array) : value instanceof List<?> list ? list : null;
+        if (items == null) {
+            throw new DataException(description + ": example " + index + " field '" + field + "' is a "
+                    + value.getClass().getSimpleName() + ", expected a string or a list of words (strings)");
+        }
+        List<String> words = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof String word)) {
+                throw new DataException(description + ": example " + index + " field '" + field + "' item " + i + " is "
+                        + (items.get(i) == null ? "null" : "a " + items.get(i).getClass().getSimpleName())
+                        + ", expected a string (a list of words is encoded as a text split into words)");
+            }
+            words.add(word);
+        }
+        return new Input(null, List.copyOf(words));
     }
 
-    static Example encoded(Example example, int[] ids, String textField, boolean keepText) {
+    static Example encoded(Example example, Encoded encoded, String textField, boolean keepText) {
         Map<String, Object> fields = new LinkedHashMap<>();
         example.fields().forEach((name, value) -> {
             if (keepText || !name.equals(textField)) {
                 fields.put(name, value);
             }
         });
-        fields.put(INPUT_IDS, ids);
+        fields.put(INPUT_IDS, encoded.ids());
+        if (encoded.wordIds() != null) {
+            fields.put(WORD_IDS, encoded.wordIds());
+        }
         return Example.of(fields);
     }
 
-    static int[][] encode(Tokenizer tokenizer, List<String> texts) {
-        List<Encoding> encodings = tokenizer.encodeBatch(texts);
+    /** Texts in one {@link Tokenizer#encodeBatch} call, lists of words one by one (in parallel). */
+    static Encoded[] encode(Tokenizer tokenizer, List<Input> inputs, String description) {
+        List<String> texts = new ArrayList<>();
+        for (Input input : inputs) {
+            if (input.words() == null) {
+                texts.add(input.text());
+            }
+        }
+        List<Encoding> encodings = texts.isEmpty() ? List.of() : tokenizer.encodeBatch(texts);
         if (encodings.size() != texts.size()) {
             throw new IllegalStateException("tokenizer returned " + encodings.size() + " encodings for " + texts.size() + " texts");
         }
-        int[][] ids = new int[texts.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = encodings.get(i).ids();
+        Encoded[] result = new Encoded[inputs.size()];
+        int next = 0;
+        for (int i = 0; i < result.length; i++) {
+            if (inputs.get(i).words() == null) {
+                result[i] = new Encoded(encodings.get(next++).ids(), null);
+            }
         }
-        return ids;
+        java.util.stream.IntStream.range(0, result.length).parallel()
+                .filter(i -> inputs.get(i).words() != null)
+                .forEach(i -> {
+                    Encoding encoding;
+                    try {
+                        encoding = tokenizer.encodeWords(inputs.get(i).words());
+                    }
+                    catch (UnsupportedOperationException e) {
+                        throw new DataException(description + ": the text field holds a list of words, but " + e.getMessage()
+                                + "; give the text as a string or use a tokenizer that encodes words (hf, word-level, char-level)");
+                    }
+                    result[i] = new Encoded(encoding.ids(), encoding.wordIds());
+                });
+        return result;
+    }
+
+    /** A text or (when {@code words} is not null) a text split into words. */
+    record Input(String text, List<String> words) {
+        String joined() {
+            return words == null ? text : String.join(" ", words);
+        }
+    }
+
+    /** The ids of one example and, for a text split into words, the word of each token. */
+    record Encoded(int[] ids, int[] wordIds) {
     }
 
     /** A map-style dataset encoded once, on first access. */
@@ -126,7 +183,7 @@ public final class TokenizedDatasets {
         private final String textField;
         private final boolean keepText;
         private final String description;
-        private volatile int[][] ids;
+        private volatile Encoded[] encoded;
 
         TokenizedMapDataset(MapDataset source, Tokenizer tokenizer, String textField, boolean keepText, String description) {
             this.source = requireNonNull(source, "source is null");
@@ -143,33 +200,33 @@ public final class TokenizedDatasets {
 
         @Override
         public Example get(int index) {
-            return encoded(source.get(index), ids()[index], textField, keepText);
+            return encoded(source.get(index), encodedAll()[index], textField, keepText);
         }
 
-        private int[][] ids() {
-            int[][] local = ids;
+        private Encoded[] encodedAll() {
+            Encoded[] local = encoded;
             if (local == null) {
                 synchronized (this) {
-                    local = ids;
+                    local = encoded;
                     if (local == null) {
                         local = encodeAll();
-                        ids = local;
+                        encoded = local;
                     }
                 }
             }
             return local;
         }
 
-        private int[][] encodeAll() {
+        private Encoded[] encodeAll() {
             int size = source.size();
-            int[][] all = new int[size][];
+            Encoded[] all = new Encoded[size];
             for (int start = 0; start < size; start += CHUNK) {
                 int end = Math.min(size, start + CHUNK);
-                List<String> texts = new ArrayList<>(end - start);
+                List<Input> inputs = new ArrayList<>(end - start);
                 for (int i = start; i < end; i++) {
-                    texts.add(text(source.get(i), textField, i, description));
+                    inputs.add(input(source.get(i), textField, i, description));
                 }
-                System.arraycopy(encode(tokenizer, texts), 0, all, start, end - start);
+                System.arraycopy(encode(tokenizer, inputs, description), 0, all, start, end - start);
             }
             return all;
         }
@@ -222,19 +279,19 @@ public final class TokenizedDatasets {
 
                 private void fill() {
                     List<Example> chunk = new ArrayList<>();
-                    List<String> texts = new ArrayList<>();
+                    List<Input> inputs = new ArrayList<>();
                     while (chunk.size() < CHUNK && examples.hasNext()) {
                         Example example = examples.next();
                         chunk.add(example);
                         if (example.has(textField)) {
-                            texts.add(text(example, textField, index, description));
+                            inputs.add(input(example, textField, index, description));
                         }
                         index++;
                     }
-                    int[][] ids = encode(tokenizer, texts);
+                    Encoded[] encodedChunk = encode(tokenizer, inputs, description);
                     int next = 0;
                     for (Example example : chunk) {
-                        ready.addLast(example.has(textField) ? encoded(example, ids[next++], textField, keepText) : example);
+                        ready.addLast(example.has(textField) ? encoded(example, encodedChunk[next++], textField, keepText) : example);
                     }
                 }
             };

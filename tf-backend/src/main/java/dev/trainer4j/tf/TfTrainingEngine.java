@@ -275,6 +275,17 @@ public final class TfTrainingEngine implements TrainingEngine {
         return runner.readVariables();
     }
 
+    /** The model variables' values by name, registry order (no optimizer or engine state). */
+    @Override
+    public Map<String, float[]> readModelWeights() {
+        Map<String, float[]> all = readVariables();
+        Map<String, float[]> model = new java.util.LinkedHashMap<>();
+        for (TfVariable variable : compiled.variables()) {
+            model.put(variable.name(), all.get(variable.name()));
+        }
+        return model;
+    }
+
     /** The number of optimizer updates applied (non-finite steps do not count). */
     public long optimizerStep() {
         checkOpen();

@@ -100,6 +100,10 @@ class TfTrainingEngineTest {
             assertThat(first.variables()).extracting(TfVariable::name).containsExactly("classifier/kernel", "classifier/bias");
             float[] kernel = first.readVariables().get("classifier/kernel");
             assertThat(kernel).containsExactly(second.readVariables().get("classifier/kernel"));
+            // the model's weights alone (no optimizer slots or engine state), for TensorBoard histograms
+            assertThat(first.readModelWeights()).containsOnlyKeys("classifier/kernel", "classifier/bias");
+            assertThat(first.readModelWeights().get("classifier/kernel")).containsExactly(kernel);
+            assertThat(first.readVariables().keySet()).hasSizeGreaterThan(2);
             assertThat(kernel).isNotEqualTo(otherSeed.readVariables().get("classifier/kernel"));
             double limit = Math.sqrt(6.0 / (FEATURES + CLASSES));
             for (float value : kernel) {

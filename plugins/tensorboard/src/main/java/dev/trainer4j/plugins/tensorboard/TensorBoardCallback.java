@@ -1,13 +1,21 @@
 package dev.trainer4j.plugins.tensorboard;
 
 import dev.trainer4j.api.Callback;
+import dev.trainer4j.api.InputSpec;
+import dev.trainer4j.api.Model;
+import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.protobuf.Value;
+
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +24,21 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * HF's {@code TensorBoardCallback}, written with TensorFlow's own summary ops: event files in
- * {@code <output-dir>/runs} (or {@code log-dir}) that TensorBoard reads.
+ * {@code <output-dir>/runs/<date>_<host>} (or {@code <log-dir>/<date>_<host>}), HF's default {@code logging_dir}
+ * such as {@code runs/Dec07_10-20-03_host}: a new folder per callback (so per process), so runs and resumes do not mix.
  * <ul>
- *   <li>train begin: the run's arguments as a markdown table, text summary {@code args};</li>
+ *   <li>train begin: the run's arguments as HF's {@code args.to_json_string()} (snake_case keys), text summary
+ *       {@code args}; and the HParams plugin's {@code session_start_info} with the arguments as hyperparameters;</li>
  *   <li>{@code onLog}: every numeric value under HF's {@code rewrite_logs} name ({@code loss → train/loss},
  *       {@code epoch → train/epoch}, {@code eval_loss → eval/loss}, {@code test_x → test/x}); the {@code step}
- *       entry is not a scalar of its own, and text or boolean values are skipped;</li>
+ *       entry is not a scalar of its own, and text or boolean values are skipped; {@code train/epoch} is written
+ *       with every log (from the state when the log lacks it), as HF's {@code Trainer.log} adds the epoch;</li>
+ *   <li>train begin also: the model's type and inputs (HF writes the model's config), text summary
+ *       {@code model_config};</li>
+ *   <li>with {@code histograms = true}, every training log (one with {@code loss}) also writes a histogram of each
+ *       model weight, {@code weights/<variable>} (gradient histograms are not written);</li>
+ *   <li>train end: the HParams {@code experiment} (every argument against the last evaluation's metrics
+ *       {@code eval/<name>}) and {@code session_end_info} (success), so TensorBoard's HParams tab lists the run;</li>
  *   <li>{@code onEvaluate}: {@code eval_x → eval/x} (a named set {@code eval_val_loss → eval/val_loss});
  *       {@code onPredict}: {@code test_x → test/x};</li>
  *   <li>everything at {@code state.globalStep()}. The loop may report an evaluation both through {@code onLog}
@@ -34,18 +51,40 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TensorBoardCallback implements Callback, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TensorBoardCallback.class);
+    /** The text summary of the run's arguments (HF: {@code tb_writer.add_text("args", ...)}). */
+    static final String ARGS_TAG = "args";
+    /** The text summary of the model's configuration (HF: {@code add_text("model_config", ...)}). */
+    static final String MODEL_CONFIG_TAG = "model_config";
+    /** The tag prefix of weight histograms. */
+    static final String WEIGHTS_PREFIX = "weights/";
 
     private final TensorBoardSettings settings;
     private final Map<String, LastWrite> lastWrites = new HashMap<>();
+    private final Clock clock;
+    private final String host;
+    private final Map<String, Double> lastEvalMetrics = new LinkedHashMap<>();
     private TfSummaryWriter writer;
     private Path logDirectory;
+    private boolean sessionStarted;
+    private Trainer trainer;
 
     public TensorBoardCallback(TensorBoardSettings settings) {
+        this(settings, Clock.systemDefaultZone(), RunFolderName.host());
+    }
+
+    TensorBoardCallback(TensorBoardSettings settings, Clock clock, String host) {
         this.settings = requireNonNull(settings, "settings is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.host = requireNonNull(host, "host is null");
     }
 
     public TensorBoardSettings settings() {
         return settings;
+    }
+
+    @Override
+    public void onTrainerAttached(Trainer attached) {
+        this.trainer = requireNonNull(attached, "trainer is null");
     }
 
     @Override
@@ -55,9 +94,22 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         }
         TfSummaryWriter open = open(args);
         guarded(() -> {
-            open.writeText("args", state.globalStep(), ArgumentsTable.markdown(args.toMap()));
+            open.writeText(ARGS_TAG, state.globalStep(), ArgumentsJson.json(args.toMap()));
+            if (trainer != null) {
+                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model()));
+            }
+            open.writeString(HParamsPluginData.SESSION_START_TAG, state.globalStep(), "",
+                    HParamsPluginData.sessionStart(hparams(args), clock.millis() / 1000.0));
             open.flush();
         });
+        sessionStarted = true;
+    }
+
+    /** The arguments as TensorBoard hyperparameters, snake_case names. */
+    private static Map<String, Value> hparams(TrainingArguments args) {
+        Map<String, Value> hparams = new LinkedHashMap<>();
+        ArgumentsJson.snakeCase(args.toMap()).forEach((name, value) -> hparams.put(name, HParamsPluginData.value(value)));
+        return hparams;
     }
 
     @Override
@@ -66,6 +118,9 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
             return;
         }
         Map<String, Float> scalars = new LinkedHashMap<>();
+        if (!logs.containsKey("epoch")) {
+            scalars.put(TensorBoardTags.ofLogKey("epoch"), (float) state.epoch());
+        }
         for (Map.Entry<String, Object> entry : logs.entrySet()) {
             if (entry.getKey().equals("step")) {
                 continue;
@@ -79,10 +134,45 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
             }
         }
         write(args, state, scalars, false);
+        if (settings.histograms() && trainer != null && logs.containsKey("loss")) {
+            Map<String, float[]> weights = trainer.modelWeights();
+            TfSummaryWriter open = open(args);
+            guarded(() -> weights.forEach((name, values) -> open.writeHistogram(WEIGHTS_PREFIX + name, state.globalStep(), values)));
+        }
+    }
+
+    /** The model's type and inputs as JSON (the model does not expose its other settings). */
+    static String modelConfig(Model model) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model_type", model.name());
+        List<Object> inputs = new java.util.ArrayList<>();
+        for (InputSpec input : model.inputs()) {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("name", input.name());
+            spec.put("dtype", input.dataType().toString());
+            List<Object> shape = new java.util.ArrayList<>();
+            for (long dimension : input.shape()) {
+                shape.add(dimension);
+            }
+            spec.put("shape", shape);
+            spec.put("label", input.label());
+            inputs.add(spec);
+        }
+        config.put("inputs", inputs);
+        return ArgumentsJson.jsonOf(config);
     }
 
     @Override
     public void onEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, Map<String, Double> metrics) {
+        if (state.isWorldProcessZero()) {
+            lastEvalMetrics.clear();
+            metrics.forEach((key, value) -> {
+                if (value != null) {
+                    String name = key.startsWith(TensorBoardTags.EVAL_PREFIX) ? key.substring(TensorBoardTags.EVAL_PREFIX.length()) : key;
+                    lastEvalMetrics.put("eval/" + name, value);
+                }
+            });
+        }
         writeMetrics(args, state, metrics, TensorBoardTags.EVAL_PREFIX, "eval/");
     }
 
@@ -100,6 +190,16 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
 
     @Override
     public void onTrainEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
+        if (state.isWorldProcessZero() && sessionStarted) {
+            TfSummaryWriter open = open(args);
+            guarded(() -> {
+                open.writeString(HParamsPluginData.EXPERIMENT_TAG, state.globalStep(), "",
+                        HParamsPluginData.experiment(hparams(args), List.copyOf(lastEvalMetrics.keySet())));
+                open.writeString(HParamsPluginData.SESSION_END_TAG, state.globalStep(), "",
+                        HParamsPluginData.sessionEnd(HParamsPluginData.STATUS_SUCCESS, clock.millis() / 1000.0));
+            });
+            sessionStarted = false;
+        }
         close();
     }
 
@@ -157,7 +257,9 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
 
     private TfSummaryWriter open(TrainingArguments args) {
         if (writer == null) {
-            logDirectory = settings.resolve(args.outputDir());
+            if (logDirectory == null) {
+                logDirectory = settings.resolve(args.outputDir()).resolve(RunFolderName.of(LocalDateTime.now(clock), host));
+            }
             try {
                 writer = new TfSummaryWriter(logDirectory, settings.maxQueue(), settings.flushMillis());
             }

@@ -16,14 +16,20 @@ import static java.util.Objects.requireNonNull;
 /**
  * Settings of the {@code tensorboard} callback.
  *
- * @param logDirectory where the event files go: empty for {@code <output-dir>/runs}; a relative path is resolved
- *                     against {@code output-dir}
+ * @param logDirectory where the runs' event-file folders go (HF's {@code logging_dir} without its last part): empty
+ *                     for {@code <output-dir>/runs}; a relative path is resolved against {@code output-dir}
  * @param flushMillis  the longest time an event waits in TensorFlow's buffer before it is written (ms, &gt; 0)
  * @param maxQueue     how many events TensorFlow buffers before it writes them (&gt; 0)
+ * @param histograms   whether every training log also writes a histogram of each model weight
  */
-public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis, int maxQueue) {
+public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis, int maxQueue, boolean histograms) {
     static final String NAME = "tensorboard";
-    private static final Set<String> KEYS = Set.of("log-dir", "flush-millis", "max-queue");
+    private static final Set<String> KEYS = Set.of("log-dir", "flush-millis", "max-queue", "histograms");
+
+    /** Without histograms. */
+    public TensorBoardSettings(Optional<String> logDirectory, int flushMillis, int maxQueue) {
+        this(logDirectory, flushMillis, maxQueue, false);
+    }
 
     public TensorBoardSettings {
         requireNonNull(logDirectory, "log-dir is null");
@@ -65,10 +71,17 @@ public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis
         else {
             logDirectory = Optional.of(config.getString("log-dir"));
         }
-        return new TensorBoardSettings(logDirectory, positiveInt(config, "flush-millis"), positiveInt(config, "max-queue"));
+        boolean histograms = false;
+        if (config.hasPath("histograms")) {
+            if (config.getValue("histograms").valueType() != ConfigValueType.BOOLEAN) {
+                throw new ConfigurationException(NAME + ".histograms", config.getValue("histograms").unwrapped(), "true or false");
+            }
+            histograms = config.getBoolean("histograms");
+        }
+        return new TensorBoardSettings(logDirectory, positiveInt(config, "flush-millis"), positiveInt(config, "max-queue"), histograms);
     }
 
-    /** The folder of the event files for a run writing to {@code outputDir}. */
+    /** The folder that holds one sub-folder per run ({@code <date>_<host>}) for a run writing to {@code outputDir}. */
     Path resolve(String outputDir) {
         Path output = Path.of(outputDir);
         return logDirectory.map(output::resolve).orElse(output.resolve("runs"));

@@ -40,6 +40,8 @@ final class TfSummaryWriter implements AutoCloseable {
     private final Placeholder<TFloat32> scalar;
     private final Placeholder<TString> text;
     private final Placeholder<TString> metadata;
+    private final Placeholder<TFloat32> values;
+    private final Op writeHistogram;
     private final Op writeScalar;
     private final Op writeText;
     private final Op flush;
@@ -65,11 +67,13 @@ final class TfSummaryWriter implements AutoCloseable {
             scalar = tf.withName("scalar").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             text = tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
             metadata = tf.withName("metadata").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            values = tf.withName("values").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
             Op create = tf.withName("create_writer").summary.createSummaryFileWriter(writer,
                     tf.constant(logDirectory.toAbsolutePath().toString()), tf.constant(maxQueue), tf.constant(flushMillis),
                     tf.constant(".v2"));
             writeScalar = tf.withName("write_scalar").summary.writeScalarSummary(writer, step, tag, scalar);
             writeText = tf.withName("write_text").summary.writeSummary(writer, step, text, tag, metadata);
+            writeHistogram = tf.withName("write_histogram").summary.writeHistogramSummary(writer, step, tag, values);
             flush = tf.withName("flush").summary.flushSummaryWriter(writer);
             closeWriter = tf.withName("close").summary.closeSummaryWriter(writer);
             ConfigProto config = ConfigProto.newBuilder()
@@ -104,18 +108,32 @@ final class TfSummaryWriter implements AutoCloseable {
 
     /** Writes {@code markdown} as a text summary (TensorBoard's Text tab) under {@code tagName} at {@code globalStep}. */
     void writeText(String tagName, long globalStep, String markdown) {
-        ensureOpen();
-        byte[] textMetadata = SummaryMetadata.newBuilder()
+        writeString(tagName, globalStep, markdown, SummaryMetadata.newBuilder()
                 .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName(TEXT_PLUGIN))
-                .build()
-                .toByteArray();
+                .build());
+    }
+
+    /** Writes a string tensor with {@code summaryMetadata} (which names the TensorBoard plugin that reads it). */
+    void writeString(String tagName, long globalStep, String value, SummaryMetadata summaryMetadata) {
+        ensureOpen();
         try (TString tagTensor = TString.scalarOf(tagName);
              TInt64 stepTensor = TInt64.scalarOf(globalStep);
              TString textTensor = TString.tensorOfBytes(Shape.scalar(),
-                     DataBuffers.ofObjects(markdown.getBytes(StandardCharsets.UTF_8)));
-             TString metadataTensor = TString.tensorOfBytes(Shape.scalar(), DataBuffers.ofObjects(textMetadata))) {
+                     DataBuffers.ofObjects(value.getBytes(StandardCharsets.UTF_8)));
+             TString metadataTensor = TString.tensorOfBytes(Shape.scalar(), DataBuffers.ofObjects(summaryMetadata.toByteArray()))) {
             session.runner().feed(tag, tagTensor).feed(step, stepTensor).feed(text, textTensor)
                     .feed(metadata, metadataTensor).addTarget(writeText).run().close();
+        }
+    }
+
+    /** Writes a histogram of {@code data} (TensorFlow's default buckets) under {@code tagName} at {@code globalStep}. */
+    void writeHistogram(String tagName, long globalStep, float[] data) {
+        ensureOpen();
+        try (TString tagTensor = TString.scalarOf(tagName);
+             TInt64 stepTensor = TInt64.scalarOf(globalStep);
+             TFloat32 valuesTensor = TFloat32.vectorOf(data)) {
+            session.runner().feed(tag, tagTensor).feed(step, stepTensor).feed(values, valuesTensor).addTarget(writeHistogram)
+                    .run().close();
         }
     }
 

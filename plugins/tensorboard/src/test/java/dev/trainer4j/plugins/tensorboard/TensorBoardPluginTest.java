@@ -41,9 +41,9 @@ class TensorBoardPluginTest {
 
     @Test
     void runBlockOverridesMergeOverTheDefaults() {
-        Config block = ConfigFactory.parseString("type = tensorboard, log-dir = tb, flush-millis = 500").withFallback(defaults());
+        Config block = ConfigFactory.parseString("type = tensorboard, log-dir = tb, flush-millis = 500, histograms = true").withFallback(defaults());
         TensorBoardCallback callback = (TensorBoardCallback) new TensorBoardCallbackFactory().create(block, CONTEXT);
-        assertThat(callback.settings()).isEqualTo(new TensorBoardSettings(Optional.of("tb"), 500, 10));
+        assertThat(callback.settings()).isEqualTo(new TensorBoardSettings(Optional.of("tb"), 500, 10, true));
         assertThat(callback.settings().resolve("out")).isEqualTo(Path.of("out/tb"));
     }
 
@@ -61,6 +61,9 @@ class TensorBoardPluginTest {
         assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("log-dir = \" \"").withFallback(defaults())))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("tensorboard.log-dir: ' ' is not allowed; expected null or a non-empty path");
+        assertThatThrownBy(() -> TensorBoardSettings.fromConfig(ConfigFactory.parseString("histograms = 3").withFallback(defaults())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("tensorboard.histograms: 3 is not allowed; expected true or false");
     }
 
     @Test

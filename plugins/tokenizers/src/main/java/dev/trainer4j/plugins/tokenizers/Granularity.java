@@ -13,10 +13,10 @@ public enum Granularity {
      */
     WORD {
         @Override
-        void split(String text, List<String> tokens) {
+        void spans(String text, List<int[]> spans) {
             Matcher matcher = WORD_PATTERN.matcher(text);
             while (matcher.find()) {
-                tokens.add(matcher.group());
+                spans.add(new int[] {matcher.start(), matcher.end()});
             }
         }
 
@@ -31,8 +31,12 @@ public enum Granularity {
      */
     CHARACTER {
         @Override
-        void split(String text, List<String> tokens) {
-            text.codePoints().forEach(codePoint -> tokens.add(new String(Character.toChars(codePoint))));
+        void spans(String text, List<int[]> spans) {
+            for (int position = 0; position < text.length(); ) {
+                int next = position + Character.charCount(text.codePointAt(position));
+                spans.add(new int[] {position, next});
+                position = next;
+            }
         }
 
         @Override
@@ -43,16 +47,20 @@ public enum Granularity {
 
     static final Pattern WORD_PATTERN = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
 
-    /** Appends the tokens of {@code text} (already normalized) to {@code tokens}. */
-    abstract void split(String text, List<String> tokens);
+    /** Appends the [start, end) {@code char} ranges of the tokens of {@code text} (already normalized) to {@code spans}. */
+    abstract void spans(String text, List<int[]> spans);
 
     /** Joins decoded tokens back into text. */
     abstract String join(List<String> tokens);
 
     /** The tokens of {@code text} (already normalized). */
     public List<String> split(String text) {
-        List<String> tokens = new ArrayList<>();
-        split(text, tokens);
+        List<int[]> spans = new ArrayList<>();
+        spans(text, spans);
+        List<String> tokens = new ArrayList<>(spans.size());
+        for (int[] span : spans) {
+            tokens.add(text.substring(span[0], span[1]));
+        }
         return tokens;
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The token-to-id table of a Hugging Face {@code tokenizer.json}: {@code model.vocab} (an object for WordPiece, BPE
@@ -21,25 +22,41 @@ final class TokenizerJsonVocabulary {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PAD_CANDIDATES = List.of("[PAD]", "<pad>", "<|pad|>");
 
-    private final Path file;
+    private final String file;
     private final Map<String, Integer> ids;
     private final int size;
     private final List<Integer> specialTokenIds;
     private final JsonNode padding;
     private final String configuredPadToken;
+    private final boolean wordPiece;
+    private final Optional<Boolean> configuredCleanUp;
 
-    private TokenizerJsonVocabulary(Path file, Map<String, Integer> ids, List<Integer> specialTokenIds, JsonNode padding,
-            String configuredPadToken) {
+    private TokenizerJsonVocabulary(String file, Map<String, Integer> ids, List<Integer> specialTokenIds, JsonNode padding,
+            String configuredPadToken, boolean wordPiece, Optional<Boolean> configuredCleanUp) {
         this.file = file;
         this.ids = Map.copyOf(ids);
         this.size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         this.specialTokenIds = List.copyOf(specialTokenIds);
         this.padding = padding;
         this.configuredPadToken = configuredPadToken;
+        this.wordPiece = wordPiece;
+        this.configuredCleanUp = configuredCleanUp;
     }
 
+    /** Reads {@code tokenizer.json} and, when one lies next to it, {@code tokenizer_config.json}. */
     static TokenizerJsonVocabulary read(Path file) {
-        JsonNode root = readJson(file);
+        Path config = file.resolveSibling("tokenizer_config.json");
+        return read(file.toString(), readBytes(file), Files.isRegularFile(config) ? readJson(config.toString(), readBytes(config)) : null);
+    }
+
+    /**
+     * Reads a {@code tokenizer.json}'s bytes.
+     *
+     * @param file names the file in errors
+     * @param tokenizerConfig the parsed {@code tokenizer_config.json}, or {@code null}
+     */
+    static TokenizerJsonVocabulary read(String file, byte[] json, JsonNode tokenizerConfig) {
+        JsonNode root = readJson(file, json);
         Map<String, Integer> ids = new HashMap<>();
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {
@@ -65,12 +82,30 @@ final class TokenizerJsonVocabulary {
             }
         }
         String configuredPadToken = "";
-        Path config = file.resolveSibling("tokenizer_config.json");
-        if (Files.isRegularFile(config)) {
-            JsonNode pad = readJson(config).path("pad_token");
+        Optional<Boolean> configuredCleanUp = Optional.empty();
+        if (tokenizerConfig != null) {
+            JsonNode pad = tokenizerConfig.path("pad_token");
             configuredPadToken = pad.isTextual() ? pad.asText() : pad.path("content").asText("");
+            JsonNode cleanUp = tokenizerConfig.path("clean_up_tokenization_spaces");
+            if (cleanUp.isBoolean()) {
+                configuredCleanUp = Optional.of(cleanUp.booleanValue());
+            }
         }
-        return new TokenizerJsonVocabulary(file, ids, specials, root.path("padding"), configuredPadToken);
+        JsonNode model = root.path("model");
+        // older files (bert-base-uncased's) omit model.type; WordPiece is the model with a continuing-subword prefix and no merges
+        boolean wordPiece = "WordPiece".equals(model.path("type").asText())
+                || (model.path("type").isMissingNode() && model.has("continuing_subword_prefix") && !model.has("merges"));
+        return new TokenizerJsonVocabulary(file, ids, specials, root.path("padding"), configuredPadToken, wordPiece, configuredCleanUp);
+    }
+
+    /** True for a WordPiece (BERT-style) model. */
+    boolean wordPiece() {
+        return wordPiece;
+    }
+
+    /** {@code clean_up_tokenization_spaces} of {@code tokenizer_config.json}, when it sets it. */
+    Optional<Boolean> configuredCleanUp() {
+        return configuredCleanUp;
     }
 
     int size() {
@@ -108,12 +143,21 @@ final class TokenizerJsonVocabulary {
         return 0;
     }
 
-    private static JsonNode readJson(Path file) {
+    static byte[] readBytes(Path file) {
         try {
-            return JSON.readTree(file.toFile());
+            return Files.readAllBytes(file);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode readJson(String file, byte[] json) {
+        try {
+            return JSON.readTree(json);
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": it is not valid JSON (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer4j.api.Encoding;
+import dev.trainer4j.api.EncodingOptions;
 import dev.trainer4j.api.Tokenizer;
 
 import java.io.IOException;
@@ -73,48 +74,130 @@ public final class VocabularyTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
-        List<String> tokens = tokenize(text);
-        int budget = maxLength == 0 ? Integer.MAX_VALUE : maxLength - (addSpecialTokens ? 2 : 0);
-        if (tokens.size() > budget) {
-            tokens = tokens.subList(0, budget);
-        }
-        EncodingBuilder builder = new EncodingBuilder(tokens.size() + 2);
-        if (addSpecialTokens) {
-            builder.addSpecial(SpecialTokens.CLS_ID, 0);
-        }
-        builder.addTokens(tokens, 0);
-        if (addSpecialTokens) {
-            builder.addSpecial(SpecialTokens.SEP_ID, 0);
-        }
-        return builder.build();
+        return encode(splitter.split(text), null, maxLength, EncodingOptions.Truncation.LONGEST_FIRST, addSpecialTokens);
+    }
+
+    /** Each word is split on its own; word ids index {@code words} and offsets count within each word. */
+    @Override
+    public Encoding encodeWords(List<String> words) {
+        return encode(splitter.splitWords(words), null, maxLength, EncodingOptions.Truncation.LONGEST_FIRST, addSpecialTokens);
     }
 
     @Override
     public Encoding encodePair(String text, String pair) {
-        List<String> first = tokenize(text);
-        List<String> second = tokenize(pair);
-        int budget = maxLength == 0 ? Integer.MAX_VALUE : Math.max(0, maxLength - (addSpecialTokens ? 3 : 0));
-        if (first.size() + second.size() > budget) {
-            // HF's longest-first: the shorter part keeps up to half the budget, the longer part gets the rest
-            boolean firstIsShorter = first.size() <= second.size();
-            int shorter = Math.min(firstIsShorter ? first.size() : second.size(), budget / 2);
-            int longer = budget - shorter;
-            first = first.subList(0, firstIsShorter ? shorter : longer);
-            second = second.subList(0, firstIsShorter ? longer : shorter);
+        return encode(splitter.split(text), splitter.split(pair), maxLength, EncodingOptions.Truncation.LONGEST_FIRST, addSpecialTokens);
+    }
+
+    /**
+     * As HF's {@code tokenizer(texts, text_pair=pairs, padding=..., truncation=..., max_length=...)} on this
+     * tokenizer's {@code tokenizer.json}; options whose {@code maxLength} is 0 take this tokenizer's max-length.
+     * Padding appends {@code [PAD]} (attention mask 0, special-tokens mask 1, word id -1, offsets 0).
+     */
+    @Override
+    public List<Encoding> encodeBatch(List<String> texts, List<String> pairs, EncodingOptions options) {
+        requireNonNull(texts, "texts is null");
+        requireNonNull(options, "options is null");
+        if (pairs != null && pairs.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + pairs.size() + " pairs; give one pair per text");
         }
-        EncodingBuilder builder = new EncodingBuilder(first.size() + second.size() + 3);
-        if (addSpecialTokens) {
+        int limit = options.maxLength() == 0 ? maxLength : options.maxLength();
+        if (options.padding() == EncodingOptions.Padding.MAX_LENGTH && limit == 0) {
+            throw new IllegalArgumentException("padding to max-length needs a max-length: give one in the options or the"
+                    + " tokenizer's max-length setting");
+        }
+        List<Encoding> encodings = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            encodings.add(encode(splitter.split(texts.get(i)), pairs == null ? null : splitter.split(pairs.get(i)),
+                    options.truncation() == EncodingOptions.Truncation.NONE ? 0 : limit, options.truncation(), options.addSpecialTokens()));
+        }
+        int length = switch (options.padding()) {
+            case NONE -> -1;
+            case LONGEST -> encodings.stream().mapToInt(Encoding::length).max().orElse(0);
+            case MAX_LENGTH -> Math.max(limit, encodings.stream().mapToInt(Encoding::length).max().orElse(0));
+        };
+        if (length < 0) {
+            return encodings;
+        }
+        if (options.padToMultipleOf() > 0 && length % options.padToMultipleOf() != 0) {
+            length += options.padToMultipleOf() - length % options.padToMultipleOf();
+        }
+        List<Encoding> padded = new ArrayList<>(encodings.size());
+        for (Encoding encoding : encodings) {
+            padded.add(pad(encoding, length));
+        }
+        return padded;
+    }
+
+    private Encoding encode(List<TextSplitter.Piece> first, List<TextSplitter.Piece> second, int limit,
+            EncodingOptions.Truncation truncation, boolean withSpecialTokens) {
+        int specials = withSpecialTokens ? (second == null ? 2 : 3) : 0;
+        int budget = limit == 0 ? Integer.MAX_VALUE : limit - specials;
+        if (budget < 0) {
+            throw new IllegalArgumentException("max-length " + limit + " leaves no room for the " + specials + " special tokens");
+        }
+        int secondSize = second == null ? 0 : second.size();
+        if (first.size() + secondSize > budget) {
+            if (second == null && truncation == EncodingOptions.Truncation.ONLY_SECOND) {
+                throw new IllegalArgumentException("truncation only-second cannot shorten a single text (" + (first.size() + specials)
+                        + " tokens) to max-length " + limit + ": it has no pair; use longest-first or only-first");
+            }
+            if (second == null) {
+                first = first.subList(0, budget);
+            }
+            else if (truncation == EncodingOptions.Truncation.ONLY_FIRST || truncation == EncodingOptions.Truncation.ONLY_SECOND) {
+                boolean cutFirst = truncation == EncodingOptions.Truncation.ONLY_FIRST;
+                int keep = budget - (cutFirst ? second.size() : first.size());
+                if (keep <= 0) {
+                    // as HF's tokenizers library: the truncated text must keep at least one token
+                    throw new IllegalArgumentException("truncation " + truncation + " cannot fit the pair into max-length " + limit
+                            + ": the other text alone has " + (cutFirst ? second.size() : first.size()) + " tokens");
+                }
+                first = cutFirst ? first.subList(0, keep) : first;
+                second = cutFirst ? second : second.subList(0, keep);
+            }
+            else {
+                // HF's longest-first: the shorter part keeps up to half the budget, the longer part gets the rest
+                boolean firstIsShorter = first.size() <= second.size();
+                int shorter = Math.min(firstIsShorter ? first.size() : second.size(), budget / 2);
+                int longer = budget - shorter;
+                first = first.subList(0, firstIsShorter ? shorter : longer);
+                second = second.subList(0, firstIsShorter ? longer : shorter);
+            }
+        }
+        EncodingBuilder builder = new EncodingBuilder(first.size() + secondSize + specials);
+        if (withSpecialTokens) {
             builder.addSpecial(SpecialTokens.CLS_ID, 0);
         }
-        builder.addTokens(first, 0);
-        if (addSpecialTokens) {
+        builder.addPieces(first, 0);
+        if (withSpecialTokens) {
             builder.addSpecial(SpecialTokens.SEP_ID, 0);
         }
-        builder.addTokens(second, 1);
-        if (addSpecialTokens) {
-            builder.addSpecial(SpecialTokens.SEP_ID, 1);
+        if (second != null) {
+            builder.addPieces(second, 1);
+            if (withSpecialTokens) {
+                builder.addSpecial(SpecialTokens.SEP_ID, 1);
+            }
         }
         return builder.build();
+    }
+
+    private Encoding pad(Encoding encoding, int length) {
+        int extra = length - encoding.length();
+        if (extra <= 0) {
+            return encoding;
+        }
+        String[] tokens = Arrays.copyOf(encoding.tokens(), length);
+        Arrays.fill(tokens, encoding.length(), length, vocabulary.token(SpecialTokens.PAD_ID));
+        return new Encoding(padded(encoding.ids(), length, SpecialTokens.PAD_ID), padded(encoding.attentionMask(), length, 0),
+                padded(encoding.typeIds(), length, 0), padded(encoding.specialTokensMask(), length, 1), tokens,
+                padded(encoding.wordIds(), length, Encoding.NO_WORD), padded(encoding.startOffsets(), length, 0),
+                padded(encoding.endOffsets(), length, 0));
+    }
+
+    private static int[] padded(int[] values, int length, int value) {
+        int[] result = Arrays.copyOf(values, length);
+        Arrays.fill(result, values.length, length, value);
+        return result;
     }
 
     @Override
@@ -292,36 +375,47 @@ public final class VocabularyTokenizer implements Tokenizer {
         private final List<Integer> typeIds;
         private final List<Integer> specialMask;
         private final List<String> tokens;
+        private final List<Integer> wordIds;
+        private final List<Integer> starts;
+        private final List<Integer> ends;
 
         EncodingBuilder(int capacity) {
             ids = new ArrayList<>(capacity);
             typeIds = new ArrayList<>(capacity);
             specialMask = new ArrayList<>(capacity);
             tokens = new ArrayList<>(capacity);
+            wordIds = new ArrayList<>(capacity);
+            starts = new ArrayList<>(capacity);
+            ends = new ArrayList<>(capacity);
         }
 
         void addSpecial(int id, int typeId) {
-            ids.add(id);
-            typeIds.add(typeId);
-            specialMask.add(1);
-            tokens.add(vocabulary.token(id));
+            add(id, typeId, 1, Encoding.NO_WORD, 0, 0);
         }
 
-        void addTokens(List<String> pieces, int typeId) {
-            for (String piece : pieces) {
-                int id = vocabulary.idOrUnknown(piece);
-                ids.add(id);
-                typeIds.add(typeId);
-                specialMask.add(0);
-                tokens.add(vocabulary.token(id));
+        /** Unknown pieces become {@code [UNK]}, as HF's WordLevel model returns them. */
+        void addPieces(List<TextSplitter.Piece> pieces, int typeId) {
+            for (TextSplitter.Piece piece : pieces) {
+                add(vocabulary.idOrUnknown(piece.token()), typeId, 0, piece.word(), piece.start(), piece.end());
             }
+        }
+
+        private void add(int id, int typeId, int special, int word, int start, int end) {
+            ids.add(id);
+            typeIds.add(typeId);
+            specialMask.add(special);
+            tokens.add(vocabulary.token(id));
+            wordIds.add(word);
+            starts.add(start);
+            ends.add(end);
         }
 
         Encoding build() {
             int length = ids.size();
             int[] attention = new int[length];
             Arrays.fill(attention, 1);
-            return new Encoding(toArray(ids), attention, toArray(typeIds), toArray(specialMask), tokens.toArray(String[]::new));
+            return new Encoding(toArray(ids), attention, toArray(typeIds), toArray(specialMask), tokens.toArray(String[]::new),
+                    toArray(wordIds), toArray(starts), toArray(ends));
         }
 
         private int[] toArray(List<Integer> values) {

@@ -60,6 +60,40 @@ class VocabularyTokenizerTest {
     }
 
     @Test
+    void wordIdsAndOffsetsPointBackIntoTheText() {
+        VocabularyTokenizer tokenizer = train("word-level", Map.of());
+        String text = "The  CAT sat... [MASK]";
+        Encoding encoding = tokenizer.encode(text);
+        assertThat(encoding.tokens()).containsExactly("[CLS]", "the", "cat", "sat", "[UNK]", "[MASK]", "[SEP]");
+        assertThat(encoding.wordIds()).containsExactly(-1, 0, 1, 2, 3, 4, -1);
+        List<String> surfaces = new ArrayList<>();
+        for (int i = 0; i < encoding.length(); i++) {
+            surfaces.add(text.substring(encoding.startOffsets()[i], encoding.endOffsets()[i]));
+        }
+        assertThat(surfaces).containsExactly("", "The", "CAT", "sat", "...", "[MASK]", "");
+    }
+
+    @Test
+    void wordsSplitByTheCallerKeepTheirIndex() {
+        VocabularyTokenizer tokenizer = train("word-level", Map.of("max-length", 6));
+        Encoding encoding = tokenizer.encodeWords(List.of("The", "cat,", "sat", "a"));
+        assertThat(encoding.tokens()).containsExactly("[CLS]", "the", "cat", ",", "sat", "[SEP]");
+        assertThat(encoding.wordIds()).containsExactly(-1, 0, 1, 1, 2, -1);
+        assertThat(encoding.startOffsets()).containsExactly(0, 0, 0, 3, 0, 0);
+        assertThat(encoding.endOffsets()).containsExactly(0, 3, 3, 4, 3, 0);
+    }
+
+    @Test
+    void charLevelOffsetsCoverWholeCodePoints() {
+        VocabularyTokenizer tokenizer = train("char-level", Map.of());
+        String text = "a😀t";
+        Encoding encoding = tokenizer.encode(text);
+        assertThat(encoding.tokens()).containsExactly("[CLS]", "a", "[UNK]", "t", "[SEP]");
+        assertThat(encoding.startOffsets()).containsExactly(0, 0, 1, 3, 0);
+        assertThat(encoding.endOffsets()).containsExactly(0, 1, 3, 4, 0);
+    }
+
+    @Test
     void truncationCountsSpecialTokens() {
         VocabularyTokenizer tokenizer = train("word-level", Map.of("max-length", 4));
         assertThat(tokenizer.encode("the cat sat").tokens()).containsExactly("[CLS]", "the", "cat", "[SEP]");
