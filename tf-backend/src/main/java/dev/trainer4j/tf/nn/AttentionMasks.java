@@ -35,7 +35,7 @@ public final class AttentionMasks {
 
     /**
      * The causal bias of a sequence whose length T is dimension 1 of {@code sequence} ([B, T, ...]): [1, 1, T, T],
-     * where query i may attend key j only when j <= i (a decoder's self-attention). Add a padding bias to combine.
+     * where query i may attend key j only when {@code j <= i} (a decoder's self-attention). Add a padding bias to combine.
      */
     public static Operand<TFloat32> causal(Ops tf, Operand<? extends TType> sequence) {
         Operand<TInt64> length = TensorShapes.dimension(tf, sequence, 1);
