@@ -21,7 +21,8 @@ import static java.util.Objects.requireNonNull;
  * @param seed the search seed: each trial's draws come from (seed, trial number)
  * @param parallelTrials trials that train at once in this JVM, each with its own trainer
  * @param pruner {@code none} or {@code asha}
- * @param reductionFactor ASHA's reduction factor (eta): a trial goes on past a rung when it is in the top 1/eta there
+ * @param reductionFactor ASHA's reduction factor (eta): a trial goes on past a rung when it is in the top ceil(n / eta)
+ *        of the n values recorded there
  * @param minResource ASHA's first rung, in evaluations; rung k is at {@code min-resource * eta^k} evaluations
  * @param startupTrials TPE's random trials before it models (Optuna's {@code n_startup_trials})
  * @param eiCandidates TPE's candidates drawn per parameter, of which the best expected improvement is taken

@@ -10,13 +10,17 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Asynchronous successive halving (Li et al. 2020, "A System for Massively Parallel Hyperparameter Tuning"), as
- * Optuna's {@code SuccessiveHalvingPruner} with {@code min_early_stopping_rate = 0}: the resource is the number of
- * evaluations a trial has had; rung k is reached at {@code min-resource * eta^k} evaluations. A trial reaching a rung
- * records its objective there and goes on only when it is among the top {@code floor(n / eta)} of the n values
- * recorded at that rung so far (itself included; at least the top 1, so a trial worse than every earlier one there
- * stops). Nothing is ever promoted back: a trial that goes on simply trains to the next rung. Thread-safe, for
- * trials running in parallel.
+ * Asynchronous successive halving (Li et al. 2020, "A System for Massively Parallel Hyperparameter Tuning") for
+ * trials that cannot be paused and resumed: the resource is the number of evaluations a trial has had; rung k is
+ * reached at {@code min-resource * eta^k} evaluations. A trial reaching a rung records its objective there and goes on
+ * only when it is among the top {@code ceil(n / eta)} of the n values recorded at that rung so far (itself included),
+ * otherwise it stops for good. Li et al. promote the top {@code floor(n / eta)} and let a paused trial be promoted
+ * later, once enough worse values have arrived; a trial here is decided once, on arrival, so the count is rounded up:
+ * it goes on when it would be promoted after at most eta - 1 more arrivals that are all worse. With eta = 2 that is
+ * the median stopping rule at rungs 1, 2, 4, 8, ...: a trial worse than the median of its rung stops. (Optuna's
+ * {@code SuccessiveHalvingPruner} keeps the top {@code max(1, floor(n / eta))}, which lets only a new best through
+ * while a rung holds fewer than 2 * eta values; on the digits bench that stopped the trials that end best too often,
+ * see BENCHMARKS.md.) Thread-safe, for trials running in parallel.
  */
 final class AshaPruner {
     private final SearchDirection direction;
@@ -72,7 +76,7 @@ final class AshaPruner {
     private boolean promotable(double value, List<Double> recorded) {
         List<Double> sorted = new ArrayList<>(recorded);
         sorted.sort(direction == SearchDirection.MINIMIZE ? null : java.util.Collections.reverseOrder());
-        int index = Math.max(0, recorded.size() / reductionFactor - 1);
+        int index = (recorded.size() + reductionFactor - 1) / reductionFactor - 1;
         double cutoff = sorted.get(index);
         return direction == SearchDirection.MINIMIZE ? value <= cutoff : value >= cutoff;
     }

@@ -21,11 +21,12 @@ import java.util.Locale;
  * <ol>
  *   <li>TPE with 20 trials against random search with 20 trials, for each of the search seeds given: the best eval
  *       loss of each;</li>
- *   <li>ASHA (eta 3, first rung at 1 evaluation, so rungs at 1, 3 and 9 epochs) on the same random trials (random
- *       search draws a trial's parameters from (seed, trial number) only, so both searches try the same
- *       parameters): trials pruned, optimizer steps trained, and the best eval loss against the unpruned search.</li>
+ *   <li>ASHA (by default eta 2 and the first rung at 1 evaluation, so rungs at 1, 2, 4 and 8 epochs) on the same
+ *       random trials (random search draws a trial's parameters from (seed, trial number) only, so both searches try
+ *       the same parameters): trials pruned, optimizer steps trained, and the best eval loss against the unpruned search.</li>
  * </ol>
- * Usage: {@code bench/hpo [seeds (5)] [trials (20)] [work dir (bench/target/hpo-bench)] [ASHA min-resource (1)]}.
+ * Usage: {@code bench/hpo [seeds (5)] [trials (20)] [work dir (bench/target/hpo-bench)] [ASHA min-resource (1)]
+ * [ASHA reduction-factor (2)]}.
  */
 public final class HpoBench {
     private HpoBench() {
@@ -36,6 +37,7 @@ public final class HpoBench {
         int trials = arguments.length > 1 ? Integer.parseInt(arguments[1]) : 20;
         Path work = Path.of(arguments.length > 2 ? arguments[2] : "bench/target/hpo-bench").toAbsolutePath();
         int minResource = arguments.length > 3 ? Integer.parseInt(arguments[3]) : 1;
+        int reductionFactor = arguments.length > 4 ? Integer.parseInt(arguments[4]) : 2;
         Path data = Path.of("samples/digits/data").toAbsolutePath();
         Files.createDirectories(work);
         Path runFile = work.resolve("digits-search.conf");
@@ -72,7 +74,7 @@ public final class HpoBench {
             SearchResult tpe = search(runtime, runFile, work.resolve("tpe-" + seed), "tpe", seed, "none");
             SearchResult random = search(runtime, runFile, work.resolve("random-" + seed), "random", seed, "none");
             SearchResult asha = search(runtime, runFile, work.resolve("asha-" + seed), "random", seed,
-                    "asha, min-resource = " + minResource);
+                    "asha, min-resource = " + minResource + ", reduction-factor = " + reductionFactor);
             double tpeBest = best(tpe);
             double randomBest = best(random);
             double ashaBest = best(asha);
@@ -91,7 +93,7 @@ public final class HpoBench {
             lines.add(line);
         }
         System.out.println();
-        System.out.println("ASHA: reduction factor 3, first rung at " + minResource + " evaluation(s)");
+        System.out.println("ASHA: reduction factor " + reductionFactor + ", first rung at " + minResource + " evaluation(s)");
         System.out.println("TPE reached a lower best eval loss than random search in " + tpeWins + " of " + seeds + " seeds");
         lines.forEach(System.out::println);
     }
