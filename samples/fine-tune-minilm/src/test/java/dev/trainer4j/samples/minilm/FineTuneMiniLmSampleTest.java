@@ -1,5 +1,6 @@
 package dev.trainer4j.samples.minilm;
 
+import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.config.ConfigOverrides;
 import dev.trainer4j.config.RunConfig;
@@ -7,8 +8,9 @@ import dev.trainer4j.runtime.Trainer4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,46 +18,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A very short version of run.conf (the full fine-tune takes minutes; see docs/pretrained-models.md): the same model,
- * tokenizer and data, {@value #STEPS} steps on the first {@value #TRAIN_EXAMPLES} training messages cut to
- * {@value #MAX_LENGTH} tokens, once from the pretrained MiniLM weights (the run's init-from) and once from scratch
- * (init-from = null, everything else equal). The pretrained encoder's validation loss must be far lower: the weights
- * really loaded and their features already separate spam from ham.
+ * pretrained weights, tokenizer and data, {@value #STEPS} steps on the first {@value #TRAIN_EXAMPLES} training
+ * messages cut to {@value #MAX_LENGTH} tokens, then the validation loss on the first {@value #VALIDATION_EXAMPLES}
+ * validation messages. The bar is the loss of a model that learned only how common spam is: the entropy of the
+ * labels, -p ln p - (1 - p) ln(1 - p) with p the spam fraction of those messages (about 0.39 nats). A randomly
+ * initialised encoder is still above it after these steps (measured: 0.54 after 5 steps of the same run with
+ * {@code init-from = null}, and 0.69, 0.28 for steps 1-20, 21-40 of the full run); the pretrained one must be below
+ * half of it: the weights really loaded and their features already separate spam from ham.
  */
 final class FineTuneMiniLmSampleTest {
-    private static final int STEPS = 5;
+    private static final int STEPS = 12;
     private static final int TRAIN_EXAMPLES = 32 * STEPS;
+    private static final int VALIDATION_EXAMPLES = 128;
     private static final int MAX_LENGTH = 32;
+    private static final Path VALIDATION = Path.of("../text-classification/data/validation.jsonl");
 
     @Test
-    void pretrainedWeightsGiveAFarLowerValidationLossThanScratch(@TempDir Path output) {
-        double pretrained = validationLoss(output.resolve("pretrained"), List.of());
-        double scratch = validationLoss(output.resolve("scratch"), List.of("init-from=null"));
-        System.out.printf("MiniLM after %d steps: validation loss pretrained %.4f, from scratch %.4f%n",
-                STEPS, pretrained, scratch);
-        assertThat(pretrained).isLessThan(scratch * RATIO);
-    }
-
-    /** Measured with this test: see the figures in the assertion's comment. */
-    private static final double RATIO = 0.5;
-
-    private static double validationLoss(Path output, List<String> extra) {
+    void afewStepsFromThePretrainedWeightsGoFarBelowTheLabelEntropy(@TempDir Path output) throws IOException {
         Trainer4j runtime = Trainer4j.create();
-        List<String> overrides = new ArrayList<>(List.of(
+        RunConfig run = runtime.load(Path.of("run.conf"), ConfigOverrides.parse(List.of(
                 "args.output-dir=" + output,
                 "data.train.limit=" + TRAIN_EXAMPLES,
-                "data.eval.validation.limit=64",
-                "data.eval.test.limit=32",
+                "data.eval={ validation { type = jsonl, path = \"" + VALIDATION + "\", limit = " + VALIDATION_EXAMPLES + " } }",
                 "tokenizer.max-length=" + MAX_LENGTH,
                 "args.learning-rate=1e-4",
                 "args.warmup-steps=0",
                 "args.eval-strategy=no",
-                "callbacks=[]"));
-        overrides.addAll(extra);
-        RunConfig run = runtime.load(Path.of("run.conf"), ConfigOverrides.parse(overrides));
+                "callbacks=[]")));
+        double loss;
         try (Trainer trainer = runtime.trainer(run)) {
             assertThat(trainer.train().globalStep()).isEqualTo(STEPS);
             Map<String, Double> metrics = trainer.evaluate();
-            return metrics.get("eval_validation_loss");
+            loss = metrics.get("eval_validation_loss");
+        }
+        double spam = spamFraction();
+        double entropy = -spam * Math.log(spam) - (1 - spam) * Math.log(1 - spam);
+        System.out.printf("MiniLM after %d steps from the pretrained weights: validation loss %.4f; label entropy %.4f"
+                + " (spam fraction %.3f)%n", STEPS, loss, entropy, spam);
+        assertThat(spam).isBetween(0.05, 0.5);
+        assertThat(loss).isLessThan(entropy / 2);
+    }
+
+    private static double spamFraction() throws IOException {
+        try (var lines = Files.lines(VALIDATION)) {
+            return lines.limit(VALIDATION_EXAMPLES)
+                    .mapToInt(line -> ConfigFactory.parseString(line).getInt("label"))
+                    .average().orElseThrow();
         }
     }
 }
