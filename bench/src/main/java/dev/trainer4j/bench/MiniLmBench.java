@@ -19,6 +19,7 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +29,9 @@ import java.util.Random;
 /**
  * Fine-tuning speed of a MiniLM-sized BERT (all-MiniLM-L6-v2: 6 layers, hidden 384, 12 heads, intermediate 1536,
  * vocabulary 30522) with a sequence-classification head (mean pooling, 2 labels), trained by the real
- * {@link TfTrainer} with AdamW at batch 32 and length 64 (every token real). The weights are random: the step's work
- * does not depend on their values (the sample loads the pretrained ones). After {@code warmup} steps (graph build, first
- * kernels) the clock runs for {@code steps} steps; prints samples/s, the issue's FLOPs per step
+ * {@link TfTrainer} with AdamW at batch 32 and length 64 (every token real). The weights are random: the step's
+ * work does not depend on their values (the sample loads the pretrained ones). After {@code warmup} steps (graph
+ * build, first kernels) the clock runs for {@code steps} steps; prints samples/s, the issue's FLOPs per step
  * (6 x non-embedding parameters x tokens + 12 x layers x hidden x length^2 x batch), the achieved GFLOP/s and the
  * fraction of the machine's fp32 MatMul peak measured by {@link GemmPeak} with the same 2 intra-op threads, and the
  * load average before and after (the machine may be shared). Usage: {@code [steps] [warmup]}, default {@code 20 5}.
@@ -57,20 +58,21 @@ public final class MiniLmBench {
         OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
         double loadBefore = system.getSystemLoadAverage();
         double peak = GemmPeak.gigaflops(THREADS, 3);
-        System.out.printf(Locale.ROOT, "fp32 MatMul 2048^3 (GemmPeak): %.1f GFLOP/s with intra-op %d; load average %.2f,"
-                + " %d processors%n", peak, THREADS, loadBefore, system.getAvailableProcessors());
+        System.out.printf(Locale.ROOT, "fp32 MatMul 2048^3 (GemmPeak): %.1f GFLOP/s with intra-op %d;"
+                + " load average %.2f, %d processors%n", peak, THREADS, loadBefore, system.getAvailableProcessors());
 
         long embedding = (long) (VOCABULARY + MAX_POSITION + TYPE_VOCABULARY) * HIDDEN;
         long perLayer = 4L * HIDDEN * HIDDEN + 4L * HIDDEN           // query, key, value, attention output
                 + 2L * HIDDEN * INTERMEDIATE + INTERMEDIATE + HIDDEN // intermediate, output
                 + 4L * HIDDEN;                                       // two LayerNorms
-        long nonEmbedding = LAYERS * perLayer + 2L * HIDDEN + (long) HIDDEN * LABELS + LABELS; // + embedding LayerNorm, head
+        // the layers, the embedding LayerNorm and the classification head
+        long nonEmbedding = LAYERS * perLayer + 2L * HIDDEN + (long) HIDDEN * LABELS + LABELS;
         long tokens = (long) BATCH * LENGTH;
         double flopsPerStep = 6.0 * nonEmbedding * tokens + 12.0 * LAYERS * HIDDEN * (double) LENGTH * LENGTH * BATCH;
         System.out.printf(Locale.ROOT, "MiniLM sequence classification: %,d parameters (%,d non-embedding), batch %d x"
                         + " length %d, %.4g FLOPs per step (6 x %,d x %,d + 12 x %d x %d x %d^2 x %d)%n",
-                embedding + nonEmbedding, nonEmbedding, BATCH, LENGTH, flopsPerStep, nonEmbedding, tokens, LAYERS, HIDDEN,
-                LENGTH, BATCH);
+                embedding + nonEmbedding, nonEmbedding, BATCH, LENGTH, flopsPerStep, nonEmbedding, tokens, LAYERS,
+                HIDDEN, LENGTH, BATCH);
 
         Config block = ConfigFactory.parseMap(Map.of("vocab-size", VOCABULARY, "hidden-size", HIDDEN,
                         "num-layers", LAYERS, "num-heads", HEADS, "intermediate-size", INTERMEDIATE,
@@ -102,7 +104,7 @@ public final class MiniLmBench {
     private static List<Example> examples(int count) {
         Random random = new Random(7);
         int[] mask = new int[LENGTH];
-        java.util.Arrays.fill(mask, 1);
+        Arrays.fill(mask, 1);
         List<Example> examples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int[] ids = new int[LENGTH];

@@ -108,7 +108,8 @@ final class MiniLmOnnxRuntimeReferenceTest {
                 tokens += mask[row][position];
             }
             for (int unit = 0; unit < HIDDEN; unit++) {
-                embeddingError = Math.max(embeddingError, Math.abs(embedding[row * HIDDEN + unit] - mean[unit] / tokens));
+                double error = Math.abs(embedding[row * HIDDEN + unit] - mean[unit] / tokens);
+                embeddingError = Math.max(embeddingError, error);
             }
         }
         System.out.printf("MiniLM imported by init-from vs ONNX Runtime, %d sentences padded to %d tokens (longest %d):"
