@@ -10,8 +10,20 @@ import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.tf.TfBackend;
+import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfTrainer;
+import dev.trainer4j.tf.TfTrainingEngine;
+import dev.trainer4j.tf.models.BertEncoder;
 import dev.trainer4j.tf.models.BertEncoderFactory;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -34,7 +46,9 @@ import java.util.Random;
  * build, first kernels) the clock runs for {@code steps} steps; prints samples/s, the issue's FLOPs per step
  * (6 x non-embedding parameters x tokens + 12 x layers x hidden x length^2 x batch), the achieved GFLOP/s and the
  * fraction of the machine's fp32 MatMul peak measured by {@link GemmPeak} with the same 2 intra-op threads, and the
- * load average before and after (the machine may be shared). Usage: {@code [steps] [warmup]}, default {@code 20 5}.
+ * load average before and after (the machine may be shared). With {@code traced} > 0 it then compiles the same
+ * model's engine, times its fused step untraced and prints where a traced step spends its time by op type
+ * ({@link StepTrace#byOpType}). Usage: {@code [steps] [warmup] [traced]}, default {@code 20 5 0}.
  */
 public final class MiniLmBench {
     private static final int BATCH = 32;
@@ -55,6 +69,7 @@ public final class MiniLmBench {
     public static void main(String[] arguments) throws IOException {
         int steps = arguments.length > 0 ? Integer.parseInt(arguments[0]) : 20;
         int warmup = arguments.length > 1 ? Integer.parseInt(arguments[1]) : 5;
+        int traced = arguments.length > 2 ? Integer.parseInt(arguments[2]) : 0;
         OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
         double loadBefore = system.getSystemLoadAverage();
         double peak = GemmPeak.gigaflops(THREADS, 3);
@@ -98,6 +113,55 @@ public final class MiniLmBench {
                         + " load average %.2f before, %.2f after%n",
                 BATCH, LENGTH, steps, seconds, warmup, stepsPerSecond * BATCH, 1 / stepsPerSecond, gigaflops,
                 100 * gigaflops / peak, peak, loadBefore, system.getSystemLoadAverage());
+        if (traced > 0) {
+            trace(block, args, output, traced);
+        }
+    }
+
+    /** The engine's fused step on one batch: untraced time over 5 steps after 3, then {@code traced} traced steps. */
+    private static void trace(Config block, TrainingArguments args, Path output, int traced) {
+        BertEncoder model = (BertEncoder) new BertEncoderFactory().create(block, () -> output);
+        Example first = examples(1).get(0);
+        int[] ids = new int[BATCH * LENGTH];
+        int[] mask = new int[BATCH * LENGTH];
+        for (int row = 0; row < BATCH; row++) {
+            System.arraycopy(first.getIntArray("input_ids"), 0, ids, row * LENGTH, LENGTH);
+            System.arraycopy(first.getIntArray("attention_mask"), 0, mask, row * LENGTH, LENGTH);
+        }
+        try (TfTrainingEngine engine = new TfBackend().compile(model, args,
+                new EngineOptions(List.of(BertEncoder.LABELS), -1))) {
+            TfThreadChoice threads = engine.threadSettings();
+            ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOp())
+                    .setInterOpParallelismThreads(threads.interOp()).build();
+            try (Session session = new Session(engine.graph(), false, config);
+                 TInt32 inputIds = TInt32.tensorOf(Shape.of(BATCH, LENGTH), DataBuffers.of(ids, true, false));
+                 TInt32 attentionMask = TInt32.tensorOf(Shape.of(BATCH, LENGTH), DataBuffers.of(mask, true, false));
+                 TInt32 labels = TInt32.tensorOf(Shape.of(BATCH), DataBuffers.of(new int[BATCH], true, false));
+                 TFloat32 learningRate = TFloat32.scalarOf(5e-5f);
+                 TInt64 randomKey = TInt64.vectorOf(42, 0, 0)) {
+                session.initialize();
+                Session.Runner runner = session.runner()
+                        .feed("trainer4j/inputs/" + BertEncoder.INPUT_IDS, inputIds)
+                        .feed("trainer4j/inputs/" + BertEncoder.ATTENTION_MASK, attentionMask)
+                        .feed("trainer4j/inputs/" + BertEncoder.LABELS, labels)
+                        .feed("trainer4j/learning_rate", learningRate)
+                        .feed("trainer4j/random_key", randomKey)
+                        .addTarget("trainer4j/step/NoOp")
+                        .fetch("trainer4j/step/finite");
+                for (int i = 0; i < 3; i++) {
+                    runner.run().close();
+                }
+                int untraced = 5;
+                long start = System.nanoTime();
+                for (int i = 0; i < untraced; i++) {
+                    runner.run().close();
+                }
+                double stepSeconds = (System.nanoTime() - start) / 1e9 / untraced;
+                StepTrace.byOpType(runner, traced, String.format(Locale.ROOT,
+                        "MiniLM engine step alone, intra-op %d / inter-op %d: untraced step %.3f s",
+                        threads.intraOp(), threads.interOp(), stepSeconds));
+            }
+        }
     }
 
     /** Random token ids (no [PAD]: every position is real) and random labels. */
