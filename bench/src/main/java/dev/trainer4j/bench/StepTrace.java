@@ -73,35 +73,43 @@ public final class StepTrace {
                     runner.run().close();
                 }
                 double stepMicros = (System.nanoTime() - start) / 1e3 / untraced;
-                runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-                Map<String, double[]> byType = new HashMap<>();
-                long nodes = 0;
-                for (int i = 0; i < traced; i++) {
-                    RunMetadata metadata;
-                    try (Result result = runner.runAndFetchMetadata()) {
-                        metadata = result.getMetadata().orElseThrow();
-                    }
-                    for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-                        for (NodeExecStats node : device.getNodeStatsList()) {
-                            String label = node.getTimelineLabel();
-                            String type = label.contains(" = ") ? label.substring(label.indexOf(" = ") + 3).replaceAll("\\(.*", "")
-                                    : node.getNodeName();
-                            double[] sums = byType.computeIfAbsent(type, key -> new double[2]);
-                            sums[0] += node.getAllEndRelMicros();
-                            sums[1]++;
-                            nodes++;
-                        }
-                    }
-                }
-                double total = byType.values().stream().mapToDouble(sums -> sums[0]).sum() / traced;
-                System.out.printf(Locale.ROOT, "%s, intra-op %d / inter-op %d: untraced step %.1f us; traced: %d nodes per step,"
-                                + " node times sum to %.1f us per step%n", model.configName(), threads.intraOp(), threads.interOp(),
-                        stepMicros, nodes / traced, total);
-                byType.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
-                        .forEach(entry -> System.out.printf(Locale.ROOT, "  %-32s %3d per step %8.1f us %5.1f%%%n", entry.getKey(),
-                                Math.round(entry.getValue()[1] / traced), entry.getValue()[0] / traced,
-                                100 * entry.getValue()[0] / traced / total));
+                byOpType(runner, traced, String.format(Locale.ROOT, "%s, intra-op %d / inter-op %d: untraced step %.1f us",
+                        model.configName(), threads.intraOp(), threads.interOp(), stepMicros));
             }
         }
+    }
+
+    /**
+     * Runs {@code runner} {@code traced} times with {@code FULL_TRACE} and prints the node times per step summed by op
+     * type, largest first, after {@code title}.
+     */
+    static void byOpType(Session.Runner runner, int traced, String title) {
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        Map<String, double[]> byType = new HashMap<>();
+        long nodes = 0;
+        for (int i = 0; i < traced; i++) {
+            RunMetadata metadata;
+            try (Result result = runner.runAndFetchMetadata()) {
+                metadata = result.getMetadata().orElseThrow();
+            }
+            for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+                for (NodeExecStats node : device.getNodeStatsList()) {
+                    String label = node.getTimelineLabel();
+                    String type = label.contains(" = ") ? label.substring(label.indexOf(" = ") + 3).replaceAll("\\(.*", "")
+                            : node.getNodeName();
+                    double[] sums = byType.computeIfAbsent(type, key -> new double[2]);
+                    sums[0] += node.getAllEndRelMicros();
+                    sums[1]++;
+                    nodes++;
+                }
+            }
+        }
+        double total = byType.values().stream().mapToDouble(sums -> sums[0]).sum() / traced;
+        System.out.printf(Locale.ROOT, "%s; traced: %d nodes per step, node times sum to %.1f us per step%n", title,
+                nodes / traced, total);
+        byType.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+                .forEach(entry -> System.out.printf(Locale.ROOT, "  %-32s %3d per step %8.1f us %5.1f%%%n", entry.getKey(),
+                        Math.round(entry.getValue()[1] / traced), entry.getValue()[0] / traced,
+                        100 * entry.getValue()[0] / traced / total));
     }
 }
