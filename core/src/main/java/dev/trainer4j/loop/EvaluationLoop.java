@@ -121,7 +121,8 @@ final class EvaluationLoop {
      */
     private Boolean checkLabelled(Boolean sofar, Map<String, HostTensor> labels, long batchIndex) {
         List<String> names = hooks.labelNames();
-        boolean all = labels.size() == names.size();
+        // a run without label names (e.g. an embedding model) has no labels to score, as HF without labels
+        boolean all = !names.isEmpty() && labels.size() == names.size();
         if (!all && !labels.isEmpty()) {
             throw new DataException("batch " + batchIndex + " has the labels " + labels.keySet() + " but not "
                     + names.stream().filter(name -> !labels.containsKey(name)).toList() + "; give every label or none");
