@@ -219,6 +219,23 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * A run without label names (a model with no label input, e.g. an embedding head) has no labels to score: its
+     * predictions come without metrics, as for unlabelled data, instead of failing in the first metric.
+     */
+    @Test
+    void predictWithoutLabelNamesGivesNoMetrics() {
+        TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(dir).labelNames(List.of()).build())
+                .model(new FakeModel(2)).addMetric(new LabelNeedingMetric()).build();
+        try (Trainer trainer = new DefaultTrainer(spec, new FakeBackend().initialWeights(2, 3, 1))) {
+            PredictionOutput output = trainer.predict(Dataset.of(List.of(Example.of(Map.of("x", new float[] {1, 0})),
+                    Example.of(Map.of("x", new float[] {0, 1})))));
+
+            assertThat(output.predictions().get("predictions").doubles()).containsExactly(3, 4);
+            assertThat(output.metrics()).doesNotContainKey("test_rows_with_labels");
+        }
+    }
+
     /** Counts labelled rows; refuses a batch without labels, as the accuracy metric does. */
     private static final class LabelNeedingMetric implements dev.trainer4j.api.Metric {
         private long rows;
