@@ -1,5 +1,6 @@
 package dev.trainer4j.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,11 +12,31 @@ import static java.util.Objects.requireNonNull;
  *
  * @param predictions the model outputs by name (e.g. {@code logits}), batch-first
  * @param labels the label tensors by name (usually just {@code labels}); empty when the data has none
+ * @param predictedTexts the decoded generated text per row when the trainer generates ({@code predict-with-generate}
+ *     and a tokenizer), else empty
+ * @param labelTexts the decoded reference text per row (label ids without -100 and padding), else empty
  */
-public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels) {
+public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels,
+                             List<String> predictedTexts, List<String> labelTexts) {
     public EvalPrediction {
         predictions = Map.copyOf(requireNonNull(predictions, "predictions is null"));
         labels = Map.copyOf(requireNonNull(labels, "labels is null"));
+        predictedTexts = List.copyOf(requireNonNull(predictedTexts, "predictedTexts is null"));
+        labelTexts = List.copyOf(requireNonNull(labelTexts, "labelTexts is null"));
+        if (!labelTexts.isEmpty() && labelTexts.size() != predictedTexts.size()) {
+            throw new IllegalArgumentException("labelTexts has " + labelTexts.size() + " rows but predictedTexts has "
+                    + predictedTexts.size());
+        }
+    }
+
+    /** Predictions and labels as tensors only, without decoded text. */
+    public EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels) {
+        this(predictions, labels, List.of(), List.of());
+    }
+
+    /** Whether the rows come with decoded text (generation with a tokenizer). */
+    public boolean hasTexts() {
+        return !predictedTexts.isEmpty();
     }
 
     /** The first prediction (the logits of a classifier). */
