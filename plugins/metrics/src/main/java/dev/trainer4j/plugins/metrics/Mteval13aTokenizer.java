@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * punctuation such as « » … ’) stay attached to their words.
  */
 final class Mteval13aTokenizer {
-    /** Every ASCII punctuation mark except {@code ' , - .}: {@code [\{-\~\[-\` -\&\(-\+\:-\@\/]} in sacreBLEU. */
+    /** Every ASCII punctuation mark and the space, except the apostrophe, comma, hyphen and period. */
     static final Pattern PUNCTUATION = Pattern.compile("([\\x7B-\\x7E\\x5B-\\x60\\x20-\\x26\\x28-\\x2B\\x3A-\\x40/])");
     static final Pattern PERIOD_COMMA_AFTER_NON_DIGIT = Pattern.compile("([^0-9])([.,])");
     static final Pattern PERIOD_COMMA_BEFORE_NON_DIGIT = Pattern.compile("([.,])([^0-9])");
