@@ -10,7 +10,7 @@ import java.util.List;
  * 10 words, moved at most 50 positions, ranked by the gain, then the longer block, then the earlier start, then the
  * earlier target), until no shift helps or 1000 candidate shifts have been tried; the edits are the shifts plus the
  * final insertions, deletions and substitutions. The edit distance is sacreBLEU's beam search around the diagonal
- * (width 25), whose result its cache does not change, so none is kept here.
+ * (width 25).
  */
 final class TranslationEditRate {
     private static final int MAX_SHIFT_SIZE = 10;
@@ -222,9 +222,16 @@ final class TranslationEditRate {
     private record Result(long distance, String trace) {
     }
 
-    /** sacreBLEU's {@code BeamEditDistance} (without its cache) against one reference. */
+    /**
+     * sacreBLEU's {@code BeamEditDistance} against one reference. Row i of the matrix depends only on the first i
+     * hypothesis words (every hypothesis of one call has the same length, so the same beam), so a hypothesis reuses
+     * the rows of the last one for their common prefix, as sacreBLEU's prefix cache does.
+     */
     private static final class EditDistance {
         private final List<String> reference;
+        private List<String> previous = List.of();
+        private long[][] previousCost;
+        private char[][] previousOperation;
 
         EditDistance(List<String> reference) {
             this.reference = reference;
@@ -233,19 +240,37 @@ final class TranslationEditRate {
         Result compute(List<String> hypothesis) {
             int hypothesisLength = hypothesis.size();
             int referenceLength = reference.size();
-            long[][] cost = new long[hypothesisLength + 1][referenceLength + 1];
-            char[][] operation = new char[hypothesisLength + 1][referenceLength + 1];
-            for (int j = 0; j <= referenceLength; j++) {
-                cost[0][j] = j;
-                operation[0][j] = INSERTION;
+            long[][] cost = new long[hypothesisLength + 1][];
+            char[][] operation = new char[hypothesisLength + 1][];
+            int shared = 0;
+            if (previous.size() == hypothesisLength) {
+                while (shared < hypothesisLength && hypothesis.get(shared).equals(previous.get(shared))) {
+                    shared++;
+                }
             }
-            for (int i = 1; i <= hypothesisLength; i++) {
+            if (previousCost != null && previous.size() == hypothesisLength) {
+                for (int i = 0; i <= shared; i++) {
+                    cost[i] = previousCost[i];
+                    operation[i] = previousOperation[i];
+                }
+            } else {
+                shared = 0;
+                cost[0] = new long[referenceLength + 1];
+                operation[0] = new char[referenceLength + 1];
+                for (int j = 0; j <= referenceLength; j++) {
+                    cost[0][j] = j;
+                    operation[0][j] = INSERTION;
+                }
+            }
+            for (int i = shared + 1; i <= hypothesisLength; i++) {
+                cost[i] = new long[referenceLength + 1];
+                operation[i] = new char[referenceLength + 1];
                 Arrays.fill(cost[i], INFINITY);
                 Arrays.fill(operation[i], UNDEFINED);
             }
             double lengthRatio = hypothesisLength > 0 ? (double) referenceLength / hypothesisLength : 1;
             int beamWidth = BEAM_WIDTH < lengthRatio / 2 ? (int) Math.ceil(lengthRatio / 2 + BEAM_WIDTH) : BEAM_WIDTH;
-            for (int i = 1; i <= hypothesisLength; i++) {
+            for (int i = shared + 1; i <= hypothesisLength; i++) {
                 int pseudoDiagonal = (int) Math.floor(i * lengthRatio);
                 int minJ = Math.max(0, pseudoDiagonal - beamWidth);
                 int maxJ = i == hypothesisLength ? referenceLength + 1
@@ -275,6 +300,9 @@ final class TranslationEditRate {
                     }
                 }
             }
+            previous = hypothesis;
+            previousCost = cost;
+            previousOperation = operation;
             StringBuilder reversedTrace = new StringBuilder();
             int i = hypothesisLength;
             int j = referenceLength;
