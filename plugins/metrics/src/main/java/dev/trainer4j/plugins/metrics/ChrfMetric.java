@@ -137,11 +137,7 @@ public final class ChrfMetric implements Metric {
         if (settings.wordOrder() > 0) {
             List<String> words = splitPunctuation(cased);
             for (int order = 1; order <= settings.wordOrder(); order++) {
-                Map<String, Integer> orderCounts = new HashMap<>();
-                for (int start = 0; start + order <= words.size(); start++) {
-                    orderCounts.merge(String.join(" ", words.subList(start, start + order)), 1, Integer::sum);
-                }
-                counts.add(orderCounts);
+                counts.add(WordNgrams.count(words, order));
             }
         }
         return counts;

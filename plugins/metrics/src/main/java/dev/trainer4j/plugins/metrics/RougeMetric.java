@@ -109,7 +109,8 @@ public final class RougeMetric implements Metric {
                     sums[type] += summaryLevelScore(lines(target), lines(prediction));
                 } else {
                     int order = rougeType.charAt(5) - '0';
-                    sums[type] += ngramScore(ngrams(targetTokens, order), ngrams(predictionTokens, order));
+                    sums[type] += ngramScore(WordNgrams.count(targetTokens, order),
+                            WordNgrams.count(predictionTokens, order));
                 }
             }
             rows++;
@@ -136,14 +137,6 @@ public final class RougeMetric implements Metric {
             }
         }
         return lines;
-    }
-
-    private static Map<String, Integer> ngrams(List<String> tokens, int order) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int start = 0; start + order <= tokens.size(); start++) {
-            counts.merge(String.join(" ", tokens.subList(start, start + order)), 1, Integer::sum);
-        }
-        return counts;
     }
 
     static double fMeasure(double precision, double recall) {

@@ -183,9 +183,7 @@ public final class SacreBleuMetric implements Metric {
     private Map<String, Integer> ngramCounts(List<String> words) {
         Map<String, Integer> counts = new HashMap<>();
         for (int order = 1; order <= settings.maxNgramOrder(); order++) {
-            for (int start = 0; start + order <= words.size(); start++) {
-                counts.merge(String.join(" ", words.subList(start, start + order)), 1, Integer::sum);
-            }
+            WordNgrams.addTo(counts, words, order);
         }
         return counts;
     }
