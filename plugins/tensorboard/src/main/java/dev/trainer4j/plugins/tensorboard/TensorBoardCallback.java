@@ -36,7 +36,13 @@ import static java.util.Objects.requireNonNull;
  *   <li>train begin also: the model's type and inputs (HF writes the model's config), text summary
  *       {@code model_config};</li>
  *   <li>with {@code histograms = true}, every training log (one with {@code loss}) also writes a histogram of each
- *       model weight, {@code weights/<variable>} (gradient histograms are not written);</li>
+ *       model weight, {@code weights/<variable>}, and of each trainable variable's gradient at that step,
+ *       {@code gradients/<variable>}: the gradient the optimizer is given before clipping (the step's gradient sum
+ *       over micro-batches and replicas divided by its item count; its global norm is the logged {@code grad_norm}).
+ *       Frozen variables have no gradient histogram. Only the steps that the logging strategy logs copy their
+ *       gradients ({@link #needsGradients()}); a log at another step (one a callback forces) gets weight histograms
+ *       only. A variable whose values are not all finite gets no histogram at that step (TensorFlow's histogram
+ *       refuses NaN and infinity), with a warning;</li>
  *   <li>train end: the HParams {@code experiment} (every argument against the last evaluation's metrics
  *       {@code eval/<name>}) and {@code session_end_info} (success), so TensorBoard's HParams tab lists the run;</li>
  *   <li>{@code onEvaluate}: {@code eval_x → eval/x} (a named set {@code eval_val_loss → eval/val_loss});
@@ -57,6 +63,8 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     static final String MODEL_CONFIG_TAG = "model_config";
     /** The tag prefix of weight histograms. */
     static final String WEIGHTS_PREFIX = "weights/";
+    /** The tag prefix of gradient histograms (Keras and HF integrations name them {@code gradients/...} too). */
+    static final String GRADIENTS_PREFIX = "gradients/";
 
     private final TensorBoardSettings settings;
     private final Map<String, LastWrite> lastWrites = new HashMap<>();
@@ -135,10 +143,40 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         }
         write(args, state, scalars, false);
         if (settings.histograms() && trainer != null && logs.containsKey("loss")) {
-            Map<String, float[]> weights = trainer.modelWeights();
-            TfSummaryWriter open = open(args);
-            guarded(() -> weights.forEach((name, values) -> open.writeHistogram(WEIGHTS_PREFIX + name, state.globalStep(), values)));
+            long step = state.globalStep();
+            writeHistograms(args, WEIGHTS_PREFIX, step, trainer.modelWeights());
+            trainer.lastGradients()
+                    .filter(snapshot -> snapshot.globalStep() == step)
+                    .ifPresent(snapshot -> writeHistograms(args, GRADIENTS_PREFIX, step, snapshot.gradients()));
         }
+    }
+
+    /** With {@code histograms = true} the logged steps copy their gradients for {@code gradients/} histograms. */
+    @Override
+    public boolean needsGradients() {
+        return settings.histograms();
+    }
+
+    /** One histogram per entry, tag {@code prefix + name}; an entry with a NaN or infinite value is skipped. */
+    private void writeHistograms(TrainingArguments args, String prefix, long step, Map<String, float[]> arrays) {
+        TfSummaryWriter open = open(args);
+        guarded(() -> arrays.forEach((name, values) -> {
+            if (allFinite(values)) {
+                open.writeHistogram(prefix + name, step, values);
+            }
+            else {
+                LOG.warn("TensorBoard writes no histogram {}{} at step {}: it holds NaN or infinite values", prefix, name, step);
+            }
+        }));
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The model's type and inputs as JSON (the model does not expose its other settings). */
