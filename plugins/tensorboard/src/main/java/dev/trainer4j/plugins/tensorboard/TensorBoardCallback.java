@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.Value;
+import com.typesafe.config.Config;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,8 +36,10 @@ import static java.util.Objects.requireNonNull;
  *       {@code epoch → train/epoch}, {@code eval_loss → eval/loss}, {@code test_x → test/x}); the {@code step}
  *       entry is not a scalar of its own, and text or boolean values are skipped; {@code train/epoch} is written
  *       with every log (from the state when the log lacks it), as HF's {@code Trainer.log} adds the epoch;</li>
- *   <li>train begin also: the model's type and inputs (HF writes the model's config), text summary
- *       {@code model_config};</li>
+ *   <li>train begin also: the model's configuration as JSON, text summary {@code model_config} (HF writes
+ *       {@code model.config.to_json_string()}): the run file's model block as resolved, every key with its value
+ *       after the plugin's defaults, {@code type} as {@code model_type}, keys sorted as HF sorts them; for a model
+ *       built in code (no run-file block) its type and inputs;</li>
  *   <li>with {@code histograms = true}, every training log (one with {@code loss}) also writes a histogram of each
  *       model weight, {@code weights/<variable>}, and of each trainable variable's gradient at that step,
  *       {@code gradients/<variable>}: the gradient the optimizer is given before clipping (the step's gradient sum
@@ -104,7 +109,7 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         guarded(() -> {
             open.writeText(ARGS_TAG, state.globalStep(), ArgumentsJson.json(args.toMap()));
             if (trainer != null) {
-                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model()));
+                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model(), trainer.spec().modelSettings()));
             }
             open.writeString(HParamsPluginData.SESSION_START_TAG, state.globalStep(), "",
                     HParamsPluginData.sessionStart(hparams(args), clock.millis() / 1000.0));
@@ -179,8 +184,18 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         return true;
     }
 
-    /** The model's type and inputs as JSON (the model does not expose its other settings). */
-    static String modelConfig(Model model) {
+    /**
+     * The model's configuration as JSON: the resolved model block ({@code type} written as {@code model_type}, every
+     * key sorted, also in nested blocks, like HF's {@code to_json_string(sort_keys=True)}); without a block, the
+     * model's type and inputs.
+     */
+    static String modelConfig(Model model, Optional<Config> settings) {
+        if (settings.isPresent()) {
+            Map<String, Object> config = new TreeMap<>();
+            settings.get().root().unwrapped().forEach((key, value) -> config.put(key.equals("type") ? "model_type" : key,
+                    sortedKeys(value)));
+            return ArgumentsJson.jsonOf(config);
+        }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("model_type", model.name());
         List<Object> inputs = new java.util.ArrayList<>();
@@ -198,6 +213,18 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         }
         config.put("inputs", inputs);
         return ArgumentsJson.jsonOf(config);
+    }
+
+    private static Object sortedKeys(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> sorted = new TreeMap<>();
+            map.forEach((key, nested) -> sorted.put(String.valueOf(key), sortedKeys(nested)));
+            return sorted;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(TensorBoardCallback::sortedKeys).toList();
+        }
+        return value;
     }
 
     @Override

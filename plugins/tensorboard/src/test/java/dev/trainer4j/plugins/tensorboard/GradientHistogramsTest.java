@@ -15,17 +15,18 @@ import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.TfTrainer;
 import dev.trainer4j.tf.nn.TfModelScope;
 import dev.trainer4j.tf.nn.VariableRole;
+import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.HistogramProto;
-import org.tensorflow.proto.Summary;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,7 +133,8 @@ class GradientHistogramsTest {
         TensorBoardCallback callback = new TensorBoardCallback(new TensorBoardSettings(Optional.empty(), 10_000, 10, true),
                 Clock.fixed(Instant.parse("2026-12-07T10:20:03Z"), ZoneOffset.UTC), "host");
         TrainerSpec spec = TrainerSpec.builder().args(args).model(new LinearRegression())
-                .trainDataset(Dataset.of(examples)).addCallback(callback).build();
+                .trainDataset(Dataset.of(examples)).addCallback(callback)
+                .modelSettings(ConfigFactory.parseString("type = linear-regression, freeze = [offset], features = 3")).build();
         try (TfTrainer trainer = new TfTrainer(spec)) {
             trainer.train();
         }
@@ -168,6 +170,9 @@ class GradientHistogramsTest {
         assertThat(Math.abs(first[3] - second[3])).isGreaterThan(0.1);
         // the weight histogram is of the weights after step 2
         assertThat(histograms.get("weights/offset").getSum()).isCloseTo(OFFSET, within(1e-7));
+        assertThat(file.texts()).filteredOn(text -> text.getTag().equals("model_config")).singleElement()
+                .satisfies(text -> assertThat(text.getTensor().getStringVal(0).toString(StandardCharsets.UTF_8)).isEqualTo(
+                        "{\n  \"features\": 3,\n  \"freeze\": [\n    \"offset\"\n  ],\n  \"model_type\": \"linear-regression\"\n}"));
         assertThat(file.scalars()).filteredOn(scalar -> scalar.tag().equals("train/grad_norm")).singleElement()
                 .satisfies(scalar -> assertThat(scalar.value()).isCloseTo((float) Math.sqrt(second[0] * second[0]
                         + second[1] * second[1] + second[2] * second[2] + second[3] * second[3]), within(1e-5f)));

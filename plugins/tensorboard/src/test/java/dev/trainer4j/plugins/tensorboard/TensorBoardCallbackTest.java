@@ -2,6 +2,8 @@ package dev.trainer4j.plugins.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.InputSpec;
@@ -297,6 +299,32 @@ class TensorBoardCallbackTest {
         assertThat(kernel.getMin()).isEqualTo(-0.5);
         assertThat(kernel.getMax()).isEqualTo(1.0);
         assertThat(kernel.getSum()).isEqualTo(0.75);
+    }
+
+    @Test
+    void theModelConfigOfARunFileIsItsResolvedModelBlockWithSortedKeys() {
+        Config block = ConfigFactory.parseString("""
+                type = mlp-classifier, num-labels = 3, hidden-sizes = [64, 32], dropout = 0.1, activation = relu
+                freeze = [], init { scale = 0.02, method = glorot }, pretrained = null
+                """);
+        // keys sorted (HF's to_json_string sorts them), type as model_type, Python's json.dumps(indent=2) layout
+        assertThat(TensorBoardCallback.modelConfig(null, Optional.of(block))).isEqualTo("""
+                {
+                  "activation": "relu",
+                  "dropout": 0.1,
+                  "freeze": [],
+                  "hidden-sizes": [
+                    64,
+                    32
+                  ],
+                  "init": {
+                    "method": "glorot",
+                    "scale": 0.02
+                  },
+                  "model_type": "mlp-classifier",
+                  "num-labels": 3,
+                  "pretrained": null
+                }""");
     }
 
     @Test
