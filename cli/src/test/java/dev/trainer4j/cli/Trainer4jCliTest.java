@@ -131,6 +131,28 @@ final class Trainer4jCliTest {
     }
 
     @Test
+    void configExplainsEveryHuggingFaceNameWithoutARunFile() {
+        assertThat(run("config", "--explain-hf")).isZero();
+
+        assertThat(out.lines()).hasSize(1 + 145);
+        assertThat(out.lines().findFirst().orElseThrow()).startsWith("HF name").contains("status").contains("trainer4j key");
+        assertThat(out).containsPattern("(?m)^learning_rate +implemented +learning-rate")
+                .containsPattern("(?m)^deepspeed +refused +- +.*; instead: ")
+                .containsPattern("(?m)^predict_with_generate \\(seq2seq\\) +owned +- +issue 17");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void aRefusedHuggingFaceNameIsAConfigErrorWithItsReason() throws IOException {
+        Path bad = write("hub.conf", RUN + "args { push_to_hub = true }\n");
+
+        assertThat(run("config", bad.toString())).isEqualTo(2);
+
+        assertThat(err).startsWith("trainer4j config: args.push_to_hub: 'push_to_hub' (Hugging Face) is not supported:")
+                .contains("; instead: ");
+    }
+
+    @Test
     void configErrorIsOneMessageWithoutStackTraceAndExitCode2() throws IOException {
         Path bad = write("bad.conf", RUN + "args { lerning-rate = 0.1 }\n");
 
