@@ -376,6 +376,76 @@ public final class TrainingArguments {
         return duration;
     }
 
+    // ---- issue 20: HF parity ----
+
+    /** Evaluation and prediction return only the loss: no predictions are fetched and no metric is computed. */
+    public static final Argument<Boolean> PREDICTION_LOSS_ONLY = declare(Argument.bool("prediction-loss-only"));
+    public boolean predictionLossOnly() { return get(PREDICTION_LOSS_ONLY); }
+
+    /** What {@link EvalPrediction} carries besides predictions and labels. */
+    public static final List<String> INCLUDE_FOR_METRICS_CHOICES = List.of("inputs", "loss");
+
+    /** Adds the batch inputs ({@code inputs}) and the per-row loss ({@code loss}) to {@link EvalPrediction}. */
+    public static final Argument<List<String>> INCLUDE_FOR_METRICS = declare(Argument.stringList("include-for-metrics")
+            .check(names -> INCLUDE_FOR_METRICS_CHOICES.containsAll(names), "a list of " + INCLUDE_FOR_METRICS_CHOICES));
+    public List<String> includeForMetrics() { return get(INCLUDE_FOR_METRICS); }
+
+    /** {@link ComputeMetrics#computeBatch} is called per batch instead of {@code compute} on the whole pass. */
+    public static final Argument<Boolean> BATCH_EVAL_METRICS = declare(Argument.bool("batch-eval-metrics"));
+    public boolean batchEvalMetrics() { return get(BATCH_EVAL_METRICS); }
+
+    /** With {@code non-finite-policy = skip}: true keeps a skipped step's loss out of the logged losses (HF's filter). */
+    public static final Argument<Boolean> LOGGING_NAN_INF_FILTER = declare(Argument.bool("logging-nan-inf-filter"));
+    public boolean loggingNanInfFilter() { return get(LOGGING_NAN_INF_FILTER); }
+
+    /** The ways of counting input tokens: {@code no}, {@code all}, {@code non_padding}. */
+    public static final List<String> INPUT_TOKEN_COUNTS = List.of("no", "all", "non_padding");
+
+    /** Count the training input tokens into {@code num_input_tokens_seen}: no, all, non_padding (true is all, HF v4). */
+    public static final Argument<String> INCLUDE_NUM_INPUT_TOKENS_SEEN = declare(Argument.string("include-num-input-tokens-seen")
+            .check(value -> INPUT_TOKEN_COUNTS.contains(tokenCount(value)), "one of " + INPUT_TOKEN_COUNTS + ", true or false"));
+    /** {@code include-num-input-tokens-seen} as {@code no}, {@code all} or {@code non_padding}. */
+    public String includeNumInputTokensSeen() { return tokenCount(get(INCLUDE_NUM_INPUT_TOKENS_SEEN)); }
+
+    private static String tokenCount(String value) {
+        return switch (value) {
+            case "true" -> "all";
+            case "false" -> "no";
+            default -> value.replace('-', '_');
+        };
+    }
+
+    /** Adds {@code train_tokens_per_second} to the training metrics. */
+    public static final Argument<Boolean> INCLUDE_TOKENS_PER_SECOND = declare(Argument.bool("include-tokens-per-second"));
+    public boolean includeTokensPerSecond() { return get(INCLUDE_TOKENS_PER_SECOND); }
+
+    /** On resume, start the resumed epoch's data from its beginning instead of the stored position. */
+    public static final Argument<Boolean> IGNORE_DATA_SKIP = declare(Argument.bool("ignore-data-skip"));
+    public boolean ignoreDataSkip() { return get(IGNORE_DATA_SKIP); }
+
+    /** On resume, restore the state of {@link StatefulCallback}s from the checkpoint (trainer4j's default: true). */
+    public static final Argument<Boolean> RESTORE_CALLBACK_STATES_FROM_CHECKPOINT = declare(Argument.bool(
+            "restore-callback-states-from-checkpoint"));
+    public boolean restoreCallbackStatesFromCheckpoint() { return get(RESTORE_CALLBACK_STATES_FROM_CHECKPOINT); }
+
+    /** When a training step runs out of memory, halve {@code per-device-train-batch-size} and start training again. */
+    public static final Argument<Boolean> AUTO_FIND_BATCH_SIZE = declare(Argument.bool("auto-find-batch-size"));
+    public boolean autoFindBatchSize() { return get(AUTO_FIND_BATCH_SIZE); }
+
+    /** False adds HF's {@code <stage>_mem_cpu_alloc_delta} and {@code <stage>_mem_cpu_peaked_delta} metrics. */
+    public static final Argument<Boolean> SKIP_MEMORY_METRICS = declare(Argument.bool("skip-memory-metrics"));
+    public boolean skipMemoryMetrics() { return get(SKIP_MEMORY_METRICS); }
+
+    /** HF's script flags, honoured by the {@code trainer4j} command: train, evaluate, predict. */
+    public static final Argument<Boolean> DO_TRAIN = declare(Argument.bool("do-train"));
+    public boolean doTrain() { return get(DO_TRAIN); }
+
+    public static final Argument<Boolean> DO_EVAL = declare(Argument.bool("do-eval"));
+    public boolean doEval() { return get(DO_EVAL); }
+
+    public static final Argument<Boolean> DO_PREDICT = declare(Argument.bool("do-predict"));
+    public boolean doPredict() { return get(DO_PREDICT); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 
@@ -659,6 +729,13 @@ public final class TrainingArguments {
         public Builder limitTrainBatches(Double value) { return set(LIMIT_TRAIN_BATCHES, value); }
         public Builder limitEvalBatches(Double value) { return set(LIMIT_EVAL_BATCHES, value); }
         public Builder maxTime(String value) { return set(MAX_TIME, value); }
+        // ---- issue 20: HF parity ----
+        public Builder predictionLossOnly(boolean value) { return set(PREDICTION_LOSS_ONLY, value); }
+        public Builder includeForMetrics(List<String> value) { return set(INCLUDE_FOR_METRICS, value); }
+        public Builder includeNumInputTokensSeen(String value) { return set(INCLUDE_NUM_INPUT_TOKENS_SEEN, value); }
+        public Builder ignoreDataSkip(boolean value) { return set(IGNORE_DATA_SKIP, value); }
+        public Builder autoFindBatchSize(boolean value) { return set(AUTO_FIND_BATCH_SIZE, value); }
+        public Builder skipMemoryMetrics(boolean value) { return set(SKIP_MEMORY_METRICS, value); }
 
         /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {
