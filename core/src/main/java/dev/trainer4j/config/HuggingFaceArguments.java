@@ -165,6 +165,12 @@ public final class HuggingFaceArguments {
                         ? new Rewritten("train-sampling-strategy", ConfigValueFactory.fromAnyRef("group_by_length",
                                 value.origin().description()))
                         : Rewritten.DROPPED));
+        specials.put("include_inputs_for_metrics", new Special(Status.IMPLEMENTED, "include-for-metrics",
+                "deprecated in HF: true is include-for-metrics = [inputs]; false changes nothing",
+                (path, value) -> booleanValue(path, value)
+                        ? new Rewritten("include-for-metrics", ConfigValueFactory.fromIterable(List.of("inputs"),
+                                value.origin().description()))
+                        : Rewritten.DROPPED));
         specials.put("per_gpu_train_batch_size", renamed("per-device-train-batch-size"));
         specials.put("per_gpu_eval_batch_size", renamed("per-device-eval-batch-size"));
         return specials;

@@ -157,10 +157,11 @@ class LearningRateSchedulesTest {
     void cosineWarmupWithMinLrStartsWarmupAtOneStepAndShiftsTheCosineByOne() {
         // HF's lambda, by hand: W=2, T=10, m=0.1, c=0.5, lr=0.1
         // t=0 → (0+1)/2 = 0.5 → 0.05; t=1 → 2/2 = 1 → 0.1
-        // t=2 → p=(2-2+1)/8=0.125, cos(π·0.125)=0.9238795 → 0.5·1.9238795=0.9619398 → 0.1+0.9·0.9619398=0.9657458 → 0.09657458
+        // t=2 → p=(2-2+1)/8=0.125, cos(π·0.125)=0.92387953 → 0.5·1.92387953=0.96193977 → 0.1+0.9·0.96193977=0.96574579
+        //       → 0.096574579
         // t=5 → p=0.5 → factor 0.5 → 0.55 → 0.055; t=9 → p=1 → 0.1 → 0.01
         LearningRateSchedule schedule = schedule("cosine_warmup_with_min_lr", 0.1, 2, 10, Map.of("min_lr_rate", 0.1));
-        assertRates(schedule, new long[] {0, 1, 2, 5, 9}, new double[] {0.05, 0.1, 0.09657458, 0.055, 0.01});
+        assertRates(schedule, new long[] {0, 1, 2, 5, 9}, new double[] {0.05, 0.1, 0.1 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 0.125))), 0.055, 0.01});
     }
 
     @Test
@@ -264,7 +265,7 @@ class LearningRateSchedulesTest {
     void everySchedulerTypeIsBuilt() {
         for (SchedulerType type : SchedulerType.values()) {
             Map<String, Object> kwargs = switch (type) {
-                case COSINE_WITH_MIN_LR -> Map.of("min_lr_rate", 0.1);
+                case COSINE_WITH_MIN_LR, COSINE_WARMUP_WITH_MIN_LR -> Map.of("min_lr_rate", 0.1);
                 case WARMUP_STABLE_DECAY -> Map.of("num_decay_steps", 2);
                 default -> Map.of();
             };
