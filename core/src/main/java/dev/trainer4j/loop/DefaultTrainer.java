@@ -537,7 +537,7 @@ public class DefaultTrainer implements Trainer {
     public Path createModelCard(ModelCardOptions options) {
         requireNonNull(options, "options is null");
         return ModelCardWriter.write(Path.of(args.outputDir()), options, args, model.name(), context.state(),
-                spec.trainDataset().isPresent(), spec.evalDatasets().keySet());
+                spec.trainDataset().isPresent());
     }
 
     private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions,

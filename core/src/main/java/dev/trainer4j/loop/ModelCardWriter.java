@@ -31,7 +31,7 @@ final class ModelCardWriter {
     }
 
     static Path write(Path outputDir, ModelCardOptions options, TrainingArguments args, String modelType,
-            TrainerState state, boolean trained, Set<String> evalNames) {
+            TrainerState state, boolean trained) {
         String name = options.modelName().orElse(outputDir.toAbsolutePath().normalize().getFileName().toString());
         List<Map<String, Object>> table = resultsTable(state.logHistory());
         Map<String, Object> lastEval = lastEvaluation(state.logHistory());
