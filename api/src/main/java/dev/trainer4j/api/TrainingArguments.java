@@ -446,6 +446,32 @@ public final class TrainingArguments {
     public static final Argument<Boolean> DO_PREDICT = declare(Argument.bool("do-predict"));
     public boolean doPredict() { return get(DO_PREDICT); }
 
+    /** The {@code report-to} names: the logging callbacks they add ({@code all}: every one installed; {@code none}). */
+    public static final Map<String, String> REPORTERS = Map.of("tensorboard", "tensorboard", "jsonl", "jsonl-logger",
+            "csv", "csv-logger");
+
+    /**
+     * HF's {@code report_to}: logging callbacks to add when {@code callbacks} lacks them ({@link #REPORTERS}), {@code all}
+     * for every installed one, {@code none} for none; a single name is a list of one.
+     */
+    public static final Argument<List<String>> REPORT_TO = declare(Argument.stringList("report-to")
+            .check(names -> names.stream().allMatch(name -> REPORTERS.containsKey(name) || name.equals("all")
+                    || name.equals("none")), "a list of " + List.of("none", "all", "tensorboard", "jsonl", "csv")));
+    public List<String> reportTo() { return get(REPORT_TO); }
+
+    /** HF's {@code logging_dir}: the folder of the TensorBoard event files; unset: {@code <output-dir>/runs/<date>_<host>}. */
+    public static final Argument<String> LOGGING_DIR = declare(Argument.string("logging-dir").orNull()
+            .check(path -> !path.isBlank(), "a non-empty path, or null"));
+    public Optional<String> loggingDir() { return Optional.ofNullable(get(LOGGING_DIR)); }
+
+    /** HF's log levels. */
+    public static final List<String> LOG_LEVELS = List.of("passive", "debug", "info", "warning", "error", "critical");
+
+    /** HF's {@code log_level}: the level of trainer4j's loggers in the {@code trainer4j} command; passive keeps it. */
+    public static final Argument<String> LOG_LEVEL = declare(Argument.string("log-level")
+            .check(LOG_LEVELS::contains, "one of " + LOG_LEVELS));
+    public String logLevel() { return get(LOG_LEVEL); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 

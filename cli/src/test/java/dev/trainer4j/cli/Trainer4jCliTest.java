@@ -143,6 +143,46 @@ final class Trainer4jCliTest {
     }
 
     @Test
+    void reportToAddsTheLoggingCallbacksTheRunLacksNeverTwice() throws IOException {
+        Path all = write("all.conf", RUN.replace("args {", "callbacks = [jsonl-logger]\nargs { report_to = all,"));
+        assertThat(run("config", all.toString())).as(err).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).extracting(block -> block.getString("type"))
+                .containsExactly("jsonl-logger", "csv-logger", "tensorboard");
+
+        Path one = write("one.conf", RUN.replace("args {", "args { report_to = tensorboard,"));
+        assertThat(run("config", one.toString())).as(err).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).extracting(block -> block.getString("type"))
+                .containsExactly("tensorboard");
+
+        assertThat(run("config", runFile.toString())).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).as("report-to = [none]").isEmpty();
+
+        Path bad = write("bad-report.conf", RUN.replace("args {", "args { report-to = [wandb],"));
+        assertThat(run("config", bad.toString())).isEqualTo(2);
+        assertThat(err).contains("args.report-to").contains("wandb");
+    }
+
+    @Test
+    void logLevelSetsTrainer4jsLoggersForTheCommand() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.trainer4j");
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        try {
+            CliCommand.applyLogLevel("warning");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            CliCommand.applyLogLevel("critical");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            CliCommand.applyLogLevel("passive");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        }
+        finally {
+            logger.setLevel(before);
+        }
+        Path quiet = write("quiet.conf", RUN + "args { log_level = error }\n");
+        assertThat(run("config", quiet.toString())).isZero();
+        assertThat(logger.getLevel()).as("restored after the command").isEqualTo(before);
+    }
+
+    @Test
     void aRefusedHuggingFaceNameIsAConfigErrorWithItsReason() throws IOException {
         Path bad = write("hub.conf", RUN + "args { push_to_hub = true }\n");
 

@@ -7,10 +7,12 @@ import dev.trainer4j.api.TrainingArguments;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ import java.util.Set;
  */
 public final class ArgumentAliases {
     private static final Logger LOG = LoggerFactory.getLogger(ArgumentAliases.class);
+    private static final String REPORT_TO = TrainingArguments.REPORT_TO.key();
 
     /** Each declared HF alias, in kebab-case, to its argument's key. */
     private static final Map<String, String> RENAMES = renames();
@@ -87,6 +90,10 @@ public final class ArgumentAliases {
             if (previous != null) {
                 throw new ConfigurationException(path + "." + canonical, path + ": '" + previous + "' and '" + written
                         + "' both set " + path + "." + canonical + "; keep one of the two spellings");
+            }
+            if (canonical.equals(REPORT_TO) && value.valueType() == ConfigValueType.STRING) {
+                // HF's report_to takes one name as well as a list
+                value = ConfigValueFactory.fromIterable(List.of(value.unwrapped()), value.origin().description());
             }
             values.put(canonical, value);
         }
