@@ -472,6 +472,13 @@ public final class TrainingArguments {
             .check(LOG_LEVELS::contains, "one of " + LOG_LEVELS));
     public String logLevel() { return get(LOG_LEVEL); }
 
+    /**
+     * HF's {@code full_determinism}: the backend fixes what varies between machines (on TensorFlow: one tower, one
+     * intra-op thread, kernels on the caller's thread, unless given), so a run repeats bit for bit anywhere; slower.
+     */
+    public static final Argument<Boolean> FULL_DETERMINISM = declare(Argument.bool("full-determinism"));
+    public boolean fullDeterminism() { return get(FULL_DETERMINISM); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 

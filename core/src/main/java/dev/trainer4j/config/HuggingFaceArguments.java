@@ -153,6 +153,8 @@ public final class HuggingFaceArguments {
                 + " whole accumulation window and of every device");
         noOp(specials, "torch_empty_cache_steps", "HF empties the CUDA/XPU/MPS cache only; on a CPU it does nothing");
         noOp(specials, "ray_scope", "HF reads it only with the Ray search backend; trainer4j hpo has its own");
+        noOp(specials, "eval_accumulation_steps", "predictions are copied to the host after every batch (HF with 1); on a"
+                + " CPU HF's setting changes when tensors become numpy arrays, not the results");
         noOp(specials, "dataloader_persistent_workers", "data workers are threads of the run, kept for the whole run");
         specials.put("use_cpu", new Special(Status.NO_OP, null, "the devices are those of the backend build and devices;"
                 + " true logs a warning", HuggingFaceArguments::cpuOnly));
