@@ -479,6 +479,37 @@ public final class TrainingArguments {
     public static final Argument<Boolean> FULL_DETERMINISM = declare(Argument.bool("full-determinism"));
     public boolean fullDeterminism() { return get(FULL_DETERMINISM); }
 
+    /**
+     * HF's {@code optim_args}: {@code "key=value,key=value"} settings of the optimizer beyond the {@code adam-*} keys;
+     * which keys an optimizer takes is its own (adafactor: {@code clip_threshold}, {@code decay_rate}, {@code eps1}).
+     */
+    public static final Argument<String> OPTIM_ARGS = declare(Argument.string("optim-args").orNull()
+            .check(TrainingArguments::checkOptimArgs));
+    /** {@code optim-args} as key to value, in the order written; empty when unset. */
+    public Map<String, String> optimArgs() {
+        String text = get(OPTIM_ARGS);
+        return text == null ? Map.of() : parseOptimArgs(OPTIM_ARGS.key(), text);
+    }
+
+    private static void checkOptimArgs(String key, String text) {
+        parseOptimArgs(key, text);
+    }
+
+    private static Map<String, String> parseOptimArgs(String key, String text) {
+        Map<String, String> parsed = new java.util.LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            if (equals <= 0 || equals == pair.length() - 1) {
+                throw new ConfigurationException(key, text, "key=value pairs separated by commas, e.g. \"clip_threshold=0.5\"");
+            }
+            parsed.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        }
+        return java.util.Collections.unmodifiableMap(parsed);
+    }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 

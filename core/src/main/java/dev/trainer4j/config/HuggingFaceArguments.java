@@ -173,6 +173,10 @@ public final class HuggingFaceArguments {
                         ? new Rewritten("include-for-metrics", ConfigValueFactory.fromIterable(List.of("inputs"),
                                 value.origin().description()))
                         : Rewritten.DROPPED));
+        specials.put("adafactor", new Special(Status.IMPLEMENTED, "optim", "v4: true is optim = adafactor; false changes nothing",
+                (path, value) -> booleanValue(path, value)
+                        ? new Rewritten("optim", ConfigValueFactory.fromAnyRef("adafactor", value.origin().description()))
+                        : Rewritten.DROPPED));
         specials.put("per_gpu_train_batch_size", renamed("per-device-train-batch-size"));
         specials.put("per_gpu_eval_batch_size", renamed("per-device-eval-batch-size"));
         return specials;

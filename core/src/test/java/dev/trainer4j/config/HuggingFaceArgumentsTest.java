@@ -45,8 +45,8 @@ class HuggingFaceArgumentsTest {
             "average_tokens_across_devices", "dataloader_persistent_workers", "use_cpu", "no_cuda", "eval_accumulation_steps");
 
     /** Names still to implement (issue 20's list); each is refused as "not yet supported" until it is. */
-    private static final Set<String> NOT_YET = Set.of("optim_args", "neftune_noise_alpha", "gradient_checkpointing",
-            "gradient_checkpointing_kwargs", "eval_do_concat_batches", "debug", "adafactor");
+    private static final Set<String> NOT_YET = Set.of("neftune_noise_alpha", "gradient_checkpointing",
+            "gradient_checkpointing_kwargs", "eval_do_concat_batches", "debug");
 
     @Test
     void theListHoldsHfs145NamesInThreeOrigins() {
@@ -93,6 +93,7 @@ class HuggingFaceArgumentsTest {
         Config inputs = normalized("include_inputs_for_metrics", true);
         assertThat(inputs.getStringList("include-for-metrics")).containsExactly("inputs");
         assertThat(normalizedKeys("include_inputs_for_metrics", false)).isEmpty();
+        assertThat(normalized("adafactor", true).getString("optim")).isEqualTo("adafactor");
     }
 
     @Test
