@@ -510,6 +510,18 @@ public final class TrainingArguments {
         return java.util.Collections.unmodifiableMap(parsed);
     }
 
+    /**
+     * HF's {@code neftune_noise_alpha} (NEFTune): while training, uniform noise of magnitude {@code alpha/sqrt(L*d)}
+     * on the input embeddings of the models that have them (the transformer models); unset: none.
+     */
+    public static final Argument<Double> NEFTUNE_NOISE_ALPHA = declare(Argument.number("neftune-noise-alpha").orNull()
+            .check(alpha -> alpha > 0 && !alpha.isInfinite(), "a number > 0, or null for no noise"));
+    /** {@code neftune-noise-alpha}, 0 when unset. */
+    public double neftuneNoiseAlpha() {
+        Double alpha = get(NEFTUNE_NOISE_ALPHA);
+        return alpha == null ? 0 : alpha;
+    }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 
