@@ -29,6 +29,10 @@ public final class TrainerSpec {
     private final ComputeMetrics computeMetrics;
     private final List<Callback> callbacks;
     private final Tokenizer tokenizer;
+    // ---- issue 20: HF parity ----
+    private final ComputeLossFunction computeLossFunc;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule lrScheduler;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -46,6 +50,9 @@ public final class TrainerSpec {
         this.computeMetrics = builder.computeMetrics;
         this.callbacks = List.copyOf(builder.callbacks);
         this.tokenizer = builder.tokenizer;
+        this.computeLossFunc = builder.computeLossFunc;
+        this.optimizer = builder.optimizer;
+        this.lrScheduler = builder.lrScheduler;
     }
 
     public static Builder builder() {
@@ -65,6 +72,9 @@ public final class TrainerSpec {
         builder.computeMetrics = computeMetrics;
         builder.callbacks.addAll(callbacks);
         builder.tokenizer = tokenizer;
+        builder.computeLossFunc = computeLossFunc;
+        builder.optimizer = optimizer;
+        builder.lrScheduler = lrScheduler;
         return builder;
     }
 
@@ -81,6 +91,12 @@ public final class TrainerSpec {
     public List<Callback> callbacks() { return callbacks; }
     /** HF's {@code processing_class}: the tokenizer the data was encoded with; {@link Trainer#saveModel} saves it. */
     public Optional<Tokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
+    /** HF's {@code compute_loss_func}: replaces the model's loss (see {@link ComputeLossFunction}). */
+    public Optional<ComputeLossFunction> computeLossFunc() { return Optional.ofNullable(computeLossFunc); }
+    /** HF's {@code optimizers[0]}: the optimizer of every run instead of the one {@code optim} names. */
+    public Optional<Optimizer> optimizer() { return Optional.ofNullable(optimizer); }
+    /** HF's {@code optimizers[1]}: the learning-rate schedule instead of the one {@code lr-scheduler-type} names. */
+    public Optional<LearningRateSchedule> lrScheduler() { return Optional.ofNullable(lrScheduler); }
 
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
@@ -95,6 +111,9 @@ public final class TrainerSpec {
         private ComputeMetrics computeMetrics;
         private final List<Callback> callbacks = new ArrayList<>();
         private Tokenizer tokenizer;
+        private ComputeLossFunction computeLossFunc;
+        private Optimizer optimizer;
+        private LearningRateSchedule lrScheduler;
 
         private Builder() {
         }
@@ -126,6 +145,22 @@ public final class TrainerSpec {
 
         /** HF's {@code processing_class}: saved as {@code tokenizer.json} by {@link Trainer#saveModel}; nothing else reads it. */
         public Builder tokenizer(Tokenizer tokenizer) { this.tokenizer = requireNonNull(tokenizer, "tokenizer is null"); return this; }
+
+        /** HF's {@code compute_loss_func}: replaces the model's loss; the backend decides the function's kind. */
+        public Builder computeLossFunc(ComputeLossFunction function) {
+            this.computeLossFunc = requireNonNull(function, "function is null");
+            return this;
+        }
+
+        /**
+         * HF's {@code optimizers=(optimizer, scheduler)}: a ready optimizer (the backend's kind) and a learning-rate
+         * schedule; either may be null to keep the one the arguments name.
+         */
+        public Builder optimizers(Optimizer optimizer, LearningRateSchedule lrScheduler) {
+            this.optimizer = optimizer;
+            this.lrScheduler = lrScheduler;
+            return this;
+        }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

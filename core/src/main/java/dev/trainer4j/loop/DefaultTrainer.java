@@ -735,9 +735,12 @@ public class DefaultTrainer implements Trainer {
         return perDeviceTrainBatchSize * args.devices();
     }
 
-    /** The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps. */
+    /**
+     * The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps: the spec's
+     * ({@link TrainerSpec#lrScheduler()}, HF's {@code optimizers[1]}) when given, else {@code lr-scheduler-type}'s.
+     */
     protected LearningRateSchedule createScheduler(long numTrainingSteps) {
-        return LearningRateSchedules.create(args, numTrainingSteps);
+        return spec.lrScheduler().orElseGet(() -> LearningRateSchedules.create(args, numTrainingSteps));
     }
 
     @Override
