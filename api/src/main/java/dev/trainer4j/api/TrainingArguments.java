@@ -522,6 +522,18 @@ public final class TrainingArguments {
         return alpha == null ? 0 : alpha;
     }
 
+    /** {@code debug}'s one value: report the first layer whose activations become non-finite. */
+    public static final String DEBUG_UNDERFLOW_OVERFLOW = "underflow_overflow";
+
+    /**
+     * HF's {@code debug}: {@code [underflow_overflow]} makes the backend name the first layer whose activations are
+     * not finite when a step's loss or gradient is not (a log line, and the engine's report); a name is a list of one.
+     */
+    public static final Argument<List<String>> DEBUG = declare(Argument.stringList("debug")
+            .check(values -> values.stream().allMatch(DEBUG_UNDERFLOW_OVERFLOW::equals),
+                    "[] or [underflow_overflow] (tpu_metrics_debug needs a TPU)"));
+    public List<String> debug() { return get(DEBUG); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 

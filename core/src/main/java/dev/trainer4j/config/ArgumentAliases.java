@@ -32,7 +32,8 @@ import java.util.Set;
  */
 public final class ArgumentAliases {
     private static final Logger LOG = LoggerFactory.getLogger(ArgumentAliases.class);
-    private static final String REPORT_TO = TrainingArguments.REPORT_TO.key();
+    /** Lists that HF also takes as a single name. */
+    private static final Set<String> ONE_OR_MORE = Set.of(TrainingArguments.REPORT_TO.key(), TrainingArguments.DEBUG.key());
 
     /** Each declared HF alias, in kebab-case, to its argument's key. */
     private static final Map<String, String> RENAMES = renames();
@@ -91,8 +92,8 @@ public final class ArgumentAliases {
                 throw new ConfigurationException(path + "." + canonical, path + ": '" + previous + "' and '" + written
                         + "' both set " + path + "." + canonical + "; keep one of the two spellings");
             }
-            if (canonical.equals(REPORT_TO) && value.valueType() == ConfigValueType.STRING) {
-                // HF's report_to takes one name as well as a list
+            if (ONE_OR_MORE.contains(canonical) && value.valueType() == ConfigValueType.STRING) {
+                // HF's report_to and debug take one name as well as a list
                 value = ConfigValueFactory.fromIterable(List.of(value.unwrapped()), value.origin().description());
             }
             values.put(canonical, value);

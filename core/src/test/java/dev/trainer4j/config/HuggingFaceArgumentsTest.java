@@ -46,7 +46,7 @@ class HuggingFaceArgumentsTest {
 
     /** Names still to implement (issue 20's list); each is refused as "not yet supported" until it is. */
     private static final Set<String> NOT_YET = Set.of("gradient_checkpointing",
-            "gradient_checkpointing_kwargs", "eval_do_concat_batches", "debug");
+            "gradient_checkpointing_kwargs", "eval_do_concat_batches");
 
     @Test
     void theListHoldsHfs145NamesInThreeOrigins() {
