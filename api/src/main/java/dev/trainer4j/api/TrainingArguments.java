@@ -485,10 +485,12 @@ public final class TrainingArguments {
      */
     public static final Argument<String> OPTIM_ARGS = declare(Argument.string("optim-args").orNull()
             .check(TrainingArguments::checkOptimArgs));
+    /** {@code optim-args} as written, e.g. {@code "clip_threshold=0.5"}; {@link #optimArgsByKey()} parses it. */
+    public Optional<String> optimArgs() { return Optional.ofNullable(get(OPTIM_ARGS)); }
+
     /** {@code optim-args} as key to value, in the order written; empty when unset. */
-    public Map<String, String> optimArgs() {
-        String text = get(OPTIM_ARGS);
-        return text == null ? Map.of() : parseOptimArgs(OPTIM_ARGS.key(), text);
+    public Map<String, String> optimArgsByKey() {
+        return optimArgs().map(text -> parseOptimArgs(OPTIM_ARGS.key(), text)).orElse(Map.of());
     }
 
     private static void checkOptimArgs(String key, String text) {
@@ -516,11 +518,8 @@ public final class TrainingArguments {
      */
     public static final Argument<Double> NEFTUNE_NOISE_ALPHA = declare(Argument.number("neftune-noise-alpha").orNull()
             .check(alpha -> alpha > 0 && !alpha.isInfinite(), "a number > 0, or null for no noise"));
-    /** {@code neftune-noise-alpha}, 0 when unset. */
-    public double neftuneNoiseAlpha() {
-        Double alpha = get(NEFTUNE_NOISE_ALPHA);
-        return alpha == null ? 0 : alpha;
-    }
+    /** {@code neftune-noise-alpha}; empty: no noise. */
+    public OptionalDouble neftuneNoiseAlpha() { return optionalDouble(get(NEFTUNE_NOISE_ALPHA)); }
 
     /** {@code debug}'s one value: report the first layer whose activations become non-finite. */
     public static final String DEBUG_UNDERFLOW_OVERFLOW = "underflow_overflow";

@@ -12,7 +12,7 @@ public final class TfOptimizers {
     }
 
     public static TfOptimizer fromArguments(TrainingArguments args) {
-        Map<String, String> optimArgs = args.optimArgs();
+        Map<String, String> optimArgs = args.optimArgsByKey();
         if (args.optim() != OptimizerType.ADAFACTOR && !optimArgs.isEmpty()) {
             throw new ConfigurationException(TrainingArguments.OPTIM_ARGS.key(), "optim-args " + optimArgs.keySet()
                     + ": optim = " + args.optim().configNames().get(0) + " takes no optim-args (its settings are adam-beta1,"
