@@ -15,10 +15,16 @@ import static java.util.Objects.requireNonNull;
  * @param predictedTexts the decoded generated text per row when the trainer generates ({@code predict-with-generate}
  *     and a tokenizer), else empty
  * @param labelTexts the decoded reference text per row (label ids without -100 and padding), else empty
+ * @param inputs the batch's input tensors (not the labels) with {@code include-for-metrics = [inputs]}, else empty
+ * @param losses the loss per row with {@code include-for-metrics = [loss]} (as HF: the batch's mean loss, repeated
+ *     for each row), else empty
  */
 public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels,
-                             List<String> predictedTexts, List<String> labelTexts) {
+                             List<String> predictedTexts, List<String> labelTexts,
+                             Map<String, HostTensor> inputs, Optional<HostTensor> losses) {
     public EvalPrediction {
+        inputs = Map.copyOf(requireNonNull(inputs, "inputs is null"));
+        requireNonNull(losses, "losses is null");
         predictions = Map.copyOf(requireNonNull(predictions, "predictions is null"));
         labels = Map.copyOf(requireNonNull(labels, "labels is null"));
         predictedTexts = List.copyOf(requireNonNull(predictedTexts, "predictedTexts is null"));
@@ -32,6 +38,12 @@ public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, Ho
     /** Predictions and labels as tensors only, without decoded text. */
     public EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels) {
         this(predictions, labels, List.of(), List.of());
+    }
+
+    /** Predictions, labels and decoded texts, without inputs or losses. */
+    public EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels,
+                          List<String> predictedTexts, List<String> labelTexts) {
+        this(predictions, labels, predictedTexts, labelTexts, Map.of(), Optional.empty());
     }
 
     /** Whether the rows come with decoded text (generation with a tokenizer). */

@@ -6,12 +6,15 @@ import java.util.Locale;
 
 /**
  * Optimizers ({@code optim}), with HF's names. {@code adamw_torch} and {@code adamw_torch_fused} (HF's defaults in v4
- * and v5) and {@code adamw} are the same decoupled-weight-decay AdamW.
+ * and v5) and {@code adamw} are the same decoupled-weight-decay AdamW; {@code adafactor} is HF's Adafactor.
  */
 public enum OptimizerType {
     ADAMW(List.of("adamw_torch", "adamw_torch_fused", "adamw")),
     ADAM(List.of("adam")),
-    SGD(List.of("sgd"));
+    SGD(List.of("sgd")),
+    // ---- issue 20: HF parity ----
+    /** HF's Adafactor as its Trainer builds it: no relative step, no parameter scaling, no first moment. */
+    ADAFACTOR(List.of("adafactor"));
 
     private final List<String> names;
 

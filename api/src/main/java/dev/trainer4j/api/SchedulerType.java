@@ -14,7 +14,10 @@ public enum SchedulerType {
     INVERSE_SQRT,
     REDUCE_LR_ON_PLATEAU,
     COSINE_WITH_MIN_LR,
-    WARMUP_STABLE_DECAY;
+    WARMUP_STABLE_DECAY,
+    // ---- issue 20: HF parity ----
+    /** HF's {@code cosine_warmup_with_min_lr}: warmup from (t+1)/W (or from {@code warmup_lr_rate}), then cosine to a minimum. */
+    COSINE_WARMUP_WITH_MIN_LR;
 
     /** HF's spelling, e.g. {@code constant_with_warmup}. */
     public String configName() {

@@ -173,6 +173,67 @@ public interface Trainer extends AutoCloseable {
     /** HF's {@code log}: adds {@code epoch} and {@code step}, appends to {@code log_history}, fires {@code onLog}. */
     void log(Map<String, Double> logs);
 
+    // ---- issue 20: HF parity ----
+
+    /**
+     * HF's {@code evaluate(eval_dataset, ignore_keys, metric_key_prefix)}: the model outputs named in {@code ignoreKeys}
+     * are left out of the predictions the metrics see; every metric key is prefixed {@code <metricKeyPrefix>_}.
+     */
+    default Map<String, Double> evaluate(Dataset dataset, List<String> ignoreKeys, String metricKeyPrefix) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no evaluate with ignoreKeys");
+    }
+
+    /**
+     * HF's {@code predict(test_dataset, ignore_keys, metric_key_prefix)}: the outputs named in {@code ignoreKeys} are
+     * left out of the predictions; metric keys are prefixed {@code <metricKeyPrefix>_} (HF's default {@code test}).
+     */
+    default PredictionOutput predict(Dataset dataset, List<String> ignoreKeys, String metricKeyPrefix) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no predict with ignoreKeys");
+    }
+
+    /** HF's {@code log_metrics}: logs {@code ***** <split> metrics *****} and one aligned line per metric at info level. */
+    default void logMetrics(String split, Map<String, Double> metrics) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no logMetrics");
+    }
+
+    /**
+     * HF's {@code save_metrics}: writes {@code <split>_results.json} into the output dir and, when {@code combined},
+     * merges the metrics into {@code all_results.json} (indent 4, sorted keys, as HF).
+     */
+    default void saveMetrics(String split, Map<String, Double> metrics, boolean combined) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no saveMetrics");
+    }
+
+    /** {@link #saveMetrics(String, Map, boolean)} with {@code combined = true}, as HF's default. */
+    default void saveMetrics(String split, Map<String, Double> metrics) {
+        saveMetrics(split, metrics, true);
+    }
+
+    /** HF's {@code save_state}: writes {@link #state()} as {@code trainer_state.json} into the output dir. */
+    default void saveState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no saveState");
+    }
+
+    /** HF's {@code pop_callback(cls)}: removes and returns the first callback of that type, if any. */
+    default Optional<Callback> popCallback(Class<? extends Callback> type) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no popCallback");
+    }
+
+    /** HF's {@code pop_callback(cb)}: removes that callback (by identity); false when it was not there. */
+    default boolean popCallback(Callback callback) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no popCallback");
+    }
+
+    /**
+     * HF's {@code create_model_card}: writes {@code README.md} into the output dir in HF's layout (YAML metadata, the
+     * evaluation results, the training hyperparameters and the training-results table from the log history).
+     *
+     * @return the file written
+     */
+    default Path createModelCard(ModelCardOptions options) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no createModelCard");
+    }
+
     /** Frees the compiled model's native resources. */
     @Override
     void close();

@@ -32,6 +32,10 @@ public final class TrainerSpec {
     private final List<Callback> callbacks;
     private final Tokenizer tokenizer;
     private final Config modelSettings;
+    // ---- issue 20: HF parity ----
+    private final ComputeLossFunction computeLossFunc;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule lrScheduler;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -50,6 +54,9 @@ public final class TrainerSpec {
         this.callbacks = List.copyOf(builder.callbacks);
         this.tokenizer = builder.tokenizer;
         this.modelSettings = builder.modelSettings;
+        this.computeLossFunc = builder.computeLossFunc;
+        this.optimizer = builder.optimizer;
+        this.lrScheduler = builder.lrScheduler;
     }
 
     public static Builder builder() {
@@ -70,6 +77,9 @@ public final class TrainerSpec {
         builder.callbacks.addAll(callbacks);
         builder.tokenizer = tokenizer;
         builder.modelSettings = modelSettings;
+        builder.computeLossFunc = computeLossFunc;
+        builder.optimizer = optimizer;
+        builder.lrScheduler = lrScheduler;
         return builder;
     }
 
@@ -92,6 +102,13 @@ public final class TrainerSpec {
      */
     public Optional<Config> modelSettings() { return Optional.ofNullable(modelSettings); }
 
+    /** HF's {@code compute_loss_func}: replaces the model's loss (see {@link ComputeLossFunction}). */
+    public Optional<ComputeLossFunction> computeLossFunc() { return Optional.ofNullable(computeLossFunc); }
+    /** HF's {@code optimizers[0]}: the optimizer of every run instead of the one {@code optim} names. */
+    public Optional<Optimizer> optimizer() { return Optional.ofNullable(optimizer); }
+    /** HF's {@code optimizers[1]}: the learning-rate schedule instead of the one {@code lr-scheduler-type} names. */
+    public Optional<LearningRateSchedule> lrScheduler() { return Optional.ofNullable(lrScheduler); }
+
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
         private TrainingArguments args;
@@ -106,6 +123,9 @@ public final class TrainerSpec {
         private final List<Callback> callbacks = new ArrayList<>();
         private Tokenizer tokenizer;
         private Config modelSettings;
+        private ComputeLossFunction computeLossFunc;
+        private Optimizer optimizer;
+        private LearningRateSchedule lrScheduler;
 
         private Builder() {
         }
@@ -140,6 +160,22 @@ public final class TrainerSpec {
 
         /** The resolved model block of the run file the model was made from (see {@link TrainerSpec#modelSettings()}). */
         public Builder modelSettings(Config settings) { this.modelSettings = requireNonNull(settings, "settings is null"); return this; }
+
+        /** HF's {@code compute_loss_func}: replaces the model's loss; the backend decides the function's kind. */
+        public Builder computeLossFunc(ComputeLossFunction function) {
+            this.computeLossFunc = requireNonNull(function, "function is null");
+            return this;
+        }
+
+        /**
+         * HF's {@code optimizers=(optimizer, scheduler)}: a ready optimizer (the backend's kind) and a learning-rate
+         * schedule; either may be null to keep the one the arguments name.
+         */
+        public Builder optimizers(Optimizer optimizer, LearningRateSchedule lrScheduler) {
+            this.optimizer = optimizer;
+            this.lrScheduler = lrScheduler;
+            return this;
+        }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

@@ -376,6 +376,163 @@ public final class TrainingArguments {
         return duration;
     }
 
+    // ---- issue 20: HF parity ----
+
+    /** Evaluation and prediction return only the loss: no predictions are fetched and no metric is computed. */
+    public static final Argument<Boolean> PREDICTION_LOSS_ONLY = declare(Argument.bool("prediction-loss-only"));
+    public boolean predictionLossOnly() { return get(PREDICTION_LOSS_ONLY); }
+
+    /** What {@link EvalPrediction} carries besides predictions and labels. */
+    public static final List<String> INCLUDE_FOR_METRICS_CHOICES = List.of("inputs", "loss");
+
+    /** Adds the batch inputs ({@code inputs}) and the per-row loss ({@code loss}) to {@link EvalPrediction}. */
+    public static final Argument<List<String>> INCLUDE_FOR_METRICS = declare(Argument.stringList("include-for-metrics")
+            .check(names -> INCLUDE_FOR_METRICS_CHOICES.containsAll(names), "a list of " + INCLUDE_FOR_METRICS_CHOICES));
+    public List<String> includeForMetrics() { return get(INCLUDE_FOR_METRICS); }
+
+    /** {@link ComputeMetrics#computeBatch} is called per batch instead of {@code compute} on the whole pass. */
+    public static final Argument<Boolean> BATCH_EVAL_METRICS = declare(Argument.bool("batch-eval-metrics"));
+    public boolean batchEvalMetrics() { return get(BATCH_EVAL_METRICS); }
+
+    /** With {@code non-finite-policy = skip}: true keeps a skipped step's loss out of the logged losses (HF's filter). */
+    public static final Argument<Boolean> LOGGING_NAN_INF_FILTER = declare(Argument.bool("logging-nan-inf-filter"));
+    public boolean loggingNanInfFilter() { return get(LOGGING_NAN_INF_FILTER); }
+
+    /** The ways of counting input tokens: {@code no}, {@code all}, {@code non_padding}. */
+    public static final List<String> INPUT_TOKEN_COUNTS = List.of("no", "all", "non_padding");
+
+    /** Count the training input tokens into {@code num_input_tokens_seen}: no, all, non_padding (true is all, HF v4). */
+    public static final Argument<String> INCLUDE_NUM_INPUT_TOKENS_SEEN = declare(Argument.string("include-num-input-tokens-seen")
+            .check(value -> INPUT_TOKEN_COUNTS.contains(tokenCount(value)), "one of " + INPUT_TOKEN_COUNTS + ", true or false"));
+    /** {@code include-num-input-tokens-seen} as {@code no}, {@code all} or {@code non_padding}. */
+    public String includeNumInputTokensSeen() { return tokenCount(get(INCLUDE_NUM_INPUT_TOKENS_SEEN)); }
+
+    private static String tokenCount(String value) {
+        return switch (value) {
+            case "true" -> "all";
+            case "false" -> "no";
+            default -> value.replace('-', '_');
+        };
+    }
+
+    /** Adds {@code train_tokens_per_second} to the training metrics. */
+    public static final Argument<Boolean> INCLUDE_TOKENS_PER_SECOND = declare(Argument.bool("include-tokens-per-second"));
+    public boolean includeTokensPerSecond() { return get(INCLUDE_TOKENS_PER_SECOND); }
+
+    /** On resume, start the resumed epoch's data from its beginning instead of the stored position. */
+    public static final Argument<Boolean> IGNORE_DATA_SKIP = declare(Argument.bool("ignore-data-skip"));
+    public boolean ignoreDataSkip() { return get(IGNORE_DATA_SKIP); }
+
+    /** On resume, restore the state of {@link StatefulCallback}s from the checkpoint (trainer4j's default: true). */
+    public static final Argument<Boolean> RESTORE_CALLBACK_STATES_FROM_CHECKPOINT = declare(Argument.bool(
+            "restore-callback-states-from-checkpoint"));
+    public boolean restoreCallbackStatesFromCheckpoint() { return get(RESTORE_CALLBACK_STATES_FROM_CHECKPOINT); }
+
+    /** When a training step runs out of memory, halve {@code per-device-train-batch-size} and start training again. */
+    public static final Argument<Boolean> AUTO_FIND_BATCH_SIZE = declare(Argument.bool("auto-find-batch-size"));
+    public boolean autoFindBatchSize() { return get(AUTO_FIND_BATCH_SIZE); }
+
+    /** False adds HF's {@code <stage>_mem_cpu_alloc_delta} and {@code <stage>_mem_cpu_peaked_delta} metrics. */
+    public static final Argument<Boolean> SKIP_MEMORY_METRICS = declare(Argument.bool("skip-memory-metrics"));
+    public boolean skipMemoryMetrics() { return get(SKIP_MEMORY_METRICS); }
+
+    /** HF's script flags, honoured by the {@code trainer4j} command: train, evaluate, predict. */
+    public static final Argument<Boolean> DO_TRAIN = declare(Argument.bool("do-train"));
+    public boolean doTrain() { return get(DO_TRAIN); }
+
+    public static final Argument<Boolean> DO_EVAL = declare(Argument.bool("do-eval"));
+    public boolean doEval() { return get(DO_EVAL); }
+
+    public static final Argument<Boolean> DO_PREDICT = declare(Argument.bool("do-predict"));
+    public boolean doPredict() { return get(DO_PREDICT); }
+
+    /** The {@code report-to} names: the logging callbacks they add ({@code all}: every one installed; {@code none}). */
+    public static final Map<String, String> REPORTERS = Map.of("tensorboard", "tensorboard", "jsonl", "jsonl-logger",
+            "csv", "csv-logger");
+
+    /**
+     * HF's {@code report_to}: logging callbacks to add when {@code callbacks} lacks them ({@link #REPORTERS}), {@code all}
+     * for every installed one, {@code none} for none; a single name is a list of one.
+     */
+    public static final Argument<List<String>> REPORT_TO = declare(Argument.stringList("report-to")
+            .check(names -> names.stream().allMatch(name -> REPORTERS.containsKey(name) || name.equals("all")
+                    || name.equals("none")), "a list of " + List.of("none", "all", "tensorboard", "jsonl", "csv")));
+    public List<String> reportTo() { return get(REPORT_TO); }
+
+    /** HF's {@code logging_dir}: the folder of the TensorBoard event files; unset: {@code <output-dir>/runs/<date>_<host>}. */
+    public static final Argument<String> LOGGING_DIR = declare(Argument.string("logging-dir").orNull()
+            .check(path -> !path.isBlank(), "a non-empty path, or null"));
+    public Optional<String> loggingDir() { return Optional.ofNullable(get(LOGGING_DIR)); }
+
+    /** HF's log levels. */
+    public static final List<String> LOG_LEVELS = List.of("passive", "debug", "info", "warning", "error", "critical");
+
+    /** HF's {@code log_level}: the level of trainer4j's loggers in the {@code trainer4j} command; passive keeps it. */
+    public static final Argument<String> LOG_LEVEL = declare(Argument.string("log-level")
+            .check(LOG_LEVELS::contains, "one of " + LOG_LEVELS));
+    public String logLevel() { return get(LOG_LEVEL); }
+
+    /**
+     * HF's {@code full_determinism}: the backend fixes what varies between machines (on TensorFlow: one tower, one
+     * intra-op thread, kernels on the caller's thread, unless given), so a run repeats bit for bit anywhere; slower.
+     */
+    public static final Argument<Boolean> FULL_DETERMINISM = declare(Argument.bool("full-determinism"));
+    public boolean fullDeterminism() { return get(FULL_DETERMINISM); }
+
+    /**
+     * HF's {@code optim_args}: {@code "key=value,key=value"} settings of the optimizer beyond the {@code adam-*} keys;
+     * which keys an optimizer takes is its own (adafactor: {@code clip_threshold}, {@code decay_rate}, {@code eps1}).
+     */
+    public static final Argument<String> OPTIM_ARGS = declare(Argument.string("optim-args").orNull()
+            .check(TrainingArguments::checkOptimArgs));
+    /** {@code optim-args} as written, e.g. {@code "clip_threshold=0.5"}; {@link #optimArgsByKey()} parses it. */
+    public Optional<String> optimArgs() { return Optional.ofNullable(get(OPTIM_ARGS)); }
+
+    /** {@code optim-args} as key to value, in the order written; empty when unset. */
+    public Map<String, String> optimArgsByKey() {
+        return optimArgs().map(text -> parseOptimArgs(OPTIM_ARGS.key(), text)).orElse(Map.of());
+    }
+
+    private static void checkOptimArgs(String key, String text) {
+        parseOptimArgs(key, text);
+    }
+
+    private static Map<String, String> parseOptimArgs(String key, String text) {
+        Map<String, String> parsed = new java.util.LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            if (equals <= 0 || equals == pair.length() - 1) {
+                throw new ConfigurationException(key, text, "key=value pairs separated by commas, e.g. \"clip_threshold=0.5\"");
+            }
+            parsed.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        }
+        return java.util.Collections.unmodifiableMap(parsed);
+    }
+
+    /**
+     * HF's {@code neftune_noise_alpha} (NEFTune): while training, uniform noise of magnitude {@code alpha/sqrt(L*d)}
+     * on the input embeddings of the models that have them (the transformer models); unset: none.
+     */
+    public static final Argument<Double> NEFTUNE_NOISE_ALPHA = declare(Argument.number("neftune-noise-alpha").orNull()
+            .check(alpha -> alpha > 0 && !alpha.isInfinite(), "a number > 0, or null for no noise"));
+    /** {@code neftune-noise-alpha}; empty: no noise. */
+    public OptionalDouble neftuneNoiseAlpha() { return optionalDouble(get(NEFTUNE_NOISE_ALPHA)); }
+
+    /** {@code debug}'s one value: report the first layer whose activations become non-finite. */
+    public static final String DEBUG_UNDERFLOW_OVERFLOW = "underflow_overflow";
+
+    /**
+     * HF's {@code debug}: {@code [underflow_overflow]} makes the backend name the first layer whose activations are
+     * not finite when a step's loss or gradient is not (a log line, and the engine's report); a name is a list of one.
+     */
+    public static final Argument<List<String>> DEBUG = declare(Argument.stringList("debug")
+            .check(values -> values.stream().allMatch(DEBUG_UNDERFLOW_OVERFLOW::equals),
+                    "[] or [underflow_overflow] (tpu_metrics_debug needs a TPU)"));
+    public List<String> debug() { return get(DEBUG); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 
@@ -659,6 +816,13 @@ public final class TrainingArguments {
         public Builder limitTrainBatches(Double value) { return set(LIMIT_TRAIN_BATCHES, value); }
         public Builder limitEvalBatches(Double value) { return set(LIMIT_EVAL_BATCHES, value); }
         public Builder maxTime(String value) { return set(MAX_TIME, value); }
+        // ---- issue 20: HF parity ----
+        public Builder predictionLossOnly(boolean value) { return set(PREDICTION_LOSS_ONLY, value); }
+        public Builder includeForMetrics(List<String> value) { return set(INCLUDE_FOR_METRICS, value); }
+        public Builder includeNumInputTokensSeen(String value) { return set(INCLUDE_NUM_INPUT_TOKENS_SEEN, value); }
+        public Builder ignoreDataSkip(boolean value) { return set(IGNORE_DATA_SKIP, value); }
+        public Builder autoFindBatchSize(boolean value) { return set(AUTO_FIND_BATCH_SIZE, value); }
+        public Builder skipMemoryMetrics(boolean value) { return set(SKIP_MEMORY_METRICS, value); }
 
         /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {

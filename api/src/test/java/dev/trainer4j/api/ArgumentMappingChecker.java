@@ -39,10 +39,12 @@ import static java.util.Objects.requireNonNull;
  * @param companions settings a key needs to be valid when it changes (key → other keys and values)
  * @param derived keys whose getter resolves an unset value from other keys (key → the keys it reads); their default
  *                is not compared with the reference, and changing a key they read may change them
+ * @param samples valid non-default values of keys whose kind gives none (e.g. a list of fixed names), tried first
  */
 record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, Class<A> type,
                                  Function<String, Optional<Argument<?>>> declarations, Map<String, String> getterNames,
-                                 Map<String, Map<String, Object>> companions, Map<String, Set<String>> derived) {
+                                 Map<String, Map<String, Object>> companions, Map<String, Set<String>> derived,
+                                 Map<String, Object> samples) {
     ArgumentMappingChecker {
         requireNonNull(reference, "reference is null");
         requireNonNull(factory, "factory is null");
@@ -51,24 +53,29 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
         getterNames = Map.copyOf(getterNames);
         companions = Map.copyOf(companions);
         derived = Map.copyOf(derived);
+        samples = Map.copyOf(samples);
     }
 
     /** A checker with no exceptions to the naming convention, no companions and no derived keys. */
     static <A> ArgumentMappingChecker<A> of(Config reference, Function<Config, A> factory, Class<A> type,
                                             Function<String, Optional<Argument<?>>> declarations) {
-        return new ArgumentMappingChecker<>(reference, factory, type, declarations, Map.of(), Map.of(), Map.of());
+        return new ArgumentMappingChecker<>(reference, factory, type, declarations, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     ArgumentMappingChecker<A> withCompanions(Map<String, Map<String, Object>> more) {
-        return new ArgumentMappingChecker<>(reference, factory, type, declarations, getterNames, more, derived);
+        return new ArgumentMappingChecker<>(reference, factory, type, declarations, getterNames, more, derived, samples);
     }
 
     ArgumentMappingChecker<A> withDerived(Map<String, Set<String>> more) {
-        return new ArgumentMappingChecker<>(reference, factory, type, declarations, getterNames, companions, more);
+        return new ArgumentMappingChecker<>(reference, factory, type, declarations, getterNames, companions, more, samples);
     }
 
     ArgumentMappingChecker<A> withGetterNames(Map<String, String> more) {
-        return new ArgumentMappingChecker<>(reference, factory, type, declarations, more, companions, derived);
+        return new ArgumentMappingChecker<>(reference, factory, type, declarations, more, companions, derived, samples);
+    }
+
+    ArgumentMappingChecker<A> withSamples(Map<String, Object> more) {
+        return new ArgumentMappingChecker<>(reference, factory, type, declarations, getterNames, companions, derived, more);
     }
 
     /** Every problem found, one sentence each naming the key and the getter; empty when the mapping is right. */
@@ -160,6 +167,9 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
         Optional<Argument<?>> declaration = declarations.apply(key);
         Argument.Kind kind = declaration.map(Argument::kind).orElse(null);
         Object value = reference.unwrapped();
+        if (samples.containsKey(key)) {
+            return List.of(samples.get(key));
+        }
         if (kind == Argument.Kind.CHOICE) {
             return declaration.get().choices().stream().filter(choice -> !choice.equalsIgnoreCase(String.valueOf(value)))
                     .map(Object.class::cast).toList();

@@ -28,10 +28,19 @@ class TrainingArgumentsMappingTest {
             "metric-for-best-model", Set.of("load-best-model-at-end", "lr-scheduler-type"),
             "greater-is-better", Set.of("metric-for-best-model", "load-best-model-at-end", "lr-scheduler-type"));
 
+    /** Valid values of keys that take only fixed names or a syntax the checker cannot guess. */
+    private static final Map<String, Object> SAMPLES = Map.of(
+            "include-for-metrics", List.of("inputs"),
+            "include-num-input-tokens-seen", "all",
+            "report-to", List.of("tensorboard"),
+            "log-level", "debug",
+            "debug", List.of("underflow_overflow"),
+            "optim-args", "clip_threshold=0.5");
+
     private static ArgumentMappingChecker<TrainingArguments> checker() {
         return ArgumentMappingChecker.of(TrainingArguments.defaults(), TrainingArguments::fromConfig,
                         TrainingArguments.class, TrainingArguments::argument)
-                .withCompanions(COMPANIONS).withDerived(DERIVED);
+                .withCompanions(COMPANIONS).withDerived(DERIVED).withSamples(SAMPLES);
     }
 
     @Test

@@ -80,6 +80,24 @@ abstract class CliCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * HF's {@code log_level} for trainer4j's loggers ({@code dev.trainer4j}) during this command: debug, info, warning,
+     * error or critical (error); passive keeps the configured level, and {@code --verbose} (debug) wins. The level
+     * before the command comes back when it ends.
+     */
+    static void applyLogLevel(String hfLevel) {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.trainer4j");
+        if (hfLevel.equals("passive") || Level.DEBUG.equals(logger.getLevel())) {
+            return;
+        }
+        logger.setLevel(switch (hfLevel) {
+            case "debug" -> Level.DEBUG;
+            case "info" -> Level.INFO;
+            case "warning" -> Level.WARN;
+            default -> Level.ERROR;
+        });
+    }
+
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -1,5 +1,6 @@
 package dev.trainer4j.cli;
 
+import dev.trainer4j.config.HuggingFaceArguments;
 import dev.trainer4j.config.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,12 +16,21 @@ final class ConfigCommand extends CliCommand {
     @Option(names = "--json", description = "Print JSON instead of HOCON.")
     boolean json;
 
+    @Option(names = "--explain-hf", description = "Print what trainer4j does with each of Hugging Face's TrainingArguments"
+            + " and Seq2SeqTrainingArguments names (status and trainer4j key) instead of a run file.")
+    boolean explainHf;
+
     ConfigCommand(CliContext context) {
         super(context);
     }
 
     @Override
     protected int execute() {
+        if (explainHf) {
+            out().print(HuggingFaceArguments.explain());
+            out().flush();
+            return SUCCESS;
+        }
         RunConfig run = runFile.load(context.runtime().get(), context);
         out().println(json ? run.renderJson() : run.render());
         out().flush();

@@ -40,6 +40,8 @@ final class RunFileOptions {
 
     RunConfig load(Trainer4j runtime, CliContext context) {
         Config parsedOverrides = ConfigOverrides.parse(overrides);
-        return runtime.load(runFile(context), parsedOverrides);
+        RunConfig run = runtime.load(runFile(context), parsedOverrides);
+        CliCommand.applyLogLevel(run.args().logLevel());
+        return run;
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,7 +57,7 @@ final class TrainCommand extends CliCommand {
     protected int execute() {
         Trainer4j runtime = context.runtime().get().withDefaults(COMMAND_DEFAULTS);
         RunConfig run = runFile.load(runtime, context);
-        if (run.trainData().isEmpty()) {
+        if (run.args().doTrain() && run.trainData().isEmpty()) {
             throw new ConfigurationException("data.train", "data.train: missing; trainer4j train needs a training dataset, "
                     + "e.g. data { train { type = jsonl, path = train.jsonl } }");
         }
@@ -64,21 +65,35 @@ final class TrainCommand extends CliCommand {
             throw new UsageException("--resume: expected a checkpoint folder or 'latest'");
         }
         LOG.info("Training {} on backend '{}' into {}", runFile.runFile(context), run.backend().type(), run.args().outputDir());
+        TrainingArguments args = run.args();
         try (Trainer trainer = runtime.trainer(run)) {
-            TrainOutput output;
-            try {
-                output = resume != null ? trainer.train(resume) : trainer.train();
-            }
-            catch (TrainingInterruptedException e) {
-                return interrupted(e);
-            }
             PrintWriter out = out();
-            out.println("train: global_step=" + output.globalStep() + " training_loss=" + output.trainingLoss());
-            print(out, output.metrics());
-            if (!run.evalData().isEmpty()) {
+            // HF's script flags: do-train (trainer4j's default: true), do-eval (true), do-predict (false)
+            if (args.doTrain()) {
+                TrainOutput output;
+                try {
+                    output = resume != null ? trainer.train(resume) : trainer.train();
+                }
+                catch (TrainingInterruptedException e) {
+                    return interrupted(e);
+                }
+                out.println("train: global_step=" + output.globalStep() + " training_loss=" + output.trainingLoss());
+                print(out, output.metrics());
+            }
+            else {
+                LOG.info("do-train = false: not training");
+            }
+            if (args.doEval() && !run.evalData().isEmpty()) {
                 Map<String, Double> evaluation = trainer.evaluate();
                 print(out, evaluation);
                 printResults(out, run.evalData().keySet(), evaluation);
+            }
+            if (args.doPredict()) {
+                trainer.spec().evalDatasets().forEach((name, dataset) -> {
+                    String prefix = name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "test" : "test_" + name;
+                    out.println("predict " + (name.equals(TrainerSpec.DEFAULT_EVAL_NAME) ? "eval" : name) + ":");
+                    print(out, trainer.predict(dataset, List.of(), prefix).metrics());
+                });
             }
             out.flush();
         }

@@ -131,6 +131,68 @@ final class Trainer4jCliTest {
     }
 
     @Test
+    void configExplainsEveryHuggingFaceNameWithoutARunFile() {
+        assertThat(run("config", "--explain-hf")).isZero();
+
+        assertThat(out.lines()).hasSize(1 + 145);
+        assertThat(out.lines().findFirst().orElseThrow()).startsWith("HF name").contains("status").contains("trainer4j key");
+        assertThat(out).containsPattern("(?m)^learning_rate +implemented +learning-rate")
+                .containsPattern("(?m)^deepspeed +refused +- +.*; instead: ")
+                .containsPattern("(?m)^predict_with_generate \\(seq2seq\\) +owned +- +issue 17");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void reportToAddsTheLoggingCallbacksTheRunLacksNeverTwice() throws IOException {
+        Path all = write("all.conf", RUN.replace("args {", "callbacks = [jsonl-logger]\nargs { report_to = all,"));
+        assertThat(run("config", all.toString())).as(err).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).extracting(block -> block.getString("type"))
+                .containsExactly("jsonl-logger", "csv-logger", "tensorboard");
+
+        Path one = write("one.conf", RUN.replace("args {", "args { report_to = tensorboard,"));
+        assertThat(run("config", one.toString())).as(err).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).extracting(block -> block.getString("type"))
+                .containsExactly("tensorboard");
+
+        assertThat(run("config", runFile.toString())).isZero();
+        assertThat(ConfigFactory.parseString(out).getConfigList("callbacks")).as("report-to = [none]").isEmpty();
+
+        Path bad = write("bad-report.conf", RUN.replace("args {", "args { report-to = [wandb],"));
+        assertThat(run("config", bad.toString())).isEqualTo(2);
+        assertThat(err).contains("args.report-to").contains("wandb");
+    }
+
+    @Test
+    void logLevelSetsTrainer4jsLoggersForTheCommand() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.trainer4j");
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        try {
+            CliCommand.applyLogLevel("warning");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            CliCommand.applyLogLevel("critical");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            CliCommand.applyLogLevel("passive");
+            assertThat(logger.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        }
+        finally {
+            logger.setLevel(before);
+        }
+        Path quiet = write("quiet.conf", RUN + "args { log_level = error }\n");
+        assertThat(run("config", quiet.toString())).isZero();
+        assertThat(logger.getLevel()).as("restored after the command").isEqualTo(before);
+    }
+
+    @Test
+    void aRefusedHuggingFaceNameIsAConfigErrorWithItsReason() throws IOException {
+        Path bad = write("hub.conf", RUN + "args { push_to_hub = true }\n");
+
+        assertThat(run("config", bad.toString())).isEqualTo(2);
+
+        assertThat(err).startsWith("trainer4j config: args.push_to_hub: 'push_to_hub' (Hugging Face) is not supported:")
+                .contains("; instead: ");
+    }
+
+    @Test
     void configErrorIsOneMessageWithoutStackTraceAndExitCode2() throws IOException {
         Path bad = write("bad.conf", RUN + "args { lerning-rate = 0.1 }\n");
 

@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,16 +24,16 @@ import java.util.Set;
  * <ul>
  *   <li>the HF names an argument declares as {@link Argument#aliases()} are that argument, e.g.
  *       {@code evaluation_strategy} (v4) is {@code eval-strategy} and {@code disable_tqdm} is {@code disable-progress};</li>
- *   <li>{@code group_by_length = true} (v4) is {@code train-sampling-strategy = group_by_length};
- *       {@code group_by_length = false} changes nothing;</li>
- *   <li>{@code use_cpu} is accepted and has no effect (a warning says so for {@code true}): the devices are those of
- *       the backend build and {@code devices};</li>
- *   <li>{@code no_cuda} (v4) is refused with a message pointing at {@code use_cpu} and {@code devices}.</li>
+ *   <li>every other HF name gets the answer of {@link HuggingFaceArguments}: rewritten (e.g. {@code group_by_length}),
+ *       ignored with a debug line (e.g. {@code torch_empty_cache_steps}), or refused with the reason and what to use
+ *       instead (e.g. {@code deepspeed}).</li>
  * </ul>
  * A setting given under two spellings ({@code learning_rate} and {@code learning-rate}) is an error naming both.
  */
 public final class ArgumentAliases {
     private static final Logger LOG = LoggerFactory.getLogger(ArgumentAliases.class);
+    /** Lists that HF also takes as a single name. */
+    private static final Set<String> ONE_OR_MORE = Set.of(TrainingArguments.REPORT_TO.key(), TrainingArguments.DEBUG.key());
 
     /** Each declared HF alias, in kebab-case, to its argument's key. */
     private static final Map<String, String> RENAMES = renames();
@@ -68,31 +70,16 @@ public final class ArgumentAliases {
             ConfigValue value = entry.getValue();
             String kebab = kebab(written);
             String canonical = RENAMES.getOrDefault(kebab, kebab);
-            if (canonical.equals("no-cuda")) {
-                throw new ConfigurationException(path + "." + written, path + "." + written + ": '" + written
-                        + "' is not supported; trainer4j runs on the devices of its backend build (set "
-                        + path + ".devices; " + path + ".use_cpu = true is accepted as a no-op)");
-            }
-            if (canonical.equals("use-cpu")) {
-                if (value.valueType() != ConfigValueType.BOOLEAN) {
-                    throw new ConfigurationException(path + "." + written, path + "." + written + ": "
-                            + value.render() + " is not allowed; expected true or false");
+            if (!knownKeys.contains(canonical)) {
+                Optional<HuggingFaceArguments.Rewritten> answered =
+                        HuggingFaceArguments.apply(path + "." + written, canonical, value);
+                if (answered.isPresent()) {
+                    if (answered.get().dropped()) {
+                        continue;
+                    }
+                    canonical = answered.get().key();
+                    value = answered.get().value();
                 }
-                if (Boolean.TRUE.equals(value.unwrapped())) {
-                    LOG.warn("{}.{} = true has no effect: trainer4j runs on the devices of its backend build and {}.devices",
-                            path, written, path);
-                }
-                continue;
-            }
-            if (canonical.equals("group-by-length")) {
-                if (value.valueType() != ConfigValueType.BOOLEAN) {
-                    throw new ConfigurationException(path + "." + written, path + "." + written + ": "
-                            + value.render() + " is not allowed; expected true or false");
-                }
-                canonical = "train-sampling-strategy";
-                value = Boolean.TRUE.equals(value.unwrapped())
-                        ? ConfigValueFactory.fromAnyRef("group_by_length", value.origin().description())
-                        : null;
             }
             if (!knownKeys.contains(canonical)) {
                 throw new ConfigurationException(path + "." + written, path + "." + written + ": unknown setting (given "
@@ -105,15 +92,25 @@ public final class ArgumentAliases {
                 throw new ConfigurationException(path + "." + canonical, path + ": '" + previous + "' and '" + written
                         + "' both set " + path + "." + canonical + "; keep one of the two spellings");
             }
-            if (value != null) {
-                values.put(canonical, value);
+            if (ONE_OR_MORE.contains(canonical) && value.valueType() == ConfigValueType.STRING) {
+                // HF's report_to and debug take one name as well as a list
+                value = ConfigValueFactory.fromIterable(List.of(value.unwrapped()), value.origin().description());
             }
+            values.put(canonical, value);
         }
         Config normalized = ConfigFactory.empty();
         for (Map.Entry<String, ConfigValue> entry : values.entrySet()) {
             normalized = normalized.withValue(quote(entry.getKey()), entry.getValue());
         }
         return normalized;
+    }
+
+    static void warn(String message) {
+        LOG.warn(message);
+    }
+
+    static void debug(String message) {
+        LOG.debug(message);
     }
 
     private static String quote(String key) {

@@ -178,6 +178,7 @@ public final class RunConfigParser {
         List<PluginBlock> metrics = blockList(PluginKind.METRICS, "metrics", merged.root().get("metrics"));
         List<PluginBlock> callbacks = blockList(PluginKind.CALLBACKS, "callbacks", merged.root().get("callbacks"));
         refuseRepeatedCallbacks(callbacks);
+        callbacks = withReporters(callbacks, args);
 
         Optional<PluginBlock> trainData = Optional.empty();
         Map<String, PluginBlock> evalData = new LinkedHashMap<>();
@@ -331,6 +332,42 @@ public final class RunConfigParser {
 
     private Optional<PluginBlock> optionalBlock(PluginKind kind, String path, ConfigValue value) {
         return value == null ? Optional.empty() : Optional.of(block(kind, path, value));
+    }
+
+    /**
+     * HF's {@code report_to}: adds the logging callbacks it names that {@code callbacks} lacks, never one twice;
+     * {@code all} adds every installed one, {@code none} (alone) none. A named one that is not installed is an error.
+     */
+    private List<PluginBlock> withReporters(List<PluginBlock> callbacks, TrainingArguments args) {
+        List<String> reportTo = args.reportTo();
+        String path = "args." + TrainingArguments.REPORT_TO.key();
+        if (reportTo.contains("none") && reportTo.size() > 1) {
+            throw new ConfigurationException(path, path + ": " + reportTo + " has 'none' with other names; give 'none' alone");
+        }
+        Set<String> installed = knownPlugins.names(PluginKind.CALLBACKS);
+        List<String> wanted = new ArrayList<>();
+        for (String name : reportTo) {
+            if (name.equals("all")) {
+                TrainingArguments.REPORTERS.values().stream().filter(installed::contains).sorted().forEach(wanted::add);
+            }
+            else if (!name.equals("none")) {
+                String callback = TrainingArguments.REPORTERS.get(name);
+                if (!installed.contains(callback)) {
+                    throw new ConfigurationException(path, path + ": '" + name + "' needs the callback '" + callback
+                            + "', which is not installed" + available(PluginKind.CALLBACKS));
+                }
+                wanted.add(callback);
+            }
+        }
+        List<PluginBlock> result = new ArrayList<>(callbacks);
+        Set<String> present = new java.util.HashSet<>();
+        callbacks.forEach(block -> present.add(block.type()));
+        for (String callback : wanted) {
+            if (present.add(callback)) {
+                result.add(block(PluginKind.CALLBACKS, path, ConfigValueFactory.fromAnyRef(callback)));
+            }
+        }
+        return List.copyOf(result);
     }
 
     /** A callback given twice would see (and write) every event twice, e.g. {@code [jsonl-logger, jsonl-logger]}. */

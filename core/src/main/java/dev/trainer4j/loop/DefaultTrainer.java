@@ -18,6 +18,7 @@ import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.api.LearningRateSchedule;
 import dev.trainer4j.api.MapDataset;
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.ModelCardOptions;
 import dev.trainer4j.api.PredictionOutput;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SearchDirection;
@@ -104,11 +105,17 @@ public class DefaultTrainer implements Trainer {
     private TrainingEngine engine;
     private boolean engineTrained;
     private CheckpointWriter checkpointWriter;
+    /** {@code per-device-train-batch-size}, halved by {@code auto-find-batch-size} when a step runs out of memory. */
+    private int perDeviceTrainBatchSize;
+    /** {@code init_mem_*} (skip-memory-metrics = false), added to the first train() metrics as HF does. */
+    private Map<String, Double> initMemoryMetrics;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
         this.backend = requireNonNull(backend, "backend is null");
         this.args = spec.args();
+        MemoryMetrics initMemory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
+        this.perDeviceTrainBatchSize = args.perDeviceTrainBatchSize();
         checkCapabilities(args, backend);
         if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
             throw new ConfigurationException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
@@ -128,6 +135,7 @@ public class DefaultTrainer implements Trainer {
         this.callbackHandler = new CallbackHandler(args, callbacks);
         this.context = new LoopContext(spec, callbackHandler);
         callbacks.forEach(callback -> callback.onTrainerAttached(this));
+        this.initMemoryMetrics = MemoryMetrics.stop(initMemory, "init");
         callbackHandler.onInitEnd(context.state(), context.control());
     }
 
@@ -213,7 +221,51 @@ public class DefaultTrainer implements Trainer {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
         checkDatasetsFitTheModel();
-        return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+        TrainOutput output = trainFindingBatchSize(resumeFromCheckpoint);
+        if (!initMemoryMetrics.isEmpty()) {
+            Map<String, Double> metrics = new LinkedHashMap<>(initMemoryMetrics);
+            metrics.putAll(output.metrics());
+            initMemoryMetrics = Map.of();
+            output = new TrainOutput(output.globalStep(), output.trainingLoss(), metrics);
+        }
+        return output;
+    }
+
+    /**
+     * HF's {@code auto_find_batch_size} (accelerate's {@code find_executable_batch_size}): when a training step runs
+     * out of memory (a JVM {@link OutOfMemoryError}, or a backend error caused by TensorFlow's resource-exhausted
+     * status), halves {@code per-device-train-batch-size} and starts the run again with a fresh optimizer, until a
+     * batch of one fails. The model keeps its weights, as in HF; the found size is {@code state().trainBatchSize()}.
+     */
+    private TrainOutput trainFindingBatchSize(String resumeFromCheckpoint) {
+        while (true) {
+            try {
+                return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+            }
+            catch (OutOfMemoryError | RuntimeException e) {
+                if (!args.autoFindBatchSize() || !outOfMemory(e) || perDeviceTrainBatchSize == 1) {
+                    throw e;
+                }
+                int smaller = perDeviceTrainBatchSize / 2;
+                LOG.warn("auto-find-batch-size: out of memory with per-device-train-batch-size {} ({}); trying {}",
+                        perDeviceTrainBatchSize, e.getMessage(), smaller);
+                perDeviceTrainBatchSize = smaller;
+                if (engine != null) {
+                    engine.resetOptimizer();
+                }
+            }
+        }
+    }
+
+    private static boolean outOfMemory(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof OutOfMemoryError || cause.getClass().getSimpleName().contains("ResourceExhausted")
+                    || message.contains("RESOURCE_EXHAUSTED") || message.contains("OOM when allocating")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -411,25 +463,87 @@ public class DefaultTrainer implements Trainer {
 
     /** Evaluates one dataset with the given key prefix (HF's {@code metric_key_prefix}, e.g. {@code eval}). */
     public Map<String, Double> evaluate(Dataset dataset, String metricKeyPrefix) {
-        requireNonNull(dataset, "dataset is null");
-        requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
-        EvaluationLoop.Result result = evaluationLoop(LimitedDataLoader.forEvaluation(getEvalDataLoader(dataset), args),
-                metricKeyPrefix, false);
-        log(result.metrics());
-        callbackHandler.onEvaluate(context.state(), context.control(), result.metrics());
-        return result.metrics();
+        return evaluate(dataset, List.of(), metricKeyPrefix);
     }
 
     /** Predicts a dataset: every output concatenated in order, labels when present, {@code test_} metrics. */
     public PredictionOutput predict(Dataset dataset) {
-        requireNonNull(dataset, "dataset is null");
-        EvaluationLoop.Result result = evaluationLoop(getTestDataLoader(dataset), "test", true);
-        callbackHandler.onPredict(context.state(), context.control(), result.metrics());
-        return new PredictionOutput(result.predictions(), result.labelIds(), result.metrics());
+        return predict(dataset, List.of(), "test");
     }
 
-    private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {
-        return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions);
+    // ---- issue 20: HF parity ----
+
+    @Override
+    public Map<String, Double> evaluate(Dataset dataset, List<String> ignoreKeys, String metricKeyPrefix) {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(ignoreKeys, "ignoreKeys is null");
+        requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
+        MemoryMetrics memory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
+        EvaluationLoop.Result result = evaluationLoop(LimitedDataLoader.forEvaluation(getEvalDataLoader(dataset), args),
+                metricKeyPrefix, false, ignoreKeys);
+        Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+        metrics.putAll(MemoryMetrics.stop(memory, metricKeyPrefix));
+        log(metrics);
+        callbackHandler.onEvaluate(context.state(), context.control(), metrics);
+        return metrics;
+    }
+
+    @Override
+    public PredictionOutput predict(Dataset dataset, List<String> ignoreKeys, String metricKeyPrefix) {
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(ignoreKeys, "ignoreKeys is null");
+        requireNonNull(metricKeyPrefix, "metricKeyPrefix is null");
+        MemoryMetrics memory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
+        EvaluationLoop.Result result = evaluationLoop(getTestDataLoader(dataset), metricKeyPrefix, true, ignoreKeys);
+        Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+        metrics.putAll(MemoryMetrics.stop(memory, metricKeyPrefix));
+        callbackHandler.onPredict(context.state(), context.control(), metrics);
+        return new PredictionOutput(result.predictions(), result.labelIds(), metrics);
+    }
+
+    @Override
+    public void logMetrics(String split, Map<String, Double> metrics) {
+        LOG.info(RunResults.format(split, metrics));
+    }
+
+    @Override
+    public void saveMetrics(String split, Map<String, Double> metrics, boolean combined) {
+        RunResults.saveMetrics(Path.of(args.outputDir()), split, metrics, combined);
+    }
+
+    @Override
+    public void saveState() {
+        RunResults.saveState(Path.of(args.outputDir()), context.state());
+    }
+
+    @Override
+    public Optional<Callback> popCallback(Class<? extends Callback> type) {
+        requireNonNull(type, "type is null");
+        for (Callback callback : callbackHandler.callbacks()) {
+            if (type.isInstance(callback)) {
+                callbackHandler.remove(callback);
+                return Optional.of(callback);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean popCallback(Callback callback) {
+        requireNonNull(callback, "callback is null");
+        return callbackHandler.remove(callback);
+    }
+
+    @Override
+    public Path createModelCard(ModelCardOptions options) {
+        requireNonNull(options, "options is null");
+        return ModelCardWriter.write(Path.of(args.outputDir()), options, args, model.name(), context.state(),
+                spec.trainDataset().isPresent());
+    }
+
+    private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions,
+            List<String> ignoreKeys) {
+        return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions, Set.copyOf(ignoreKeys));
     }
 
     /**
@@ -570,6 +684,9 @@ public class DefaultTrainer implements Trainer {
         TrainerState state = context.state();
         Map<String, Object> entry = new LinkedHashMap<>(logs);
         entry.put("epoch", state.epoch());
+        if (!args.includeNumInputTokensSeen().equals("no")) {
+            entry.put("num_input_tokens_seen", state.numInputTokensSeen());
+        }
         entry.put("step", state.globalStep());
         state.logHistory().add(entry);
         callbackHandler.onLog(state, context.control(), entry);
@@ -587,12 +704,12 @@ public class DefaultTrainer implements Trainer {
                 case SEQUENTIAL -> new SequentialSampler(map.size());
                 case GROUP_BY_LENGTH -> new LengthGroupedSampler(ExampleLengths.of(map, args.lengthColumnName(),
                         model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
-                        args.trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
+                        trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
             };
-            return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
+            return new MapDataLoader(map, sampler, spec.collator(), trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
                     PrefetchSettings.of(args));
         }
-        return new StreamingDataLoader((StreamingDataset) dataset, spec.collator(), args.trainBatchSize(),
+        return new StreamingDataLoader((StreamingDataset) dataset, spec.collator(), trainBatchSize(),
                 args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
     }
 
@@ -617,9 +734,20 @@ public class DefaultTrainer implements Trainer {
                 args.dataloaderDropLast(), args.dataSeed(), PrefetchSettings.of(args));
     }
 
-    /** The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps. */
+    /**
+     * Examples per training micro-batch over all devices: {@code args.trainBatchSize()}, or less after
+     * {@code auto-find-batch-size} halved it.
+     */
+    protected int trainBatchSize() {
+        return perDeviceTrainBatchSize * args.devices();
+    }
+
+    /**
+     * The learning-rate schedule for a run of {@code numTrainingSteps} optimizer steps: the spec's
+     * ({@link TrainerSpec#lrScheduler()}, HF's {@code optimizers[1]}) when given, else {@code lr-scheduler-type}'s.
+     */
     protected LearningRateSchedule createScheduler(long numTrainingSteps) {
-        return LearningRateSchedules.create(args, numTrainingSteps);
+        return spec.lrScheduler().orElseGet(() -> LearningRateSchedules.create(args, numTrainingSteps));
     }
 
     @Override
@@ -671,6 +799,11 @@ public class DefaultTrainer implements Trainer {
         @Override
         public void log(Map<String, Double> logs) {
             DefaultTrainer.this.log(logs);
+        }
+
+        @Override
+        public int trainBatchSize() {
+            return DefaultTrainer.this.trainBatchSize();
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.Metric;
+import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.TrainingEngine;
 
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,20 +41,39 @@ final class EvaluationLoop {
     }
 
     public Result run(DataLoader loader, String prefix, boolean keepPredictions) {
+        return run(loader, prefix, keepPredictions, Set.of());
+    }
+
+    /**
+     * One pass. {@code prediction-loss-only} fetches no predictions and computes no metric; {@code include-for-metrics}
+     * adds the inputs and the per-row loss to each {@link EvalPrediction}; {@code batch-eval-metrics} calls
+     * {@link ComputeMetrics#computeBatch} per batch instead of keeping every prediction for {@code compute}.
+     *
+     * @param ignoreKeys model outputs left out of the predictions and metrics (HF's {@code ignore_keys})
+     */
+    public Result run(DataLoader loader, String prefix, boolean keepPredictions, Set<String> ignoreKeys) {
         long start = System.nanoTime();
-        List<Metric> metrics = context.spec().metrics();
+        TrainingArguments args = context.args();
+        boolean lossOnly = args.predictionLossOnly();
+        List<Metric> metrics = lossOnly ? List.of() : context.spec().metrics();
         metrics.forEach(Metric::reset);
-        Optional<ComputeMetrics> computeMetrics = context.spec().computeMetrics();
-        boolean keep = keepPredictions || computeMetrics.isPresent();
-        boolean needPredictions = keep || !metrics.isEmpty();
+        Optional<ComputeMetrics> computeMetrics = lossOnly ? Optional.empty() : context.spec().computeMetrics();
+        boolean batchMetrics = args.batchEvalMetrics() && computeMetrics.isPresent();
+        boolean keep = !lossOnly && (keepPredictions || (computeMetrics.isPresent() && !batchMetrics));
+        boolean needPredictions = keep || !metrics.isEmpty() || computeMetrics.isPresent();
+        boolean includeInputs = args.includeForMetrics().contains("inputs");
+        boolean includeLoss = args.includeForMetrics().contains("loss");
         double lossSum = 0;
         double itemCount = 0;
         boolean anyLoss = false;
         long batchCount = 0;
         long sampleCount = 0;
         Boolean labelled = null;
+        Map<String, Double> batchResult = Map.of();
         Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
         Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
+        Map<String, List<HostTensor>> inputParts = new LinkedHashMap<>();
+        List<HostTensor> lossParts = new ArrayList<>();
         try (BatchIterator batches = loader.iterator(0, 0)) {
             while (batches.hasNext()) {
                 Batch batch;
@@ -75,15 +96,36 @@ final class EvaluationLoop {
                 }
                 labelled = checkLabelled(labelled, labels, batchCount);
                 if (needPredictions) {
-                    EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
+                    Map<String, HostTensor> outputs = new LinkedHashMap<>(output.predictions());
+                    outputs.keySet().removeAll(ignoreKeys);
+                    Map<String, HostTensor> inputs = new LinkedHashMap<>();
+                    if (includeInputs) {
+                        batch.tensors().forEach((name, tensor) -> {
+                            if (!labels.containsKey(name)) {
+                                inputs.put(name, tensor);
+                            }
+                        });
+                    }
+                    Optional<HostTensor> losses = Optional.empty();
+                    if (includeLoss && output.hasLoss() && output.itemCount() > 0) {
+                        double[] perRow = new double[batch.size()];
+                        java.util.Arrays.fill(perRow, output.lossSum() / output.itemCount());
+                        losses = Optional.of(HostTensor.ofDoubles(perRow, batch.size()));
+                    }
+                    EvalPrediction prediction = new EvalPrediction(outputs, labels, List.of(), List.of(), inputs, losses);
                     if (labelled) {
                         for (Metric metric : metrics) {
                             metric.update(prediction);
                         }
+                        if (batchMetrics) {
+                            batchResult = computeMetrics.get().computeBatch(prediction, !batches.hasNext());
+                        }
                     }
                     if (keep) {
-                        output.predictions().forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                        outputs.forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
                         labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                        inputs.forEach((name, tensor) -> inputParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                        losses.ifPresent(lossParts::add);
                     }
                 }
                 batchCount++;
@@ -99,8 +141,14 @@ final class EvaluationLoop {
         }
         // as HF: without labels there are predictions and no metrics
         if (!Boolean.FALSE.equals(labelled)) {
-            if (computeMetrics.isPresent() && !predictions.isEmpty()) {
-                putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels)));
+            if (batchMetrics) {
+                putPrefixed(result, prefix, batchResult);
+            }
+            else if (computeMetrics.isPresent() && !predictions.isEmpty()) {
+                Optional<HostTensor> losses = lossParts.isEmpty() ? Optional.empty()
+                        : Optional.of(HostTensors.concatenate("loss", lossParts));
+                putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels,
+                        List.of(), List.of(), concatenateAll(inputParts), losses)));
             }
             for (Metric metric : metrics) {
                 putPrefixed(result, prefix, metric.compute());

@@ -35,6 +35,19 @@ final class LossTracker {
         }
     }
 
+    /**
+     * A step whose loss was not finite, counted as HF does without {@code logging_nan_inf_filter}: the window, epoch
+     * and total means become NaN.
+     */
+    public void addNonFiniteStep() {
+        windowSum = Double.NaN;
+        windowSteps++;
+        epochSum = Double.NaN;
+        epochSteps++;
+        totalSum = Double.NaN;
+        totalSteps++;
+    }
+
     public long windowSteps() {
         return windowSteps;
     }

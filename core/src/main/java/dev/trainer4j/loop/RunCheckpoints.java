@@ -317,7 +317,9 @@ final class RunCheckpoints {
         engine.restore(checkpoint.resolve(Checkpoints.ENGINE_DIR), CheckpointScope.FULL);
         context.restoreState(Checkpoints.readTrainerState(checkpoint.resolve(Checkpoints.TRAINER_STATE)));
         TrainerState state = context.state();
-        StatefulCallbacks.restore(context.callbacks().callbacks(), state.statefulCallbacks());
+        if (context.args().restoreCallbackStatesFromCheckpoint()) {
+            StatefulCallbacks.restore(context.callbacks().callbacks(), state.statefulCallbacks());
+        }
         progress.losses = losses;
         if (scheduler.isPresent()) {
             try {

@@ -37,4 +37,7 @@ interface TrainerHooks {
 
     /** {@code Trainer.log}. */
     void log(Map<String, Double> logs);
+
+    /** Examples per training micro-batch over all devices: {@code args.trainBatchSize()} unless auto-find-batch-size lowered it. */
+    int trainBatchSize();
 }

@@ -56,6 +56,8 @@ final class TrainingLoop {
     private RunProgress progress;
     /** The micro-batches of the latest optimizer step, kept (not copied) only with {@code include-train-metrics}. */
     private List<Batch> trainMetricsWindow;
+    /** Input tokens of this run's training batches (include-num-input-tokens-seen, include-tokens-per-second). */
+    private long runTokens;
 
     public TrainingLoop(LoopContext context, TrainerHooks hooks) {
         this.context = requireNonNull(context, "context is null");
@@ -124,6 +126,7 @@ final class TrainingLoop {
         }
         long stepsInEpoch = batchesPerEpoch.orElse(maxSteps * accumulation);
 
+        MemoryMetrics memory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
         engine = hooks.prepareEngineForRun(maxSteps);
         context.startRun();
         progress = new RunProgress(hooks.createScheduler(maxSteps));
@@ -131,11 +134,16 @@ final class TrainingLoop {
         checkpoints.bind(engine, progress);
         if (checkpoint.isPresent()) {
             checkpoints.restoreCheckpoint(checkpoint.get());
+            if (args.ignoreDataSkip()) {
+                // HF's ignore_data_skip: the resumed epoch's data starts again at its first batch
+                progress.dataBatch = 0;
+            }
         }
+        runTokens = 0;
         TrainerState state = context.state();
         state.setMaxSteps(maxSteps);
         state.setNumTrainEpochs(numTrainEpochs);
-        state.setTrainBatchSize(args.trainBatchSize());
+        state.setTrainBatchSize(hooks.trainBatchSize());
         state.setLoggingSteps(TrainingArguments.resolveSteps(args.loggingSteps(), maxSteps));
         state.setEvalSteps(TrainingArguments.resolveSteps(args.evalSteps(), maxSteps));
         state.setSaveSteps(TrainingArguments.resolveSteps(args.saveSteps(), maxSteps));
@@ -224,12 +232,16 @@ final class TrainingLoop {
         double runtime = (System.nanoTime() - startNanos) / 1e9;
         double samples = batchesPerEpoch.isPresent() && args.maxSteps() <= 0
                 ? loader.numExamples().orElse(0) * args.numTrainEpochs()
-                : (double) maxSteps * args.trainBatchSize() * accumulation;
+                : (double) maxSteps * hooks.trainBatchSize() * accumulation;
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("train_runtime", runtime);
         metrics.put("train_samples_per_second", samples / Math.max(runtime, 1e-9));
         metrics.put("train_steps_per_second", maxSteps / Math.max(runtime, 1e-9));
+        if (args.includeTokensPerSecond()) {
+            metrics.put("train_tokens_per_second", runTokens / Math.max(runtime, 1e-9));
+        }
         metrics.put("train_loss", trainLoss);
+        metrics.putAll(MemoryMetrics.stop(memory, "train"));
         hooks.log(metrics);
         if (!stopped) {
             // a stopped run keeps its checkpoints: the newest one is where it resumes
@@ -282,6 +294,7 @@ final class TrainingLoop {
                 throw new DataException("the train dataset, epoch " + epoch + ", batch " + (windowStart + micro)
                         + " of the epoch (both 0-based), global step " + (step + 1) + ": " + e.getMessage(), e);
             }
+            countTokens(batch);
             StepContext stepContext = new StepContext(step, micro, microSteps, learningRate, args.seed(),
                     captureGradients && micro == microSteps - 1);
             if (micro < microSteps - 1) {
@@ -302,6 +315,11 @@ final class TrainingLoop {
                         + "Set non-finite-policy = skip to skip such steps, or lower learning-rate", oneBased, epoch);
             }
             state.setNumNonFiniteSteps(state.numNonFiniteSteps() + 1);
+            if (!args.loggingNanInfFilter()) {
+                // HF without logging_nan_inf_filter: the non-finite loss goes into the logged and total losses
+                progress.losses.absorb(engine.readTrainingLoss());
+                progress.losses.addNonFiniteStep();
+            }
             LOG.warn("skipped global step {} (1-based) of epoch {}: non-finite loss or gradient", step + 1, epoch);
         }
         callbackHandler.onPreOptimizerStep(state, control);
@@ -319,6 +337,19 @@ final class TrainingLoop {
         TrainerState state = context.state();
         return DefaultFlowCallback.logsAtStepEnd(args, state.loggingSteps(), step)
                 || (args.loggingStrategy() == IntervalStrategy.EPOCH && (lastOfEpoch || step >= state.maxSteps()));
+    }
+
+    private void countTokens(Batch batch) {
+        String mode = args.includeNumInputTokensSeen();
+        if (mode.equals("no") && !args.includeTokensPerSecond()) {
+            return;
+        }
+        long tokens = InputTokens.count(batch, hooks.labelNames(), mode.equals("non_padding"));
+        runTokens += tokens;
+        if (!mode.equals("no")) {
+            TrainerState state = context.state();
+            state.setNumInputTokensSeen(state.numInputTokensSeen() + tokens);
+        }
     }
 
     private void maybeLogSaveEvaluate() {

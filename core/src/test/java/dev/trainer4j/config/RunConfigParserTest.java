@@ -309,11 +309,11 @@ final class RunConfigParserTest {
     }
 
     @Test
-    void noCudaIsRefusedWithAPointerToTheSupportedSettings() {
-        assertThat(error("model = test-model, args { no_cuda = true }").getMessage())
-                .startsWith("args.no_cuda: 'no_cuda' is not supported")
-                .contains("args.devices")
-                .contains("use_cpu");
+    void noCudaIsV4sUseCpuAndChangesNothing() {
+        assertThat(parse("model = test-model, args { no_cuda = true }").args())
+                .isEqualTo(parse("model = test-model").args());
+        assertThat(error("model = test-model, args { no_cuda = cpu }").getMessage())
+                .startsWith("args.no_cuda: \"cpu\" is not allowed; expected true or false");
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class FakeBackend implements Backend {
     private final List<EngineOptions> compileOptions = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> nonFiniteSteps = new HashSet<>();
     private double[] initialWeights;
+    private int maxRowsInMemory = Integer.MAX_VALUE;
 
     public FakeBackend() {
         this(EnumSet.of(BackendCapability.TRAINING));
@@ -48,6 +49,12 @@ public final class FakeBackend implements Backend {
         return this;
     }
 
+    /** Engines throw {@link OutOfMemoryError} for a training micro-batch of more than {@code rows} rows. */
+    public FakeBackend outOfMemoryAbove(int rows) {
+        this.maxRowsInMemory = rows;
+        return this;
+    }
+
     @Override
     public String name() {
         return "fake";
@@ -68,7 +75,7 @@ public final class FakeBackend implements Backend {
         if (!(model instanceof FakeModel fake)) {
             throw new IllegalArgumentException("the fake backend runs only FakeModel, not " + model.name());
         }
-        FakeEngine engine = new FakeEngine(fake.features(), args, options, initialWeights, nonFiniteSteps);
+        FakeEngine engine = new FakeEngine(fake.features(), args, options, initialWeights, nonFiniteSteps, maxRowsInMemory);
         engines.add(engine);
         compileOptions.add(options);
         return engine;

@@ -58,7 +58,11 @@ public final class FakeEngine implements TrainingEngine {
     private GradientSnapshot lastGradients;
     private boolean closed;
 
-    FakeEngine(int features, TrainingArguments args, EngineOptions options, double[] initial, Set<Long> nonFiniteSteps) {
+    private final int maxRowsInMemory;
+
+    FakeEngine(int features, TrainingArguments args, EngineOptions options, double[] initial, Set<Long> nonFiniteSteps,
+            int maxRowsInMemory) {
+        this.maxRowsInMemory = maxRowsInMemory;
         this.features = features;
         this.args = args;
         this.options = options;
@@ -201,6 +205,10 @@ public final class FakeEngine implements TrainingEngine {
     }
 
     private void forwardBackward(Batch batch) {
+        if (batch.size() > maxRowsInMemory) {
+            clearWindow();
+            throw new OutOfMemoryError("fake engine: " + batch.size() + " rows do not fit (at most " + maxRowsInMemory + ")");
+        }
         HostTensor x = batch.get(FakeModel.FEATURES);
         HostTensor y = batch.get(FakeModel.LABELS);
         for (int row = 0; row < batch.size(); row++) {

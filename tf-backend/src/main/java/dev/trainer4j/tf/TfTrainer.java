@@ -1,5 +1,6 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.loop.DefaultTrainer;
@@ -52,6 +53,9 @@ public class TfTrainer extends DefaultTrainer implements TfTrainerHooks {
      */
     @Override
     public ModelOutput<Operand<?>> computeLoss(ModelOutput<Operand<?>> outputs, Map<String, Operand<?>> inputs, Ops tf) {
+        if (spec().computeLossFunc().isPresent()) {
+            return specLoss().computeLoss(outputs, inputs, tf);
+        }
         double epsilon = args().labelSmoothingFactor();
         Operand<?> labels = inputs.get(LABELS);
         if (epsilon <= 0 || labels == null || !isInteger(labels) || outputs.outputs().isEmpty()) {
@@ -79,8 +83,38 @@ public class TfTrainer extends DefaultTrainer implements TfTrainerHooks {
         return type == TInt32.class || type == TInt64.class;
     }
 
+    // ---- issue 20: HF parity ----
+
+    /** The spec's {@code computeLossFunc}, which must be a {@link TfComputeLoss}. */
+    private TfComputeLoss specLoss() {
+        Object function = spec().computeLossFunc().orElseThrow();
+        if (!(function instanceof TfComputeLoss loss)) {
+            throw new ConfigurationException("compute-loss-func", "the TensorFlow backend needs a compute-loss function"
+                    + " of type " + TfComputeLoss.class.getName() + ", got " + function.getClass().getName());
+        }
+        return loss;
+    }
+
+    /** Row-independent unless a spec loss function says otherwise (see {@link TfComputeLoss#rowIndependent()}). */
+    @Override
+    public boolean lossRowIndependent() {
+        if (spec().computeLossFunc().isPresent()) {
+            return specLoss().rowIndependent();
+        }
+        return TfTrainerHooks.super.lossRowIndependent();
+    }
+
+    /** The spec's optimizer (HF's {@code optimizers[0]}) when given, which must be a {@link TfOptimizer}; else {@code optim}'s. */
     @Override
     public TfOptimizer createOptimizer(TrainingArguments args) {
+        if (spec().optimizer().isPresent()) {
+            Object optimizer = spec().optimizer().get();
+            if (!(optimizer instanceof TfOptimizer tfOptimizer)) {
+                throw new ConfigurationException("optimizers", "the TensorFlow backend needs an optimizer of type "
+                        + TfOptimizer.class.getName() + ", got " + optimizer.getClass().getName());
+            }
+            return tfOptimizer;
+        }
         return TfTrainerHooks.super.createOptimizer(args);
     }
 

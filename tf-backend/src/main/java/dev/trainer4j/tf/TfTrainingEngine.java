@@ -72,6 +72,9 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** The gradients the latest step captured, or null. */
     private GradientSnapshot lastGradients;
     private boolean closed;
+    /** {@code debug} holds {@code underflow_overflow}: a non-finite step names its first non-finite activation. */
+    private boolean debugUnderflowOverflow;
+    private String lastNonFiniteActivation;
 
     private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
                              TfModel model) {
@@ -109,6 +112,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         try {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
                     new TfModelExporter(model, compiled.features()), model);
+            engine.debugUnderflowOverflow = args.debug().contains(TrainingArguments.DEBUG_UNDERFLOW_OVERFLOW);
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
@@ -170,7 +174,16 @@ public final class TfTrainingEngine implements TrainingEngine {
         else {
             finite = runner.runTraining(path, update.target(), update.finite(), lastMicroBatch, context);
         }
-        return finite ? StepOutcome.FINITE : StepOutcome.NON_FINITE;
+        if (finite) {
+            return StepOutcome.FINITE;
+        }
+        if (debugUnderflowOverflow) {
+            lastNonFiniteActivation = runner.firstNonFiniteActivation(lastMicroBatch, context)
+                    .orElse("none: every activation of the forward pass is finite (the loss, gradients or update overflowed)");
+            LOG.warn("debug underflow_overflow: step {} (global, 0-based) of model '{}' is not finite; first non-finite"
+                    + " activation: {}", context.globalStep(), modelName, lastNonFiniteActivation);
+        }
+        return StepOutcome.NON_FINITE;
     }
 
     /**
@@ -181,6 +194,14 @@ public final class TfTrainingEngine implements TrainingEngine {
     @Override
     public Optional<GradientSnapshot> lastGradients() {
         return Optional.ofNullable(lastGradients);
+    }
+
+    /**
+     * With {@code debug = [underflow_overflow]}: the first non-finite activation of the training forward pass found
+     * after the last non-finite step, as {@code "<op path> (layer <scope>)"}; empty before any.
+     */
+    public java.util.Optional<String> lastNonFiniteActivation() {
+        return java.util.Optional.ofNullable(lastNonFiniteActivation);
     }
 
     @Override

@@ -166,6 +166,22 @@ class TfTrainingTowersTest {
     }
 
     @Test
+    void fullDeterminismChoosesTheSameThreadsOnEveryMachine() {
+        TrainingArguments deterministic = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(8)
+                .set(TrainingArguments.FULL_DETERMINISM, true).build();
+        for (int cores : new int[] {1, 2, 8, 64}) {
+            for (long parameters : new long[] {10_000, 1_000_000, 100_000_000}) {
+                TfThreadSettings settings = TfThreadSettings.choose(deterministic, parameters, cores, null);
+                assertThat(List.of(settings.intraOp(), settings.interOp(), settings.towers()))
+                        .as("%d cores, %d parameters", cores, parameters).containsExactly(1, -1, 1);
+            }
+        }
+        TrainingArguments pinned = deterministic.toBuilder().trainTowers(2).intraOpThreads(3).build();
+        TfThreadSettings given = TfThreadSettings.choose(pinned, 1_000_000, 8, null);
+        assertThat(List.of(given.intraOp(), given.interOp(), given.towers())).containsExactly(3, 2, 2);
+    }
+
+    @Test
     void explicitTowersAreRefusedForAModelWhoseRowsMayBeCoupled() {
         TrainingArguments arguments = args().trainTowers(2).build();
         assertThatThrownBy(() -> new TfBackend().compile(new LinearClassifier(FEATURES, CLASSES, 0, true), arguments, OPTIONS))

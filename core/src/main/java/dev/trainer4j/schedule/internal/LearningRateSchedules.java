@@ -73,6 +73,8 @@ public final class LearningRateSchedules {
                     Set.of("num_decay_steps", "num_stable_steps", "warmup_type", "decay_type", "min_lr_ratio", "num_cycles")),
                     base, warmup, totalSteps);
             case REDUCE_LR_ON_PLATEAU -> ReduceLrOnPlateauSchedule.fromKwargs(args);
+            case COSINE_WARMUP_WITH_MIN_LR -> cosineWarmupWithMinLr(type, SchedulerKwargs.of(type, kwargs,
+                    Set.of("num_cycles", "min_lr", "min_lr_rate", "warmup_lr_rate")), base, warmup, totalSteps);
         };
     }
 
@@ -148,6 +150,38 @@ public final class LearningRateSchedules {
     private static LearningRateSchedule cosineWithMinLr(SchedulerType type, SchedulerKwargs settings, double base, long warmup,
             long total) {
         double cycles = settings.number("num_cycles", 0.5);
+        double minRate = minRate(settings, base);
+        return new MultiplierSchedule(type, base, step -> cosine(step, warmup, total, cycles, minRate));
+    }
+
+    /**
+     * HF's {@code cosine_warmup_with_min_lr} ({@code get_cosine_with_min_lr_schedule_with_warmup_lr_rate}): during warmup
+     * {@code (t+1)/max(1, W)}, or with {@code warmup_lr_rate} r {@code r + (1-r)·t/max(1, W-1)}; after it the cosine of
+     * {@code cosine_with_min_lr} with the progress {@code p = (t-W+1)/max(1, T-W)}, so the last warmup step is not repeated.
+     */
+    private static LearningRateSchedule cosineWarmupWithMinLr(SchedulerType type, SchedulerKwargs settings, double base,
+            long warmup, long total) {
+        double cycles = settings.number("num_cycles", 0.5);
+        double minRate = minRate(settings, base);
+        boolean hasWarmupRate = settings.has("warmup_lr_rate");
+        double warmupRate = settings.number("warmup_lr_rate", 0);
+        if (hasWarmupRate && !(warmupRate >= 0 && warmupRate <= 1)) {
+            throw settings.invalid("warmup_lr_rate", warmupRate, "a number in [0, 1]");
+        }
+        return new MultiplierSchedule(type, base, step -> {
+            if (step < warmup) {
+                return hasWarmupRate
+                        ? warmupRate + (1.0 - warmupRate) * step / Math.max(1, warmup - 1)
+                        : (step + 1.0) / Math.max(1, warmup);
+            }
+            double progress = (step - warmup + 1.0) / Math.max(1, total - warmup);
+            double factor = 0.5 * (1.0 + Math.cos(Math.PI * cycles * 2.0 * progress));
+            return Math.max(0.0, factor * (1 - minRate) + minRate);
+        });
+    }
+
+    /** {@code min_lr} (absolute) or {@code min_lr_rate} (of learning-rate), exactly one of them, as a rate. */
+    private static double minRate(SchedulerKwargs settings, double base) {
         boolean hasMinLr = settings.has("min_lr");
         boolean hasMinRate = settings.has("min_lr_rate");
         if (hasMinLr && hasMinRate) {
@@ -171,7 +205,7 @@ public final class LearningRateSchedules {
             throw settings.invalid(hasMinLr ? "min_lr" : "min_lr_rate", hasMinLr ? settings.number("min_lr", 0) : minRate,
                     "a number >= 0");
         }
-        return new MultiplierSchedule(type, base, step -> cosine(step, warmup, total, cycles, minRate));
+        return minRate;
     }
 
     private static LearningRateSchedule warmupStableDecay(SchedulerType type, SchedulerKwargs settings, double base,

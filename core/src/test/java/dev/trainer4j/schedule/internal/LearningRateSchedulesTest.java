@@ -154,6 +154,27 @@ class LearningRateSchedulesTest {
     }
 
     @Test
+    void cosineWarmupWithMinLrStartsWarmupAtOneStepAndShiftsTheCosineByOne() {
+        // HF's lambda, by hand: W=2, T=10, m=0.1, c=0.5, lr=0.1
+        // t=0 → (0+1)/2 = 0.5 → 0.05; t=1 → 2/2 = 1 → 0.1
+        // t=2 → p=(2-2+1)/8=0.125, cos(π·0.125)=0.92387953 → 0.5·1.92387953=0.96193977 → 0.1+0.9·0.96193977=0.96574579
+        //       → 0.096574579
+        // t=5 → p=0.5 → factor 0.5 → 0.55 → 0.055; t=9 → p=1 → 0.1 → 0.01
+        LearningRateSchedule schedule = schedule("cosine_warmup_with_min_lr", 0.1, 2, 10, Map.of("min_lr_rate", 0.1));
+        assertRates(schedule, new long[] {0, 1, 2, 5, 9}, new double[] {0.05, 0.1, 0.1 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * 0.125))), 0.055, 0.01});
+    }
+
+    @Test
+    void cosineWarmupWithMinLrFromAWarmupRate() {
+        // warmup_lr_rate r=0.2, W=3: t=0 → 0.2; t=1 → 0.2+0.8·1/2 = 0.6; t=2 → 0.2+0.8·2/2 = 1.0; min_lr=0.05 on lr=1
+        LearningRateSchedule schedule = schedule("cosine_warmup_with_min_lr", 1.0, 3, 10,
+                Map.of("warmup_lr_rate", 0.2, "min_lr", 0.05));
+        assertRates(schedule, new long[] {0, 1, 2}, new double[] {0.2, 0.6, 1.0});
+        assertThatThrownBy(() -> schedule("cosine_warmup_with_min_lr", 0.1, 2, 10, Map.of("warmup_lr_rate", 0.2)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("min_lr");
+    }
+
+    @Test
     void cosineWithMinLrNeedsExactlyOneMinimum() {
         assertThatThrownBy(() -> schedule("cosine_with_min_lr", 0.1, 2, 10, Map.of()))
                 .isInstanceOf(ConfigurationException.class)
@@ -244,7 +265,7 @@ class LearningRateSchedulesTest {
     void everySchedulerTypeIsBuilt() {
         for (SchedulerType type : SchedulerType.values()) {
             Map<String, Object> kwargs = switch (type) {
-                case COSINE_WITH_MIN_LR -> Map.of("min_lr_rate", 0.1);
+                case COSINE_WITH_MIN_LR, COSINE_WARMUP_WITH_MIN_LR -> Map.of("min_lr_rate", 0.1);
                 case WARMUP_STABLE_DECAY -> Map.of("num_decay_steps", 2);
                 default -> Map.of();
             };

@@ -30,6 +30,7 @@ public final class TfBuildScope implements TfModelScope {
     private final Operand<TInt64> randomKey;
     private final int tower;
     private final Map<String, Integer> seedCalls;
+    private final double inputEmbeddingNoise;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -44,14 +45,26 @@ public final class TfBuildScope implements TfModelScope {
      * pass, every other tower draws its own.
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower) {
-        this(tf, "", training, store, randomKey, tower, new HashMap<>());
+        this(tf, training, store, randomKey, tower, 0);
+    }
+
+    /**
+     * A training tower's scope with NEFTune noise on the input embeddings ({@code neftune-noise-alpha}; 0: none).
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        double inputEmbeddingNoise) {
+        this(tf, "", training, store, randomKey, tower, new HashMap<>(), inputEmbeddingNoise);
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
+        }
+        if (!(inputEmbeddingNoise >= 0)) {
+            throw new IllegalArgumentException("inputEmbeddingNoise must be >= 0, got " + inputEmbeddingNoise);
         }
     }
 
     private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
-                         int tower, Map<String, Integer> seedCalls) {
+                         int tower, Map<String, Integer> seedCalls, double inputEmbeddingNoise) {
+        this.inputEmbeddingNoise = inputEmbeddingNoise;
         this.tf = requireNonNull(tf, "tf is null");
         this.path = requireNonNull(path, "path is null");
         this.training = training;
@@ -77,12 +90,18 @@ public final class TfBuildScope implements TfModelScope {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
         }
-        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, tower, seedCalls);
+        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, tower, seedCalls,
+                inputEmbeddingNoise);
     }
 
     @Override
     public boolean training() {
         return training;
+    }
+
+    @Override
+    public double inputEmbeddingNoise() {
+        return training ? inputEmbeddingNoise : 0;
     }
 
     @Override

@@ -195,7 +195,7 @@ public final class TfGraphBuilder {
             Ops trainOps = passOps(root, replica, "forward_train");
             Map<String, Operand<?>> feeds = replicaFeeds.get(replica);
             ModelOutput<Operand<?>> train = requireNonNull(
-                    model.build(new TfBuildScope(trainOps, true, store, randomKey, replica), feeds),
+                    model.build(new TfBuildScope(trainOps, true, store, randomKey, replica, args.neftuneNoiseAlpha().orElse(0)), feeds),
                     () -> "model '" + model.name() + "' returned no output");
             if (!labels.isEmpty()) {
                 train = requireNonNull(hooks.computeLoss(train, feeds, trainOps), "computeLoss returned null");

@@ -173,6 +173,58 @@ public final class TfSessionRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * HF's {@code debug = underflow_overflow}, after a non-finite step: runs the training forward pass (tower 0) on
+     * {@code batch} again with the step's random key and returns the first op, in build order, whose float32 output
+     * holds a NaN or an infinity, as {@code "<op path> (layer <scope>)"}; empty when every activation is finite (the
+     * gradients or the update overflowed). The step's update was not applied, so the weights are those it saw.
+     */
+    public java.util.Optional<String> firstNonFiniteActivation(Batch batch, StepContext context) {
+        // tower 0's training pass: replica_0/forward_train/..., its scope name made unique as replica_0_<n>
+        java.util.regex.Pattern pass = java.util.regex.Pattern.compile("^replica_0(_\\d+)?/forward_train/");
+        List<org.tensorflow.GraphOperation> candidates = new java.util.ArrayList<>();
+        java.util.Iterator<org.tensorflow.GraphOperation> operations = compiled.graph().operations();
+        while (operations.hasNext()) {
+            org.tensorflow.GraphOperation operation = operations.next();
+            if (pass.matcher(operation.name()).find() && operation.numOutputs() > 0
+                    && operation.output(0).dataType() == org.tensorflow.proto.DataType.DT_FLOAT) {
+                candidates.add(operation);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Session.Runner diagnosis = session.runner();
+        List<InputSpec> inputs = compiled.inputs();
+        List<? extends Operand<?>> placeholders = compiled.placeholders();
+        for (int i = 0; i < inputs.size(); i++) {
+            diagnosis.feed(placeholders.get(i), feeder.tensor(inputs.get(i).name(), batch.get(inputs.get(i).name())));
+        }
+        learningRateTensor.setFloat((float) context.learningRate());
+        randomKeyTensor.setLong(context.seed(), 0);
+        randomKeyTensor.setLong(context.globalStep(), 1);
+        randomKeyTensor.setLong(context.microStep(), 2);
+        diagnosis.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor);
+        candidates.forEach(operation -> diagnosis.fetch(operation.output(0)));
+        try (Result result = diagnosis.run()) {
+            for (int i = 0; i < candidates.size(); i++) {
+                TFloat32 values = (TFloat32) result.get(i);
+                float[] host = new float[Math.toIntExact(values.size())];
+                values.copyTo(DataBuffers.of(host, false, false));
+                for (float value : host) {
+                    if (!Float.isFinite(value)) {
+                        java.util.regex.Matcher matched = pass.matcher(candidates.get(i).name());
+                        matched.find();
+                        String name = candidates.get(i).name().substring(matched.end());
+                        int slash = name.lastIndexOf('/');
+                        return java.util.Optional.of(name + " (layer " + (slash < 0 ? "(root)" : name.substring(0, slash)) + ")");
+                    }
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private Session.Runner runner(TrainingPath path, Tensor[] tensors, Op target, Operand<TBool> fetch) {
         if (feeder.evictions() != seenEvictions) {
             runners.clear();

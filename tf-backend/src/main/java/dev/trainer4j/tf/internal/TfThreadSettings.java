@@ -49,6 +49,13 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
             throw new IllegalArgumentException("train-towers = " + args.trainTowers() + " splits each training batch"
                     + " into row slices, but " + rowCoupling + "; set train-towers = 1 (or 0)");
         }
+        if (args.fullDeterminism()) {
+            // HF's full_determinism: nothing chosen by the machine's cores or the model size
+            int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch)) : 1;
+            return new TfThreadSettings(args.intraOpThreads() > 0 ? args.intraOpThreads() : 1,
+                    args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : -1), towers,
+                    "full-determinism: towers, intra-op and inter-op fixed unless given");
+        }
         int byWork = (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
         int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch))
                 : small && rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), byWork)) : 1;

@@ -84,9 +84,9 @@ public final class TfUpdatePath {
      */
     public TfTrainingGraph build(List<TfVariable> trainable, List<Operand<TFloat32>> gradientSums,
                                  Operand<TFloat32> lossSum, Operand<TFloat32> itemCount) {
-        optimizer.createSlots((variable, slot) -> store.state("optimizer/" + variable.name() + "/" + slot, TFloat32.class,
-                variable.shape(), StateGroup.OPTIMIZER,
-                tf -> tf.zeros(tf.constant(variable.shape()), TFloat32.class)).ref(), trainable);
+        optimizer.createSlots((variable, slot, shape) -> store.state("optimizer/" + variable.name() + "/" + slot,
+                TFloat32.class, shape, StateGroup.OPTIMIZER, tf -> tf.zeros(tf.constant(shape), TFloat32.class)).ref(),
+                trainable);
 
         TfUpdateStep fused = buildUpdate(engine.withSubScope("step"), trainable, gradientSums, lossSum, itemCount,
                 List.of());

@@ -9,6 +9,7 @@ import dev.trainer4j.tf.nn.AttentionMasks;
 import dev.trainer4j.tf.nn.Dense;
 import dev.trainer4j.tf.nn.Dropout;
 import dev.trainer4j.tf.nn.Embedding;
+import dev.trainer4j.tf.nn.InputEmbeddingNoise;
 import dev.trainer4j.tf.nn.LayerNorm;
 import dev.trainer4j.tf.nn.NormPlacement;
 import dev.trainer4j.tf.nn.PositionalEmbedding;
@@ -196,7 +197,8 @@ public final class BertEncoder implements TfModel, HuggingFaceNamed {
     private Operand<TFloat32> embed(TfModelScope scope, Operand<TInt32> ids, Operand<TInt32> types) {
         Ops tf = scope.tf();
         long hidden = settings.hiddenSize();
-        Operand<TFloat32> words = new Embedding(scope.child("word_embeddings"), settings.vocabSize(), hidden).apply(ids);
+        Operand<TFloat32> words = InputEmbeddingNoise.apply(scope,
+                new Embedding(scope.child("word_embeddings"), settings.vocabSize(), hidden).apply(ids));
         Embedding typeTable = new Embedding(scope.child("token_type_embeddings"), settings.typeVocabSize(), hidden);
         Operand<TFloat32> typed = types == null
                 ? tf.math.add(words, tf.gather(typeTable.table(), tf.constant(0), tf.constant(0)))

@@ -8,6 +8,7 @@ import dev.trainer4j.tf.nn.Activation;
 import dev.trainer4j.tf.nn.Dense;
 import dev.trainer4j.tf.nn.Dropout;
 import dev.trainer4j.tf.nn.Embedding;
+import dev.trainer4j.tf.nn.InputEmbeddingNoise;
 import dev.trainer4j.tf.nn.LayerNorm;
 import dev.trainer4j.tf.nn.PositionalEmbedding;
 import dev.trainer4j.tf.nn.TfModelScope;
@@ -86,7 +87,8 @@ public final class TransformerClassifier implements TfModel {
         Operand<TInt32> mask = ModelInputs.optional(tf, inputs, ATTENTION_MASK, TInt32.class);
 
         TfModelScope embeddings = scope.child("embeddings");
-        Operand<TFloat32> states = new Embedding(embeddings.child("word"), settings.vocabSize(), hidden).apply(ids);
+        Operand<TFloat32> states = InputEmbeddingNoise.apply(embeddings,
+                new Embedding(embeddings.child("word"), settings.vocabSize(), hidden).apply(ids));
         states = new PositionalEmbedding(embeddings.child("position"), settings.maxPosition(), hidden).apply(states);
         states = new Dropout(embeddings.child("dropout"), settings.dropout()).apply(states);
 

@@ -39,6 +39,14 @@ public interface TfModelScope {
      */
     Operand<TInt64> randomSeed();
 
+    /**
+     * NEFTune's alpha ({@code neftune-noise-alpha}) while building the training pass, else 0: a model adds
+     * {@link InputEmbeddingNoise} to its input (word) embeddings.
+     */
+    default double inputEmbeddingNoise() {
+        return 0;
+    }
+
     /** The compute dtype of layers (float32 now; bf16/fp16 later). */
     default Class<TFloat32> computeType() {
         return TFloat32.class;

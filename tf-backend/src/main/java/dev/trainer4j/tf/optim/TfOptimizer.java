@@ -27,7 +27,7 @@ import java.util.List;
  *       the update being built (torch's {@code state['step']} after its increment).</li>
  * </ul>
  */
-public interface TfOptimizer {
+public interface TfOptimizer extends dev.trainer4j.api.Optimizer {
 
     /** A short name for logs, e.g. {@code adamw}. */
     String name();

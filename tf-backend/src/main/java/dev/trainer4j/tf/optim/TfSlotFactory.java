@@ -2,6 +2,7 @@ package dev.trainer4j.tf.optim;
 
 import dev.trainer4j.tf.TfVariable;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -11,6 +12,11 @@ import org.tensorflow.types.TFloat32;
 @FunctionalInterface
 public interface TfSlotFactory {
 
-    /** The ref output of a new slot for {@code variable}; pass it to apply kernels. */
-    Output<TFloat32> zerosSlot(TfVariable variable, String slotName);
+    /** The ref output of a new slot for {@code variable}, shaped like it; pass it to apply kernels. */
+    default Output<TFloat32> zerosSlot(TfVariable variable, String slotName) {
+        return zerosSlot(variable, slotName, variable.shape());
+    }
+
+    /** The ref output of a new slot for {@code variable} of another shape (e.g. Adafactor's factored moments). */
+    Output<TFloat32> zerosSlot(TfVariable variable, String slotName, Shape shape);
 }

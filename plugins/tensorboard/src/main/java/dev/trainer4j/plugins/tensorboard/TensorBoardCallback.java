@@ -323,7 +323,10 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     private TfSummaryWriter open(TrainingArguments args) {
         if (writer == null) {
             if (logDirectory == null) {
-                logDirectory = settings.resolve(args.outputDir()).resolve(RunFolderName.of(LocalDateTime.now(clock), host));
+                // HF's logging_dir is the event folder itself; the callback's own log-dir wins over it
+                logDirectory = settings.logDirectory().isEmpty() && args.loggingDir().isPresent()
+                        ? Path.of(args.loggingDir().get())
+                        : settings.resolve(args.outputDir()).resolve(RunFolderName.of(LocalDateTime.now(clock), host));
             }
             try {
                 writer = new TfSummaryWriter(logDirectory, settings.maxQueue(), settings.flushMillis());

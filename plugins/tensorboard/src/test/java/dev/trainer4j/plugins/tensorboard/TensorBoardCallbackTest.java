@@ -388,6 +388,22 @@ class TensorBoardCallbackTest {
     }
 
     @Test
+    void hfsLoggingDirIsTheEventFolderUnlessTheCallbackSetsItsOwn() throws IOException {
+        Path loggingDir = outputDir.resolve("hf-logs");
+        TrainingArguments args = args().toBuilder().set(TrainingArguments.LOGGING_DIR, loggingDir.toString()).build();
+        TensorBoardCallback callback = callback(SETTINGS);
+        callback.onLog(args, state(1, 0.1), new TrainerControl(), logs("loss", 2.0));
+        callback.close();
+        assertThat(callback.logDirectory()).isEqualTo(loggingDir);
+        assertThat(readEventFiles(loggingDir).get(0).scalars()).contains(new Scalar("train/loss", 1, 2.0f));
+
+        TensorBoardCallback own = callback(new TensorBoardSettings(Optional.of("tb"), 1000, 1));
+        own.onLog(args, state(1, 0.1), new TrainerControl(), logs("loss", 2.0));
+        own.close();
+        assertThat(own.logDirectory()).isEqualTo(outputDir.resolve("tb").resolve(RUN_FOLDER));
+    }
+
+    @Test
     void onlyTheWorldProcessZeroWrites() {
         TrainerState replica = TrainerState.fromMap(java.util.Map.of("global_step", 5, "is_world_process_zero", false));
         TensorBoardCallback callback = callback(SETTINGS);

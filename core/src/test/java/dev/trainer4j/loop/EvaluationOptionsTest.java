@@ -1,0 +1,164 @@
+package dev.trainer4j.loop;
+
+import dev.trainer4j.api.ComputeMetrics;
+import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.EvalPrediction;
+import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.Metric;
+import dev.trainer4j.api.PredictionOutput;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.testing.FakeBackend;
+import dev.trainer4j.testing.FakeData;
+import dev.trainer4j.testing.FakeModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Issue 20's evaluation arguments: prediction-loss-only, include-for-metrics, batch-eval-metrics, and evaluate/predict
+ * with ignore keys and a metric key prefix. The fake engine starts at w = 0.5, b = 0 on y = x + 1, x = 0..3, so every
+ * prediction and loss below is worked out by hand.
+ */
+class EvaluationOptionsTest {
+    @TempDir
+    Path dir;
+
+    /** Records what each batch's EvalPrediction held; its metric is the number of rows seen. */
+    private static final class RecordingMetric implements Metric {
+        final List<EvalPrediction> batches = new ArrayList<>();
+
+        @Override public String name() { return "rows"; }
+        @Override public void reset() { batches.clear(); }
+        @Override public void update(EvalPrediction batch) { batches.add(batch); }
+        @Override public Map<String, Double> compute() {
+            return Map.of("rows", (double) batches.stream().mapToInt(batch -> batch.labelIds().orElseThrow().size()).sum());
+        }
+    }
+
+    /** Counts rows per batch (computeBatch) and reports whether compute(all) was called. */
+    private static final class StreamingCompute implements ComputeMetrics {
+        final List<Boolean> computeResultFlags = new ArrayList<>();
+        int rows;
+        boolean computeAllCalled;
+
+        @Override
+        public Map<String, Double> compute(EvalPrediction all) {
+            computeAllCalled = true;
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Double> computeBatch(EvalPrediction batch, boolean computeResult) {
+            computeResultFlags.add(computeResult);
+            rows += batch.labelIds().orElseThrow().size();
+            return computeResult ? Map.of("streamed_rows", (double) rows) : Map.of();
+        }
+    }
+
+    private static Dataset linear() {
+        List<Example> examples = new ArrayList<>();
+        for (int x = 0; x < 4; x++) {
+            examples.add(FakeData.example(x + 1, x));
+        }
+        return Dataset.of(examples);
+    }
+
+    private Trainer trainer(TrainingArguments.Builder args, Metric metric, ComputeMetrics compute) {
+        TrainerSpec.Builder spec = TrainerSpec.builder().args(args.build()).model(new FakeModel(1)).evalDataset(linear());
+        if (metric != null) {
+            spec.addMetric(metric);
+        }
+        if (compute != null) {
+            spec.computeMetrics(compute);
+        }
+        return new DefaultTrainer(spec.build(), new FakeBackend().initialWeights(0.5, 0.0));
+    }
+
+    // per-item loss 0.5 (w x + b - y)^2 with w = 0.5, b = 0, y = x + 1: x=0: 0.5, x=1: 1.125, x=2: 2, x=3: 3.125
+    private static final double MEAN_LOSS = (0.5 + 1.125 + 2 + 3.125) / 4;
+
+    @Test
+    void predictionLossOnlyReturnsTheLossWithoutPredictionsOrMetrics() {
+        RecordingMetric metric = new RecordingMetric();
+        try (Trainer trainer = trainer(LoopFixtures.args(dir).predictionLossOnly(true), metric, null)) {
+            Map<String, Double> metrics = trainer.evaluate();
+            PredictionOutput prediction = trainer.predict(linear());
+
+            assertThat(metrics.get("eval_loss")).isCloseTo(MEAN_LOSS, within(1e-12));
+            assertThat(metrics).doesNotContainKey("eval_rows");
+            assertThat(metric.batches).isEmpty();
+            assertThat(prediction.predictions()).isEmpty();
+            assertThat(prediction.metrics().get("test_loss")).isCloseTo(MEAN_LOSS, within(1e-12));
+        }
+    }
+
+    @Test
+    void includeForMetricsAddsTheInputsAndTheBatchMeanLossPerRow() {
+        RecordingMetric metric = new RecordingMetric();
+        try (Trainer trainer = trainer(LoopFixtures.args(dir).includeForMetrics(List.of("inputs", "loss")), metric, null)) {
+            trainer.evaluate();
+        }
+        // batch size 2: batch 0 holds x = 0, 1 (mean loss (0.5 + 1.125) / 2), batch 1 x = 2, 3 ((2 + 3.125) / 2)
+        assertThat(metric.batches).hasSize(2);
+        EvalPrediction first = metric.batches.get(0);
+        assertThat(first.inputs()).containsOnlyKeys("x");
+        assertThat(first.inputs().get("x").getDouble(1)).isEqualTo(1.0);
+        HostTensor losses = first.losses().orElseThrow();
+        assertThat(losses.size()).isEqualTo(2);
+        assertThat(losses.getDouble(0)).isCloseTo(0.8125, within(1e-12));
+        assertThat(losses.getDouble(1)).isCloseTo(0.8125, within(1e-12));
+        assertThat(metric.batches.get(1).losses().orElseThrow().getDouble(0)).isCloseTo(2.5625, within(1e-12));
+    }
+
+    @Test
+    void withoutIncludeForMetricsThereAreNoInputsOrLosses() {
+        RecordingMetric metric = new RecordingMetric();
+        try (Trainer trainer = trainer(LoopFixtures.args(dir), metric, null)) {
+            trainer.evaluate();
+        }
+        assertThat(metric.batches).allSatisfy(batch -> {
+            assertThat(batch.inputs()).isEmpty();
+            assertThat(batch.losses()).isEmpty();
+        });
+    }
+
+    @Test
+    void batchEvalMetricsCallsComputeBatchPerBatchAndTakesTheLastResult() {
+        StreamingCompute compute = new StreamingCompute();
+        Map<String, Double> metrics;
+        try (Trainer trainer = trainer(LoopFixtures.args(dir).set(TrainingArguments.BATCH_EVAL_METRICS, true)
+                .perDeviceEvalBatchSize(1), null, compute)) {
+            metrics = trainer.evaluate();
+        }
+        assertThat(compute.computeResultFlags).containsExactly(false, false, false, true);
+        assertThat(compute.computeAllCalled).isFalse();
+        assertThat(metrics).containsEntry("eval_streamed_rows", 4.0);
+    }
+
+    @Test
+    void evaluateAndPredictTakeIgnoreKeysAndAMetricKeyPrefix() {
+        RecordingMetric metric = new RecordingMetric();
+        try (Trainer trainer = trainer(LoopFixtures.args(dir), metric, null)) {
+            Map<String, Double> metrics = trainer.evaluate(linear(), List.of("predictions"), "dev");
+            assertThat(metrics).containsKeys("dev_loss", "dev_rows", "dev_runtime").doesNotContainKey("eval_loss");
+            assertThat(metric.batches).allSatisfy(batch -> assertThat(batch.predictions()).isEmpty());
+
+            PredictionOutput kept = trainer.predict(linear(), List.of(), "holdout");
+            PredictionOutput ignored = trainer.predict(linear(), List.of("predictions"), "holdout");
+            assertThat(kept.predictions()).containsOnlyKeys("predictions");
+            assertThat(kept.predictions().get("predictions").getDouble(3)).isCloseTo(1.5, within(1e-12));
+            assertThat(kept.metrics()).containsKey("holdout_loss");
+            assertThat(ignored.predictions()).isEmpty();
+        }
+    }
+}
