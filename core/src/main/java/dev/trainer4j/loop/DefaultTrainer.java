@@ -10,6 +10,7 @@ import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.DeviceStrategy;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
@@ -103,6 +104,7 @@ public class DefaultTrainer implements Trainer {
     private TrainingEngine engine;
     private boolean engineTrained;
     private CheckpointWriter checkpointWriter;
+    private boolean inTrain;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -212,7 +214,45 @@ public class DefaultTrainer implements Trainer {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
         checkDatasetsFitTheModel();
-        return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+        inTrain = true;
+        try {
+            return new TrainingLoop(context, hooks).run(resumeFromCheckpoint);
+        }
+        finally {
+            inTrain = false;
+        }
+    }
+
+    // ---- issue 18: devices ----
+
+    /**
+     * HF's {@code is_model_parallel}: whether the model's layers are split over more than one device
+     * ({@code strategy = model-parallel} with a {@code device-map} that names at least two devices).
+     */
+    public boolean isModelParallel() {
+        return args.strategy() == DeviceStrategy.MODEL_PARALLEL
+                && args.deviceMap().values().stream().map(String::valueOf).distinct().count() > 1;
+    }
+
+    /**
+     * HF's {@code place_model_on_device}: whether the trainer puts the whole model on the run's device(s) itself;
+     * false when the model is split over devices by its device map, as in HF.
+     */
+    public boolean placeModelOnDevice() {
+        return !isModelParallel();
+    }
+
+    /**
+     * HF's {@code model_wrapped}: the model as the runs execute it, here the backend's compiled engine (with its
+     * replicas or device map); empty until the model is compiled (the first train, evaluate or predict).
+     */
+    public Optional<TrainingEngine> modelWrapped() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** HF's {@code is_in_train}: whether {@code train()} is running (true inside callbacks and evaluations it calls). */
+    public boolean isInTrain() {
+        return inTrain;
     }
 
     /**
