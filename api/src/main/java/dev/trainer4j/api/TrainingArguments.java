@@ -404,14 +404,6 @@ public final class TrainingArguments {
     public static final Argument<Map<String, Object>> DEVICE_MAP = declare(Argument.object("device-map"));
     public Map<String, Object> deviceMap() { return get(DEVICE_MAP); }
 
-    /** Evaluation and prediction wholly in bfloat16 (HF's {@code bf16_full_eval}). */
-    public static final Argument<Boolean> BF16_FULL_EVAL = declare(Argument.bool("bf16-full-eval"));
-    public boolean bf16FullEval() { return get(BF16_FULL_EVAL); }
-
-    /** Evaluation and prediction wholly in float16 (HF's {@code fp16_full_eval}). */
-    public static final Argument<Boolean> FP16_FULL_EVAL = declare(Argument.bool("fp16-full-eval"));
-    public boolean fp16FullEval() { return get(FP16_FULL_EVAL); }
-
     /** The first loss scale of {@code fp16} (torch's GradScaler {@code init_scale}). */
     public static final Argument<Double> LOSS_SCALE_INITIAL = declare(Argument.number("loss-scale-initial")
             .check(scale -> scale >= 1 && !scale.isInfinite(), "a finite number >= 1"));
@@ -470,9 +462,6 @@ public final class TrainingArguments {
         }
         batchLimit(LIMIT_TRAIN_BATCHES);
         batchLimit(LIMIT_EVAL_BATCHES);
-        if (bf16FullEval() && fp16FullEval()) {
-            throw new ConfigurationException(BF16_FULL_EVAL.key(), "bf16-full-eval and fp16-full-eval are both true; choose one");
-        }
         if (strategy() == DeviceStrategy.MODEL_PARALLEL && deviceMap().isEmpty()) {
             throw new ConfigurationException(DEVICE_MAP.key(), "strategy = model-parallel needs a device-map of layer-name"
                     + " globs to devices, e.g. { \"mlp/dense_0/*\" = \"/device:CPU:0\", \"*\" = \"/device:CPU:1\" }");
@@ -705,6 +694,9 @@ public final class TrainingArguments {
         public Builder devices(int value) { return set(DEVICES, String.valueOf(value)); }
         /** A count, {@code auto} or comma-separated device names. */
         public Builder devices(String value) { return set(DEVICES, value); }
+        public Builder useCpu(boolean value) { return set(USE_CPU, value); }
+        public Builder lossScaleInitial(double value) { return set(LOSS_SCALE_INITIAL, value); }
+        public Builder lossScaleWindow(int value) { return set(LOSS_SCALE_WINDOW, value); }
         public Builder intraOpThreads(int value) { return set(INTRA_OP_THREADS, value); }
         public Builder interOpThreads(int value) { return set(INTER_OP_THREADS, value); }
         public Builder trainTowers(int value) { return set(TRAIN_TOWERS, value); }

@@ -101,6 +101,8 @@ final class HfArguments {
         reasons.put("gradient_checkpointing", NOT_YET);
         reasons.put("gradient_checkpointing_kwargs", NOT_YET);
         reasons.put("use_cache", NOT_YET + ": no generation yet");
+        reasons.put("bf16_full_eval", NOT_YET);
+        reasons.put("fp16_full_eval", NOT_YET);
         reasons.put("dataloader_persistent_workers", "not applicable: data workers are threads of the training process"
                 + " (`dataloader-num-workers`)");
         reasons.put("past_index", "not applicable: no XLNet / Transformer-XL memories (v4)");

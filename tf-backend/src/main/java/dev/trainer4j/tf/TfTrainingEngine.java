@@ -17,6 +17,7 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
 import dev.trainer4j.tf.internal.TfDevicePlan;
 import dev.trainer4j.tf.internal.TfGraphBuilder;
+import dev.trainer4j.tf.internal.TfMixedPrecision;
 import dev.trainer4j.tf.internal.TfInputFeeder;
 import dev.trainer4j.tf.internal.TfOneDnn;
 import dev.trainer4j.tf.internal.TfErrors;
@@ -86,12 +87,13 @@ public final class TfTrainingEngine implements TrainingEngine {
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
         TfDevicePlan plan = TfDevicePlan.resolve(args, devices);
+        TfMixedPrecision precision = TfMixedPrecision.of(args, plan.gpus());
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
-            compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices()).build(graph);
-            runner = new TfSessionRunner(compiled, plan);
+            compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices(), precision).build(graph);
+            runner = new TfSessionRunner(compiled, plan, precision);
         }
         catch (RuntimeException | Error e) {
             graph.close();
@@ -110,6 +112,9 @@ public final class TfTrainingEngine implements TrainingEngine {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
                     new TfModelExporter(model, compiled.features()), model, plan);
             plan.log(model.name());
+            if (precision.mode() != TfMixedPrecision.Mode.FP32) {
+                LOG.info("precision of model '{}': {}", model.name(), precision.describe());
+            }
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
@@ -315,6 +320,21 @@ public final class TfTrainingEngine implements TrainingEngine {
         checkOpen();
         TfUpdateStep update = requireTraining().step();
         return runner.traceTraining(update.target(), batch, context);
+    }
+
+    /**
+     * Runs one training step on {@code batch} (applied like any other) and returns the graphs TensorFlow executed,
+     * one per device, after grappler's rewrites (e.g. the half-precision ops of {@code bf16}).
+     */
+    public List<org.tensorflow.proto.GraphDef> traceStepGraphs(Batch batch, StepContext context) {
+        checkOpen();
+        return runner.traceRun(requireTraining().step().target(), batch, context).getPartitionGraphsList();
+    }
+
+    /** The fp16 dynamic loss scale, or NaN without {@code fp16}. */
+    public double lossScale() {
+        checkOpen();
+        return runner.readVariables().getOrDefault("trainer4j/loss_scale/scale", new float[] {Float.NaN})[0];
     }
 
     /** The thread settings in effect. */

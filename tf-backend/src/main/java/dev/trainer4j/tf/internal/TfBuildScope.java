@@ -30,6 +30,7 @@ public final class TfBuildScope implements TfModelScope {
     private final Operand<TInt64> randomKey;
     private final int tower;
     private final Map<String, Integer> seedCalls;
+    private final TfDeviceMap deviceMap;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -50,8 +51,20 @@ public final class TfBuildScope implements TfModelScope {
         }
     }
 
+    /** A scope whose layer scopes are placed by {@code deviceMap} ({@code strategy = model-parallel}). */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        TfDeviceMap deviceMap) {
+        this(tf, "", training, store, randomKey, tower, new HashMap<>(), deviceMap);
+    }
+
     private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
                          int tower, Map<String, Integer> seedCalls) {
+        this(tf, path, training, store, randomKey, tower, seedCalls, TfDeviceMap.NONE);
+    }
+
+    private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
+                         int tower, Map<String, Integer> seedCalls, TfDeviceMap deviceMap) {
+        this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
         this.tf = requireNonNull(tf, "tf is null");
         this.path = requireNonNull(path, "path is null");
         this.training = training;
@@ -77,7 +90,14 @@ public final class TfBuildScope implements TfModelScope {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
         }
-        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, tower, seedCalls);
+        String qualified = qualify(name);
+        Ops child = tf.withSubScope(name);
+        // strategy = model-parallel: the layer's ops go to the device its name maps to
+        String device = deviceMap.isEmpty() ? null : deviceMap.deviceOf(qualified + "/");
+        if (device != null) {
+            child = child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
+        }
+        return new TfBuildScope(child, qualified, training, store, randomKey, tower, seedCalls, deviceMap);
     }
 
     @Override

@@ -93,8 +93,24 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
         requireNonNull(explicit, "explicit is null");
         DeviceSelection selection = args.deviceSelection();
         boolean hideGpus = args.useCpu();
+        TfDeviceMap deviceMap = TfDeviceMap.of(args);
+        if (!deviceMap.isEmpty()) {
+            // model parallel: one replica; the session has the devices the map names, the layers are placed by name
+            List<String> names = deviceMap.deviceNames();
+            TfDevicePlan named = byName(names, hideGpus, TrainingArguments.DEVICE_MAP.key());
+            return new TfDevicePlan(TfDevices.DEFAULT, named.cpuDevices(), named.gpus(), hideGpus, named.available(),
+                    "model parallel over " + names + " by device-map " + deviceMap);
+        }
         if (!selection.names().isEmpty() || explicit != TfDevices.DEFAULT && selection.equals(DeviceSelection.ofCount(1))) {
             List<String> names = selection.names().isEmpty() ? explicit.devices() : selection.names();
+            return byName(names, hideGpus, TrainingArguments.DEVICES.key());
+        }
+        return byCount(selection, hideGpus);
+    }
+
+    /** The replicas on {@code names}, each checked to be a device of the session ({@code key} names the setting). */
+    private static TfDevicePlan byName(List<String> names, boolean hideGpus, String key) {
+        {
             // one logical CPU device per CPU name: /device:CPU:0 and /device:CPU:1 exist, /device:CPU:7 alone does not
             int cpus = 0;
             boolean gpus = false;
@@ -109,7 +125,7 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
             List<String> available = listDevices(config(cpus, hideGpus, gpus));
             for (String name : names) {
                 if (!name.isEmpty() && !available.contains(name) && !available.contains(localName(name))) {
-                    throw new ConfigurationException(TrainingArguments.DEVICES.key(), "device '" + name
+                    throw new ConfigurationException(key, "device '" + name
                             + "' does not exist in this session; its devices are " + available
                             + (name.contains("GPU") && hideGpus ? " (use-cpu = true hides the GPUs)" : ""));
                 }
@@ -118,6 +134,9 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
             return new TfDevicePlan(devices, cpus, gpus, hideGpus, available,
                     "devices " + names + " by name" + cpuNote(gpus));
         }
+    }
+
+    private static TfDevicePlan byCount(DeviceSelection selection, boolean hideGpus) {
         List<String> physical = listDevices(config(1, hideGpus, false));
         List<String> gpuNames = physical.stream().filter(name -> name.contains("/device:GPU:")).toList();
         if (!gpuNames.isEmpty() && !hideGpus) {

@@ -61,10 +61,20 @@ public final class TfGraphBuilder {
     private final EngineOptions options;
     private final TfTrainerHooks hooks;
     private final TfDevices devices;
+    private final TfMixedPrecision precision;
+    private final TfDeviceMap deviceMap;
     private final Map<Integer, Ops> replicaScopes = new HashMap<>();
 
     public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                           TfDevices devices) {
+        this(model, args, options, hooks, devices, TfMixedPrecision.of(args, false));
+    }
+
+    /** A builder whose training path scales the loss when {@code precision} is fp16. */
+    public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
+                          TfDevices devices, TfMixedPrecision precision) {
+        this.precision = requireNonNull(precision, "precision is null");
+        this.deviceMap = TfDeviceMap.of(args);
         this.model = requireNonNull(model, "model is null");
         this.args = requireNonNull(args, "args is null");
         this.options = requireNonNull(options, "options is null");
@@ -77,6 +87,7 @@ public final class TfGraphBuilder {
         Ops root = Ops.create(graph);
         Ops engine = root.withSubScope("trainer4j");
         TfVariableStore store = new TfVariableStore(graph, root, args.seed());
+        store.placeVariables(deviceMap);
 
         List<InputSpec> inputs = List.copyOf(model.inputs());
         if (inputs.isEmpty()) {
@@ -133,6 +144,7 @@ public final class TfGraphBuilder {
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
+        precision.checkKernels(model.name(), forwardOpTypes(graph));
 
         // checkpoints
         List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
@@ -186,7 +198,7 @@ public final class TfGraphBuilder {
             Ops ops = passOps(root, replica, pass);
             Map<String, Operand<?>> slice = slices.get(replica);
             ModelOutput<Operand<?>> output = requireNonNull(
-                    model.build(new TfBuildScope(ops, false, store, randomKey), slice),
+                    model.build(new TfBuildScope(ops, false, store, randomKey, 0, deviceMap), slice),
                     () -> "model '" + model.name() + "' returned no output");
             if (labelled) {
                 output = requireNonNull(hooks.computeLoss(output, slice, ops), "computeLoss returned null");
@@ -244,7 +256,7 @@ public final class TfGraphBuilder {
             Ops trainOps = passOps(root, replica, "forward_train");
             Map<String, Operand<?>> feeds = replicaFeeds.get(replica);
             ModelOutput<Operand<?>> train = requireNonNull(
-                    model.build(new TfBuildScope(trainOps, true, store, randomKey, replica), feeds),
+                    model.build(new TfBuildScope(trainOps, true, store, randomKey, replica, deviceMap), feeds),
                     () -> "model '" + model.name() + "' returned no output");
             if (!labels.isEmpty()) {
                 train = requireNonNull(hooks.computeLoss(train, feeds, trainOps), "computeLoss returned null");
@@ -274,6 +286,22 @@ public final class TfGraphBuilder {
         }
         List<TfVariable> trainable = TfFrozenVariables.withoutFrozen(model, store.variables(), dependedOn);
         Output<?>[] xs = trainable.stream().map(variable -> variable.read().asOutput()).toArray(Output<?>[]::new);
+        // fp16: the gradients are taken of the scaled loss and divided by the scale again below
+        Operand<TFloat32> unscaledLoss = lossSum;
+        TfMixedPrecision.LossScale lossScale = precision.scalesLoss() ? new TfMixedPrecision.LossScale(store, args) : null;
+        Ops scaling = engine.withSubScope("loss_scaling");
+        // the factor is scale / items, so the scaled gradients are those of the mean loss times the scale (torch's
+        // GradScaler scales the mean); a sum over a batch would overflow float16 a batch size sooner
+        Operand<TFloat32> scaleFactor = lossScale == null ? null : scaling.math.div(lossScale.scale(),
+                scaling.math.maximum(itemCount, scaling.constant(1f)));
+        if (lossScale != null) {
+            lossSum = scaling.math.mul(lossSum, scaleFactor);
+            List<Operand<TFloat32>> scaled = new ArrayList<>();
+            for (Operand<TFloat32> replicaLoss : replicaLossSums) {
+                scaled.add(scaling.math.mul(replicaLoss, scaleFactor));
+            }
+            replicaLossSums = scaled;
+        }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
         if (allOnDefaultDevice(replicas)) {
             // one gradient call over the summed loss: TensorFlow adds the replicas' contributions to a variable in
@@ -302,9 +330,18 @@ public final class TfGraphBuilder {
                 gradientSums.add(replicas == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
             }
         }
+        if (lossScale != null) {
+            Operand<TFloat32> inverse = scaling.math.div(scaling.constant(1f), scaleFactor);
+            List<Operand<TFloat32>> unscaled = new ArrayList<>();
+            for (Operand<TFloat32> gradient : gradientSums) {
+                unscaled.add(scaling.math.mul(gradient, inverse));
+            }
+            gradientSums = unscaled;
+            lossSum = unscaledLoss;
+        }
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
-        return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier)
-                .build(trainable, gradientSums, lossSum, itemCount);
+        return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier,
+                lossScale).build(trainable, gradientSums, lossSum, itemCount);
     }
 
     /** The number of distinct devices the replicas use (1 for every replica on the default device). */
@@ -346,6 +383,19 @@ public final class TfGraphBuilder {
         Op reset = afterReads.withControlDependencies(List.of(counters.lossSum().resetUnder(afterReads),
                 counters.lossSteps().resetUnder(afterReads), counters.lastGradNorm().resetUnder(afterReads))).noOp();
         return new TrainingLossRead(List.of(lossSum, lossSteps, lastGradNorm), reset);
+    }
+
+    /** The op types of the first replica's training forward pass (else of the evaluation pass). */
+    private static Set<String> forwardOpTypes(Graph graph) {
+        Set<String> types = new java.util.TreeSet<>();
+        java.util.Iterator<GraphOperation> operations = graph.operations();
+        while (operations.hasNext()) {
+            GraphOperation op = operations.next();
+            if (op.name().startsWith("replica_0/forward_train/") || op.name().startsWith("replica_0/forward_eval/")) {
+                types.add(op.type());
+            }
+        }
+        return types;
     }
 
     /** Why a training batch must stay whole, or null when it may be split into row slices (replicas). */

@@ -84,13 +84,24 @@ public final class TfSessionRunner implements AutoCloseable {
      * {@code devices} (null: TensorFlow's defaults).
      */
     public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices) {
+        this(compiled, devices, null);
+    }
+
+    /** As above, with the grappler pass of {@code precision} on (null: float32). */
+    public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices, TfMixedPrecision precision) {
         this.compiled = requireNonNull(compiled, "compiled is null");
         this.modelName = compiled.modelName();
         this.trainingTensors = new Tensor[compiled.inputs().size()];
         ConfigProto.Builder builder = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(compiled.threads().intraOp())
                 .setInterOpParallelismThreads(compiled.threads().interOp());
-        ConfigProto config = (devices == null ? builder : devices.applyTo(builder)).build();
+        if (devices != null) {
+            devices.applyTo(builder);
+        }
+        if (precision != null) {
+            precision.applyTo(builder);
+        }
+        ConfigProto config = builder.build();
         Session created = new Session(compiled.graph(), false, config);
         try {
             created.initialize();
@@ -150,6 +161,20 @@ public final class TfSessionRunner implements AutoCloseable {
      * executed node ran on, by node name, from the run metadata's step stats.
      */
     public Map<String, String> traceTraining(Op target, Batch batch, StepContext context) {
+        Map<String, String> placement = new LinkedHashMap<>();
+        for (DeviceStepStats device : traceRun(target, batch, context).getStepStats().getDevStatsList()) {
+            for (NodeExecStats node : device.getNodeStatsList()) {
+                placement.put(node.getNodeName(), device.getDevice());
+            }
+        }
+        return placement;
+    }
+
+    /**
+     * Runs {@code target} on {@code batch} with a full trace and the partition graphs (the graphs as executed,
+     * after grappler's rewrites) in the run metadata.
+     */
+    public RunMetadata traceRun(Op target, Batch batch, StepContext context) {
         requireNonNull(batch, "batch is null");
         requireNonNull(context, "context is null");
         List<InputSpec> inputs = compiled.inputs();
@@ -165,18 +190,11 @@ public final class TfSessionRunner implements AutoCloseable {
         randomKeyTensor.setLong(context.microStep(), 2);
         runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
                 .addTarget(target)
-                .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-        Map<String, String> placement = new LinkedHashMap<>();
+                .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+                        .setOutputPartitionGraphs(true).build());
         try (Result result = runner.runAndFetchMetadata()) {
-            RunMetadata metadata = result.getMetadata().orElseThrow(
-                    () -> new IllegalStateException("the traced run returned no metadata"));
-            for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-                for (NodeExecStats node : device.getNodeStatsList()) {
-                    placement.put(node.getNodeName(), device.getDevice());
-                }
-            }
+            return result.getMetadata().orElseThrow(() -> new IllegalStateException("the traced run returned no metadata"));
         }
-        return placement;
     }
 
     private Session.Runner runner(TrainingPath path, Tensor[] tensors, Op target, Operand<TBool> fetch) {
