@@ -150,4 +150,20 @@ class TfMixedPrecisionTest {
                 .hasMessageContaining("bf16 = true but model 'quadratic' has no op that runs in bfloat16 on the CPU here")
                 .hasMessageContaining("set bf16 = false");
     }
+
+    /**
+     * fp16 on a CPU runs TensorFlow's float16 emulation pass, which aborted the process on the transformer classifier's
+     * graph: such a model is refused with one clear error instead of a native crash.
+     */
+    @Test
+    void fp16OnACpuForAModelTheEmulationWasNotVerifiedWithIsOneClearError() {
+        TrainingArguments fp16 = TrainingArguments.builder().outputDir("unused").maxSteps(1).learningRate(0.1)
+                .perDeviceTrainBatchSize(4).fp16(true).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TfBackend().compile(DeviceTestSupport.textModel(), fp16, DeviceTestSupport.OPTIONS).close())
+                .isInstanceOf(dev.trainer4j.api.ConfigurationException.class)
+                .hasMessageStartingWith("fp16 = true on a CPU uses TensorFlow 2.18's float16 emulation pass")
+                .hasMessageContaining("BatchMatMulV2")
+                .hasMessageContaining("use bf16 on CPUs, or fp16 on a GPU");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.trainer4j.bench.devices;
 
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.bench.BenchModel;
@@ -56,7 +57,16 @@ public final class DevicesBench {
                         Pooling.MEAN, 2))
                 : BenchModel.MLP_LARGE.classifier();
         Batch[] batches = text ? textBatches(globalBatch) : mlpBatches(globalBatch);
-        try (TfTrainingEngine engine = new TfBackend().compile(model, args, new EngineOptions(List.of("labels"), -1))) {
+        TfTrainingEngine compiled;
+        try {
+            compiled = new TfBackend().compile(model, args, new EngineOptions(List.of("labels"), -1));
+        }
+        catch (ConfigurationException e) {
+            // e.g. fp16 on a CPU for a model the float16 emulation pass was not verified with
+            System.out.printf("%s %s refused: %s%n", modelName, variant, e.getMessage());
+            return;
+        }
+        try (TfTrainingEngine engine = compiled) {
             long step = 0;
             for (; step < warmup; step++) {
                 run(engine, batches, step);

@@ -99,6 +99,17 @@ public final class TfMixedPrecision {
             return;
         }
         String key = mode == Mode.BF16 ? "bf16" : "fp16";
+        if (mode == Mode.FP16 && !gpus) {
+            java.util.Set<String> untested = new java.util.TreeSet<>(forwardOpTypes);
+            untested.removeAll(FP16_CPU_VERIFIED_OPS);
+            if (!untested.isEmpty()) {
+                throw new ConfigurationException(key, "fp16 = true on a CPU uses TensorFlow 2.18's float16 emulation pass"
+                        + " (grappler auto_mixed_precision_cpu), which aborts the whole process on some graphs (seen on"
+                        + " the transformer classifier: std::out_of_range in the pass); it is allowed only for models"
+                        + " whose forward ops were verified with it, and model '" + modelName + "' also uses " + untested
+                        + "; use bf16 on CPUs, or fp16 on a GPU");
+            }
+        }
         DataType half = mode == Mode.BF16 ? DataType.DT_BFLOAT16 : DataType.DT_HALF;
         String device = gpus ? "GPU" : "CPU";
         java.util.Set<String> candidates = new java.util.TreeSet<>(forwardOpTypes);
@@ -118,6 +129,15 @@ public final class TfMixedPrecision {
                     + ", so the run would train in float32; set " + key + " = false");
         }
     }
+
+    /**
+     * The forward op types the CPU float16 emulation pass was run with here without crashing (the mlp-classifier's,
+     * dropout included); a graph with other ops may abort the process inside the pass (the transformer classifier's did).
+     */
+    private static final java.util.Set<String> FP16_CPU_VERIFIED_OPS = java.util.Set.of("Add", "All", "Assert",
+            "BiasAdd", "Cast", "Const", "Equal", "GatherV2", "GreaterEqual", "Identity", "Less", "LogicalAnd",
+            "LogicalOr", "MatMul", "Max", "Min", "Mul", "NotEqual", "OneHot", "Pack", "Rank", "Relu", "Reshape", "Shape",
+            "SoftmaxCrossEntropyWithLogits", "StatelessRandomUniform", "Sum");
 
     /** The op types of grappler's mixed-precision allow list that models here use (matrix products, convolutions). */
     private static final java.util.Set<String> REWRITTEN_OPS = java.util.Set.of("MatMul", "BatchMatMul", "BatchMatMulV2",
