@@ -26,8 +26,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>TensorFlow Java 1.1.0's {@code Graph.addGradients} (C {@code TF_AddGradientsWithPrefix}) creates its ops
  * without a device, whatever the scope. On the default device ("") that is what is wanted, and the gradients are
- * added to the graph directly. For an explicit device they are built in a scratch copy of the graph and then copied
- * op by op (same type, inputs and attributes, so the same numbers) into the graph with the device set.
+ * added to the graph directly. For an explicit device they are built in a scratch copy of the graph (one copy for
+ * every replica of a call) and then copied op by op (same type, inputs and attributes, so the same numbers) into the
+ * graph with the device set; a colocation attribute ({@code _class}) is dropped, since the device decides.
  */
 public final class TfReplicaGradients {
     private static final String COLOCATION_ATTR = "_class";
