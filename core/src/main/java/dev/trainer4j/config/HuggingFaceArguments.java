@@ -141,7 +141,7 @@ public final class HuggingFaceArguments {
                 "generation_num_beams", "generation_config")) {
             specials.put(name, new Special(Status.OWNED, null, SEQ2SEQ, null));
         }
-        for (String name : List.of("bf16", "fp16", "bf16_full_eval", "fp16_full_eval", "tp_size")) {
+        for (String name : List.of("bf16_full_eval", "fp16_full_eval", "tp_size")) {
             specials.put(name, new Special(Status.OWNED, null, DEVICES, null));
         }
 
@@ -156,10 +156,7 @@ public final class HuggingFaceArguments {
         noOp(specials, "eval_accumulation_steps", "predictions are copied to the host after every batch (HF with 1); on a"
                 + " CPU HF's setting changes when tensors become numpy arrays, not the results");
         noOp(specials, "dataloader_persistent_workers", "data workers are threads of the run, kept for the whole run");
-        specials.put("use_cpu", new Special(Status.NO_OP, null, "the devices are those of the backend build and devices;"
-                + " true logs a warning", HuggingFaceArguments::cpuOnly));
-        specials.put("no_cuda", new Special(Status.NO_OP, null, "v4's use_cpu: the devices are those of the backend build"
-                + " and devices; true logs a warning", HuggingFaceArguments::cpuOnly));
+        specials.put("no_cuda", renamed("use-cpu"));
 
         specials.put("group_by_length", new Special(Status.IMPLEMENTED, "train-sampling-strategy",
                 "true is train-sampling-strategy = group_by_length; false changes nothing",
@@ -193,14 +190,6 @@ public final class HuggingFaceArguments {
     private static Special renamed(String key) {
         return new Special(Status.IMPLEMENTED, key, "deprecated in HF; the same as " + key,
                 (path, value) -> new Rewritten(key, value));
-    }
-
-    private static Rewritten cpuOnly(String path, ConfigValue value) {
-        if (booleanValue(path, value)) {
-            ArgumentAliases.warn(path + " = true has no effect: trainer4j runs on the devices of its backend build and"
-                    + " args.devices");
-        }
-        return Rewritten.DROPPED;
     }
 
     private static boolean booleanValue(String path, ConfigValue value) {

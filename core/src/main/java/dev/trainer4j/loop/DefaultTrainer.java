@@ -10,6 +10,7 @@ import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.DeviceStrategy;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.HostTensor;
@@ -109,6 +110,7 @@ public class DefaultTrainer implements Trainer {
     private int perDeviceTrainBatchSize;
     /** {@code init_mem_*} (skip-memory-metrics = false), added to the first train() metrics as HF does. */
     private Map<String, Double> initMemoryMetrics;
+    private boolean inTrain;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
@@ -172,7 +174,7 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("fp16", "fp16 = true is not supported by backend '" + backend.name()
                     + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
         }
-        if (args.devices() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
+        if (args.deviceSelection().replicas() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
             throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
         }
@@ -221,7 +223,14 @@ public class DefaultTrainer implements Trainer {
             throw new IllegalStateException("backend '" + backend.name() + "' cannot train (it lacks " + BackendCapability.TRAINING + ")");
         }
         checkDatasetsFitTheModel();
-        TrainOutput output = trainFindingBatchSize(resumeFromCheckpoint);
+        inTrain = true;
+        TrainOutput output;
+        try {
+            output = trainFindingBatchSize(resumeFromCheckpoint);
+        }
+        finally {
+            inTrain = false;
+        }
         if (!initMemoryMetrics.isEmpty()) {
             Map<String, Double> metrics = new LinkedHashMap<>(initMemoryMetrics);
             metrics.putAll(output.metrics());
@@ -266,6 +275,38 @@ public class DefaultTrainer implements Trainer {
             }
         }
         return false;
+    }
+
+    // ---- issue 18: devices ----
+
+    /**
+     * HF's {@code is_model_parallel}: whether the model's layers are split over more than one device
+     * ({@code strategy = model-parallel} with a {@code device-map} that names at least two devices).
+     */
+    public boolean isModelParallel() {
+        return args.strategy() == DeviceStrategy.MODEL_PARALLEL
+                && args.deviceMap().values().stream().map(String::valueOf).distinct().count() > 1;
+    }
+
+    /**
+     * HF's {@code place_model_on_device}: whether the trainer puts the whole model on the run's device(s) itself;
+     * false when the model is split over devices by its device map, as in HF.
+     */
+    public boolean placeModelOnDevice() {
+        return !isModelParallel();
+    }
+
+    /**
+     * HF's {@code model_wrapped}: the model as the runs execute it, here the backend's compiled engine (with its
+     * replicas or device map); empty until the model is compiled (the first train, evaluate or predict).
+     */
+    public Optional<TrainingEngine> modelWrapped() {
+        return Optional.ofNullable(engine);
+    }
+
+    /** HF's {@code is_in_train}: whether {@code train()} is running (true inside callbacks and evaluations it calls). */
+    public boolean isInTrain() {
+        return inTrain;
     }
 
     /**
@@ -739,7 +780,7 @@ public class DefaultTrainer implements Trainer {
      * {@code auto-find-batch-size} halved it.
      */
     protected int trainBatchSize() {
-        return perDeviceTrainBatchSize * args.devices();
+        return perDeviceTrainBatchSize * args.deviceSelection().replicas();
     }
 
     /**

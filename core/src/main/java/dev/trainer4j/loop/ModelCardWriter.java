@@ -101,9 +101,9 @@ final class ModelCardWriter {
         hyperparameters.put("train_batch_size", args.perDeviceTrainBatchSize());
         hyperparameters.put("eval_batch_size", args.perDeviceEvalBatchSize());
         hyperparameters.put("seed", args.seed());
-        if (args.devices() > 1) {
+        if (args.deviceSelection().replicas() > 1) {
             hyperparameters.put("distributed_type", "multi-device");
-            hyperparameters.put("num_devices", args.devices());
+            hyperparameters.put("num_devices", args.deviceSelection().replicas());
         }
         if (args.gradientAccumulationSteps() > 1) {
             hyperparameters.put("gradient_accumulation_steps", args.gradientAccumulationSteps());

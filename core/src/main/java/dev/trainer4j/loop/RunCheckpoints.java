@@ -32,6 +32,10 @@ final class RunCheckpoints {
     /** The trainer's logger, so that log output (and its configuration by logger name) stays as it was. */
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final String LATEST = "latest";
+    /** The arguments that may change together with the device count while the global batch stays the same. */
+    private static final java.util.Set<String> BATCH_SHAPE = java.util.Set.of(
+            TrainingArguments.PER_DEVICE_TRAIN_BATCH_SIZE.key(), TrainingArguments.GRADIENT_ACCUMULATION_STEPS.key(),
+            TrainingArguments.DEVICES.key());
 
     private final LoopContext context;
     private final TrainerHooks hooks;
@@ -267,6 +271,10 @@ final class RunCheckpoints {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("epoch", progress.dataEpoch);
         data.put("batch_in_epoch", progress.dataBatch);
+        // the position in samples and the batch shape: a run resumed on another number of devices keeps its place
+        data.put("samples_in_epoch", progress.dataBatch * args.trainBatchSize());
+        data.put("replicas", args.deviceSelection().replicas());
+        data.put("global_batch", (long) args.trainBatchSize() * args.gradientAccumulationSteps());
         data.put("data_seed", args.dataSeed());
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("format_version", 1);
@@ -332,7 +340,8 @@ final class RunCheckpoints {
         progress.lastLearningRate = lastLearningRate;
         progress.dataEpoch = dataEpoch;
         progress.dataBatch = dataBatch;
-        warnOnChangedArguments(checkpoint, loop.value("args"));
+        boolean batchReshaped = resumeOnOtherDevices(checkpoint, loop);
+        warnOnChangedArguments(checkpoint, loop.value("args"), batchReshaped);
         if (savedSeed != args.dataSeed()) {
             LOG.warn("checkpoint {} was written with data-seed {} but this run uses {}: the resumed data order differs "
                     + "from the original run", checkpoint, savedSeed, args.dataSeed());
@@ -345,14 +354,55 @@ final class RunCheckpoints {
      * Warns when arguments that decide the data position or the update (those declared
      * {@link Argument#checkedOnResume()}) differ from the checkpoint's; the current ones win, as in HF.
      */
-    private void warnOnChangedArguments(Path checkpoint, Object saved) {
+    /**
+     * A run saved with another number of replicas (devices) resumes at the same sample when it keeps the global batch
+     * per optimizer step (per-device batch x replicas x gradient accumulation): the data position is taken in samples,
+     * and one line says how the batch is kept. Returns whether the replicas changed with the global batch kept.
+     */
+    private boolean resumeOnOtherDevices(Path checkpoint, LoopStateFile loop) {
+        Optional<Number> savedReplicas = loop.optionalNumber("data_position.replicas");
+        Optional<Number> savedGlobalBatch = loop.optionalNumber("data_position.global_batch");
+        Optional<Number> samples = loop.optionalNumber("data_position.samples_in_epoch");
+        int replicas = args.deviceSelection().replicas();
+        long globalBatch = (long) args.trainBatchSize() * args.gradientAccumulationSteps();
+        if (savedReplicas.isEmpty() || savedGlobalBatch.isEmpty() || samples.isEmpty()
+                || savedReplicas.get().intValue() == replicas) {
+            return false;
+        }
+        if (savedGlobalBatch.get().longValue() != globalBatch) {
+            LOG.warn("checkpoint {} was written with {} replicas and a global batch of {} samples per step; this run has"
+                    + " {} replicas and {}: set per-device-train-batch-size or gradient-accumulation-steps so that"
+                    + " per-device batch x devices x accumulation is {} to continue the same run", checkpoint,
+                    savedReplicas.get(), savedGlobalBatch.get(), replicas, globalBatch, savedGlobalBatch.get());
+            return false;
+        }
+        long position = samples.get().longValue();
+        if (position % args.trainBatchSize() != 0) {
+            LOG.warn("checkpoint {} stopped {} samples into its epoch, which is not a whole number of this run's"
+                    + " micro-batches of {}; resuming at batch {}", checkpoint, position, args.trainBatchSize(),
+                    progress.dataBatch);
+            return true;
+        }
+        progress.dataBatch = position / args.trainBatchSize();
+        Object savedArgs = loop.value("args");
+        Object savedPerDevice = savedArgs instanceof Map<?, ?> map ? map.get(TrainingArguments.PER_DEVICE_TRAIN_BATCH_SIZE.key()) : "?";
+        Object savedAccumulation = savedArgs instanceof Map<?, ?> map ? map.get(TrainingArguments.GRADIENT_ACCUMULATION_STEPS.key()) : "?";
+        LOG.info("resuming {} (written with {} replicas) on {}: the global batch of {} samples per step is kept by"
+                        + " per-device batch {} -> {} and gradient accumulation {} -> {}; the data position is sample {}"
+                        + " of epoch {} (micro-batch {})", checkpoint, savedReplicas.get(), replicas, globalBatch,
+                savedPerDevice, args.perDeviceTrainBatchSize(), savedAccumulation, args.gradientAccumulationSteps(),
+                position, progress.dataEpoch, progress.dataBatch);
+        return true;
+    }
+
+    private void warnOnChangedArguments(Path checkpoint, Object saved, boolean batchReshaped) {
         if (!(saved instanceof Map<?, ?> savedArgs)) {
             return;
         }
         Map<String, Object> current = args.toMap();
         List<String> changed = new ArrayList<>();
         for (Argument<?> argument : TrainingArguments.arguments()) {
-            if (!argument.isCheckedOnResume()) {
+            if (!argument.isCheckedOnResume() || batchReshaped && BATCH_SHAPE.contains(argument.key())) {
                 continue;
             }
             String key = argument.key();

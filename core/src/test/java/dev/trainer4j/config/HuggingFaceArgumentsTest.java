@@ -36,13 +36,12 @@ class HuggingFaceArgumentsTest {
     private static final Map<String, String> OWNED = Map.ofEntries(
             Map.entry("sortish_sampler", "issue 17"), Map.entry("predict_with_generate", "issue 17"),
             Map.entry("generation_max_length", "issue 17"), Map.entry("generation_num_beams", "issue 17"),
-            Map.entry("generation_config", "issue 17"), Map.entry("bf16", "issue 18"), Map.entry("fp16", "issue 18"),
-            Map.entry("bf16_full_eval", "issue 18"), Map.entry("fp16_full_eval", "issue 18"), Map.entry("tp_size", "issue 18"));
+            Map.entry("generation_config", "issue 17"), Map.entry("bf16_full_eval", "issue 18"), Map.entry("fp16_full_eval", "issue 18"), Map.entry("tp_size", "issue 18"));
 
     /** Accepted and ignored: what HF itself ignores on one CPU process. */
     private static final Set<String> NO_OP = Set.of("torch_empty_cache_steps", "log_on_each_node", "log_level_replica",
             "save_on_each_node", "eval_use_gather_object", "dispatch_batches", "split_batches", "ray_scope",
-            "average_tokens_across_devices", "dataloader_persistent_workers", "use_cpu", "no_cuda", "eval_accumulation_steps");
+            "average_tokens_across_devices", "dataloader_persistent_workers", "eval_accumulation_steps");
 
     /** Names still to implement (issue 20's list); each is refused as "not yet supported" until it is. */
     private static final Set<String> NOT_YET = Set.of("gradient_checkpointing",

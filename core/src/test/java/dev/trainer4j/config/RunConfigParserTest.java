@@ -285,7 +285,7 @@ final class RunConfigParserTest {
         assertThat(run.args().perDeviceTrainBatchSize()).isEqualTo(4);
         assertThat(run.resolved().getDouble("args.learning-rate")).isEqualTo(0.01);
         assertThat(run.resolved().hasPath("args.learning_rate")).isFalse();
-        assertThat(run.resolved().hasPath("args.use-cpu")).isFalse();
+        assertThat(run.args().useCpu()).isTrue();
     }
 
     @Test
@@ -309,11 +309,11 @@ final class RunConfigParserTest {
     }
 
     @Test
-    void noCudaIsV4sUseCpuAndChangesNothing() {
-        assertThat(parse("model = test-model, args { no_cuda = true }").args())
+    void noCudaIsV4sUseCpu() {
+        assertThat(parse("model = test-model, args { no_cuda = true }").args().useCpu()).isTrue();
+        assertThat(parse("model = test-model, args { no_cuda = false }").args())
                 .isEqualTo(parse("model = test-model").args());
-        assertThat(error("model = test-model, args { no_cuda = cpu }").getMessage())
-                .startsWith("args.no_cuda: \"cpu\" is not allowed; expected true or false");
+        assertThat(error("model = test-model, args { no_cuda = cpu }").getMessage()).contains("use-cpu");
     }
 
     @Test

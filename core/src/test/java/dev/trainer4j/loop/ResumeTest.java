@@ -162,7 +162,9 @@ class ResumeTest {
         assertThat(state.globalStep()).isEqualTo(4);
         assertThat(state.statefulCallbacks()).containsKey("StepCounter");
         Map<String, Object> loop = Checkpoints.readJson(checkpoint.resolve(Checkpoints.LOOP_STATE));
-        assertThat(loop.get("data_position")).isEqualTo(Map.of("epoch", 1, "batch_in_epoch", 2, "data_seed", 123));
+        // batch 2 of 2 rows is sample 4; one replica; a global batch of 2 rows x 2 accumulated micro-batches
+        assertThat(loop.get("data_position")).isEqualTo(Map.of("epoch", 1, "batch_in_epoch", 2, "data_seed", 123,
+                "samples_in_epoch", 4, "replicas", 1, "global_batch", 4));
         assertThat(loop.get("world_size")).isEqualTo(1);
         assertThat(((Map<?, ?>) loop.get("args")).get("learning-rate")).isEqualTo(0.05);
         try (Stream<Path> entries = Files.list(dir)) {

@@ -50,7 +50,8 @@ public final class TfBackend implements Backend {
 
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE,
+                BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16);
     }
 
     @Override

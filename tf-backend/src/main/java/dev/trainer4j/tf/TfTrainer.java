@@ -6,6 +6,7 @@ import dev.trainer4j.api.Trainer;
 import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.tf.internal.TfDevicePlan;
 import dev.trainer4j.tf.nn.CrossEntropyLoss;
 import dev.trainer4j.tf.nn.LossSum;
 import dev.trainer4j.tf.optim.TfOptimizer;
@@ -35,13 +36,27 @@ public class TfTrainer extends DefaultTrainer implements TfTrainerHooks {
     private static final String LABELS = "labels";
     private static final String LOGITS = "logits";
 
+    /** A trainer of {@code spec}; {@code devices = auto} is resolved here to the devices the session finds. */
     public TfTrainer(TrainerSpec spec) {
-        this(spec, new LateHooks());
+        this(withDevicesResolved(spec), new LateHooks());
     }
 
     private TfTrainer(TrainerSpec spec, LateHooks hooks) {
         super(spec, new TfBackend(hooks));
         hooks.bind(this);
+    }
+
+    /**
+     * {@code devices = auto} becomes the count of devices it resolves to (every GPU, else one CPU device), so that the
+     * loop sizes the global batch (per-device batch x devices) for them and checkpoints record the count.
+     */
+    private static TrainerSpec withDevicesResolved(TrainerSpec spec) {
+        TrainingArguments args = requireNonNull(spec, "spec is null").args();
+        if (!args.deviceSelection().auto()) {
+            return spec;
+        }
+        int count = TfDevicePlan.resolve(args, TfDevices.DEFAULT).distinctDevices().size();
+        return spec.toBuilder().args(args.toBuilder().devices(count).build()).build();
     }
 
     /**

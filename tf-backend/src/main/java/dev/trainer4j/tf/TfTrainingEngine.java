@@ -16,7 +16,9 @@ import dev.trainer4j.spi.TrainingLossReport;
 import dev.trainer4j.tf.internal.TfCompiledGraph;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
+import dev.trainer4j.tf.internal.TfDevicePlan;
 import dev.trainer4j.tf.internal.TfGraphBuilder;
+import dev.trainer4j.tf.internal.TfMixedPrecision;
 import dev.trainer4j.tf.internal.TfInputFeeder;
 import dev.trainer4j.tf.internal.TfOneDnn;
 import dev.trainer4j.tf.internal.TfErrors;
@@ -68,6 +70,7 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final TfModelExporter exporter;
     private final TfModel model;
     private final String modelName;
+    private final TfDevicePlan devicePlan;
     private TfWeightInitializer weightInitializer;
     /** The gradients the latest step captured, or null. */
     private GradientSnapshot lastGradients;
@@ -77,7 +80,8 @@ public final class TfTrainingEngine implements TrainingEngine {
     private String lastNonFiniteActivation;
 
     private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
-                             TfModel model) {
+                             TfModel model, TfDevicePlan devicePlan) {
+        this.devicePlan = devicePlan;
         this.graph = graph;
         this.compiled = compiled;
         this.runner = runner;
@@ -89,12 +93,14 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** Builds the graph for {@code model}, its training replicas on {@code devices}, and opens its session. */
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
+        TfDevicePlan plan = TfDevicePlan.resolve(args, devices);
+        TfMixedPrecision precision = TfMixedPrecision.of(args, plan.gpus());
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
-            compiled = new TfGraphBuilder(model, args, options, hooks, devices).build(graph);
-            runner = new TfSessionRunner(compiled);
+            compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices(), precision).build(graph);
+            runner = new TfSessionRunner(compiled, plan, precision);
         }
         catch (RuntimeException | Error e) {
             graph.close();
@@ -111,8 +117,12 @@ public final class TfTrainingEngine implements TrainingEngine {
         // forever for the session
         try {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
-                    new TfModelExporter(model, compiled.features()), model);
+                    new TfModelExporter(model, compiled.features()), model, plan);
             engine.debugUnderflowOverflow = args.debug().contains(TrainingArguments.DEBUG_UNDERFLOW_OVERFLOW);
+            plan.log(model.name());
+            if (precision.mode() != TfMixedPrecision.Mode.FP32) {
+                LOG.info("precision of model '{}': {}", model.name(), precision.describe());
+            }
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
@@ -339,6 +349,41 @@ public final class TfTrainingEngine implements TrainingEngine {
     public long optimizerStep() {
         checkOpen();
         return runner.optimizerStep();
+    }
+
+    /** The device of each training replica, in turn ("" lets TensorFlow place the ops). */
+    public TfDevices devices() {
+        return devicePlan.devices();
+    }
+
+    /** Every device of the engine's session, by full name. */
+    public List<String> sessionDevices() {
+        return devicePlan.available();
+    }
+
+    /**
+     * Runs one training step on {@code batch} with a full trace and returns the device each executed node ran on,
+     * by node name, from the run metadata's step stats (the step is applied like any other).
+     */
+    public Map<String, String> traceStepPlacement(Batch batch, StepContext context) {
+        checkOpen();
+        TfUpdateStep update = requireTraining().step();
+        return runner.traceTraining(update.target(), batch, context);
+    }
+
+    /**
+     * Runs one training step on {@code batch} (applied like any other) and returns the graphs TensorFlow executed,
+     * one per device, after grappler's rewrites (e.g. the half-precision ops of {@code bf16}).
+     */
+    public List<org.tensorflow.proto.GraphDef> traceStepGraphs(Batch batch, StepContext context) {
+        checkOpen();
+        return runner.traceRun(requireTraining().step().target(), batch, context).getPartitionGraphsList();
+    }
+
+    /** The fp16 dynamic loss scale, or NaN without {@code fp16}. */
+    public double lossScale() {
+        checkOpen();
+        return runner.readVariables().getOrDefault("trainer4j/loss_scale/scale", new float[] {Float.NaN})[0];
     }
 
     /** The thread settings in effect. */

@@ -31,6 +31,7 @@ public final class TfBuildScope implements TfModelScope {
     private final int tower;
     private final Map<String, Integer> seedCalls;
     private final double inputEmbeddingNoise;
+    private final TfDeviceMap deviceMap;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -53,7 +54,16 @@ public final class TfBuildScope implements TfModelScope {
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
                         double inputEmbeddingNoise) {
-        this(tf, "", training, store, randomKey, tower, new HashMap<>(), inputEmbeddingNoise);
+        this(tf, training, store, randomKey, tower, inputEmbeddingNoise, TfDeviceMap.NONE);
+    }
+
+    /**
+     * A training tower's scope with NEFTune noise ({@code neftune-noise-alpha}; 0: none) whose layer scopes are placed
+     * by {@code deviceMap} ({@code strategy = model-parallel}; {@link TfDeviceMap#NONE}: unplaced).
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        double inputEmbeddingNoise, TfDeviceMap deviceMap) {
+        this(tf, "", training, store, randomKey, tower, new HashMap<>(), inputEmbeddingNoise, deviceMap);
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
         }
@@ -62,9 +72,16 @@ public final class TfBuildScope implements TfModelScope {
         }
     }
 
+    /** A scope whose layer scopes are placed by {@code deviceMap} ({@code strategy = model-parallel}). */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        TfDeviceMap deviceMap) {
+        this(tf, training, store, randomKey, tower, 0, deviceMap);
+    }
+
     private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
-                         int tower, Map<String, Integer> seedCalls, double inputEmbeddingNoise) {
+                         int tower, Map<String, Integer> seedCalls, double inputEmbeddingNoise, TfDeviceMap deviceMap) {
         this.inputEmbeddingNoise = inputEmbeddingNoise;
+        this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
         this.tf = requireNonNull(tf, "tf is null");
         this.path = requireNonNull(path, "path is null");
         this.training = training;
@@ -90,8 +107,15 @@ public final class TfBuildScope implements TfModelScope {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
         }
-        return new TfBuildScope(tf.withSubScope(name), qualify(name), training, store, randomKey, tower, seedCalls,
-                inputEmbeddingNoise);
+        String qualified = qualify(name);
+        Ops child = tf.withSubScope(name);
+        // strategy = model-parallel: the layer's ops go to the device its name maps to
+        String device = deviceMap.isEmpty() ? null : deviceMap.deviceOf(qualified + "/");
+        if (device != null) {
+            child = child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
+        }
+        return new TfBuildScope(child, qualified, training, store, randomKey, tower, seedCalls, inputEmbeddingNoise,
+                deviceMap);
     }
 
     @Override

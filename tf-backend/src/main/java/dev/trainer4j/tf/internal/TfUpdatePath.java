@@ -41,6 +41,7 @@ public final class TfUpdatePath {
     private final Counters counters;
     private final Operand<TFloat32> learningRate;
     private final ToDoubleFunction<String> learningRateMultiplier;
+    private final TfMixedPrecision.LossScale lossScale;
 
     /**
      * The engine's counters an update writes.
@@ -68,6 +69,18 @@ public final class TfUpdatePath {
      */
     public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
                         Counters counters, Operand<TFloat32> learningRate, ToDoubleFunction<String> learningRateMultiplier) {
+        this(engine, store, args, optimizer, counters, learningRate, learningRateMultiplier, null);
+    }
+
+    /**
+     * As above, with the dynamic loss scale of {@code fp16} (null: none). With a scale, every update also updates the
+     * scale (halved on a step whose gradients are not finite, which writes nothing else), and the step reports the
+     * loss's finiteness only: a gradient overflow is the scaler's business, as in HF.
+     */
+    public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
+                        Counters counters, Operand<TFloat32> learningRate, ToDoubleFunction<String> learningRateMultiplier,
+                        TfMixedPrecision.LossScale lossScale) {
+        this.lossScale = lossScale;
         this.learningRateMultiplier = requireNonNull(learningRateMultiplier, "learningRateMultiplier is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.store = requireNonNull(store, "store is null");
@@ -177,6 +190,10 @@ public final class TfUpdatePath {
         targets.add(ops.assignAdd(counters.lossSteps().ref(), ops.select(finite, ops.constant(1L), ops.constant(0L))));
         targets.add(ops.assign(counters.lastGradNorm().ref(), ops.dtypes.cast(norm, TFloat64.class)));
         targets.addAll(alwaysAfter);
+        if (lossScale != null) {
+            targets.addAll(lossScale.update(ops, finite));
+            return new TfUpdateStep(ops.withControlDependencies(targets).noOp(), ops.math.isFinite(meanLoss), unclipped);
+        }
         return new TfUpdateStep(ops.withControlDependencies(targets).noOp(), finite, unclipped);
     }
 

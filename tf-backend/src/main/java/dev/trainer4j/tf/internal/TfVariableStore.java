@@ -46,6 +46,7 @@ public final class TfVariableStore {
     private final long seed;
     private final Map<String, TfVariable> variables = new LinkedHashMap<>();
     private final Map<String, TfStateVariable<?>> states = new LinkedHashMap<>();
+    private TfDeviceMap deviceMap = TfDeviceMap.NONE;
 
     public TfVariableStore(Graph graph, Ops root, long seed) {
         this.graph = requireNonNull(graph, "graph is null");
@@ -78,13 +79,13 @@ public final class TfVariableStore {
         if (states.containsKey(name)) {
             throw new IllegalArgumentException("variable name '" + name + "' is taken by engine state");
         }
-        Output<TFloat32> ref = newVariable(name, shape, DataType.DT_FLOAT);
+        Output<TFloat32> ref = newVariable(name, shape, DataType.DT_FLOAT, deviceMap.isEmpty() ? "" : deviceMap.requireDeviceOf(name));
         long nameHash = StableHash.of(name);
         Operand<TInt64> initSeed = init.constant(new long[] {seed, nameHash});
         Operand<TFloat32> initial = requireNonNull(initializer.initialValue(init, shape, initSeed),
                 () -> "initializer of '" + name + "' returned null");
         init.assign(ref, initial);
-        Operand<TFloat32> read = identity(name + "/read", ref);
+        Operand<TFloat32> read = identity(name + "/read", ref, deviceMap.isEmpty() ? "" : deviceMap.requireDeviceOf(name));
         TfVariable variable = new TfVariable(name, shape, role, ref, read);
         variables.put(name, variable);
         return variable;
@@ -96,11 +97,11 @@ public final class TfVariableStore {
         if (variables.containsKey(name) || states.containsKey(name)) {
             throw new IllegalArgumentException("state variable '" + name + "' already exists");
         }
-        Output<T> ref = newVariable(name, shape, dataType(type));
+        Output<T> ref = newVariable(name, shape, dataType(type), "");
         init.assign(ref, initialValue.apply(init));
         Ops resetOps = root.withSubScope("trainer4j_reset");
         Op reset = resetOps.assign(ref, initialValue.apply(resetOps));
-        Operand<T> read = identity(name + "/read", ref);
+        Operand<T> read = identity(name + "/read", ref, "");
         TfStateVariable<T> state = new TfStateVariable<>(name, type, shape, group, ref, read, reset, initialValue);
         states.put(name, state);
         return state;
@@ -124,20 +125,31 @@ public final class TfVariableStore {
         return variables.values().stream().mapToLong(TfVariable::size).sum();
     }
 
-    private <T extends TType> Output<T> newVariable(String name, Shape shape, DataType dataType) {
+    private <T extends TType> Output<T> newVariable(String name, Shape shape, DataType dataType, String device) {
         if (graph.operation(name) != null) {
             throw new IllegalArgumentException("variable name '" + name + "' clashes with an existing graph op");
         }
-        GraphOperation op = graph.opBuilder("VariableV2", name, init.scope())
+        // the scope's device is applied when the op is built, so a placed variable is built in a placed scope
+        Ops scope = device.isEmpty() ? init : init.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
+        GraphOperation op = graph.opBuilder("VariableV2", name, scope.scope())
                 .setAttr("shape", shape)
                 .setAttr("dtype", dataType)
                 .build();
         return op.output(0);
     }
 
-    private <T extends TType> Operand<T> identity(String name, Output<T> ref) {
-        GraphOperation op = graph.opBuilder("Identity", name, root.scope()).addInput(ref).build();
+    private <T extends TType> Operand<T> identity(String name, Output<T> ref, String device) {
+        Ops scope = device.isEmpty() ? root : root.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
+        GraphOperation op = graph.opBuilder("Identity", name, scope.scope()).addInput(ref).build();
         return op.output(0);
+    }
+
+    /**
+     * Places the model variables created from now on by {@code deviceMap} ({@code strategy = model-parallel}); a
+     * variable it leaves unplaced is an error.
+     */
+    public void placeVariables(TfDeviceMap deviceMap) {
+        this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
     }
 
     static DataType dataType(Class<? extends TType> type) {

@@ -1,0 +1,81 @@
+package dev.trainer4j.tf;
+
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DeviceStrategy;
+import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.StepContext;
+import dev.trainer4j.tf.DeviceTestSupport.Digits;
+import dev.trainer4j.tf.DeviceTestSupport.Run;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.GraphOperation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.trainer4j.tf.DeviceTestSupport.args;
+import static dev.trainer4j.tf.DeviceTestSupport.digits;
+import static dev.trainer4j.tf.DeviceTestSupport.digitsMlp;
+import static dev.trainer4j.tf.DeviceTestSupport.maxRelativeDifference;
+import static dev.trainer4j.tf.DeviceTestSupport.train;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code strategy = model-parallel}: the MLP's first layer on one logical CPU device, the classifier on another. */
+class TfModelParallelTest {
+    private static final Digits TRAIN = digits("train-640.jsonl");
+    private static final Map<String, Object> SPLIT = Map.of("mlp/dense_0/*", "/device:CPU:0", "mlp/classifier/*",
+            "/device:CPU:1", "*", "/device:CPU:1");
+
+    private static TrainingArguments.Builder parallel(Map<String, Object> deviceMap) {
+        return args("sgd", 0.1, 1, 32).set(TrainingArguments.STRATEGY, DeviceStrategy.MODEL_PARALLEL)
+                .set(TrainingArguments.DEVICE_MAP, deviceMap);
+    }
+
+    @Test
+    void lossesOverTwoDevicesEqualOneDevicesAndEachPartIsOnItsDevice() {
+        List<Batch> batches = new ArrayList<>();
+        for (int step = 0; step < 20; step++) {
+            batches.add(TRAIN.batch(step * 32, (step + 1) * 32));
+        }
+        Run one = train(digitsMlp(), args("sgd", 0.1, 1, 32).build(), batches);
+        Run split = train(digitsMlp(), parallel(SPLIT).build(), batches, engine -> {
+            Map<String, String> devices = new HashMap<>();
+            engine.graph().operations().forEachRemaining(op -> devices.put(op.name(), ((GraphOperation) op).device()));
+            assertThat(devices.get("mlp/dense_0/kernel")).isEqualTo("/device:CPU:0");
+            assertThat(devices.get("mlp/classifier/kernel")).isEqualTo("/device:CPU:1");
+            assertThat(devices.get("replica_0/forward_train/mlp/dense_0/MatMul")).isEqualTo("/device:CPU:0");
+            assertThat(devices.get("replica_0/forward_train/mlp/classifier/MatMul")).isEqualTo("/device:CPU:1");
+            Map<String, String> placement = engine.traceStepPlacement(TRAIN.batch(0, 32), new StepContext(0, 0, 1, 0, 11));
+            // what ran (grappler may fuse MatMul and BiasAdd under one name): each layer's ops on its device
+            for (String layer : List.of("dense_0", "classifier")) {
+                List<String> ran = placement.keySet().stream()
+                        .filter(name -> name.startsWith("replica_0/forward_train/mlp/" + layer + "/")).toList();
+                assertThat(ran).as("ops of %s that ran", layer).isNotEmpty();
+                String device = layer.equals("dense_0") ? "/device:CPU:0" : "/device:CPU:1";
+                assertThat(ran).allSatisfy(name -> assertThat(placement.get(name)).as(name).endsWith(device));
+            }
+        });
+
+        assertThat(maxRelativeDifference(one.losses(), split.losses())).isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
+    void aLayerLeftUnplacedOrADeviceThatDoesNotExistIsOneClearError() {
+        TrainingArguments unplaced = parallel(Map.of("mlp/dense_0/*", "/device:CPU:0", "mlp/dense_9/*", "/device:CPU:1"))
+                .build();
+        assertThatThrownBy(() -> new TfBackend().compile(digitsMlp(), unplaced, DeviceTestSupport.OPTIONS).close())
+                .isInstanceOf(ConfigurationException.class)
+                .hasFieldOrPropertyWithValue("key", "device-map")
+                .hasMessageContaining("leaves variable 'mlp/classifier/kernel' unplaced");
+        TrainingArguments missing = parallel(Map.of("mlp/dense_0/*", "/device:CPU:0", "*", "/device:GPU:3")).build();
+        assertThatThrownBy(() -> new TfBackend().compile(digitsMlp(), missing, DeviceTestSupport.OPTIONS).close())
+                .isInstanceOf(ConfigurationException.class)
+                .hasFieldOrPropertyWithValue("key", "device-map")
+                .hasMessageContaining("device '/device:GPU:3' does not exist in this session");
+        assertThatThrownBy(() -> parallel(Map.of()).build()).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("strategy = model-parallel needs a device-map");
+    }
+}
