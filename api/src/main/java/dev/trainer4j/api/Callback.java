@@ -63,4 +63,14 @@ public interface Callback {
 
     /** After each evaluation or prediction batch. */
     default void onPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control) {}
+
+    /**
+     * Whether this callback reads {@link Trainer#lastGradients()} in {@link #onLog}. When one callback says so, the
+     * steps that the logging strategy logs ({@code logging-steps}, {@code logging-first-step}, the last step of an
+     * epoch with {@code logging-strategy = epoch}) also copy their gradients to the host; other steps fetch none.
+     * Asked before each step that the strategy logs, so the answer may change during a run.
+     */
+    default boolean needsGradients() {
+        return false;
+    }
 }

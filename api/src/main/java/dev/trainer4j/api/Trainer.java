@@ -3,6 +3,7 @@ package dev.trainer4j.api;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs training, evaluation and prediction for a {@link TrainerSpec}, like HF's {@code Trainer}. A backend makes
@@ -148,6 +149,16 @@ public interface Trainer extends AutoCloseable {
      */
     default Map<String, float[]> modelWeights() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read the model's weights");
+    }
+
+    /**
+     * The gradients of the latest optimizer step when that step copied them to the host (it does when a callback
+     * {@link Callback#needsGradients() needs gradients} and the logging strategy logs the step); empty otherwise, also
+     * before the first step and for backends that cannot read gradients. A callback's {@code onLog} compares
+     * {@link GradientSnapshot#globalStep()} with the state's global step.
+     */
+    default Optional<GradientSnapshot> lastGradients() {
+        return Optional.empty();
     }
 
     /** Adds a callback after the others; it sees every later event. */

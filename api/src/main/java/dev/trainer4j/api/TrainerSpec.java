@@ -1,5 +1,7 @@
 package dev.trainer4j.api;
 
+import com.typesafe.config.Config;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ public final class TrainerSpec {
     private final ComputeMetrics computeMetrics;
     private final List<Callback> callbacks;
     private final Tokenizer tokenizer;
+    private final Config modelSettings;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -46,6 +49,7 @@ public final class TrainerSpec {
         this.computeMetrics = builder.computeMetrics;
         this.callbacks = List.copyOf(builder.callbacks);
         this.tokenizer = builder.tokenizer;
+        this.modelSettings = builder.modelSettings;
     }
 
     public static Builder builder() {
@@ -65,6 +69,7 @@ public final class TrainerSpec {
         builder.computeMetrics = computeMetrics;
         builder.callbacks.addAll(callbacks);
         builder.tokenizer = tokenizer;
+        builder.modelSettings = modelSettings;
         return builder;
     }
 
@@ -81,6 +86,11 @@ public final class TrainerSpec {
     public List<Callback> callbacks() { return callbacks; }
     /** HF's {@code processing_class}: the tokenizer the data was encoded with; {@link Trainer#saveModel} saves it. */
     public Optional<Tokenizer> tokenizer() { return Optional.ofNullable(tokenizer); }
+    /**
+     * The run file's model block as resolved (its {@code type} and every setting with the plugin's defaults merged
+     * in), for records of the run such as TensorBoard's {@code model_config} text; empty for a spec built in code.
+     */
+    public Optional<Config> modelSettings() { return Optional.ofNullable(modelSettings); }
 
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
@@ -95,6 +105,7 @@ public final class TrainerSpec {
         private ComputeMetrics computeMetrics;
         private final List<Callback> callbacks = new ArrayList<>();
         private Tokenizer tokenizer;
+        private Config modelSettings;
 
         private Builder() {
         }
@@ -126,6 +137,9 @@ public final class TrainerSpec {
 
         /** HF's {@code processing_class}: saved as {@code tokenizer.json} by {@link Trainer#saveModel}; nothing else reads it. */
         public Builder tokenizer(Tokenizer tokenizer) { this.tokenizer = requireNonNull(tokenizer, "tokenizer is null"); return this; }
+
+        /** The resolved model block of the run file the model was made from (see {@link TrainerSpec#modelSettings()}). */
+        public Builder modelSettings(Config settings) { this.modelSettings = requireNonNull(settings, "settings is null"); return this; }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

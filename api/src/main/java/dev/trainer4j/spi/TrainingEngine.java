@@ -1,11 +1,13 @@
 package dev.trainer4j.spi;
 
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.WeightMapping;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A model compiled for one run by a {@link Backend}: the steps the loop drives. Not thread-safe; the loop calls it
@@ -72,6 +74,15 @@ public interface TrainingEngine extends AutoCloseable {
     /** The model's variables by name (not the optimizer's or the engine's state), copied to the host. */
     default Map<String, float[]> readModelWeights() {
         throw new UnsupportedOperationException("this backend cannot read the model's weights");
+    }
+
+    /**
+     * The gradients of the latest {@link #step} when its context asked for them
+     * ({@link StepContext#captureGradients()}); empty after a step that did not, and before the first step. See
+     * {@link GradientSnapshot} for which gradient it is.
+     */
+    default Optional<GradientSnapshot> lastGradients() {
+        return Optional.empty();
     }
 
     @Override

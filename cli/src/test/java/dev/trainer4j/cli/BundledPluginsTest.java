@@ -28,6 +28,7 @@ final class BundledPluginsTest {
                 "dev.trainer4j.plugins.collators.CollatorsPlugin");
         for (String factory : List.of("tensorflow", "mlp-classifier", "transformer-classifier", "bert-encoder",
                 "accuracy", "precision", "recall", "f1", "mcc", "top-k-accuracy", "mse", "mae", "r2", "exact-match", "seqeval",
+                "sacrebleu", "chrf", "ter", "rouge",
                 "jsonl", "csv", "progress", "jsonl-logger", "csv-logger", "early-stopping",
                 "hf", "word-level", "char-level", "padding", "seq2seq", "language-modeling", "token-classification")) {
             assertThat(listing).as("factory %s", factory).containsPattern("(?m)^    " + factory + "( - .*)?$");

@@ -38,6 +38,16 @@ public final class CallbackHandler {
         return List.copyOf(callbacks);
     }
 
+    /** Whether a callback reads the gradients of logged steps ({@link Callback#needsGradients()}). */
+    public boolean anyNeedsGradients() {
+        for (Callback callback : callbacks) {
+            if (callback.needsGradients()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void onInitEnd(TrainerState state, TrainerControl control) {
         callbacks.forEach(c -> c.onInitEnd(args, state, control));
     }

@@ -17,10 +17,7 @@ public final class DefaultFlowCallback implements Callback {
     @Override
     public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
         long step = state.globalStep();
-        if (step == 1 && args.loggingFirstStep()) {
-            control.setShouldLog(true);
-        }
-        if (args.loggingStrategy() == IntervalStrategy.STEPS && state.loggingSteps() > 0 && step % state.loggingSteps() == 0) {
+        if (logsAtStepEnd(args, state.loggingSteps(), step)) {
             control.setShouldLog(true);
         }
         if (args.evalStrategy() == IntervalStrategy.STEPS && state.evalSteps() > 0 && step % state.evalSteps() == 0
@@ -36,6 +33,15 @@ public final class DefaultFlowCallback implements Callback {
                 control.setShouldSave(true);
             }
         }
+    }
+
+    /**
+     * Whether {@link #onStepEnd} asks to log after global step {@code step} (1-based): {@code logging-first-step} at
+     * step 1, {@code logging-strategy = steps} every {@code loggingSteps} steps.
+     */
+    static boolean logsAtStepEnd(TrainingArguments args, long loggingSteps, long step) {
+        return (step == 1 && args.loggingFirstStep())
+                || (args.loggingStrategy() == IntervalStrategy.STEPS && loggingSteps > 0 && step % loggingSteps == 0);
     }
 
     @Override

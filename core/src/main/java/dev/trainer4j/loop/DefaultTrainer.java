@@ -11,6 +11,7 @@ import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.IntervalStrategy;
@@ -547,6 +548,12 @@ public class DefaultTrainer implements Trainer {
     @Override
     public Map<String, float[]> modelWeights() {
         return engine().readModelWeights();
+    }
+
+    /** The engine's gradients of the latest step; empty before the model is compiled (no step ran). */
+    @Override
+    public Optional<GradientSnapshot> lastGradients() {
+        return engine == null ? Optional.empty() : engine.lastGradients();
     }
 
     public void removeCallback(Callback callback) {

@@ -3,10 +3,12 @@ package dev.trainer4j.loop;
 import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.BatchIterator;
+import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.ComputeMetrics;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
+import dev.trainer4j.api.IntervalStrategy;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Metric;
 import dev.trainer4j.api.NonFiniteLossException;
@@ -175,7 +177,8 @@ final class TrainingLoop {
                     }
                     windows++;
                     long windowStart = progress.dataBatch;
-                    runWindow(window, epoch, windowStart);
+                    boolean lastOfEpoch = batchesPerEpoch.isPresent() && windowStart + window.size() >= stepsInEpoch;
+                    runWindow(window, epoch, windowStart, lastOfEpoch);
                     trainMetricsWindow = args.includeTrainMetrics() ? window : null;
                     progress.dataBatch = windowStart + window.size();
                     state.setGlobalStep(state.globalStep() + 1);
@@ -260,7 +263,7 @@ final class TrainingLoop {
         LOG.info("training stopped on request ({}) at global step {}: {}", stopRequest.cause(), step, where);
     }
 
-    private void runWindow(List<Batch> window, int epoch, long windowStart) {
+    private void runWindow(List<Batch> window, int epoch, long windowStart, boolean lastOfEpoch) {
         TrainerState state = context.state();
         TrainerControl control = context.control();
         CallbackHandler callbackHandler = context.callbacks();
@@ -268,6 +271,7 @@ final class TrainingLoop {
         double learningRate = progress.schedule.learningRate(step);
         int microSteps = window.size();
         callbackHandler.onStepBegin(state, control);
+        boolean captureGradients = strategyLogsAfter(step + 1, lastOfEpoch) && callbackHandler.anyNeedsGradients();
         StepOutcome outcome = null;
         for (int micro = 0; micro < microSteps; micro++) {
             Batch batch;
@@ -278,7 +282,8 @@ final class TrainingLoop {
                 throw new DataException("the train dataset, epoch " + epoch + ", batch " + (windowStart + micro)
                         + " of the epoch (both 0-based), global step " + (step + 1) + ": " + e.getMessage(), e);
             }
-            StepContext stepContext = new StepContext(step, micro, microSteps, learningRate, args.seed());
+            StepContext stepContext = new StepContext(step, micro, microSteps, learningRate, args.seed(),
+                    captureGradients && micro == microSteps - 1);
             if (micro < microSteps - 1) {
                 engine.accumulate(batch, stepContext);
                 callbackHandler.onSubstepEnd(state, control);
@@ -302,6 +307,18 @@ final class TrainingLoop {
         callbackHandler.onPreOptimizerStep(state, control);
         callbackHandler.onOptimizerStep(state, control);
         progress.lastLearningRate = learningRate;
+    }
+
+    /**
+     * Whether the logging strategy logs after global step {@code step} (1-based), decided before the step runs so the
+     * step can copy its gradients for {@link Callback#needsGradients()}: what {@link DefaultFlowCallback} asks at the
+     * step's end, or with {@code logging-strategy = epoch} the last window of an epoch of known size or the last step
+     * of the run. A log that another callback asks for at another step gets no gradients.
+     */
+    private boolean strategyLogsAfter(long step, boolean lastOfEpoch) {
+        TrainerState state = context.state();
+        return DefaultFlowCallback.logsAtStepEnd(args, state.loggingSteps(), step)
+                || (args.loggingStrategy() == IntervalStrategy.EPOCH && (lastOfEpoch || step >= state.maxSteps()));
     }
 
     private void maybeLogSaveEvaluate() {

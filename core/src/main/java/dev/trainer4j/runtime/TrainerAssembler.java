@@ -110,7 +110,8 @@ public final class TrainerAssembler {
 
         TrainerSpec.Builder spec = TrainerSpec.builder()
                 .args(run.args())
-                .model(create(models, run.model(), context));
+                .model(create(models, run.model(), context))
+                .modelSettings(run.model().rendered());
         if (run.trainData().isPresent()) {
             PluginBlock block = run.trainData().get();
             Dataset train = trainDataset.orElseGet(() -> create(datasets, block, context));

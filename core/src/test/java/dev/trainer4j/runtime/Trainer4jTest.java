@@ -58,6 +58,12 @@ final class Trainer4jTest {
         TestModel model = (TestModel) spec.model().orElseThrow();
         assertThat(model.settings().getInt("hidden-size")).isEqualTo(32);
         assertThat(model.settings().getString("activation")).isEqualTo("relu");
+        // the resolved block, defaults included, for records such as TensorBoard's model_config
+        Config modelSettings = spec.modelSettings().orElseThrow();
+        assertThat(modelSettings.getString("type")).isEqualTo("test-model");
+        assertThat(modelSettings.getInt("hidden-size")).isEqualTo(32);
+        assertThat(modelSettings.getString("activation")).isEqualTo("relu");
+        assertThat(TrainerSpec.builder().args(spec.args()).model(model).build().modelSettings()).isEmpty();
         TestDataset train = (TestDataset) spec.trainDataset().orElseThrow();
         assertThat(train.path()).contains(Path.of("/runs/sample/data/train.jsonl"));
         assertThat(train.hadTokenizer()).isTrue();

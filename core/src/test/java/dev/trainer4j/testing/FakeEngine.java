@@ -2,6 +2,7 @@ package dev.trainer4j.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.TrainingArguments;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -29,7 +31,8 @@ import java.util.SplittableRandom;
  * are not items. It follows the engine contract exactly: gradient SUMS and item counts accumulate over the
  * micro-batches of a window, the update divides by the window's item count, clips by global norm
  * ({@code max-grad-norm}) and applies SGD ({@code optim = sgd}) or Adam (otherwise; decoupled weight decay for
- * AdamW). Every call is recorded in {@link #calls()}. State is saved as JSON.
+ * AdamW). Every call is recorded in {@link #calls()}. State is saved as JSON. A step whose context asks for its
+ * gradients keeps them for {@link #lastGradients()}.
  */
 public final class FakeEngine implements TrainingEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +55,7 @@ public final class FakeEngine implements TrainingEngine {
     private double reportedLossSum;
     private long reportedSteps;
     private double lastGradNorm = Double.NaN;
+    private GradientSnapshot lastGradients;
     private boolean closed;
 
     FakeEngine(int features, TrainingArguments args, EngineOptions options, double[] initial, Set<Long> nonFiniteSteps) {
@@ -118,7 +122,8 @@ public final class FakeEngine implements TrainingEngine {
 
     @Override
     public StepOutcome step(Batch lastMicroBatch, StepContext context) {
-        calls.add("step(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps() + ")");
+        calls.add("step(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps()
+                + (context.captureGradients() ? ", gradients" : "") + ")");
         trainBatchKeys.add(lastMicroBatch.names());
         learningRates.add(context.learningRate());
         forwardBackward(lastMicroBatch);
@@ -132,6 +137,17 @@ public final class FakeEngine implements TrainingEngine {
         }
         double norm = Math.sqrt(squares);
         clearWindow();
+        lastGradients = null;
+        if (context.captureGradients()) {
+            float[] weights = new float[features];
+            for (int j = 0; j < features; j++) {
+                weights[j] = (float) gradient[j];
+            }
+            Map<String, float[]> gradients = new LinkedHashMap<>();
+            gradients.put("w", weights);
+            gradients.put("b", new float[] {(float) gradient[features]});
+            lastGradients = new GradientSnapshot(context.globalStep() + 1, gradients);
+        }
         if (nonFiniteSteps.contains(context.globalStep()) || !Double.isFinite(loss) || !Double.isFinite(norm)) {
             return StepOutcome.NON_FINITE;
         }
@@ -148,6 +164,12 @@ public final class FakeEngine implements TrainingEngine {
         reportedSteps++;
         lastGradNorm = norm;
         return StepOutcome.FINITE;
+    }
+
+    /** The pre-clipping mean gradient of the latest step as {@code w} and {@code b}, when its context asked for it. */
+    @Override
+    public Optional<GradientSnapshot> lastGradients() {
+        return Optional.ofNullable(lastGradients);
     }
 
     private void update(double[] gradient, double learningRate) {

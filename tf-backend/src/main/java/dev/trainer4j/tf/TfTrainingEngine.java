@@ -2,6 +2,7 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.WeightMapping;
@@ -37,6 +38,7 @@ import org.tensorflow.Operand;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -67,6 +69,8 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final TfModel model;
     private final String modelName;
     private TfWeightInitializer weightInitializer;
+    /** The gradients the latest step captured, or null. */
+    private GradientSnapshot lastGradients;
     private boolean closed;
 
     private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
@@ -151,8 +155,32 @@ public final class TfTrainingEngine implements TrainingEngine {
             update = accumulating.step();
             path = TrainingPath.STEP_ACCUMULATED;
         }
-        return runner.runTraining(path, update.target(), update.finite(), lastMicroBatch, context)
-                ? StepOutcome.FINITE : StepOutcome.NON_FINITE;
+        lastGradients = null;
+        boolean finite;
+        if (context.captureGradients()) {
+            TfSessionRunner.CapturedStep captured = runner.runTrainingCapturing(path, update.target(), update.finite(),
+                    update.gradients(), lastMicroBatch, context);
+            Map<String, float[]> gradients = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < training.trainable().size(); i++) {
+                gradients.put(training.trainable().get(i).name(), captured.gradients().get(i));
+            }
+            lastGradients = new GradientSnapshot(context.globalStep() + 1, gradients);
+            finite = captured.finite();
+        }
+        else {
+            finite = runner.runTraining(path, update.target(), update.finite(), lastMicroBatch, context);
+        }
+        return finite ? StepOutcome.FINITE : StepOutcome.NON_FINITE;
+    }
+
+    /**
+     * The gradients of the latest step when its context asked for them: the trainable variables' gradients before
+     * clipping (the window's sums over micro-batches and replicas divided by its item count), fetched in the step's
+     * own run; frozen variables have none.
+     */
+    @Override
+    public Optional<GradientSnapshot> lastGradients() {
+        return Optional.ofNullable(lastGradients);
     }
 
     @Override

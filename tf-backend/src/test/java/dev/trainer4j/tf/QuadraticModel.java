@@ -23,6 +23,32 @@ final class QuadraticModel implements TfModel {
     static final float[] B0 = {0.25f, -0.75f};
     static final float[] CB = {-0.5f, 0.5f};
 
+    private final List<String> frozen;
+    private final boolean rowIndependent;
+
+    QuadraticModel() {
+        this(List.of(), false);
+    }
+
+    /**
+     * @param frozen         what {@link #frozenVariables()} returns
+     * @param rowIndependent what {@link #rowIndependent()} declares (the loss is a sum of per-row terms either way)
+     */
+    QuadraticModel(List<String> frozen, boolean rowIndependent) {
+        this.frozen = List.copyOf(frozen);
+        this.rowIndependent = rowIndependent;
+    }
+
+    @Override
+    public List<String> frozenVariables() {
+        return frozen;
+    }
+
+    @Override
+    public boolean rowIndependent() {
+        return rowIndependent;
+    }
+
     @Override
     public String name() {
         return "quadratic";

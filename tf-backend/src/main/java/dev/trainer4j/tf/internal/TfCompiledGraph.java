@@ -114,11 +114,16 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
         }
     }
 
-    /** One update: run {@code target}; {@code finite} says whether the step was finite (and so applied). */
-    public record TfUpdateStep(Op target, Operand<TBool> finite) {
+    /**
+     * One update: run {@code target}; {@code finite} says whether the step was finite (and so applied);
+     * {@code gradients} are what the optimizer is given before clipping (the window's gradient sums divided by its
+     * item count), one per trainable variable in the same order, fetched only on steps that capture gradients.
+     */
+    public record TfUpdateStep(Op target, Operand<TBool> finite, List<Operand<TFloat32>> gradients) {
         public TfUpdateStep {
             requireNonNull(target, "target is null");
             requireNonNull(finite, "finite is null");
+            gradients = List.copyOf(gradients);
         }
     }
 }

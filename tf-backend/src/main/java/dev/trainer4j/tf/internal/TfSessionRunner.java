@@ -104,8 +104,45 @@ public final class TfSessionRunner implements AutoCloseable {
         runTraining(path, target, null, batch, context, false).close();
     }
 
+    /**
+     * Runs {@code target} on {@code batch} and fetches {@code finite} and {@code gradients} in the same run, with a
+     * runner of its own that is not cached: the usual step's cached runner fetches nothing extra.
+     */
+    public CapturedStep runTrainingCapturing(TrainingPath path, Op target, Operand<TBool> finite,
+                                             List<Operand<TFloat32>> gradients, Batch batch, StepContext context) {
+        requireNonNull(gradients, "gradients is null");
+        Tensor[] tensors = feedTraining(batch, context);
+        Session.Runner runner = newRunner(tensors, target, finite);
+        gradients.forEach(runner::fetch);
+        try (Result result = run(runner, path, context)) {
+            List<float[]> values = new java.util.ArrayList<>(gradients.size());
+            for (int i = 0; i < gradients.size(); i++) {
+                values.add(toHost(result.get(i + 1)).floats());
+            }
+            return new CapturedStep(((TBool) result.get(0)).getBoolean(), values);
+        }
+    }
+
+    /**
+     * A training run that fetched its gradients.
+     *
+     * @param finite whether the step was finite (and so applied)
+     * @param gradients the fetched gradients, in the order asked for
+     */
+    public record CapturedStep(boolean finite, List<float[]> gradients) {
+        public CapturedStep {
+            gradients = List.copyOf(gradients);
+        }
+    }
+
     private Result runTraining(TrainingPath path, Op target, Operand<TBool> fetch, Batch batch, StepContext context,
                                boolean fetched) {
+        Tensor[] tensors = feedTraining(batch, context);
+        return run(runner(path, tensors, target, fetched ? fetch : null), path, context);
+    }
+
+    /** Validates {@code batch}, writes it into the reused input tensors and sets the learning rate and random key. */
+    private Tensor[] feedTraining(Batch batch, StepContext context) {
         requireNonNull(batch, "batch is null");
         requireNonNull(context, "context is null");
         List<InputSpec> inputs = compiled.inputs();
@@ -119,7 +156,10 @@ public final class TfSessionRunner implements AutoCloseable {
         randomKeyTensor.setLong(context.seed(), 0);
         randomKeyTensor.setLong(context.globalStep(), 1);
         randomKeyTensor.setLong(context.microStep(), 2);
-        Session.Runner runner = runner(path, tensors, target, fetched ? fetch : null);
+        return tensors;
+    }
+
+    private Result run(Session.Runner runner, TrainingPath path, StepContext context) {
         try {
             return runner.run();
         }
@@ -146,16 +186,7 @@ public final class TfSessionRunner implements AutoCloseable {
         RunnerKey key = new RunnerKey(path, Arrays.asList(tensors));
         Session.Runner runner = runners.get(key);
         if (runner == null) {
-            runner = session.runner();
-            List<? extends Operand<?>> placeholders = compiled.placeholders();
-            for (int i = 0; i < tensors.length; i++) {
-                runner.feed(placeholders.get(i), tensors[i]);
-            }
-            runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
-                    .addTarget(target);
-            if (fetch != null) {
-                runner.fetch(fetch);
-            }
+            runner = newRunner(tensors, target, fetch);
             runners.put(key, runner);
             if (runners.size() > RUNNER_CACHE_SIZE) {
                 runners.remove(runners.keySet().iterator().next());
@@ -164,6 +195,21 @@ public final class TfSessionRunner implements AutoCloseable {
         lastPath = path;
         lastTensors = tensors.clone();
         lastRunner = runner;
+        return runner;
+    }
+
+    /** A runner feeding {@code tensors}, the learning rate and the random key, running {@code target}. */
+    private Session.Runner newRunner(Tensor[] tensors, Op target, Operand<TBool> fetch) {
+        Session.Runner runner = session.runner();
+        List<? extends Operand<?>> placeholders = compiled.placeholders();
+        for (int i = 0; i < tensors.length; i++) {
+            runner.feed(placeholders.get(i), tensors[i]);
+        }
+        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
+                .addTarget(target);
+        if (fetch != null) {
+            runner.fetch(fetch);
+        }
         return runner;
     }
 

@@ -30,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * window's item count, clips by global norm ({@code max-grad-norm}, torch's rule) and runs the optimizer behind a
  * finite gate: a {@code Switch} on "loss and global norm are finite" makes every write dead on a non-finite step, so
  * no weight, slot or counter is written. The step number and the optimizer's scalars are built ungated, so they run
- * beside the backward pass.
+ * beside the backward pass. Each step also names its gradients before clipping ({@link TfUpdateStep#gradients()}), which
+ * a step that captures gradients fetches.
  */
 public final class TfUpdatePath {
     private final Ops engine;
@@ -138,6 +139,7 @@ public final class TfUpdatePath {
                                      Operand<TFloat32> lossSum, Operand<TFloat32> itemCount, List<Op> alwaysAfter) {
         Operand<TFloat32> inverseCount = ops.math.div(ops.constant(1f), itemCount);
         List<Operand<TFloat32>> gradients = new ArrayList<>();
+        List<Operand<TFloat32>> unclipped = gradients;
         // L2Loss (sum(g^2)/2) is one pass over each gradient; Square + Sum wrote and re-read a squared copy of every
         // gradient (7 MB a step on mlp-large). Doubling is exact, so the norm is the same sum in one kernel.
         List<Operand<TFloat32>> halfSquares = new ArrayList<>();
@@ -175,7 +177,7 @@ public final class TfUpdatePath {
         targets.add(ops.assignAdd(counters.lossSteps().ref(), ops.select(finite, ops.constant(1L), ops.constant(0L))));
         targets.add(ops.assign(counters.lastGradNorm().ref(), ops.dtypes.cast(norm, TFloat64.class)));
         targets.addAll(alwaysAfter);
-        return new TfUpdateStep(ops.withControlDependencies(targets).noOp(), finite);
+        return new TfUpdateStep(ops.withControlDependencies(targets).noOp(), finite, unclipped);
     }
 
     /**

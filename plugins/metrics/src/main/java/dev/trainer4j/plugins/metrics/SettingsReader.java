@@ -33,6 +33,16 @@ final class SettingsReader {
         }
     }
 
+    static boolean flag(Config settings, String key) {
+        try {
+            return settings.getBoolean(key);
+        } catch (ConfigException.Missing missing) {
+            throw new ConfigurationException(key, "missing: " + key + " has no value; expected true or false");
+        } catch (ConfigException.WrongType wrongType) {
+            throw new ConfigurationException(key, settings.getValue(key).unwrapped(), "true or false");
+        }
+    }
+
     static double number(Config settings, String key) {
         try {
             return settings.getDouble(key);

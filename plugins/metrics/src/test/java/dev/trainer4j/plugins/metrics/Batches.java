@@ -3,6 +3,7 @@ package dev.trainer4j.plugins.metrics;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 
+import java.util.List;
 import java.util.Map;
 
 /** Builds evaluation batches for metric tests. */
@@ -12,6 +13,11 @@ final class Batches {
 
     static EvalPrediction of(HostTensor predictions, HostTensor labels) {
         return new EvalPrediction(Map.of("logits", predictions), Map.of("labels", labels));
+    }
+
+    /** Generated texts and their reference texts, one per row, as the trainer hands them with predict-with-generate. */
+    static EvalPrediction texts(List<String> predicted, List<String> references) {
+        return new EvalPrediction(Map.of(), Map.of(), predicted, references);
     }
 
     /** Class-id predictions {@code [N]} and int labels {@code [N]}. */

@@ -4,6 +4,9 @@ import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.HostTensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -47,5 +50,23 @@ class ExactMatchMetricTest {
                 .hasMessageContaining("exact-match")
                 .hasMessageContaining("INT32 [1, 4]")
                 .hasMessageContaining("INT32 [1, 3]");
+    }
+
+    @Test
+    void comparesGeneratedTextsWhenTheBatchHasThem() {
+        // texts decide even though the ids would all match: "Bonjour." equals, "Salut" differs from "salut",
+        // "a b" differs from "a  b" (exact string comparison, as HF evaluate's exact_match with its defaults)
+        EvalPrediction texts = new EvalPrediction(Map.of("generated", HostTensor.ofInts(new int[3], 3, 1)),
+                Map.of("labels", HostTensor.ofInts(new int[3], 3, 1)), List.of("Bonjour.", "Salut", "a b"),
+                List.of("Bonjour.", "salut", "a  b"));
+
+        assertThat(run(texts)).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(run(texts, Batches.texts(List.of("x"), List.of("x")))).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void generatedTextsWithoutReferencesAreRefused() {
+        assertThatThrownBy(() -> run(Batches.texts(List.of("x"), List.of())))
+                .hasMessageStartingWith("exact-match: the batch has 1 generated texts but no reference texts");
     }
 }

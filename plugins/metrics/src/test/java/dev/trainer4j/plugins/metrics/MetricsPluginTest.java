@@ -39,7 +39,8 @@ class MetricsPluginTest {
 
         assertThat(names).containsExactlyInAnyOrder("accuracy", "precision", "recall", "f1", "fbeta", "mcc",
                 "cohen-kappa", "hamming-loss", "confusion-matrix", "log-loss", "brier-score", "roc-auc",
-                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match", "seqeval");
+                "average-precision", "top-k-accuracy", "mse", "mae", "r2", "exact-match", "seqeval", "sacrebleu", "chrf",
+                "ter", "rouge");
         for (String name : names) {
             assertThat(REFERENCE.hasPath("trainer4j.plugins.metrics." + name)).as(name).isTrue();
             // seqeval has no default for its required label-names
@@ -67,6 +68,39 @@ class MetricsPluginTest {
         // labels [1, 0, 0], predictions [1, 1, 0]: class 0 recall 1/2
         recall.update(Batches.classIds(new int[] {1, 1, 0}, new int[] {1, 0, 0}));
         assertThat(recall.compute().get("recall")).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void textMetricsDefaultToSacreBleuAndRougeScore() {
+        assertThat(((SacreBleuMetric) create("sacrebleu", "")).settings()).isEqualTo(SacreBleuMetric.Settings.defaults());
+        assertThat(((ChrfMetric) create("chrf", "")).settings()).isEqualTo(ChrfMetric.Settings.defaults());
+        assertThat(((TerMetric) create("ter", "")).settings()).isEqualTo(TerMetric.Settings.defaults());
+        assertThat(((RougeMetric) create("rouge", "")).settings()).isEqualTo(RougeMetric.Settings.defaults());
+        assertThat(((SacreBleuMetric) create("sacrebleu", "lowercase = true, tokenize = none, smooth-method = add-k,"
+                + " max-ngram-order = 2, effective-order = true")).settings()).isEqualTo(new SacreBleuMetric.Settings(
+                true, SacreBleuMetric.Tokenization.NONE, SacreBleuMetric.Smoothing.ADD_K, 2, true));
+        assertThat(((ChrfMetric) create("chrf", "word-order = 2")).signature())
+                .isEqualTo("nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.6.0");
+        assertThat(((RougeMetric) create("rouge", "rouge-types = [rougeL], use-stemmer = true")).settings())
+                .isEqualTo(new RougeMetric.Settings(List.of("rougeL"), true));
+    }
+
+    @Test
+    void badTextMetricSettingsNameTheKey() {
+        assertThatThrownBy(() -> create("sacrebleu", "tokenize = intl"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("tokenize: 'intl' is not allowed; expected one of 13a, none");
+        assertThatThrownBy(() -> create("sacrebleu", "smooth-method = add-one"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("smooth-method: 'add-one' is not allowed; expected one of exp, floor, add-k, none");
+        assertThatThrownBy(() -> create("sacrebleu", "max-ngram-order = 0"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("max-ngram-order: 0 is not allowed; expected an integer >= 1");
+        assertThatThrownBy(() -> create("ter", "case-sensitive = maybe"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("case-sensitive: 'maybe' is not allowed; expected true or false");
+        assertThatThrownBy(() -> create("rouge", "rouge-types = [rougeW]"))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("rouge-types: 'rougeW'");
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.Value;
+import com.typesafe.config.Config;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,10 +36,18 @@ import static java.util.Objects.requireNonNull;
  *       {@code epoch → train/epoch}, {@code eval_loss → eval/loss}, {@code test_x → test/x}); the {@code step}
  *       entry is not a scalar of its own, and text or boolean values are skipped; {@code train/epoch} is written
  *       with every log (from the state when the log lacks it), as HF's {@code Trainer.log} adds the epoch;</li>
- *   <li>train begin also: the model's type and inputs (HF writes the model's config), text summary
- *       {@code model_config};</li>
+ *   <li>train begin also: the model's configuration as JSON, text summary {@code model_config} (HF writes
+ *       {@code model.config.to_json_string()}): the run file's model block as resolved, every key with its value
+ *       after the plugin's defaults, {@code type} as {@code model_type}, keys sorted as HF sorts them; for a model
+ *       built in code (no run-file block) its type and inputs;</li>
  *   <li>with {@code histograms = true}, every training log (one with {@code loss}) also writes a histogram of each
- *       model weight, {@code weights/<variable>} (gradient histograms are not written);</li>
+ *       model weight, {@code weights/<variable>}, and of each trainable variable's gradient at that step,
+ *       {@code gradients/<variable>}: the gradient the optimizer is given before clipping (the step's gradient sum
+ *       over micro-batches and replicas divided by its item count; its global norm is the logged {@code grad_norm}).
+ *       Frozen variables have no gradient histogram. Only the steps that the logging strategy logs copy their
+ *       gradients ({@link #needsGradients()}); a log at another step (one a callback forces) gets weight histograms
+ *       only. A variable whose values are not all finite gets no histogram at that step (TensorFlow's histogram
+ *       refuses NaN and infinity), with a warning;</li>
  *   <li>train end: the HParams {@code experiment} (every argument against the last evaluation's metrics
  *       {@code eval/<name>}) and {@code session_end_info} (success), so TensorBoard's HParams tab lists the run;</li>
  *   <li>{@code onEvaluate}: {@code eval_x → eval/x} (a named set {@code eval_val_loss → eval/val_loss});
@@ -57,6 +68,8 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
     static final String MODEL_CONFIG_TAG = "model_config";
     /** The tag prefix of weight histograms. */
     static final String WEIGHTS_PREFIX = "weights/";
+    /** The tag prefix of gradient histograms (Keras and HF integrations name them {@code gradients/...} too). */
+    static final String GRADIENTS_PREFIX = "gradients/";
 
     private final TensorBoardSettings settings;
     private final Map<String, LastWrite> lastWrites = new HashMap<>();
@@ -96,7 +109,7 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         guarded(() -> {
             open.writeText(ARGS_TAG, state.globalStep(), ArgumentsJson.json(args.toMap()));
             if (trainer != null) {
-                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model()));
+                open.writeText(MODEL_CONFIG_TAG, state.globalStep(), modelConfig(trainer.model(), trainer.spec().modelSettings()));
             }
             open.writeString(HParamsPluginData.SESSION_START_TAG, state.globalStep(), "",
                     HParamsPluginData.sessionStart(hparams(args), clock.millis() / 1000.0));
@@ -135,14 +148,54 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         }
         write(args, state, scalars, false);
         if (settings.histograms() && trainer != null && logs.containsKey("loss")) {
-            Map<String, float[]> weights = trainer.modelWeights();
-            TfSummaryWriter open = open(args);
-            guarded(() -> weights.forEach((name, values) -> open.writeHistogram(WEIGHTS_PREFIX + name, state.globalStep(), values)));
+            long step = state.globalStep();
+            writeHistograms(args, WEIGHTS_PREFIX, step, trainer.modelWeights());
+            trainer.lastGradients()
+                    .filter(snapshot -> snapshot.globalStep() == step)
+                    .ifPresent(snapshot -> writeHistograms(args, GRADIENTS_PREFIX, step, snapshot.gradients()));
         }
     }
 
-    /** The model's type and inputs as JSON (the model does not expose its other settings). */
-    static String modelConfig(Model model) {
+    /** With {@code histograms = true} the logged steps copy their gradients for {@code gradients/} histograms. */
+    @Override
+    public boolean needsGradients() {
+        return settings.histograms();
+    }
+
+    /** One histogram per entry, tag {@code prefix + name}; an entry with a NaN or infinite value is skipped. */
+    private void writeHistograms(TrainingArguments args, String prefix, long step, Map<String, float[]> arrays) {
+        TfSummaryWriter open = open(args);
+        guarded(() -> arrays.forEach((name, values) -> {
+            if (allFinite(values)) {
+                open.writeHistogram(prefix + name, step, values);
+            }
+            else {
+                LOG.warn("TensorBoard writes no histogram {}{} at step {}: it holds NaN or infinite values", prefix, name, step);
+            }
+        }));
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The model's configuration as JSON: the resolved model block ({@code type} written as {@code model_type}, every
+     * key sorted, also in nested blocks, like HF's {@code to_json_string(sort_keys=True)}); without a block, the
+     * model's type and inputs.
+     */
+    static String modelConfig(Model model, Optional<Config> settings) {
+        if (settings.isPresent()) {
+            Map<String, Object> config = new TreeMap<>();
+            settings.get().root().unwrapped().forEach((key, value) -> config.put(key.equals("type") ? "model_type" : key,
+                    sortedKeys(value)));
+            return ArgumentsJson.jsonOf(config);
+        }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("model_type", model.name());
         List<Object> inputs = new java.util.ArrayList<>();
@@ -160,6 +213,18 @@ public final class TensorBoardCallback implements Callback, AutoCloseable {
         }
         config.put("inputs", inputs);
         return ArgumentsJson.jsonOf(config);
+    }
+
+    private static Object sortedKeys(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> sorted = new TreeMap<>();
+            map.forEach((key, nested) -> sorted.put(String.valueOf(key), sortedKeys(nested)));
+            return sorted;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(TensorBoardCallback::sortedKeys).toList();
+        }
+        return value;
     }
 
     @Override

@@ -21,6 +21,8 @@ import static java.util.Objects.requireNonNull;
  * @param flushMillis  the longest time an event waits in TensorFlow's buffer before it is written (ms, &gt; 0)
  * @param maxQueue     how many events TensorFlow buffers before it writes them (&gt; 0)
  * @param histograms   whether every training log also writes a histogram of each model weight
+ *                     ({@code weights/<variable>}) and of each trainable variable's gradient at that step
+ *                     ({@code gradients/<variable>})
  */
 public record TensorBoardSettings(Optional<String> logDirectory, int flushMillis, int maxQueue, boolean histograms) {
     static final String NAME = "tensorboard";

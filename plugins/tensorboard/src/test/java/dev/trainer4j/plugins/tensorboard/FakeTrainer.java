@@ -3,6 +3,7 @@ package dev.trainer4j.plugins.tensorboard;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.PredictionOutput;
 import dev.trainer4j.api.SearchDirection;
@@ -20,10 +21,17 @@ import dev.trainer4j.api.WeightMapping;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
-/** A trainer that only has a model and weights (what the TensorBoard callback reads); the rest is not needed. */
-record FakeTrainer(Model model, Supplier<Map<String, float[]>> weights) implements Trainer {
+/** A trainer that only has a model, weights and gradients (what the TensorBoard callback reads); the rest is not needed. */
+record FakeTrainer(Model model, Supplier<Map<String, float[]>> weights, Supplier<Optional<GradientSnapshot>> gradients)
+        implements Trainer {
+
+    /** Without gradients. */
+    FakeTrainer(Model model, Supplier<Map<String, float[]>> weights) {
+        this(model, weights, Optional::empty);
+    }
 
     @Override
     public Map<String, float[]> modelWeights() {
@@ -31,13 +39,19 @@ record FakeTrainer(Model model, Supplier<Map<String, float[]>> weights) implemen
     }
 
     @Override
+    public Optional<GradientSnapshot> lastGradients() {
+        return gradients.get();
+    }
+
+    @Override
     public TrainingArguments args() {
         throw unused();
     }
 
+    /** A spec of the model built in code (no run-file model block). */
     @Override
     public TrainerSpec spec() {
-        throw unused();
+        return TrainerSpec.builder().args(TrainingArguments.builder().outputDir("unused").build()).model(model).build();
     }
 
     @Override

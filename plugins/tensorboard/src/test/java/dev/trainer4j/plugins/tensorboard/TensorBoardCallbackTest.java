@@ -2,7 +2,10 @@ package dev.trainer4j.plugins.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.TrainerControl;
@@ -268,6 +271,59 @@ class TensorBoardCallbackTest {
                       "label": true
                     }
                   ]
+                }""");
+    }
+
+    @Test
+    void gradientHistogramsOnlyOfTheLoggedStepAndOnlyOfFiniteGradients() throws IOException {
+        Map<String, float[]> gradients = new LinkedHashMap<>();
+        gradients.put("dense/kernel", new float[] {-0.5f, 0.25f, 1f});
+        gradients.put("dense/bias", new float[] {Float.NaN, 1f});
+        GradientSnapshot snapshot = new GradientSnapshot(5, gradients);
+        TensorBoardCallback callback = callback(new TensorBoardSettings(Optional.empty(), 10_000, 10, true));
+        assertThat(callback.needsGradients()).isTrue();
+        assertThat(callback(SETTINGS).needsGradients()).isFalse();
+        callback.onTrainerAttached(new FakeTrainer(null, Map::of, () -> Optional.of(snapshot)));
+        TrainingArguments args = args();
+        callback.onLog(args, state(5, 0.5), new TrainerControl(), logs("loss", 1.0));
+        // a log at step 6 (one another callback forced) finds the gradients of step 5: not written again
+        callback.onLog(args, state(6, 0.6), new TrainerControl(), logs("loss", 1.0));
+        callback.close();
+
+        EventFile file = readEventFiles(callback.logDirectory()).get(0);
+        // the bias gradient holds a NaN (a skipped non-finite step): no histogram for it, the kernel's is written
+        assertThat(file.histograms()).extracting(Summary.Value::getTag).containsExactly("gradients/dense/kernel");
+        assertThat(file.histogramSteps()).containsExactly(5L);
+        HistogramProto kernel = file.histograms().get(0).getHisto();
+        assertThat(kernel.getNum()).isEqualTo(3.0);
+        assertThat(kernel.getMin()).isEqualTo(-0.5);
+        assertThat(kernel.getMax()).isEqualTo(1.0);
+        assertThat(kernel.getSum()).isEqualTo(0.75);
+    }
+
+    @Test
+    void theModelConfigOfARunFileIsItsResolvedModelBlockWithSortedKeys() {
+        Config block = ConfigFactory.parseString("""
+                type = mlp-classifier, num-labels = 3, hidden-sizes = [64, 32], dropout = 0.1, activation = relu
+                freeze = [], init { scale = 0.02, method = glorot }, pretrained = null
+                """);
+        // keys sorted (HF's to_json_string sorts them), type as model_type, Python's json.dumps(indent=2) layout
+        assertThat(TensorBoardCallback.modelConfig(null, Optional.of(block))).isEqualTo("""
+                {
+                  "activation": "relu",
+                  "dropout": 0.1,
+                  "freeze": [],
+                  "hidden-sizes": [
+                    64,
+                    32
+                  ],
+                  "init": {
+                    "method": "glorot",
+                    "scale": 0.02
+                  },
+                  "model_type": "mlp-classifier",
+                  "num-labels": 3,
+                  "pretrained": null
                 }""");
     }
 
