@@ -136,6 +136,24 @@ public final class Argument<T> {
         });
     }
 
+    /**
+     * A string, also written as a number ({@code 2}) or as a list of strings ({@code ["a", "b"]}, held as
+     * {@code "a,b"}): for settings such as {@code devices} that take a count, a word or a list of names.
+     */
+    public static Argument<String> stringOrList(String key) {
+        return of(key, Kind.STRING, (config, path) -> {
+            try {
+                if (config.getValue(path).valueType() == ConfigValueType.LIST) {
+                    return String.join(",", config.getStringList(path));
+                }
+                return config.getString(path);
+            }
+            catch (ConfigException.WrongType | ConfigException.Null e) {
+                throw new ConfigurationException(path, rendered(config, path), "a string, a number or a list of strings");
+            }
+        });
+    }
+
     /** A list of strings, held unmodifiable. */
     public static Argument<List<String>> stringList(String key) {
         Reader<List<String>> reader = (config, path) -> {

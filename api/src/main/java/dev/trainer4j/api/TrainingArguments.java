@@ -281,15 +281,24 @@ public final class TrainingArguments {
 
     // ---- precision, devices, threads ----
 
+    /** bfloat16 mixed precision: half-precision compute, float32 master weights and optimizer state. */
     public static final Argument<Boolean> BF16 = declare(Argument.bool("bf16"));
     public boolean bf16() { return get(BF16); }
 
+    /** float16 mixed precision with dynamic loss scaling; float32 master weights and optimizer state. */
     public static final Argument<Boolean> FP16 = declare(Argument.bool("fp16"));
     public boolean fp16() { return get(FP16); }
 
-    public static final Argument<Integer> DEVICES = declare(Argument.integer("devices")
-            .check(devices -> devices > 0, "an integer > 0"));
-    public int devices() { return get(DEVICES); }
+    /**
+     * The devices of a run in one process: a count ({@code 2}), {@code auto} (every GPU the backend finds, else one
+     * CPU device) or a list of device names ({@code ["/device:CPU:0", "/device:CPU:1"]}); see {@link DeviceSelection}.
+     */
+    public static final Argument<String> DEVICES = declare(Argument.stringOrList("devices")
+            .check((key, value) -> DeviceSelection.parse(key, value)));
+    public String devices() { return get(DEVICES); }
+
+    /** {@code devices} read: a count, {@code auto} or names. */
+    public DeviceSelection deviceSelection() { return DeviceSelection.parse(DEVICES.key(), get(DEVICES)); }
 
     public static final Argument<Integer> INTRA_OP_THREADS = declare(Argument.integer("intra-op-threads")
             .check(threads -> threads >= 0, "an integer >= 0 (0: chosen by model size)"));
@@ -376,6 +385,43 @@ public final class TrainingArguments {
         return duration;
     }
 
+    // ---- issue 18: devices ----
+
+    /** HF's {@code use_cpu}: run on CPU devices even where GPUs are available. */
+    public static final Argument<Boolean> USE_CPU = declare(Argument.bool("use-cpu"));
+    public boolean useCpu() { return get(USE_CPU); }
+
+    /** How the model uses several devices: {@code mirrored} (data parallel) or {@code model-parallel}. */
+    public static final Argument<DeviceStrategy> STRATEGY = declare(Argument.choice("strategy", DeviceStrategy::parse,
+            DeviceStrategy::configName, DeviceStrategy.values()));
+    public DeviceStrategy strategy() { return get(STRATEGY); }
+
+    /**
+     * With {@code strategy = model-parallel} (other strategies ignore it): layer-name globs to device names, e.g.
+     * {@code { "mlp/dense_0/*" = "/device:CPU:0", "*" = "/device:CPU:1" }} (HF's {@code device_map}); the longest
+     * matching glob places a variable and its layer's ops.
+     */
+    public static final Argument<Map<String, Object>> DEVICE_MAP = declare(Argument.object("device-map"));
+    public Map<String, Object> deviceMap() { return get(DEVICE_MAP); }
+
+    /** Evaluation and prediction wholly in bfloat16 (HF's {@code bf16_full_eval}). */
+    public static final Argument<Boolean> BF16_FULL_EVAL = declare(Argument.bool("bf16-full-eval"));
+    public boolean bf16FullEval() { return get(BF16_FULL_EVAL); }
+
+    /** Evaluation and prediction wholly in float16 (HF's {@code fp16_full_eval}). */
+    public static final Argument<Boolean> FP16_FULL_EVAL = declare(Argument.bool("fp16-full-eval"));
+    public boolean fp16FullEval() { return get(FP16_FULL_EVAL); }
+
+    /** The first loss scale of {@code fp16} (torch's GradScaler {@code init_scale}). */
+    public static final Argument<Double> LOSS_SCALE_INITIAL = declare(Argument.number("loss-scale-initial")
+            .check(scale -> scale >= 1 && !scale.isInfinite(), "a finite number >= 1"));
+    public double lossScaleInitial() { return get(LOSS_SCALE_INITIAL); }
+
+    /** After this many finite steps in a row the {@code fp16} loss scale doubles (torch's {@code growth_interval}). */
+    public static final Argument<Integer> LOSS_SCALE_WINDOW = declare(Argument.integer("loss-scale-window")
+            .check(steps -> steps > 0, "an integer > 0"));
+    public int lossScaleWindow() { return get(LOSS_SCALE_WINDOW); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 
@@ -424,6 +470,13 @@ public final class TrainingArguments {
         }
         batchLimit(LIMIT_TRAIN_BATCHES);
         batchLimit(LIMIT_EVAL_BATCHES);
+        if (bf16FullEval() && fp16FullEval()) {
+            throw new ConfigurationException(BF16_FULL_EVAL.key(), "bf16-full-eval and fp16-full-eval are both true; choose one");
+        }
+        if (strategy() == DeviceStrategy.MODEL_PARALLEL && deviceMap().isEmpty()) {
+            throw new ConfigurationException(DEVICE_MAP.key(), "strategy = model-parallel needs a device-map of layer-name"
+                    + " globs to devices, e.g. { \"mlp/dense_0/*\" = \"/device:CPU:0\", \"*\" = \"/device:CPU:1\" }");
+        }
         if (bf16() && fp16()) {
             throw new ConfigurationException(BF16.key(), "bf16 and fp16 are both true; choose one");
         }
@@ -529,12 +582,12 @@ public final class TrainingArguments {
 
     /** Examples per micro-batch over all devices (HF's {@code train_batch_size}): per-device size times devices. */
     public int trainBatchSize() {
-        return perDeviceTrainBatchSize() * devices();
+        return perDeviceTrainBatchSize() * deviceSelection().replicas();
     }
 
     /** Examples per evaluation batch over all devices. */
     public int evalBatchSize() {
-        return perDeviceEvalBatchSize() * devices();
+        return perDeviceEvalBatchSize() * deviceSelection().replicas();
     }
 
     /** Resolves a step setting: a ratio below 1 becomes {@code ceil(totalSteps * ratio)} (HF). */
@@ -649,7 +702,9 @@ public final class TrainingArguments {
         public Builder includeTrainMetrics(boolean value) { return set(INCLUDE_TRAIN_METRICS, value); }
         public Builder bf16(boolean value) { return set(BF16, value); }
         public Builder fp16(boolean value) { return set(FP16, value); }
-        public Builder devices(int value) { return set(DEVICES, value); }
+        public Builder devices(int value) { return set(DEVICES, String.valueOf(value)); }
+        /** A count, {@code auto} or comma-separated device names. */
+        public Builder devices(String value) { return set(DEVICES, value); }
         public Builder intraOpThreads(int value) { return set(INTRA_OP_THREADS, value); }
         public Builder interOpThreads(int value) { return set(INTER_OP_THREADS, value); }
         public Builder trainTowers(int value) { return set(TRAIN_TOWERS, value); }

@@ -218,6 +218,10 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
         if (want == null || got == null) {
             return want == got;
         }
+        if (got instanceof String text && want instanceof Number number) {
+            // a string setting written as a number, such as devices = 2
+            return text.equals(String.valueOf(number));
+        }
         if (got instanceof Enum<?> constant && want instanceof String name) {
             try {
                 return constant.getDeclaringClass().getMethod("parse", String.class, String.class).invoke(null, key, name) == constant;

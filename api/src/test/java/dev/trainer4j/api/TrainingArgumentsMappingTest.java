@@ -15,11 +15,12 @@ class TrainingArgumentsMappingTest {
     /**
      * Settings a key needs when it changes alone: load-best-model-at-end needs an evaluation (save-strategy steps and
      * save-steps 500 are then a multiple of eval-steps, which falls back to logging-steps 500); a prefetch factor
-     * needs workers.
+     * needs workers; model-parallel needs a device map.
      */
     private static final Map<String, Map<String, Object>> COMPANIONS = Map.of(
             "load-best-model-at-end", Map.of("eval-strategy", "steps"),
-            "dataloader-prefetch-factor", Map.of("dataloader-num-workers", 1));
+            "dataloader-prefetch-factor", Map.of("dataloader-num-workers", 1),
+            "strategy", Map.of("device-map", Map.of("all", "/device:CPU:0")));
 
     /** Getters that resolve an unset (null) value from other keys, as HF does. */
     private static final Map<String, Set<String>> DERIVED = Map.of(

@@ -8,8 +8,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,15 +22,11 @@ import java.util.Set;
  *       {@code evaluation_strategy} (v4) is {@code eval-strategy} and {@code disable_tqdm} is {@code disable-progress};</li>
  *   <li>{@code group_by_length = true} (v4) is {@code train-sampling-strategy = group_by_length};
  *       {@code group_by_length = false} changes nothing;</li>
- *   <li>{@code use_cpu} is accepted and has no effect (a warning says so for {@code true}): the devices are those of
- *       the backend build and {@code devices};</li>
  *   <li>{@code no_cuda} (v4) is refused with a message pointing at {@code use_cpu} and {@code devices}.</li>
  * </ul>
  * A setting given under two spellings ({@code learning_rate} and {@code learning-rate}) is an error naming both.
  */
 public final class ArgumentAliases {
-    private static final Logger LOG = LoggerFactory.getLogger(ArgumentAliases.class);
-
     /** Each declared HF alias, in kebab-case, to its argument's key. */
     private static final Map<String, String> RENAMES = renames();
 
@@ -71,18 +65,7 @@ public final class ArgumentAliases {
             if (canonical.equals("no-cuda")) {
                 throw new ConfigurationException(path + "." + written, path + "." + written + ": '" + written
                         + "' is not supported; trainer4j runs on the devices of its backend build (set "
-                        + path + ".devices; " + path + ".use_cpu = true is accepted as a no-op)");
-            }
-            if (canonical.equals("use-cpu")) {
-                if (value.valueType() != ConfigValueType.BOOLEAN) {
-                    throw new ConfigurationException(path + "." + written, path + "." + written + ": "
-                            + value.render() + " is not allowed; expected true or false");
-                }
-                if (Boolean.TRUE.equals(value.unwrapped())) {
-                    LOG.warn("{}.{} = true has no effect: trainer4j runs on the devices of its backend build and {}.devices",
-                            path, written, path);
-                }
-                continue;
+                        + path + ".devices, or " + path + ".use_cpu = true for CPU devices only)");
             }
             if (canonical.equals("group-by-length")) {
                 if (value.valueType() != ConfigValueType.BOOLEAN) {

@@ -164,7 +164,7 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("fp16", "fp16 = true is not supported by backend '" + backend.name()
                     + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
         }
-        if (args.devices() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
+        if (args.deviceSelection().replicas() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
             throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
         }

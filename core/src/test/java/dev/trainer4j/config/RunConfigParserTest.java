@@ -285,7 +285,7 @@ final class RunConfigParserTest {
         assertThat(run.args().perDeviceTrainBatchSize()).isEqualTo(4);
         assertThat(run.resolved().getDouble("args.learning-rate")).isEqualTo(0.01);
         assertThat(run.resolved().hasPath("args.learning_rate")).isFalse();
-        assertThat(run.resolved().hasPath("args.use-cpu")).isFalse();
+        assertThat(run.args().useCpu()).isTrue();
     }
 
     @Test

@@ -34,8 +34,7 @@ final class HfArguments {
     /** HF names that ArgumentAliases treats specially, with what happens. */
     private static final Map<String, String> SPECIAL = Map.of(
             "group_by_length", "`train-sampling-strategy` | `true` is `group_by_length`; `false` changes nothing (v4)",
-            "use_cpu", "(none) | accepted and ignored (a warning for `true`): the devices are those of the backend build",
-            "no_cuda", "(none) | refused with a message: use `use_cpu` (ignored) or `devices` (v4)");
+            "no_cuda", "(none) | refused with a message: use `use_cpu` or `devices` (v4)");
 
     private static final String HUB = "no Hugging Face Hub client: a run never uses the network; copy the output folder yourself";
     private static final String TORCH = "PyTorch-specific: TensorFlow Java builds and runs the graph itself";
@@ -102,8 +101,6 @@ final class HfArguments {
         reasons.put("gradient_checkpointing", NOT_YET);
         reasons.put("gradient_checkpointing_kwargs", NOT_YET);
         reasons.put("use_cache", NOT_YET + ": no generation yet");
-        reasons.put("bf16_full_eval", NOT_YET);
-        reasons.put("fp16_full_eval", NOT_YET);
         reasons.put("dataloader_persistent_workers", "not applicable: data workers are threads of the training process"
                 + " (`dataloader-num-workers`)");
         reasons.put("past_index", "not applicable: no XLNet / Transformer-XL memories (v4)");
@@ -188,7 +185,7 @@ final class HfArguments {
                 continue;
             }
             if (name.equals("no_cuda")) {
-                out.append("| `no_cuda` | refused with a message: use `use_cpu` (ignored) or `devices` (v4) |\n");
+                out.append("| `no_cuda` | refused with a message: use `use_cpu` or `devices` (v4) |\n");
             }
             else if (REASONS.containsKey(name)) {
                 out.append("| `").append(name).append("` | ").append(REASONS.get(name)).append(" |\n");

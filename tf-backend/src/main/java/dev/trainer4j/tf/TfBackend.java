@@ -50,7 +50,7 @@ public final class TfBackend implements Backend {
 
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE);
     }
 
     @Override

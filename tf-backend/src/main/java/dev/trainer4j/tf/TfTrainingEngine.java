@@ -16,6 +16,7 @@ import dev.trainer4j.spi.TrainingLossReport;
 import dev.trainer4j.tf.internal.TfCompiledGraph;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
+import dev.trainer4j.tf.internal.TfDevicePlan;
 import dev.trainer4j.tf.internal.TfGraphBuilder;
 import dev.trainer4j.tf.internal.TfInputFeeder;
 import dev.trainer4j.tf.internal.TfOneDnn;
@@ -68,13 +69,15 @@ public final class TfTrainingEngine implements TrainingEngine {
     private final TfModelExporter exporter;
     private final TfModel model;
     private final String modelName;
+    private final TfDevicePlan devicePlan;
     private TfWeightInitializer weightInitializer;
     /** The gradients the latest step captured, or null. */
     private GradientSnapshot lastGradients;
     private boolean closed;
 
     private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
-                             TfModel model) {
+                             TfModel model, TfDevicePlan devicePlan) {
+        this.devicePlan = devicePlan;
         this.graph = graph;
         this.compiled = compiled;
         this.runner = runner;
@@ -86,12 +89,13 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** Builds the graph for {@code model}, its training replicas on {@code devices}, and opens its session. */
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
+        TfDevicePlan plan = TfDevicePlan.resolve(args, devices);
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
-            compiled = new TfGraphBuilder(model, args, options, hooks, devices).build(graph);
-            runner = new TfSessionRunner(compiled);
+            compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices()).build(graph);
+            runner = new TfSessionRunner(compiled, plan);
         }
         catch (RuntimeException | Error e) {
             graph.close();
@@ -108,7 +112,8 @@ public final class TfTrainingEngine implements TrainingEngine {
         // forever for the session
         try {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
-                    new TfModelExporter(model, compiled.features()), model);
+                    new TfModelExporter(model, compiled.features()), model, plan);
+            plan.log(model.name());
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
@@ -318,6 +323,26 @@ public final class TfTrainingEngine implements TrainingEngine {
     public long optimizerStep() {
         checkOpen();
         return runner.optimizerStep();
+    }
+
+    /** The device of each training replica, in turn ("" lets TensorFlow place the ops). */
+    public TfDevices devices() {
+        return devicePlan.devices();
+    }
+
+    /** Every device of the engine's session, by full name. */
+    public List<String> sessionDevices() {
+        return devicePlan.available();
+    }
+
+    /**
+     * Runs one training step on {@code batch} with a full trace and returns the device each executed node ran on,
+     * by node name, from the run metadata's step stats (the step is applied like any other).
+     */
+    public Map<String, String> traceStepPlacement(Batch batch, StepContext context) {
+        checkOpen();
+        TfUpdateStep update = requireTraining().step();
+        return runner.traceTraining(update.target(), batch, context);
     }
 
     /** The thread settings in effect. */

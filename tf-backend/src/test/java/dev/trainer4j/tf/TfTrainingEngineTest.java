@@ -88,7 +88,8 @@ class TfTrainingEngineTest {
     void backendDeclaresItsNameAndCapabilities() {
         TfBackend backend = new TfBackend();
         assertThat(backend.name()).isEqualTo("tensorflow");
-        assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT);
+        assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT,
+                BackendCapability.MULTI_DEVICE);
     }
 
     @Test

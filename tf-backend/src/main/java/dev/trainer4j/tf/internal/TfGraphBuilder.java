@@ -37,6 +37,7 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class TfGraphBuilder {
     private final EngineOptions options;
     private final TfTrainerHooks hooks;
     private final TfDevices devices;
+    private final Map<Integer, Ops> replicaScopes = new HashMap<>();
 
     public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                           TfDevices devices) {
@@ -114,35 +116,21 @@ public final class TfGraphBuilder {
         TfUpdatePath.Counters counters = new TfUpdatePath.Counters(step, lossSum, lossSteps, lastGradNorm);
         TrainingLossRead trainingLoss = trainingLossRead(engine.withSubScope("read_training_loss"), counters);
 
-        // evaluation pass (labels given) and prediction pass (no labels), on the first device
-        Ops evalOps = passOps(root, 0, "forward_eval");
-        ModelOutput<Operand<?>> eval = requireNonNull(
-                model.build(new TfBuildScope(evalOps, false, store, randomKey), allFeeds),
-                () -> "model '" + model.name() + "' returned no output");
-        if (!labels.isEmpty()) {
-            eval = requireNonNull(hooks.computeLoss(eval, allFeeds, evalOps), "computeLoss returned null");
-        }
-        EvaluationLoss evalLoss = eval.hasLoss()
-                ? new SummedLoss(scalarFloat(evalOps, eval.lossSum().orElseThrow(), "loss sum"),
-                        scalarFloat(evalOps, eval.itemCount().orElseThrow(), "item count"))
-                : new NoLoss();
-        Evaluation evaluation = new Evaluation(evalLoss, hostOutputs(evalOps, hooks.predictionStep(eval, allFeeds, evalOps)));
-        Map<String, Operand<?>> predictions;
-        if (!labels.isEmpty()) {
-            Ops predictOps = passOps(root, 0, "forward_predict");
-            ModelOutput<Operand<?>> predict = requireNonNull(
-                    model.build(new TfBuildScope(predictOps, false, store, randomKey), featureFeeds),
-                    () -> "model '" + model.name() + "' returned no output");
-            predictions = hostOutputs(predictOps, hooks.predictionStep(predict, featureFeeds, predictOps));
-        }
-        else {
-            predictions = evaluation.predictions();
-        }
+        // evaluation pass (labels given) and prediction pass (no labels): on the first device, or, with replicas
+        // mirrored over several devices, split by rows over them like the training batch
+        boolean rowsSplit = distinctDevices() > 1 && rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent()) == null;
+        int passReplicas = rowsSplit ? distinctDevices() : 1;
+        Pass eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), passReplicas,
+                "forward_eval");
+        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
+        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
+                : buildPass(root, engine, store, randomKey, featureFeeds, features, false, passReplicas,
+                        "forward_predict").predictions();
 
         // training replicas: the variables exist now, so the step's size decides the threads and the replica count
         String rowCoupling = rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent());
         TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
-                Runtime.getRuntime().availableProcessors(), rowCoupling);
+                Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
 
@@ -175,6 +163,67 @@ public final class TfGraphBuilder {
                 List.copyOf(placeholders.values()), learningRate, randomKey, store.variables(), states, optimizerResets,
                 evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()));
+    }
+
+    /** An evaluation or prediction pass: its loss (when labelled) and its host outputs. */
+    private record Pass(EvaluationLoss loss, Map<String, Operand<?>> predictions) {
+    }
+
+    /**
+     * Builds an evaluation ({@code labelled}) or prediction pass over {@code feeds}: one replica on the first device,
+     * or {@code replicas} row slices, replica r on device r, whose loss sums and item counts are added and whose
+     * host outputs are concatenated along the batch dimension, in replica order.
+     */
+    private Pass buildPass(Ops root, Ops engine, TfVariableStore store, Operand<TInt64> randomKey,
+                           Map<String, Operand<?>> feeds, List<InputSpec> fed, boolean labelled, int replicas,
+                           String pass) {
+        List<Map<String, Operand<?>>> slices = replicas == 1 ? List.of(feeds)
+                : splitRows(engine.withSubScope(pass + "_split"), feeds, fed, replicas);
+        List<Operand<TFloat32>> lossSums = new ArrayList<>();
+        List<Operand<TFloat32>> itemCounts = new ArrayList<>();
+        List<Map<String, Operand<?>>> outputs = new ArrayList<>();
+        for (int replica = 0; replica < replicas; replica++) {
+            Ops ops = passOps(root, replica, pass);
+            Map<String, Operand<?>> slice = slices.get(replica);
+            ModelOutput<Operand<?>> output = requireNonNull(
+                    model.build(new TfBuildScope(ops, false, store, randomKey), slice),
+                    () -> "model '" + model.name() + "' returned no output");
+            if (labelled) {
+                output = requireNonNull(hooks.computeLoss(output, slice, ops), "computeLoss returned null");
+            }
+            if (output.hasLoss()) {
+                lossSums.add(scalarFloat(ops, output.lossSum().orElseThrow(), "loss sum"));
+                itemCounts.add(scalarFloat(ops, output.itemCount().orElseThrow(), "item count"));
+            }
+            outputs.add(hostOutputs(ops, hooks.predictionStep(output, slice, ops)));
+        }
+        if (replicas == 1) {
+            return new Pass(lossSums.isEmpty() ? new NoLoss() : new SummedLoss(lossSums.get(0), itemCounts.get(0)),
+                    outputs.get(0));
+        }
+        Ops sums = engine.withSubScope(pass + "_sums");
+        EvaluationLoss loss = lossSums.size() < replicas ? new NoLoss()
+                : new SummedLoss(sums.math.addN(lossSums), sums.math.addN(itemCounts));
+        Map<String, Operand<?>> concatenated = new LinkedHashMap<>();
+        for (String name : outputs.get(0).keySet()) {
+            List<Operand<?>> parts = new ArrayList<>();
+            for (Map<String, Operand<?>> replicaOutputs : outputs) {
+                Operand<?> part = replicaOutputs.get(name);
+                if (!part.shape().isUnknown() && part.shape().numDimensions() == 0) {
+                    throw new IllegalArgumentException("output '" + name + "' of model '" + model.name() + "' is a"
+                            + " scalar; with replicas on " + replicas + " devices every prediction output needs the"
+                            + " batch dimension first (set devices = 1, or return per-row outputs)");
+                }
+                parts.add(part);
+            }
+            concatenated.put(name, concat(sums, parts));
+        }
+        return new Pass(loss, concatenated);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Operand<?> concat(Ops ops, List<Operand<?>> parts) {
+        return ops.concat((List) parts, ops.constant(0));
     }
 
     /**
@@ -235,10 +284,14 @@ public final class TfGraphBuilder {
         else {
             // each replica's gradients on its own device, added in replica order; this sums a variable used more than
             // once per replica in another order than the single call above
-            List<List<Operand<TFloat32>>> replicaGradients = new ArrayList<>();
+            List<TfReplicaGradients.Replica> requests = new ArrayList<>();
             for (int replica = 0; replica < replicas; replica++) {
-                replicaGradients.add(gradients(TfReplicaGradients.build(graph, "trainer4j_gradients_replica_" + replica,
-                        replicaLossSums.get(replica), xs, devices.deviceSpec(replica)), trainable));
+                requests.add(new TfReplicaGradients.Replica("trainer4j_gradients_replica_" + replica,
+                        replicaLossSums.get(replica), devices.deviceSpec(replica)));
+            }
+            List<List<Operand<TFloat32>>> replicaGradients = new ArrayList<>();
+            for (Output<?>[] dys : TfReplicaGradients.build(graph, requests, xs)) {
+                replicaGradients.add(gradients(dys, trainable));
             }
             Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
             for (int i = 0; i < trainable.size(); i++) {
@@ -252,6 +305,11 @@ public final class TfGraphBuilder {
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
         return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier)
                 .build(trainable, gradientSums, lossSum, itemCount);
+    }
+
+    /** The number of distinct devices the replicas use (1 for every replica on the default device). */
+    private int distinctDevices() {
+        return (int) devices.devices().stream().distinct().count();
     }
 
     private boolean allOnDefaultDevice(int replicas) {
@@ -338,9 +396,12 @@ public final class TfGraphBuilder {
         return ops.splitV(input, sizes, ops.constant(0), (long) towers).output();
     }
 
-    /** The ops of one pass of replica {@code replica}: its name scope and device. */
+    /**
+     * The ops of one pass of replica {@code replica}: its name scope ({@code replica_<r>/<pass>}, every pass of a
+     * replica under one {@code replica_<r>} scope) and device.
+     */
     private Ops passOps(Ops root, int replica, String pass) {
-        Ops ops = root.withSubScope("replica_" + replica).withSubScope(pass);
+        Ops ops = replicaScopes.computeIfAbsent(replica, r -> root.withSubScope("replica_" + r)).withSubScope(pass);
         String device = devices.device(replica);
         return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
     }

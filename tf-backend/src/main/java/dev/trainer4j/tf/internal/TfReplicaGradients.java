@@ -30,6 +30,7 @@ import static java.util.Objects.requireNonNull;
  * op by op (same type, inputs and attributes, so the same numbers) into the graph with the device set.
  */
 public final class TfReplicaGradients {
+    private static final String COLOCATION_ATTR = "_class";
     private static volatile Map<String, OpDef> opDefs;
 
     private TfReplicaGradients() {
@@ -40,46 +41,101 @@ public final class TfReplicaGradients {
      * depend on it), its ops named under {@code prefix} and placed on {@code device} ("" lets TensorFlow place them).
      */
     public static Output<?>[] build(Graph graph, String prefix, Operand<TFloat32> loss, Output<?>[] xs, DeviceSpec device) {
+        return build(graph, List.of(new Replica(prefix, loss, device)), xs).get(0);
+    }
+
+    /**
+     * One replica's gradient request.
+     *
+     * @param prefix the name scope of its gradient ops
+     * @param loss what is differentiated
+     * @param device where its gradient ops go ("" lets TensorFlow place them)
+     */
+    public record Replica(String prefix, Operand<TFloat32> loss, DeviceSpec device) {
+        public Replica {
+            requireNonNull(prefix, "prefix is null");
+            requireNonNull(loss, "loss is null");
+            requireNonNull(device, "device is null");
+        }
+    }
+
+    /**
+     * The gradients of every replica's loss with respect to each of {@code xs}, in replica order. Replicas on an
+     * explicit device are differentiated together in one scratch copy of the graph (one copy for all of them), and
+     * their gradient ops copied back with their device set.
+     */
+    public static List<Output<?>[]> build(Graph graph, List<Replica> replicas, Output<?>[] xs) {
         requireNonNull(graph, "graph is null");
-        requireNonNull(prefix, "prefix is null");
-        requireNonNull(loss, "loss is null");
+        requireNonNull(replicas, "replicas is null");
         requireNonNull(xs, "xs is null");
-        requireNonNull(device, "device is null");
-        Output<?>[] ys = {loss.asOutput()};
-        if (device.toString().isEmpty()) {
-            return graph.addGradients(prefix, ys, xs, null);
+        List<Output<?>[]> results = new ArrayList<>();
+        List<Integer> placed = new ArrayList<>();
+        for (int r = 0; r < replicas.size(); r++) {
+            Replica replica = replicas.get(r);
+            if (replica.device().toString().isEmpty()) {
+                results.add(graph.addGradients(replica.prefix(), new Output<?>[] {replica.loss().asOutput()}, xs, null));
+            }
+            else {
+                results.add(null);
+                placed.add(r);
+            }
+        }
+        if (placed.isEmpty()) {
+            return results;
         }
         GraphDef gradients;
-        String[] gradientNames = new String[xs.length];
-        int[] gradientIndexes = new int[xs.length];
+        String[][] gradientNames = new String[replicas.size()][xs.length];
+        int[][] gradientIndexes = new int[replicas.size()][xs.length];
         try (Graph scratch = new Graph()) {
             scratch.importGraphDef(graph.toGraphDef());
             Output<?>[] scratchXs = new Output<?>[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 scratchXs[i] = scratch.operation(xs[i].op().name()).output(xs[i].index());
             }
-            Output<?>[] scratchYs = {scratch.operation(loss.op().name()).output(loss.asOutput().index())};
-            Output<?>[] dys = scratch.addGradients(prefix, scratchYs, scratchXs, null);
-            for (int i = 0; i < dys.length; i++) {
-                gradientNames[i] = dys[i] == null ? null : dys[i].op().name();
-                gradientIndexes[i] = dys[i] == null ? 0 : dys[i].index();
+            for (int r : placed) {
+                Operand<TFloat32> loss = replicas.get(r).loss();
+                Output<?>[] scratchYs = {scratch.operation(loss.op().name()).output(loss.asOutput().index())};
+                Output<?>[] dys = scratch.addGradients(replicas.get(r).prefix(), scratchYs, scratchXs, null);
+                for (int i = 0; i < dys.length; i++) {
+                    gradientNames[r][i] = dys[i] == null ? null : dys[i].op().name();
+                    gradientIndexes[r][i] = dys[i] == null ? 0 : dys[i].index();
+                }
             }
             gradients = scratch.toGraphDef();
         }
         // the scope's device is applied when an op is built, so the device goes into the scope (not setDevice)
-        Scope scope = org.tensorflow.op.Ops.create(graph).withDevice(device).scope();
+        Map<String, Scope> scopes = new HashMap<>();
+        for (int r : placed) {
+            scopes.put(replicas.get(r).prefix() + "/",
+                    org.tensorflow.op.Ops.create(graph).withDevice(replicas.get(r).device()).scope());
+        }
         for (NodeDef node : gradients.getNodeList()) {
-            if (graph.operation(node.getName()) == null) {
+            Scope scope = scopeOf(scopes, node.getName());
+            // only the gradient ops are copied (the scratch graph may hold ops of its own, such as an init op)
+            if (scope != null && graph.operation(node.getName()) == null) {
                 copy(graph, scope, node);
             }
         }
-        Output<?>[] result = new Output<?>[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            if (gradientNames[i] != null) {
-                result[i] = graph.operation(gradientNames[i]).output(gradientIndexes[i]);
+        for (int r : placed) {
+            Output<?>[] result = new Output<?>[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                if (gradientNames[r][i] != null) {
+                    result[i] = graph.operation(gradientNames[r][i]).output(gradientIndexes[r][i]);
+                }
+            }
+            results.set(r, result);
+        }
+        return results;
+    }
+
+    /** The scope of the replica whose gradient prefix {@code name} is under, or null for an op of no replica. */
+    private static Scope scopeOf(Map<String, Scope> scopes, String name) {
+        for (Map.Entry<String, Scope> scope : scopes.entrySet()) {
+            if (name.startsWith(scope.getKey())) {
+                return scope.getValue();
             }
         }
-        return result;
+        return null;
     }
 
     /** Adds {@code node} (whose inputs exist already: a GraphDef lists nodes in creation order) under {@code scope}. */
@@ -126,7 +182,11 @@ public final class TfReplicaGradients {
                     + " inputs, its op definition " + next);
         }
         for (Map.Entry<String, AttrValue> attr : node.getAttrMap().entrySet()) {
-            builder.setAttr(attr.getKey(), attr.getValue());
+            // "_class" colocates an op with another (e.g. GatherV2's gradient with the variable read, on the variable's
+            // device); the op is placed on the replica's device instead, so the constraint is dropped
+            if (!attr.getKey().equals(COLOCATION_ATTR)) {
+                builder.setAttr(attr.getKey(), attr.getValue());
+            }
         }
         builder.build();
     }

@@ -17,6 +17,10 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -70,15 +74,23 @@ public final class TfSessionRunner implements AutoCloseable {
     /** Reads and resets the running loss (built on first use, then reused). */
     private Session.Runner trainingLossRunner;
 
-    /** Opens and initialises a session on the compiled graph with its thread choice. */
+    /** Opens and initialises a session on the compiled graph with its thread choice, on one default device. */
     public TfSessionRunner(TfCompiledGraph compiled) {
+        this(compiled, null);
+    }
+
+    /**
+     * Opens and initialises a session on the compiled graph with its thread choice and the device counts of
+     * {@code devices} (null: TensorFlow's defaults).
+     */
+    public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices) {
         this.compiled = requireNonNull(compiled, "compiled is null");
         this.modelName = compiled.modelName();
         this.trainingTensors = new Tensor[compiled.inputs().size()];
-        ConfigProto config = ConfigProto.newBuilder()
+        ConfigProto.Builder builder = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(compiled.threads().intraOp())
-                .setInterOpParallelismThreads(compiled.threads().interOp())
-                .build();
+                .setInterOpParallelismThreads(compiled.threads().interOp());
+        ConfigProto config = (devices == null ? builder : devices.applyTo(builder)).build();
         Session created = new Session(compiled.graph(), false, config);
         try {
             created.initialize();
@@ -171,6 +183,40 @@ public final class TfSessionRunner implements AutoCloseable {
                     "training " + path.label + " of model '" + modelName + "' failed at step " + context.globalStep()
                     + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs {@code target} on {@code batch} with {@code RunOptions.trace_level = FULL_TRACE}; returns the device each
+     * executed node ran on, by node name, from the run metadata's step stats.
+     */
+    public Map<String, String> traceTraining(Op target, Batch batch, StepContext context) {
+        requireNonNull(batch, "batch is null");
+        requireNonNull(context, "context is null");
+        List<InputSpec> inputs = compiled.inputs();
+        TfInputFeeder.validate(modelName, inputs, batch);
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < inputs.size(); i++) {
+            String name = inputs.get(i).name();
+            runner.feed(compiled.placeholders().get(i), feeder.tensor(name, batch.get(name)));
+        }
+        learningRateTensor.setFloat((float) context.learningRate());
+        randomKeyTensor.setLong(context.seed(), 0);
+        randomKeyTensor.setLong(context.globalStep(), 1);
+        randomKeyTensor.setLong(context.microStep(), 2);
+        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
+                .addTarget(target)
+                .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        Map<String, String> placement = new LinkedHashMap<>();
+        try (Result result = runner.runAndFetchMetadata()) {
+            RunMetadata metadata = result.getMetadata().orElseThrow(
+                    () -> new IllegalStateException("the traced run returned no metadata"));
+            for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+                for (NodeExecStats node : device.getNodeStatsList()) {
+                    placement.put(node.getNodeName(), device.getDevice());
+                }
+            }
+        }
+        return placement;
     }
 
     private Session.Runner runner(TrainingPath path, Tensor[] tensors, Op target, Operand<TBool> fetch) {

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf.internal;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.TrainingArguments;
 
 /**
@@ -41,6 +42,36 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
      *        explicit towers above 1 are refused with this reason
      */
     public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores, String rowCoupling) {
+        return choose(args, parameterCount, cores, rowCoupling, 1);
+    }
+
+    /**
+     * As {@link #choose(TrainingArguments, long, int, String)}, for replicas mirrored over {@code devices} devices:
+     * with more than one, there is one tower per device (or {@code train-towers}, a multiple of the device count,
+     * taking the devices in turn), whatever the model size.
+     */
+    public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores, String rowCoupling,
+                                          int devices) {
+        if (devices > 1) {
+            if (rowCoupling != null) {
+                throw new ConfigurationException(TrainingArguments.DEVICES.key(), "devices = " + args.devices()
+                        + " mirrors the model over " + devices + " devices, each on a row slice of the batch, but "
+                        + rowCoupling + "; set devices = 1");
+            }
+            if (args.trainTowers() > 0 && args.trainTowers() % devices != 0) {
+                throw new ConfigurationException(TrainingArguments.TRAIN_TOWERS.key(), "train-towers = "
+                        + args.trainTowers() + " is not a multiple of the " + devices + " devices; set train-towers = 0"
+                        + " (one tower per device) or a multiple of " + devices);
+            }
+            int towers = args.trainTowers() > 0 ? args.trainTowers() : devices;
+            double flops = 6.0 * parameterCount * args.perDeviceTrainBatchSize();
+            boolean small = flops < SMALL_STEP_FLOPS;
+            int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
+            int inter = args.interOpThreads() != 0 ? args.interOpThreads() : towers;
+            return new TfThreadSettings(intra, inter, towers, (args.intraOpThreads() > 0 ? "intra-op from args"
+                    : "intra-op by size") + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op = towers")
+                    + ", " + towers + " towers mirrored over " + devices + " devices");
+        }
         int batch = args.perDeviceTrainBatchSize();
         double flops = 6.0 * parameterCount * batch;
         boolean small = flops < SMALL_STEP_FLOPS;
