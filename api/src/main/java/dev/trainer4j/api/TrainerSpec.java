@@ -32,6 +32,7 @@ public final class TrainerSpec {
     private final List<Callback> callbacks;
     private final Tokenizer tokenizer;
     private final Config modelSettings;
+    private final ClusterSpec cluster;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -50,6 +51,7 @@ public final class TrainerSpec {
         this.callbacks = List.copyOf(builder.callbacks);
         this.tokenizer = builder.tokenizer;
         this.modelSettings = builder.modelSettings;
+        this.cluster = builder.cluster;
     }
 
     public static Builder builder() {
@@ -70,6 +72,7 @@ public final class TrainerSpec {
         builder.callbacks.addAll(callbacks);
         builder.tokenizer = tokenizer;
         builder.modelSettings = modelSettings;
+        builder.cluster = cluster;
         return builder;
     }
 
@@ -92,6 +95,12 @@ public final class TrainerSpec {
      */
     public Optional<Config> modelSettings() { return Optional.ofNullable(modelSettings); }
 
+    /**
+     * The workers of a multi-worker run when this process is their chief (it trains; the others serve their devices);
+     * empty for a single-process run.
+     */
+    public Optional<ClusterSpec> cluster() { return Optional.ofNullable(cluster); }
+
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
         private TrainingArguments args;
@@ -106,6 +115,7 @@ public final class TrainerSpec {
         private final List<Callback> callbacks = new ArrayList<>();
         private Tokenizer tokenizer;
         private Config modelSettings;
+        private ClusterSpec cluster;
 
         private Builder() {
         }
@@ -140,6 +150,9 @@ public final class TrainerSpec {
 
         /** The resolved model block of the run file the model was made from (see {@link TrainerSpec#modelSettings()}). */
         public Builder modelSettings(Config settings) { this.modelSettings = requireNonNull(settings, "settings is null"); return this; }
+
+        /** Trains as the chief of these workers (see {@link TrainerSpec#cluster()}). */
+        public Builder cluster(ClusterSpec cluster) { this.cluster = requireNonNull(cluster, "cluster is null"); return this; }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

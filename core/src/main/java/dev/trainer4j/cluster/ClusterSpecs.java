@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
 
 import java.util.ArrayList;
@@ -25,10 +26,10 @@ import static java.util.Objects.requireNonNull;
  * every worker trains a replica.
  */
 public final class ClusterSpecs {
-    /** The environment variable, and the {@link ClusterSpec#source()} of specs read from it. */
-    public static final String TF_CONFIG = "TF_CONFIG";
-    /** The run file block, and the {@link ClusterSpec#source()} of specs read from it. */
-    public static final String CLUSTER_BLOCK = "cluster";
+    /** The environment variable Keras and Kubeflow set. */
+    public static final String TF_CONFIG = ClusterSpec.TF_CONFIG;
+    /** The run file block. */
+    public static final String CLUSTER_BLOCK = ClusterSpec.CLUSTER_BLOCK;
     private static final Set<String> BLOCK_KEYS = Set.of("workers", "task-index");
     private static final ObjectMapper JSON = new ObjectMapper();
 

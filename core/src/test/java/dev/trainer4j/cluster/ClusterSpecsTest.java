@@ -1,6 +1,7 @@
 package dev.trainer4j.cluster;
 
 import com.typesafe.config.ConfigFactory;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,12 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Model;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.Backend;
+import dev.trainer4j.tf.cluster.TfCluster;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.EngineOptions;
 
@@ -50,7 +52,8 @@ public final class TfBackend implements Backend {
 
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE);
+        return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE,
+                BackendCapability.MULTI_WORKER);
     }
 
     @Override
@@ -69,5 +72,11 @@ public final class TfBackend implements Backend {
     @Override
     public Trainer createTrainer(TrainerSpec spec) {
         return new TfTrainer(spec);
+    }
+
+    /** Starts this worker's TensorFlow server and serves until the chief has gone (see {@link TfCluster}). */
+    @Override
+    public void serveWorker(ClusterSpec cluster, TrainingArguments args) {
+        TfCluster.serve(cluster, args);
     }
 }

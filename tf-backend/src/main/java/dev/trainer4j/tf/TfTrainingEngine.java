@@ -13,6 +13,8 @@ import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
 import dev.trainer4j.spi.TrainingLossReport;
+import dev.trainer4j.api.ClusterSpec;
+import dev.trainer4j.tf.cluster.TfCluster;
 import dev.trainer4j.tf.internal.TfCompiledGraph;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
@@ -89,13 +91,14 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** Builds the graph for {@code model}, its training replicas on {@code devices}, and opens its session. */
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
-        TfDevicePlan plan = TfDevicePlan.resolve(args, devices);
+        ClusterSpec cluster = options.cluster().orElse(null);
+        TfDevicePlan plan = cluster != null ? TfCluster.chiefPlan(cluster, args) : TfDevicePlan.resolve(args, devices);
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
             compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices()).build(graph);
-            runner = new TfSessionRunner(compiled, plan);
+            runner = new TfSessionRunner(compiled, plan, cluster);
         }
         catch (RuntimeException | Error e) {
             graph.close();

@@ -1,7 +1,7 @@
 package dev.trainer4j.tf.cluster;
 
 import dev.trainer4j.api.BackendException;
-import dev.trainer4j.cluster.ClusterSpec;
+import dev.trainer4j.api.ClusterSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Server;

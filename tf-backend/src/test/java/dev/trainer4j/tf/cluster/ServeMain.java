@@ -1,10 +1,13 @@
 package dev.trainer4j.tf.cluster;
 
-import dev.trainer4j.cluster.ClusterSpec;
+import dev.trainer4j.api.ClusterSpec;
+import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.cluster.ClusterSpecs;
-import org.tensorflow.proto.ConfigProto;
 
-/** A worker JVM of the tests: serves the task {@code TF_CONFIG} names until it is killed. */
+/**
+ * A worker JVM of the tests: serves the task {@code TF_CONFIG} names (with {@code -Ddevices=n} logical CPU devices,
+ * one thread per kernel) until the chief has gone or it is killed.
+ */
 public final class ServeMain {
     static final String READY = "trainer4j-test-worker-ready";
 
@@ -13,10 +16,16 @@ public final class ServeMain {
 
     public static void main(String[] args) {
         ClusterSpec spec = ClusterSpecs.fromTfConfig(System.getenv(ClusterSpecs.TF_CONFIG));
-        TfClusterServer server = TfClusterServer.start(spec, ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build());
+        TrainingArguments arguments = TrainingArguments.builder().outputDir("unused").intraOpThreads(1)
+                .devices(Integer.getInteger("devices", 1)).build();
+        TfClusterServer.start(spec, TfCluster.serverConfig(arguments));
         System.out.println(READY);
         System.out.flush();
-        server.join();
+        if (spec.isChief()) {
+            TfClusterServer.running().join();
+        }
+        else {
+            TfCluster.serve(spec, arguments);
+        }
     }
 }

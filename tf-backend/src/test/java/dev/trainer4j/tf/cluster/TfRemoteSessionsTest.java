@@ -1,6 +1,6 @@
 package dev.trainer4j.tf.cluster;
 
-import dev.trainer4j.cluster.ClusterSpec;
+import dev.trainer4j.api.ClusterSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -15,33 +15,73 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Starts worker JVMs (each runs {@link ServeMain}) on loopback ports for the tests, and kills them. */
-final class WorkerProcesses implements AutoCloseable {
-    final List<String> addresses;
+public final class WorkerProcesses implements AutoCloseable {
+    public final List<String> addresses;
     private final List<Process> processes = new ArrayList<>();
 
     private WorkerProcesses(List<String> addresses) {
         this.addresses = addresses;
     }
 
-    static WorkerProcesses start(int count) throws IOException, InterruptedException {
+    /** Free loopback addresses, one per worker. */
+    public static List<String> loopbackAddresses(int count) throws IOException {
         List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
                 addresses.add("127.0.0.1:" + socket.getLocalPort());
             }
         }
+        finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
+        return addresses;
+    }
+
+    /** Starts every worker of {@code count} fresh loopback addresses in its own JVM. */
+    public static WorkerProcesses start(int count) throws IOException {
+        List<String> addresses = loopbackAddresses(count);
         WorkerProcesses workers = new WorkerProcesses(addresses);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int task = 0; task < count; task++) {
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    ServeMain.class.getName());
-            builder.environment().put(ClusterSpecs.TF_CONFIG, ClusterSpecs.toTfConfig(addresses, task));
-            builder.redirectErrorStream(true);
-            Process process = builder.start();
-            workers.processes.add(process);
-            awaitReady(process, task);
+            workers.processes.add(launch(addresses, task, 1));
         }
         return workers;
+    }
+
+    /** Starts workers {@code 1..} of {@code addresses} in their own JVMs; worker 0 is the caller's (the chief). */
+    public static WorkerProcesses startAllButChief(List<String> addresses, int devicesPerWorker) throws IOException {
+        WorkerProcesses workers = new WorkerProcesses(addresses);
+        workers.processes.add(null);
+        for (int task = 1; task < addresses.size(); task++) {
+            workers.processes.add(launch(addresses, task, devicesPerWorker));
+        }
+        return workers;
+    }
+
+    /** Starts worker {@code task} again (after {@link #kill}), at the same address. */
+    public void restart(int task) throws IOException {
+        processes.set(task, launch(addresses, task, 1));
+    }
+
+    private static Process launch(List<String> addresses, int task, int devices) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-Ddevices=" + devices, "-cp",
+                System.getProperty("java.class.path"), ServeMain.class.getName());
+        builder.environment().put(ClusterSpecs.TF_CONFIG, ClusterSpecs.toTfConfig(addresses, task));
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        try {
+            awaitReady(process, task);
+        }
+        catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return process;
     }
 
     private static void awaitReady(Process process, int task) throws IOException {
@@ -68,7 +108,7 @@ final class WorkerProcesses implements AutoCloseable {
         throw new UncheckedIOException(new IOException("worker " + task + " ended before serving: " + seen));
     }
 
-    void kill(int task) throws InterruptedException {
+    public void kill(int task) throws InterruptedException {
         Process process = processes.get(task);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -77,10 +117,14 @@ final class WorkerProcesses implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         for (Process process : processes) {
-            process.destroyForcibly();
+            if (process != null) {
+                process.destroyForcibly();
+            }
         }
         for (Process process : processes) {
-            process.waitFor(10, TimeUnit.SECONDS);
+            if (process != null) {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }

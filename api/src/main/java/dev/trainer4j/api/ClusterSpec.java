@@ -1,6 +1,4 @@
-package dev.trainer4j.cluster;
-
-import dev.trainer4j.api.ConfigurationException;
+package dev.trainer4j.api;
 
 import java.util.HashSet;
 import java.util.List;
@@ -21,12 +19,16 @@ import static java.util.Objects.requireNonNull;
 public record ClusterSpec(List<String> workers, int taskIndex, String source) {
     /** The job name TensorFlow's servers and device names use for the workers. */
     public static final String JOB = "worker";
+    /** The environment variable Keras and Kubeflow set, and the {@link #source()} of specs read from it. */
+    public static final String TF_CONFIG = "TF_CONFIG";
+    /** The run file block, and the {@link #source()} of specs read from it. */
+    public static final String CLUSTER_BLOCK = "cluster";
 
     public ClusterSpec {
         workers = List.copyOf(requireNonNull(workers, "workers is null"));
         requireNonNull(source, "source is null");
-        String workersKey = source.equals(ClusterSpecs.TF_CONFIG) ? "TF_CONFIG.cluster.worker" : "cluster.workers";
-        String indexKey = source.equals(ClusterSpecs.TF_CONFIG) ? "TF_CONFIG.task.index" : "cluster.task-index";
+        String workersKey = source.equals(TF_CONFIG) ? "TF_CONFIG.cluster.worker" : "cluster.workers";
+        String indexKey = source.equals(TF_CONFIG) ? "TF_CONFIG.task.index" : "cluster.task-index";
         if (workers.isEmpty()) {
             throw new ConfigurationException(workersKey, "[]", "at least one host:port address");
         }
