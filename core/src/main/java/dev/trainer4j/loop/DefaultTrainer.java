@@ -108,7 +108,7 @@ public class DefaultTrainer implements Trainer {
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
         this.spec = requireNonNull(spec, "spec is null");
         this.backend = requireNonNull(backend, "backend is null");
-        this.args = spec.args();
+        this.args = spec.cluster().map(cluster -> spec.args().withWorldSize(cluster.size())).orElse(spec.args());
         checkCapabilities(args, spec, backend);
         if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
             throw new ConfigurationException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()

@@ -1,15 +1,15 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Model;
-import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.Backend;
-import dev.trainer4j.tf.cluster.TfCluster;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.tf.cluster.TfCluster;
 
 import java.util.EnumSet;
 import java.util.Set;

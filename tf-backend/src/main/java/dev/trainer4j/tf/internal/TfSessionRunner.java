@@ -1,17 +1,17 @@
 package dev.trainer4j.tf.internal;
 
 import dev.trainer4j.api.BackendException;
-import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.TrainingLossReport;
-import dev.trainer4j.tf.internal.TfCompiledGraph.NoLoss;
-import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
 import dev.trainer4j.tf.cluster.TfCluster;
 import dev.trainer4j.tf.cluster.TfRemoteSessions;
+import dev.trainer4j.tf.internal.TfCompiledGraph.NoLoss;
+import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
