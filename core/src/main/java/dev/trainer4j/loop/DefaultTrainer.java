@@ -106,9 +106,12 @@ public class DefaultTrainer implements Trainer {
     private CheckpointWriter checkpointWriter;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
-        this.spec = requireNonNull(spec, "spec is null");
+        requireNonNull(spec, "spec is null");
+        // a multi-worker run's global batch counts every worker (HF's world_size)
+        this.spec = spec.cluster().isEmpty() ? spec
+                : spec.toBuilder().args(spec.args().withWorldSize(spec.cluster().get().size())).build();
         this.backend = requireNonNull(backend, "backend is null");
-        this.args = spec.cluster().map(cluster -> spec.args().withWorldSize(cluster.size())).orElse(spec.args());
+        this.args = this.spec.args();
         checkCapabilities(args, spec, backend);
         if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
             throw new ConfigurationException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
@@ -126,7 +129,7 @@ public class DefaultTrainer implements Trainer {
         callbacks.add(new DefaultFlowCallback());
         callbacks.addAll(spec.callbacks());
         this.callbackHandler = new CallbackHandler(args, callbacks);
-        this.context = new LoopContext(spec, callbackHandler);
+        this.context = new LoopContext(this.spec, callbackHandler);
         callbacks.forEach(callback -> callback.onTrainerAttached(this));
         callbackHandler.onInitEnd(context.state(), context.control());
     }
