@@ -36,6 +36,7 @@ public final class TrainerSpec {
     private final ComputeLossFunction computeLossFunc;
     private final Optimizer optimizer;
     private final LearningRateSchedule lrScheduler;
+    private final ClusterSpec cluster;
 
     private TrainerSpec(Builder builder) {
         this.args = requireNonNull(builder.args, "args is null");
@@ -57,6 +58,7 @@ public final class TrainerSpec {
         this.computeLossFunc = builder.computeLossFunc;
         this.optimizer = builder.optimizer;
         this.lrScheduler = builder.lrScheduler;
+        this.cluster = builder.cluster;
     }
 
     public static Builder builder() {
@@ -80,6 +82,7 @@ public final class TrainerSpec {
         builder.computeLossFunc = computeLossFunc;
         builder.optimizer = optimizer;
         builder.lrScheduler = lrScheduler;
+        builder.cluster = cluster;
         return builder;
     }
 
@@ -109,6 +112,12 @@ public final class TrainerSpec {
     /** HF's {@code optimizers[1]}: the learning-rate schedule instead of the one {@code lr-scheduler-type} names. */
     public Optional<LearningRateSchedule> lrScheduler() { return Optional.ofNullable(lrScheduler); }
 
+    /**
+     * The workers of a multi-worker run when this process is their chief (it trains; the others serve their devices);
+     * empty for a single-process run.
+     */
+    public Optional<ClusterSpec> cluster() { return Optional.ofNullable(cluster); }
+
     /** Builds a {@link TrainerSpec}. */
     public static final class Builder {
         private TrainingArguments args;
@@ -126,6 +135,7 @@ public final class TrainerSpec {
         private ComputeLossFunction computeLossFunc;
         private Optimizer optimizer;
         private LearningRateSchedule lrScheduler;
+        private ClusterSpec cluster;
 
         private Builder() {
         }
@@ -176,6 +186,9 @@ public final class TrainerSpec {
             this.lrScheduler = lrScheduler;
             return this;
         }
+
+        /** Trains as the chief of these workers (see {@link TrainerSpec#cluster()}). */
+        public Builder cluster(ClusterSpec cluster) { this.cluster = requireNonNull(cluster, "cluster is null"); return this; }
 
         public TrainerSpec build() {
             return new TrainerSpec(this);

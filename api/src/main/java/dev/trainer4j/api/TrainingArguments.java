@@ -37,6 +37,8 @@ public final class TrainingArguments {
     }
 
     private final ArgumentTable.Values values;
+    /** HF's {@code world_size}: the worker processes of a multi-worker run, 1 otherwise; not a setting. */
+    private final int worldSize;
 
     // ---- output, checkpoints, resume ----
 
@@ -575,7 +577,12 @@ public final class TrainingArguments {
     private static final ArgumentTable TABLE = DECLARED.build();
 
     private TrainingArguments(ArgumentTable.Values values) {
+        this(values, 1);
+    }
+
+    private TrainingArguments(ArgumentTable.Values values, int worldSize) {
         this.values = values;
+        this.worldSize = worldSize;
         validateTogether();
     }
 
@@ -726,14 +733,33 @@ public final class TrainingArguments {
         return values.snapshot();
     }
 
-    /** Examples per micro-batch over all devices (HF's {@code train_batch_size}): per-device size times devices. */
+    /**
+     * Examples per micro-batch over all devices of all workers (the global batch; HF's {@code train_batch_size} times
+     * its {@code world_size}): per-device size times devices times {@link #worldSize()}.
+     */
     public int trainBatchSize() {
-        return perDeviceTrainBatchSize() * deviceSelection().replicas();
+        return perDeviceTrainBatchSize() * deviceSelection().replicas() * worldSize;
     }
 
-    /** Examples per evaluation batch over all devices. */
+    /** Examples per evaluation batch over all devices of all workers. */
     public int evalBatchSize() {
-        return perDeviceEvalBatchSize() * deviceSelection().replicas();
+        return perDeviceEvalBatchSize() * deviceSelection().replicas() * worldSize;
+    }
+
+    /**
+     * HF's {@code world_size}: the workers of a multi-worker run that train replicas (1 for one process). Not a
+     * setting: the trainer sets it from {@code TrainerSpec.cluster()}.
+     */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /** These arguments in a run of {@code workers} worker processes (see {@link #worldSize()}). */
+    public TrainingArguments withWorldSize(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        return new TrainingArguments(values, workers);
     }
 
     /** Resolves a step setting: a ratio below 1 becomes {@code ceil(totalSteps * ratio)} (HF). */
@@ -759,7 +785,8 @@ public final class TrainingArguments {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TrainingArguments arguments && toMap().equals(arguments.toMap());
+        return other instanceof TrainingArguments arguments && toMap().equals(arguments.toMap())
+                && worldSize == arguments.worldSize;
     }
 
     @Override

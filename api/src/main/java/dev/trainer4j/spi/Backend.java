@@ -1,5 +1,6 @@
 package dev.trainer4j.spi;
 
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
@@ -30,4 +31,14 @@ public interface Backend {
      * assembles a run from a run file. The SPI does not know the training loop: the backend brings it.
      */
     Trainer createTrainer(TrainerSpec spec);
+
+    /**
+     * Serves this process's devices to the chief of a multi-worker run ({@code cluster}'s task, not worker 0) and
+     * returns when the chief has gone; only for backends with {@link BackendCapability#MULTI_WORKER}.
+     *
+     * @param args the run's arguments (the worker's devices follow its {@code devices})
+     */
+    default void serveWorker(ClusterSpec cluster, TrainingArguments args) {
+        throw new UnsupportedOperationException("backend '" + name() + "' cannot serve a multi-worker run");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.trainer4j.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.trainer4j.config.ConfigOverrides;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
@@ -39,8 +40,13 @@ final class RunFileOptions {
     }
 
     RunConfig load(Trainer4j runtime, CliContext context) {
+        return load(runtime, context, ConfigFactory.empty());
+    }
+
+    /** Loads the run file with {@code extra} over the {@code --set} overrides. */
+    RunConfig load(Trainer4j runtime, CliContext context, Config extra) {
         Config parsedOverrides = ConfigOverrides.parse(overrides);
-        RunConfig run = runtime.load(runFile(context), parsedOverrides);
+        RunConfig run = runtime.load(runFile(context), extra.withFallback(parsedOverrides));
         CliCommand.applyLogLevel(run.args().logLevel());
         return run;
     }

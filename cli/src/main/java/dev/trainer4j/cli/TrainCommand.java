@@ -8,6 +8,9 @@ import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.TrainingInterruptedException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.trainer4j.api.ClusterSpec;
+import dev.trainer4j.cluster.ClusterSpecs;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
 import org.slf4j.Logger;
@@ -17,9 +20,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -49,14 +55,41 @@ final class TrainCommand extends CliCommand {
             description = "Resume from a checkpoint folder, or 'latest' for the newest checkpoint in args.output-dir.")
     String resume;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Trains with N worker JVMs on this machine (loopback ports; worker 0 trains, the others serve"
+                    + " their devices), to try a multi-worker run. On several machines set TF_CONFIG instead.")
+    Integer workers;
+
+
     TrainCommand(CliContext context) {
         super(context);
     }
 
     @Override
     protected int execute() {
+        if (workers != null) {
+            List<String> forwarded = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            int at = forwarded.indexOf("--workers");
+            if (at >= 0) {
+                forwarded.subList(at, Math.min(at + 2, forwarded.size())).clear();
+            }
+            forwarded.removeIf(argument -> argument.startsWith("--workers="));
+            return new LocalWorkers(forwarded, workers, spec.commandLine().getErr()).run();
+        }
         Trainer4j runtime = context.runtime().get().withDefaults(COMMAND_DEFAULTS);
         RunConfig run = runFile.load(runtime, context);
+        Optional<ClusterSpec> cluster = ClusterSpecs.resolve(System.getenv(), run.resolved());
+        if (cluster.isPresent() && !run.resolved().hasPath(ClusterSpec.CLUSTER_BLOCK)) {
+            run = runFile.load(runtime, context, ConfigFactory.empty().withValue(ClusterSpec.CLUSTER_BLOCK,
+                    ConfigValueFactory.fromMap(Map.of("workers", cluster.get().workers(),
+                            "task-index", cluster.get().taskIndex()))));
+        }
+        if (cluster.isPresent() && !cluster.get().isChief()) {
+            LOG.info("Worker {} of {} ({}): serving its devices to the chief at {} until it ends",
+                    cluster.get().taskIndex(), cluster.get().size(), cluster.get().source(), cluster.get().workers().get(0));
+            runtime.newBackend(run.backend().type(), run.backend().settings()).serveWorker(cluster.get(), run.args());
+            return SUCCESS;
+        }
         if (run.args().doTrain() && run.trainData().isEmpty()) {
             throw new ConfigurationException("data.train", "data.train: missing; trainer4j train needs a training dataset, "
                     + "e.g. data { train { type = jsonl, path = train.jsonl } }");

@@ -11,7 +11,9 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.cluster.ClusterSpecs;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
 
@@ -52,6 +54,7 @@ import static java.util.Objects.requireNonNull;
  * args      { learning-rate = 1e-3 }                           # kebab-case, or HF's snake_case names
  * backend   { type = tensorflow }                              # optional: trainer4j.run.backend
  * search    { trials = 20, space { ... } }                     # optional: read by trainer4j hpo only
+ * cluster   { workers = ["host:port", ...], task-index = 0 }   # optional: a multi-worker run (or TF_CONFIG)
  * </pre>
  * Plugin blocks accept only the keys of their plugin's reference defaults, plus {@code type}; a plugin declares
  * every setting it reads there (with {@code null} for settings without a default).
@@ -64,7 +67,8 @@ public final class RunConfigParser {
     public static final String RUN_DEFAULTS_PATH = "trainer4j.run";
 
     private static final List<String> ROOT_KEYS =
-            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search");
+            List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search",
+                    ClusterSpec.CLUSTER_BLOCK);
     private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field");
 
     /** The reference default of {@code data.text-field}. */
@@ -240,6 +244,10 @@ public final class RunConfigParser {
         Optional<ConfigValue> search = Optional.ofNullable(merged.root().get("search"));
         if (search.isPresent()) {
             resolved = resolved.withValue("search", search.get());
+        }
+        if (merged.hasPath(ClusterSpec.CLUSTER_BLOCK)) {
+            ClusterSpecs.fromBlock(merged.getConfig(ClusterSpec.CLUSTER_BLOCK));
+            resolved = resolved.withValue(ClusterSpec.CLUSTER_BLOCK, merged.getValue(ClusterSpec.CLUSTER_BLOCK));
         }
         return new RunConfig(baseDirectory, model, tokenizer, trainData, evalData, textField, defaultTextField, initFrom, collator,
                 metrics, callbacks, args, backend, search, resolved);

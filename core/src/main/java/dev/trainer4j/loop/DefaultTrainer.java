@@ -113,12 +113,15 @@ public class DefaultTrainer implements Trainer {
     private boolean inTrain;
 
     public DefaultTrainer(TrainerSpec spec, Backend backend) {
-        this.spec = requireNonNull(spec, "spec is null");
+        requireNonNull(spec, "spec is null");
+        // a multi-worker run's global batch counts every worker (HF's world_size)
+        this.spec = spec.cluster().isEmpty() ? spec
+                : spec.toBuilder().args(spec.args().withWorldSize(spec.cluster().get().size())).build();
         this.backend = requireNonNull(backend, "backend is null");
-        this.args = spec.args();
+        this.args = this.spec.args();
         MemoryMetrics initMemory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
         this.perDeviceTrainBatchSize = args.perDeviceTrainBatchSize();
-        checkCapabilities(args, backend);
+        checkCapabilities(args, spec, backend);
         if (args.evalStrategy() != IntervalStrategy.NO && spec.evalDatasets().isEmpty()) {
             throw new ConfigurationException("eval-strategy", "eval-strategy = " + args.evalStrategy().configName()
                     + " needs an eval dataset; add one to the trainer spec or set eval-strategy = no");
@@ -135,7 +138,7 @@ public class DefaultTrainer implements Trainer {
         callbacks.add(new DefaultFlowCallback());
         callbacks.addAll(spec.callbacks());
         this.callbackHandler = new CallbackHandler(args, callbacks);
-        this.context = new LoopContext(spec, callbackHandler);
+        this.context = new LoopContext(this.spec, callbackHandler);
         callbacks.forEach(callback -> callback.onTrainerAttached(this));
         this.initMemoryMetrics = MemoryMetrics.stop(initMemory, "init");
         callbackHandler.onInitEnd(context.state(), context.control());
@@ -164,7 +167,7 @@ public class DefaultTrainer implements Trainer {
         }
     }
 
-    private static void checkCapabilities(TrainingArguments args, Backend backend) {
+    private static void checkCapabilities(TrainingArguments args, TrainerSpec spec, Backend backend) {
         Set<BackendCapability> capabilities = backend.capabilities();
         if (args.bf16() && !capabilities.contains(BackendCapability.MIXED_PRECISION_BF16)) {
             throw new ConfigurationException("bf16", "bf16 = true is not supported by backend '" + backend.name()
@@ -177,6 +180,17 @@ public class DefaultTrainer implements Trainer {
         if (args.deviceSelection().replicas() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
             throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
+        }
+        if (spec.cluster().isPresent() && !capabilities.contains(BackendCapability.MULTI_WORKER)) {
+            throw new ConfigurationException(spec.cluster().get().source(), "a multi-worker run is not supported by"
+                    + " backend '" + backend.name() + "': it lacks multi-worker training; remove "
+                    + spec.cluster().get().source() + " or use a backend that has it");
+        }
+        if (spec.cluster().isPresent() && !spec.cluster().get().isChief()) {
+            throw new ConfigurationException(spec.cluster().get().source(), "this process is worker "
+                    + spec.cluster().get().taskIndex() + " of " + spec.cluster().get().size() + ": only worker 0, the chief,"
+                    + " makes a trainer; the other workers serve their devices (Trainer4j.serveWorker, or trainer4j train"
+                    + " with the same TF_CONFIG)");
         }
     }
 
@@ -387,7 +401,7 @@ public class DefaultTrainer implements Trainer {
     }
 
     private TrainingEngine compile(long totalSteps) {
-        return requireNonNull(backend.compile(model, args, new EngineOptions(labelNames, totalSteps)),
+        return requireNonNull(backend.compile(model, args, new EngineOptions(labelNames, totalSteps, spec.cluster())),
                 () -> "backend '" + backend.name() + "' returned no engine");
     }
 
@@ -780,7 +794,7 @@ public class DefaultTrainer implements Trainer {
      * {@code auto-find-batch-size} halved it.
      */
     protected int trainBatchSize() {
-        return perDeviceTrainBatchSize * args.deviceSelection().replicas();
+        return perDeviceTrainBatchSize * args.deviceSelection().replicas() * args.worldSize();
     }
 
     /**

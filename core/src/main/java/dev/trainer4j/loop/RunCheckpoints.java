@@ -273,13 +273,13 @@ final class RunCheckpoints {
         data.put("batch_in_epoch", progress.dataBatch);
         // the position in samples and the batch shape: a run resumed on another number of devices keeps its place
         data.put("samples_in_epoch", progress.dataBatch * args.trainBatchSize());
-        data.put("replicas", args.deviceSelection().replicas());
+        data.put("replicas", args.deviceSelection().replicas() * args.worldSize());
         data.put("global_batch", (long) args.trainBatchSize() * args.gradientAccumulationSteps());
         data.put("data_seed", args.dataSeed());
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("format_version", 1);
         content.put("global_step", context.state().globalStep());
-        content.put("world_size", 1);
+        content.put("world_size", args.worldSize());
         content.put("checkpoint_scope", scope.name());
         content.put("data_position", data);
         Map<String, Object> rng = new LinkedHashMap<>();
@@ -304,10 +304,12 @@ final class RunCheckpoints {
             throw new ConfigurationException("resume-from-checkpoint", "checkpoint " + checkpoint
                     + " was saved with save-only-model = true: it holds only the model weights and cannot be resumed");
         }
+        // another world size (number of workers) resumes as another number of devices does: by the replicas and the
+        // global batch of data_position (resumeOnOtherDevices)
         Object worldSize = loop.value("world_size");
-        if (!(worldSize instanceof Number number) || number.intValue() != 1) {
-            throw new CheckpointException(checkpoint, "checkpoint " + checkpoint + " was written with world size " + worldSize
-                    + "; this trainer runs with world size 1");
+        if (!(worldSize instanceof Number number) || number.intValue() < 1) {
+            throw new CheckpointException(checkpoint, "checkpoint " + checkpoint + " has world_size " + worldSize
+                    + "; expected a number of workers of at least 1");
         }
         LossTracker losses;
         try {
@@ -363,7 +365,7 @@ final class RunCheckpoints {
         Optional<Number> savedReplicas = loop.optionalNumber("data_position.replicas");
         Optional<Number> savedGlobalBatch = loop.optionalNumber("data_position.global_batch");
         Optional<Number> samples = loop.optionalNumber("data_position.samples_in_epoch");
-        int replicas = args.deviceSelection().replicas();
+        int replicas = args.deviceSelection().replicas() * args.worldSize();
         long globalBatch = (long) args.trainBatchSize() * args.gradientAccumulationSteps();
         if (savedReplicas.isEmpty() || savedGlobalBatch.isEmpty() || samples.isEmpty()
                 || savedReplicas.get().intValue() == replicas) {

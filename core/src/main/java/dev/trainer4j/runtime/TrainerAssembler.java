@@ -1,12 +1,14 @@
 package dev.trainer4j.runtime;
 
 import com.typesafe.config.ConfigException;
-import dev.trainer4j.api.Dataset;
-import dev.trainer4j.api.Trainer;
-import dev.trainer4j.api.WeightMapping;
-import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.api.Tokenizer;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.Tokenizer;
+import dev.trainer4j.api.Trainer;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.WeightMapping;
+import dev.trainer4j.cluster.ClusterSpecs;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.WeightInitSettings;
@@ -112,6 +114,9 @@ public final class TrainerAssembler {
                 .args(run.args())
                 .model(create(models, run.model(), context))
                 .modelSettings(run.model().rendered());
+        if (run.resolved().hasPath(ClusterSpec.CLUSTER_BLOCK)) {
+            spec.cluster(ClusterSpecs.fromBlock(run.resolved().getConfig(ClusterSpec.CLUSTER_BLOCK)));
+        }
         if (run.trainData().isPresent()) {
             PluginBlock block = run.trainData().get();
             Dataset train = trainDataset.orElseGet(() -> create(datasets, block, context));

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SnippetsTest {
     private static final Set<String> RUN_KEYS =
-            Set.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search");
+            Set.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search", "cluster");
     /** Merged under a run-file part so that the parser sees a whole run; a snippet's own keys win. */
     private static final String MINIMAL_RUN = "model { type = mlp-classifier, input-size = 4 }";
 

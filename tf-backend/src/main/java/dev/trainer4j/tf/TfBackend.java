@@ -1,5 +1,6 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Model;
 import dev.trainer4j.api.Trainer;
@@ -8,6 +9,7 @@ import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendCapability;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.tf.cluster.TfCluster;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -51,7 +53,8 @@ public final class TfBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE,
-                BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16);
+                BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16,
+                BackendCapability.MULTI_WORKER);
     }
 
     @Override
@@ -70,5 +73,11 @@ public final class TfBackend implements Backend {
     @Override
     public Trainer createTrainer(TrainerSpec spec) {
         return new TfTrainer(spec);
+    }
+
+    /** Starts this worker's TensorFlow server and serves until the chief has gone (see {@link TfCluster}). */
+    @Override
+    public void serveWorker(ClusterSpec cluster, TrainingArguments args) {
+        TfCluster.serve(cluster, args);
     }
 }

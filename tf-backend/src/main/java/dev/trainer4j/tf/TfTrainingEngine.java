@@ -2,6 +2,7 @@ package dev.trainer4j.tf;
 
 import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.TrainingArguments;
@@ -13,17 +14,18 @@ import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
 import dev.trainer4j.spi.TrainingLossReport;
-import dev.trainer4j.tf.internal.TfCompiledGraph;
+import dev.trainer4j.tf.cluster.TfCluster;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
+import dev.trainer4j.tf.internal.TfCompiledGraph;
 import dev.trainer4j.tf.internal.TfDevicePlan;
+import dev.trainer4j.tf.internal.TfErrors;
 import dev.trainer4j.tf.internal.TfGraphBuilder;
 import dev.trainer4j.tf.internal.TfMixedPrecision;
 import dev.trainer4j.tf.internal.TfInputFeeder;
 import dev.trainer4j.tf.internal.TfOneDnn;
-import dev.trainer4j.tf.internal.TfErrors;
-import dev.trainer4j.tf.internal.TfSessionRunner;
 import dev.trainer4j.tf.internal.TfSessionRunner.TrainingPath;
+import dev.trainer4j.tf.internal.TfSessionRunner;
 import dev.trainer4j.tf.internal.TfTrainingGraph;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import dev.trainer4j.tf.io.TfModelExporter;
@@ -93,14 +95,15 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** Builds the graph for {@code model}, its training replicas on {@code devices}, and opens its session. */
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
-        TfDevicePlan plan = TfDevicePlan.resolve(args, devices);
+        ClusterSpec cluster = options.cluster().orElse(null);
+        TfDevicePlan plan = cluster != null ? TfCluster.chiefPlan(cluster, args) : TfDevicePlan.resolve(args, devices);
         TfMixedPrecision precision = TfMixedPrecision.of(args, plan.gpus());
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
             compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices(), precision).build(graph);
-            runner = new TfSessionRunner(compiled, plan, precision);
+            runner = new TfSessionRunner(compiled, plan, precision, cluster);
         }
         catch (RuntimeException | Error e) {
             graph.close();

@@ -33,6 +33,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSession;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSessionOptions;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
 
 /**
  * Which devices a run's session has and which of them the replicas use, from {@code devices} and {@code use-cpu}:
@@ -195,6 +196,14 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
 
     /** The full names of the devices a session opened with {@code config} has (a probe session on an empty graph). */
     public static List<String> listDevices(ConfigProto config) {
+        return listDevices(config, null);
+    }
+
+    /**
+     * The full names of the devices a session opened with {@code config} on {@code target} (a {@code grpc://} server,
+     * or null for this process) has.
+     */
+    public static List<String> listDevices(ConfigProto config, String target) {
         TensorFlow.version(); // loads the native library
         byte[] bytes = config.toByteArray();
         List<String> names = new ArrayList<>();
@@ -204,6 +213,9 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
         try (BytePointer configBytes = new BytePointer(bytes)) {
             TF_SetConfig(options, configBytes, bytes.length, status);
             status.throwExceptionIfNotOK();
+            if (target != null) {
+                TF_SetTarget(options, target);
+            }
             TF_Session session = TF_NewSession(graph, options, status);
             status.throwExceptionIfNotOK();
             try {

@@ -2,11 +2,14 @@ package dev.trainer4j.tf.internal;
 
 import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.TrainingLossReport;
+import dev.trainer4j.tf.cluster.TfCluster;
+import dev.trainer4j.tf.cluster.TfRemoteSessions;
 import dev.trainer4j.tf.internal.TfCompiledGraph.NoLoss;
 import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
 import dev.trainer4j.tf.io.TfCheckpoint;
@@ -58,6 +61,8 @@ public final class TfSessionRunner implements AutoCloseable {
     }
 
     private final TfCompiledGraph compiled;
+    /** The workers of a multi-worker run, or null. */
+    private final ClusterSpec cluster;
     private final String modelName;
     private final Session session;
     private final TfInputFeeder feeder = new TfInputFeeder();
@@ -84,12 +89,22 @@ public final class TfSessionRunner implements AutoCloseable {
      * {@code devices} (null: TensorFlow's defaults).
      */
     public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices) {
-        this(compiled, devices, null);
+        this(compiled, devices, null, null);
     }
 
     /** As above, with the grappler pass of {@code precision} on (null: float32). */
     public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices, TfMixedPrecision precision) {
+        this(compiled, devices, precision, null);
+    }
+
+    /**
+     * Opens and initialises a session as {@link #TfSessionRunner(TfCompiledGraph, TfDevicePlan, TfMixedPrecision)}
+     * does, on the chief's server of {@code cluster} when it is not null (a multi-worker run; see {@code TfCluster}).
+     */
+    public TfSessionRunner(TfCompiledGraph compiled, TfDevicePlan devices, TfMixedPrecision precision,
+                           ClusterSpec cluster) {
         this.compiled = requireNonNull(compiled, "compiled is null");
+        this.cluster = cluster;
         this.modelName = compiled.modelName();
         this.trainingTensors = new Tensor[compiled.inputs().size()];
         ConfigProto.Builder builder = ConfigProto.newBuilder()
@@ -102,7 +117,9 @@ public final class TfSessionRunner implements AutoCloseable {
             precision.applyTo(builder);
         }
         ConfigProto config = builder.build();
-        Session created = new Session(compiled.graph(), false, config);
+        Session created = cluster == null ? new Session(compiled.graph(), false, config)
+                : TfRemoteSessions.open(compiled.graph(), cluster.chiefTarget(),
+                        config.toBuilder().setOperationTimeoutInMs(TfCluster.OPERATION_TIMEOUT.toMillis()).build());
         try {
             created.initialize();
         }
@@ -191,8 +208,8 @@ public final class TfSessionRunner implements AutoCloseable {
                 throw e;
             }
             throw new BackendException("training step " + context.globalStep() + " of model '" + modelName + "'",
-                    "training " + path.label + " of model '" + modelName + "' failed at step " + context.globalStep()
-                    + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
+                    workerFailure(e) + "training " + path.label + " of model '" + modelName + "' failed at step "
+                    + context.globalStep() + " (micro-step " + context.microStep() + "): " + e.getMessage(), e);
         }
     }
 
@@ -426,9 +443,20 @@ public final class TfSessionRunner implements AutoCloseable {
             if (!TfErrors.isTensorFlowError(e)) {
                 throw e;
             }
-            throw new BackendException("evaluation of model '" + modelName + "'", "evaluation of model '" + modelName
-                    + "' failed: " + e.getMessage(), e);
+            throw new BackendException("evaluation of model '" + modelName + "'", workerFailure(e) + "evaluation of model '"
+                    + modelName + "' failed: " + e.getMessage(), e);
         }
+    }
+
+    /** In a multi-worker run, which worker a TensorFlow error is about, as the message's first words; else "". */
+    private String workerFailure(RuntimeException e) {
+        if (cluster == null) {
+            return "";
+        }
+        return TfCluster.failedWorker(cluster, e.getMessage())
+                .map(worker -> worker + " failed or cannot be reached (multi-worker run; restart the job to resume from"
+                        + " the last checkpoint): ")
+                .orElse("");
     }
 
     /** Whether the evaluation pass has a loss. */
