@@ -403,15 +403,15 @@ public final class TrainingArguments {
     public static final Argument<Map<String, Object>> GENERATION_CONFIG = declare(Argument.objectOrFile("generation-config")
             .check((key, settings) -> GenerationConfig.fromMap(settings, key)));
 
-    /** {@code generation-config} as read (only what it sets). */
-    public GenerationConfig generationConfig() { return GenerationConfig.fromMap(get(GENERATION_CONFIG), GENERATION_CONFIG.key()); }
+    /** {@code generation-config} as written (kebab-case or HF's snake_case keys); {@link #generationOverrides()} reads it. */
+    public Map<String, Object> generationConfig() { return get(GENERATION_CONFIG); }
 
     /**
      * What these arguments set for generation, HF's precedence within the arguments: {@code generation-config},
      * overridden by {@code generation-max-length} and {@code generation-num-beams} when set.
      */
     public GenerationConfig generationOverrides() {
-        GenerationConfig config = generationConfig();
+        GenerationConfig config = GenerationConfig.fromMap(get(GENERATION_CONFIG), GENERATION_CONFIG.key());
         if (get(GENERATION_MAX_LENGTH) != null) {
             config = config.with(GenerationConfig.MAX_LENGTH, get(GENERATION_MAX_LENGTH));
         }

@@ -38,6 +38,7 @@ import dev.trainer4j.data.internal.PrefetchSettings;
 import dev.trainer4j.data.internal.RandomSampler;
 import dev.trainer4j.data.internal.Sampler;
 import dev.trainer4j.data.internal.SequentialSampler;
+import dev.trainer4j.data.internal.SortishSampler;
 import dev.trainer4j.data.internal.StreamingDataLoader;
 import dev.trainer4j.schedule.internal.LearningRateSchedules;
 import dev.trainer4j.search.HyperparameterSearch;
@@ -582,6 +583,12 @@ public class DefaultTrainer implements Trainer {
                         model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
                         args.trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
             };
+            if (args.sortishSampler() && args.overfitBatches() == 0) {
+                // ---- issue 17: seq2seq: HF's SortishSampler ----
+                sampler = new SortishSampler(ExampleLengths.of(map, args.lengthColumnName(),
+                        model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
+                        args.trainBatchSize(), args.dataSeed());
+            }
             return new MapDataLoader(map, sampler, spec.collator(), args.trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
                     PrefetchSettings.of(args));
         }
