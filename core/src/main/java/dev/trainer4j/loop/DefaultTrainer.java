@@ -10,6 +10,8 @@ import dev.trainer4j.api.DataException;
 import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.GenerationConfig;
+import dev.trainer4j.api.GenerationOutput;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
@@ -26,6 +28,7 @@ import dev.trainer4j.api.SearchResult;
 import dev.trainer4j.api.SearchSpace;
 import dev.trainer4j.api.StreamingDataset;
 import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
@@ -426,6 +429,23 @@ public class DefaultTrainer implements Trainer {
         EvaluationLoop.Result result = evaluationLoop(getTestDataLoader(dataset), "test", true);
         callbackHandler.onPredict(context.state(), context.control(), result.metrics());
         return new PredictionOutput(result.predictions(), result.labelIds(), result.metrics());
+    }
+
+    // ---- issue 17: seq2seq ----
+
+    /** Generates for every example of {@code inputs}, batched as {@link #predict}; see {@link Trainer#generate}. */
+    @Override
+    public GenerationOutput generate(Dataset inputs, GenerationConfig overrides) {
+        requireNonNull(inputs, "inputs is null");
+        requireNonNull(overrides, "overrides is null");
+        GeneratedRows generation = new GeneratedRows(engine(), args, overrides, spec.tokenizer());
+        long index = 0;
+        try (BatchIterator batches = getTestDataLoader(inputs).iterator(0, 0)) {
+            while (batches.hasNext()) {
+                generation.generate(hooks.prepareBatch(batches.next(), false), index++);
+            }
+        }
+        return new GenerationOutput(generation.all(), generation.texts(generation.rows()));
     }
 
     private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {

@@ -40,6 +40,11 @@ final class EvaluationLoop {
 
     public Result run(DataLoader loader, String prefix, boolean keepPredictions) {
         long start = System.nanoTime();
+        // ---- issue 17: seq2seq: predict-with-generate (HF's Seq2SeqTrainer) ----
+        GeneratedRows generation = context.args().predictWithGenerate()
+                ? new GeneratedRows(engine, context.args(), dev.trainer4j.api.GenerationConfig.empty(),
+                        context.spec().tokenizer())
+                : null;
         List<Metric> metrics = context.spec().metrics();
         metrics.forEach(Metric::reset);
         Optional<ComputeMetrics> computeMetrics = context.spec().computeMetrics();
@@ -53,6 +58,8 @@ final class EvaluationLoop {
         Boolean labelled = null;
         Map<String, List<HostTensor>> predictionParts = new LinkedHashMap<>();
         Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
+        List<String> predictedTextParts = new ArrayList<>();
+        List<String> labelTextParts = new ArrayList<>();
         try (BatchIterator batches = loader.iterator(0, 0)) {
             while (batches.hasNext()) {
                 Batch batch;
@@ -63,7 +70,8 @@ final class EvaluationLoop {
                     throw new DataException("the " + prefix + " dataset, batch " + batchCount + " (0-based): "
                             + e.getMessage(), e);
                 }
-                EvalBatchOutput output = engine.evaluate(batch, needPredictions);
+                // with generation the loss still comes from the teacher-forced pass; the predictions are generated
+                EvalBatchOutput output = engine.evaluate(batch, needPredictions && generation == null);
                 if (output.hasLoss()) {
                     lossSum += output.lossSum();
                     itemCount += output.itemCount();
@@ -74,7 +82,29 @@ final class EvaluationLoop {
                     batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
                 }
                 labelled = checkLabelled(labelled, labels, batchCount);
-                if (needPredictions) {
+                if (generation != null) {
+                    int first = generation.rows().size();
+                    HostTensor generated = generation.generate(batch, batchCount);
+                    List<int[]> batchRows = generation.rows().subList(first, generation.rows().size());
+                    output = new EvalBatchOutput(output.lossSum(), output.itemCount(), output.hasLoss(),
+                            Map.of(GeneratedRows.GENERATED_IDS, generated));
+                    List<String> predictedTexts = generation.texts(batchRows);
+                    List<String> labelTexts = predictedTexts.isEmpty() ? List.of()
+                            : generation.labelTexts(labels.get("labels"));
+                    predictedTextParts.addAll(predictedTexts);
+                    labelTextParts.addAll(labelTexts);
+                    if (labelled) {
+                        EvalPrediction prediction = new EvalPrediction(output.predictions(), labels, predictedTexts,
+                                labelTexts);
+                        for (Metric metric : metrics) {
+                            metric.update(prediction);
+                        }
+                    }
+                    if (keep) {
+                        labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
+                    }
+                }
+                else if (needPredictions) {
                     EvalPrediction prediction = new EvalPrediction(output.predictions(), labels);
                     if (labelled) {
                         for (Metric metric : metrics) {
@@ -91,7 +121,8 @@ final class EvaluationLoop {
                 context.callbacks().onPredictionStep(context.state(), context.control());
             }
         }
-        Map<String, HostTensor> predictions = concatenateAll(predictionParts);
+        Map<String, HostTensor> predictions = generation != null
+                ? Map.of(GeneratedRows.GENERATED_IDS, generation.all()) : concatenateAll(predictionParts);
         Map<String, HostTensor> labels = concatenateAll(labelParts);
         Map<String, Double> result = new LinkedHashMap<>();
         if (anyLoss && itemCount > 0) {
@@ -100,7 +131,8 @@ final class EvaluationLoop {
         // as HF: without labels there are predictions and no metrics
         if (!Boolean.FALSE.equals(labelled)) {
             if (computeMetrics.isPresent() && !predictions.isEmpty()) {
-                putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels)));
+                putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels,
+                        predictedTextParts, labelTextParts.size() == predictedTextParts.size() ? labelTextParts : List.of())));
             }
             for (Metric metric : metrics) {
                 putPrefixed(result, prefix, metric.compute());
