@@ -445,7 +445,8 @@ public class DefaultTrainer implements Trainer {
                 generation.generate(hooks.prepareBatch(batches.next(), false), index++);
             }
         }
-        return new GenerationOutput(generation.all(), generation.texts(generation.rows()));
+        return new GenerationOutput(generation.all(), generation.rows().stream().map(row -> row.length).toList(),
+                generation.texts(generation.rows()));
     }
 
     private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {
