@@ -27,12 +27,15 @@ import java.util.List;
  * encodes the input's text field like the training data and generates for every line with the run's generation
  * settings ({@code args.generation-config} over the model's); {@code --set-generation key=value} overrides one
  * setting for this call. Writes one JSON object per input line: the original fields plus {@code generated_text}
- * (special tokens skipped) and {@code generated_ids} (the new tokens, without padding).
+ * (special tokens skipped) and {@code generated_ids} (the new tokens, without padding), and prints the first
+ * generated texts.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generates text for a JSONL file with a trained checkpoint of a run (transformer-lm, transformer-seq2seq).")
 final class GenerateCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many generated texts are also printed. */
+    private static final int PRINTED_ROWS = 20;
 
     @Mixin
     RunFileOptions runFile = new RunFileOptions();
@@ -67,6 +70,9 @@ final class GenerateCommand extends CliCommand {
         GenerationOutput generated = run.apply(trainer -> trainer.generate(run.dataset(), overrides));
         Path target = output != null ? output : defaultOutput();
         int written = write(generated, target);
+        for (int row = 0; row < Math.min(generated.texts().size(), PRINTED_ROWS); row++) {
+            out().println("  " + row + ": " + generated.texts().get(row));
+        }
         out().println("generated for " + written + " inputs of " + input + " with " + run.weights() + " into " + target);
         out().flush();
         return SUCCESS;
