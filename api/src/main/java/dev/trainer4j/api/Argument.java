@@ -184,6 +184,41 @@ public final class Argument<T> {
     }
 
     /**
+     * A config object, or the path of a HOCON or JSON file holding one (read when the argument is read, relative to
+     * the working directory), held as an unmodifiable map; {@code null} reads as empty. The snapshot holds the
+     * object itself, so a checkpoint does not depend on the file.
+     */
+    public static Argument<Map<String, Object>> objectOrFile(String key) {
+        Reader<Map<String, Object>> reader = (config, path) -> {
+            if (config.getIsNull(path)) {
+                return Map.of();
+            }
+            ConfigValueType type = config.getValue(path).valueType();
+            if (type == ConfigValueType.STRING) {
+                java.nio.file.Path file = java.nio.file.Path.of(config.getString(path));
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new ConfigurationException(path, file.toAbsolutePath().toString(),
+                            "an object, or the path of a HOCON or JSON file holding one (no such file)");
+                }
+                try {
+                    return com.typesafe.config.ConfigFactory.parseFile(file.toFile()).root().unwrapped();
+                }
+                catch (ConfigException e) {
+                    throw new ConfigurationException(path, path + ": the file " + file + " cannot be read: "
+                            + e.getMessage(), e);
+                }
+            }
+            if (type != ConfigValueType.OBJECT) {
+                throw new ConfigurationException(path, rendered(config, path),
+                        "an object such as { num-beams = 4 }, or the path of a HOCON or JSON file holding one");
+            }
+            return config.getConfig(path).root().unwrapped();
+        };
+        return new Argument<>(key, Kind.OBJECT, reader, Map::copyOf, value -> value, List.of(), false, List.of(),
+                List.of(), false);
+    }
+
+    /**
      * One of a fixed set of names, such as an enum's constants.
      *
      * @param parse reads a written name, throwing a {@link ConfigurationException} naming the key for an unknown one

@@ -161,6 +161,28 @@ public interface Trainer extends AutoCloseable {
         return Optional.empty();
     }
 
+    // ---- issue 17: seq2seq ----
+
+    /**
+     * Generates for every example of {@code inputs} (their {@code input_ids} and {@code attention_mask}, collated as
+     * for {@link #predict}) with a model that generates (e.g. {@code transformer-lm}, {@code transformer-seq2seq}),
+     * HF's {@code generate}. The settings are layered in HF's precedence: {@code overrides} (this call) over
+     * {@code args.generation-max-length} / {@code generation-num-beams} over {@code args.generation-config} over the
+     * model's generation config over the library defaults. Sampling is seeded from {@code args.seed}: the same seed
+     * gives the same tokens.
+     *
+     * @throws ConfigurationException naming the key when a setting does not fit (e.g. max-length below a prompt)
+     * @throws UnsupportedOperationException when the model does not generate
+     */
+    default GenerationOutput generate(Dataset inputs, GenerationConfig overrides) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot generate");
+    }
+
+    /** {@link #generate(Dataset, GenerationConfig)} with the run's settings alone. */
+    default GenerationOutput generate(Dataset inputs) {
+        return generate(inputs, GenerationConfig.empty());
+    }
+
     /** Adds a callback after the others; it sees every later event. */
     void addCallback(Callback callback);
 

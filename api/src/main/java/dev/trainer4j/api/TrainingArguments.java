@@ -573,6 +573,58 @@ public final class TrainingArguments {
             .check(steps -> steps > 0, "an integer > 0"));
     public int lossScaleWindow() { return get(LOSS_SCALE_WINDOW); }
 
+    // ---- issue 17: seq2seq (HF's Seq2SeqTrainingArguments) ----
+
+    /**
+     * {@code evaluate}/{@code predict} generate with the model (one that generates): the predictions are the
+     * generated ids padded with the pad id, metrics see the decoded texts when the run has a tokenizer, and the loss
+     * still comes from a teacher-forced pass.
+     */
+    public static final Argument<Boolean> PREDICT_WITH_GENERATE = declare(Argument.bool("predict-with-generate"));
+    public boolean predictWithGenerate() { return get(PREDICT_WITH_GENERATE); }
+
+    /** The max-length of generation in {@code evaluate}/{@code predict}; unset: the generation config's. */
+    public static final Argument<Integer> GENERATION_MAX_LENGTH = declare(Argument.integer("generation-max-length")
+            .orNull().check(length -> length >= 1, "an integer >= 1"));
+    public OptionalInt generationMaxLength() { return optionalInt(get(GENERATION_MAX_LENGTH)); }
+
+    /** The num-beams of generation in {@code evaluate}/{@code predict}; unset: the generation config's. */
+    public static final Argument<Integer> GENERATION_NUM_BEAMS = declare(Argument.integer("generation-num-beams")
+            .orNull().check(beams -> beams >= 1, "an integer >= 1"));
+    public OptionalInt generationNumBeams() { return optionalInt(get(GENERATION_NUM_BEAMS)); }
+
+    /**
+     * Generation settings ({@link GenerationConfig}'s keys), a block or the path of a HOCON/JSON file (HF's
+     * {@code generation_config}); they override the model's generation config.
+     */
+    public static final Argument<Map<String, Object>> GENERATION_CONFIG = declare(Argument.objectOrFile("generation-config")
+            .check((key, settings) -> GenerationConfig.fromMap(settings, key)));
+
+    /** {@code generation-config} as written (kebab-case or HF's snake_case keys); {@link #generationOverrides()} reads it. */
+    public Map<String, Object> generationConfig() { return get(GENERATION_CONFIG); }
+
+    /**
+     * What these arguments set for generation, HF's precedence within the arguments: {@code generation-config},
+     * overridden by {@code generation-max-length} and {@code generation-num-beams} when set.
+     */
+    public GenerationConfig generationOverrides() {
+        GenerationConfig config = GenerationConfig.fromMap(get(GENERATION_CONFIG), GENERATION_CONFIG.key());
+        if (get(GENERATION_MAX_LENGTH) != null) {
+            config = config.with(GenerationConfig.MAX_LENGTH, get(GENERATION_MAX_LENGTH));
+        }
+        if (get(GENERATION_NUM_BEAMS) != null) {
+            config = config.with(GenerationConfig.NUM_BEAMS, get(GENERATION_NUM_BEAMS));
+        }
+        return config;
+    }
+
+    /**
+     * HF's {@code SortishSampler}: each epoch the training set is shuffled, cut into chunks of 50 batches, each
+     * chunk sorted by length (longest first), so batches hold examples of similar length in a random order.
+     */
+    public static final Argument<Boolean> SORTISH_SAMPLER = declare(Argument.bool("sortish-sampler").checkedOnResume());
+    public boolean sortishSampler() { return get(SORTISH_SAMPLER); }
+
     /** Every declaration, in order; declared above this line. */
     private static final ArgumentTable TABLE = DECLARED.build();
 

@@ -2,6 +2,8 @@ package dev.trainer4j.spi;
 
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.GradientSnapshot;
+import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.GenerationConfig;
 import dev.trainer4j.api.WeightMapping;
 
 import java.nio.file.Path;
@@ -83,6 +85,36 @@ public interface TrainingEngine extends AutoCloseable {
      */
     default Optional<GradientSnapshot> lastGradients() {
         return Optional.empty();
+    }
+
+    // ---- issue 17: seq2seq ----
+
+    /** Whether the model generates token by token (a causal language model or an encoder-decoder). */
+    default boolean generates() {
+        return false;
+    }
+
+    /**
+     * The generation settings in effect: the library defaults, overridden by the model's generation config, then by
+     * {@code overrides} (the run's arguments and a call's arguments, already layered).
+     *
+     * @throws ConfigurationException when a value is not allowed (e.g. a token id outside the vocabulary)
+     * @throws UnsupportedOperationException when the model does not generate
+     */
+    default GenerationConfig.Resolved generationConfig(GenerationConfig overrides) {
+        throw new UnsupportedOperationException("this model does not generate");
+    }
+
+    /**
+     * Generates for every row of the batch's {@code input_ids} / {@code attention_mask} (other inputs, labels
+     * included, are ignored) with {@link #generationConfig(GenerationConfig)}; {@code seed} seeds sampling.
+     *
+     * @return per row the generated token ids, without the prompt or the decoder start token, ending with the eos id
+     *         when one was generated (not padded)
+     * @throws ConfigurationException when the settings do not fit the inputs (e.g. max-length below the prompt)
+     */
+    default List<int[]> generate(Batch batch, GenerationConfig overrides, long seed) {
+        throw new UnsupportedOperationException("this model does not generate");
     }
 
     @Override

@@ -184,7 +184,7 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
                 case BOOLEAN -> List.of(true, false);
                 case STRING -> List.of("sample-" + key, "1h");  // "1h": a duration, for max-time
                 case STRING_LIST -> List.of(List.of("sample"));
-                case OBJECT -> List.of(Map.of("power", 2));
+                case OBJECT -> List.of(Map.of("power", 2), Map.of("num-beams", 2));
                 case CHOICE -> List.of();
             };
         }
@@ -193,7 +193,7 @@ record ArgumentMappingChecker<A>(Config reference, Function<Config, A> factory, 
             case NUMBER -> numbers((Number) value, kind);
             case STRING -> List.of(value + "-changed");
             case LIST -> List.of(List.of("sample"));
-            case OBJECT -> List.of(Map.of("power", 2));
+            case OBJECT -> List.of(Map.of("power", 2), Map.of("num-beams", 2)); // the second: a generation-config
             case NULL -> List.of();
         };
     }

@@ -5,23 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
-import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.PredictionOutput;
 import dev.trainer4j.api.Trainer;
-import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.config.PluginBlock;
-import dev.trainer4j.config.PluginKind;
-import dev.trainer4j.config.RunConfig;
-import dev.trainer4j.loop.SavedModelFolder;
-import dev.trainer4j.runtime.AssembledRun;
-import dev.trainer4j.runtime.TokenizedDatasets;
-import dev.trainer4j.runtime.Trainer4j;
-import dev.trainer4j.runtime.TrainerAssembler;
-import dev.trainer4j.spi.TokenizerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code trainer4j predict}: builds the run, loads the model weights of a checkpoint, encodes the input like the
@@ -76,93 +60,13 @@ final class PredictCommand extends CliCommand {
 
     @Override
     protected int execute() {
-        Trainer4j runtime = context.runtime().get();
-        RunConfig run = runFile.load(runtime, context);
-        if (!Files.isRegularFile(input)) {
-            throw new UsageException("--input: " + input + " does not exist or is not a file");
-        }
-        if (model != null && checkpoint != null) {
-            throw new UsageException("give the weights once: either --model " + model + " or --checkpoint " + checkpoint);
-        }
-        CheckpointSelection selection = CheckpointSelection.forRun(run, spec.commandLine().getErr());
-        CheckpointSelection.Selected selected = model != null ? null : selection.select(checkpoint);
-        Path outputDir = selection.outputDir();
-        Path checkpointDir = model != null ? savedModel(model) : selected.checkpoint();
-        Optional<String> trainingField = run.tokenizer().flatMap(block -> trainingField(runtime, block));
-        Config predictConfig = predictConfig(run, outputDir, checkpointDir, trainingField);
-        AssembledRun assembled = runtime.assemble(runtime.parse(predictConfig, run.baseDirectory()));
-        Dataset dataset = assembled.spec().evalDatasets().get(TrainerSpec.DEFAULT_EVAL_NAME);
-        if (assembled.tokenizer().isPresent() && !TokenizedDatasets.isTokenized(dataset)) {
-            throw new UsageException("--input: the first example of " + input + " has no text field '"
-                    + run.textField(trainingField) + "' to tokenize");
-        }
-        PredictionOutput predictions;
-        try (Trainer trainer = runtime.trainer(assembled)) {
-            if (selected != null) {
-                CheckpointSelection.load(trainer, selected);
-            }
-            else {
-                trainer.loadModel(checkpointDir);
-            }
-            predictions = trainer.predict(dataset);
-        }
+        CheckpointedRun run = CheckpointedRun.prepare(context, runFile, input, checkpoint, model,
+                spec.commandLine().getErr());
+        PredictionOutput predictions = run.apply(trainer -> trainer.predict(run.dataset()));
         int written = write(predictions);
-        out().println("predicted " + written + " examples of " + input + " with " + checkpointDir + " into " + output);
+        out().println("predicted " + written + " examples of " + input + " with " + run.weights() + " into " + output);
         out().flush();
         return SUCCESS;
-    }
-
-    private static Path savedModel(Path folder) {
-        if (!SavedModelFolder.isSavedModel(folder)) {
-            throw new UsageException("--model " + folder + ": not a saved model folder (expected " + SavedModelFolder.WEIGHTS_DIR
-                    + "/ and " + SavedModelFolder.MANIFEST + " inside, as Trainer.saveModel writes); for a checkpoint use --checkpoint");
-        }
-        return folder;
-    }
-
-    private static Optional<String> trainingField(Trainer4j runtime, PluginBlock block) {
-        return runtime.registry().get(PluginKind.TOKENIZERS, block.type(), TokenizerFactory.class).trainingField(block.settings());
-    }
-
-    /**
-     * The run as a prediction needs it: the input as its only (eval) dataset, no callbacks, metrics or best-model
-     * selection, the output dir fixed, and a trained tokenizer loaded from the {@code tokenizer.json} saved at train
-     * time.
-     */
-    private Config predictConfig(RunConfig run, Path outputDir, Path checkpointDir, Optional<String> trainingField) {
-        Config config = run.resolved().withoutPath("data").withoutPath("callbacks").withoutPath("metrics")
-                .withValue("callbacks", ConfigValueFactory.fromIterable(List.of()))
-                .withValue("metrics", ConfigValueFactory.fromIterable(List.of()))
-                // without metrics there is no best model to pick: the run's best-model settings do not apply
-                .withValue("args.metric-for-best-model", ConfigValueFactory.fromAnyRef(null))
-                .withValue("args.load-best-model-at-end", ConfigValueFactory.fromAnyRef(false))
-                .withValue("args.output-dir", ConfigValueFactory.fromAnyRef(outputDir.toAbsolutePath().toString()))
-                .withValue("data.text-field", ConfigValueFactory.fromAnyRef(run.textField(trainingField)));
-        Config inputBlock = ConfigFactory.empty()
-                .withValue("type", ConfigValueFactory.fromAnyRef("jsonl"))
-                .withValue("path", ConfigValueFactory.fromAnyRef(input.toAbsolutePath().toString()));
-        Optional<PluginBlock> train = run.trainData();
-        if (train.isPresent() && train.get().type().equals("jsonl") && train.get().settings().hasPath("fields")) {
-            inputBlock = inputBlock.withValue("fields", train.get().settings().getValue("fields"));
-        }
-        config = config.withValue("data.eval", inputBlock.root());
-        if (trainingField.isPresent()) {
-            Path saved = tokenizerFile(checkpointDir, outputDir);
-            config = config.withValue("tokenizer.path", ConfigValueFactory.fromAnyRef(saved.toAbsolutePath().toString()));
-        }
-        return config;
-    }
-
-    private static Path tokenizerFile(Path checkpointDir, Path outputDir) {
-        List<Path> candidates = new ArrayList<>();
-        candidates.add(checkpointDir.resolve(TrainerAssembler.TOKENIZER_FILE));
-        if (checkpointDir.toAbsolutePath().getParent() != null) {
-            candidates.add(checkpointDir.toAbsolutePath().getParent().resolve(TrainerAssembler.TOKENIZER_FILE));
-        }
-        candidates.add(outputDir.resolve(TrainerAssembler.TOKENIZER_FILE));
-        return candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new UsageException(
-                "the run's tokenizer learns its vocabulary at train time, but no " + TrainerAssembler.TOKENIZER_FILE
-                        + " was saved next to " + checkpointDir + " (looked at " + candidates + "); train the run again"));
     }
 
     private int write(PredictionOutput predictions) {

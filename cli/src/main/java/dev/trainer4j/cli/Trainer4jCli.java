@@ -28,6 +28,7 @@ public final class Trainer4jCli implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Trainer4jCli())
                 .addSubcommand(new TrainCommand(context))
                 .addSubcommand(new PredictCommand(context))
+                .addSubcommand(new GenerateCommand(context))
                 .addSubcommand(new ConfigCommand(context))
                 .addSubcommand(new PluginsCommand(context))
                 .addSubcommand(new EvaluateCommand(context))

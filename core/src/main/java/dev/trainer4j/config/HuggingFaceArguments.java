@@ -102,7 +102,6 @@ public final class HuggingFaceArguments {
             + " runs one process";
     private static final String DISTRIBUTED_INSTEAD = "devices (model replicas in one process)";
     private static final String ONE_PROCESS = "HF ignores it on one process; trainer4j always runs one";
-    private static final String SEQ2SEQ = "issue 17 (seq2seq)";
     private static final String DEVICES = "issue 18 (devices)";
 
     private static final Map<String, Special> SPECIALS = specials();
@@ -137,10 +136,6 @@ public final class HuggingFaceArguments {
         refused(specials, "project", "Trackio: no integration", "report-to = [tensorboard, jsonl, csv]");
         refused(specials, "trackio_space_id", "Trackio: no integration", "report-to = [tensorboard, jsonl, csv]");
 
-        for (String name : List.of("sortish_sampler", "predict_with_generate", "generation_max_length",
-                "generation_num_beams", "generation_config")) {
-            specials.put(name, new Special(Status.OWNED, null, SEQ2SEQ, null));
-        }
         for (String name : List.of("bf16_full_eval", "fp16_full_eval", "tp_size")) {
             specials.put(name, new Special(Status.OWNED, null, DEVICES, null));
         }

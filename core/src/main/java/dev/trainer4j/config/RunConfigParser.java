@@ -47,6 +47,7 @@ import static java.util.Objects.requireNonNull;
  *   eval  { type = jsonl, path = validation.jsonl }            # one dataset: the block has a type
  *   # eval { validation { type = jsonl, ... }, test-set { type = csv, ... } }   # several: no type, named blocks
  *   text-field = text                                          # optional: the field a tokenizer encodes
+ *   target-field = target                                      # optional: seq2seq targets encoded into labels
  * }
  * collator  { type = padding }                                 # optional: the DefaultCollator
  * metrics   = [accuracy, { type = f1, average = macro }]       # a name, or a block with a type
@@ -69,7 +70,7 @@ public final class RunConfigParser {
     private static final List<String> ROOT_KEYS =
             List.of("model", "tokenizer", "data", "collator", "metrics", "callbacks", "args", "backend", "init-from", "search",
                     ClusterSpec.CLUSTER_BLOCK);
-    private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field");
+    private static final List<String> DATA_KEYS = List.of("train", "eval", "text-field", "target-field");
 
     /** The reference default of {@code data.text-field}. */
     public static final String TEXT_FIELD_DEFAULT_PATH = RUN_DEFAULTS_PATH + ".text-field";
@@ -187,6 +188,7 @@ public final class RunConfigParser {
         Optional<PluginBlock> trainData = Optional.empty();
         Map<String, PluginBlock> evalData = new LinkedHashMap<>();
         Optional<String> textField = Optional.empty();
+        ConfigValue targetField = null;
         ConfigValue dataValue = merged.root().get("data");
         if (dataValue != null) {
             ConfigObject data = object("data", dataValue, "a block such as data { train { type = jsonl, path = train.jsonl } }");
@@ -202,6 +204,13 @@ public final class RunConfigParser {
                 evalData = evalBlocks(eval);
             }
             textField = textField(data.get("text-field"));
+            targetField = data.get("target-field");
+            if (targetField != null && targetField.valueType() != com.typesafe.config.ConfigValueType.NULL
+                    && (targetField.valueType() != com.typesafe.config.ConfigValueType.STRING
+                    || ((String) targetField.unwrapped()).isBlank())) {
+                throw new ConfigurationException("data.target-field", "data.target-field: " + targetField.render()
+                        + " is not allowed; expected the name of the dataset field holding the target text");
+            }
         }
 
         ConfigValue backendValue = merged.root().get("backend");
@@ -235,6 +244,9 @@ public final class RunConfigParser {
         }
         if (textField.isPresent()) {
             resolved = resolved.withValue("data.text-field", ConfigValueFactory.fromAnyRef(textField.get()));
+        }
+        if (targetField != null && targetField.valueType() != com.typesafe.config.ConfigValueType.NULL) {
+            resolved = resolved.withValue("data.target-field", targetField);
         }
         String defaultTextField = reference.hasPath(TEXT_FIELD_DEFAULT_PATH)
                 ? reference.getString(TEXT_FIELD_DEFAULT_PATH) : RunConfig.TEXT_FIELD;

@@ -11,6 +11,8 @@ import dev.trainer4j.api.DataLoader;
 import dev.trainer4j.api.DataType;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.DeviceStrategy;
+import dev.trainer4j.api.GenerationConfig;
+import dev.trainer4j.api.GenerationOutput;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.GradientSnapshot;
 import dev.trainer4j.api.HostTensor;
@@ -29,6 +31,7 @@ import dev.trainer4j.api.SearchResult;
 import dev.trainer4j.api.SearchSpace;
 import dev.trainer4j.api.StreamingDataset;
 import dev.trainer4j.api.TrainOutput;
+import dev.trainer4j.api.BatchIterator;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
@@ -41,6 +44,7 @@ import dev.trainer4j.data.internal.PrefetchSettings;
 import dev.trainer4j.data.internal.RandomSampler;
 import dev.trainer4j.data.internal.Sampler;
 import dev.trainer4j.data.internal.SequentialSampler;
+import dev.trainer4j.data.internal.SortishSampler;
 import dev.trainer4j.data.internal.StreamingDataLoader;
 import dev.trainer4j.schedule.internal.LearningRateSchedules;
 import dev.trainer4j.search.HyperparameterSearch;
@@ -601,6 +605,28 @@ public class DefaultTrainer implements Trainer {
         return new EvaluationLoop(context, hooks, engine()).run(loader, prefix, keepPredictions, Set.copyOf(ignoreKeys));
     }
 
+    // ---- issue 17: seq2seq ----
+
+    /** Generates for every example of {@code inputs}, batched as {@link #predict}; see {@link Trainer#generate}. */
+    @Override
+    public GenerationOutput generate(Dataset inputs, GenerationConfig overrides) {
+        requireNonNull(inputs, "inputs is null");
+        requireNonNull(overrides, "overrides is null");
+        GeneratedRows generation = new GeneratedRows(engine(), args, overrides, spec.tokenizer());
+        long index = 0;
+        try (BatchIterator batches = getTestDataLoader(inputs).iterator(0, 0)) {
+            while (batches.hasNext()) {
+                generation.generate(hooks.prepareBatch(batches.next(), false), index++);
+            }
+        }
+        return new GenerationOutput(generation.all(), generation.rows().stream().map(row -> row.length).toList(),
+                generation.texts(generation.rows()));
+    }
+
+    private EvaluationLoop.Result evaluationLoop(DataLoader loader, String prefix, boolean keepPredictions) {
+        return evaluationLoop(loader, prefix, keepPredictions, List.of());
+    }
+
     /**
      * Writes the saved model folder {@code directory} (see {@link SavedModelFolder}): {@code weights/} (the
      * {@link CheckpointScope#MODEL} variables), {@code saved_model/} (the serving export, when the backend has
@@ -761,6 +787,12 @@ public class DefaultTrainer implements Trainer {
                         model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
                         trainBatchSize() * args.gradientAccumulationSteps(), args.dataSeed());
             };
+            if (args.sortishSampler() && args.overfitBatches() == 0) {
+                // ---- issue 17: seq2seq: HF's SortishSampler ----
+                sampler = new SortishSampler(ExampleLengths.of(map, args.lengthColumnName(),
+                        model.inputs().stream().filter(input -> !input.label()).map(InputSpec::name).toList()),
+                        trainBatchSize(), args.dataSeed());
+            }
             return new MapDataLoader(map, sampler, spec.collator(), trainBatchSize(), args.dataloaderDropLast(), args.dataSeed(),
                     PrefetchSettings.of(args));
         }

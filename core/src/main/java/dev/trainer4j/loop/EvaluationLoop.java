@@ -55,6 +55,10 @@ final class EvaluationLoop {
         long start = System.nanoTime();
         TrainingArguments args = context.args();
         boolean lossOnly = args.predictionLossOnly();
+        // ---- issue 17: seq2seq: predict-with-generate (HF's Seq2SeqTrainer) ----
+        GeneratedRows generation = args.predictWithGenerate() && !lossOnly
+                ? new GeneratedRows(engine, args, dev.trainer4j.api.GenerationConfig.empty(), context.spec().tokenizer())
+                : null;
         List<Metric> metrics = lossOnly ? List.of() : context.spec().metrics();
         metrics.forEach(Metric::reset);
         Optional<ComputeMetrics> computeMetrics = lossOnly ? Optional.empty() : context.spec().computeMetrics();
@@ -74,6 +78,8 @@ final class EvaluationLoop {
         Map<String, List<HostTensor>> labelParts = new LinkedHashMap<>();
         Map<String, List<HostTensor>> inputParts = new LinkedHashMap<>();
         List<HostTensor> lossParts = new ArrayList<>();
+        List<String> predictedTextParts = new ArrayList<>();
+        List<String> labelTextParts = new ArrayList<>();
         try (BatchIterator batches = loader.iterator(0, 0)) {
             while (batches.hasNext()) {
                 Batch batch;
@@ -84,7 +90,8 @@ final class EvaluationLoop {
                     throw new DataException("the " + prefix + " dataset, batch " + batchCount + " (0-based): "
                             + e.getMessage(), e);
                 }
-                EvalBatchOutput output = engine.evaluate(batch, needPredictions);
+                // with generation the loss still comes from the teacher-forced pass; the predictions are generated
+                EvalBatchOutput output = engine.evaluate(batch, needPredictions && generation == null);
                 if (output.hasLoss()) {
                     lossSum += output.lossSum();
                     itemCount += output.itemCount();
@@ -95,7 +102,21 @@ final class EvaluationLoop {
                     batch.find(label).ifPresent(tensor -> labels.put(label, tensor));
                 }
                 labelled = checkLabelled(labelled, labels, batchCount);
-                if (needPredictions) {
+                List<String> predictedTexts = List.of();
+                List<String> labelTexts = List.of();
+                if (generation != null) {
+                    int first = generation.rows().size();
+                    HostTensor generated = generation.generate(batch, batchCount);
+                    List<int[]> batchRows = generation.rows().subList(first, generation.rows().size());
+                    output = new EvalBatchOutput(output.lossSum(), output.itemCount(), output.hasLoss(),
+                            Map.of(GeneratedRows.GENERATED_IDS, generated));
+                    predictedTexts = generation.texts(batchRows);
+                    labelTexts = predictedTexts.isEmpty() || !labels.containsKey("labels") ? List.of()
+                            : generation.labelTexts(labels.get("labels"));
+                    predictedTextParts.addAll(predictedTexts);
+                    labelTextParts.addAll(labelTexts);
+                }
+                if (needPredictions || generation != null) {
                     Map<String, HostTensor> outputs = new LinkedHashMap<>(output.predictions());
                     outputs.keySet().removeAll(ignoreKeys);
                     Map<String, HostTensor> inputs = new LinkedHashMap<>();
@@ -112,7 +133,8 @@ final class EvaluationLoop {
                         java.util.Arrays.fill(perRow, output.lossSum() / output.itemCount());
                         losses = Optional.of(HostTensor.ofDoubles(perRow, batch.size()));
                     }
-                    EvalPrediction prediction = new EvalPrediction(outputs, labels, List.of(), List.of(), inputs, losses);
+                    EvalPrediction prediction = new EvalPrediction(outputs, labels, predictedTexts, labelTexts, inputs,
+                            losses);
                     if (labelled) {
                         for (Metric metric : metrics) {
                             metric.update(prediction);
@@ -133,7 +155,8 @@ final class EvaluationLoop {
                 context.callbacks().onPredictionStep(context.state(), context.control());
             }
         }
-        Map<String, HostTensor> predictions = concatenateAll(predictionParts);
+        Map<String, HostTensor> predictions = generation != null
+                ? Map.of(GeneratedRows.GENERATED_IDS, generation.all()) : concatenateAll(predictionParts);
         Map<String, HostTensor> labels = concatenateAll(labelParts);
         Map<String, Double> result = new LinkedHashMap<>();
         if (anyLoss && itemCount > 0) {
@@ -148,7 +171,8 @@ final class EvaluationLoop {
                 Optional<HostTensor> losses = lossParts.isEmpty() ? Optional.empty()
                         : Optional.of(HostTensors.concatenate("loss", lossParts));
                 putPrefixed(result, prefix, computeMetrics.get().compute(new EvalPrediction(predictions, labels,
-                        List.of(), List.of(), concatenateAll(inputParts), losses)));
+                        predictedTextParts, labelTextParts.size() == predictedTextParts.size() ? labelTextParts : List.of(),
+                        concatenateAll(inputParts), losses)));
             }
             for (Metric metric : metrics) {
                 putPrefixed(result, prefix, metric.compute());

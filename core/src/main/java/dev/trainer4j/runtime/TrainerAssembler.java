@@ -2,12 +2,13 @@ package dev.trainer4j.runtime;
 
 import com.typesafe.config.ConfigException;
 import dev.trainer4j.api.ClusterSpec;
-import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.Dataset;
-import dev.trainer4j.api.Tokenizer;
 import dev.trainer4j.api.Trainer;
-import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.WeightMapping;
+import dev.trainer4j.api.TrainerSpec;
+import dev.trainer4j.api.MapDataset;
+import dev.trainer4j.api.Tokenizer;
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.cluster.ClusterSpecs;
 import dev.trainer4j.config.PluginBlock;
 import dev.trainer4j.config.RunConfig;
@@ -109,6 +110,9 @@ public final class TrainerAssembler {
         PluginContext context = new RunPluginContext(run.baseDirectory(), tokenizer.orElse(null));
         String textField = run.textField(trainingField);
         boolean keepText = !run.args().removeUnusedColumns();
+        // ---- issue 17: seq2seq: data.target-field is encoded into labels with the run's tokenizer ----
+        Optional<String> targetField = run.resolved().hasPath("data.target-field")
+                ? Optional.of(run.resolved().getString("data.target-field")) : Optional.empty();
 
         TrainerSpec.Builder spec = TrainerSpec.builder()
                 .args(run.args())
@@ -120,10 +124,12 @@ public final class TrainerAssembler {
         if (run.trainData().isPresent()) {
             PluginBlock block = run.trainData().get();
             Dataset train = trainDataset.orElseGet(() -> create(datasets, block, context));
-            spec.trainDataset(tokenized(train, tokenizer, textField, keepText, block));
+            spec.trainDataset(withTargets(tokenized(train, tokenizer, textField, keepText, block), tokenizer, targetField,
+                    block));
         }
         run.evalData().forEach((name, block) -> {
-            Dataset dataset = tokenized(create(datasets, block, context), runTokenizer, textField, keepText, block);
+            Dataset dataset = withTargets(tokenized(create(datasets, block, context), runTokenizer, textField, keepText,
+                    block), runTokenizer, targetField, block);
             if (name.equals(TrainerSpec.DEFAULT_EVAL_NAME)) {
                 spec.evalDataset(dataset);
             }
@@ -148,6 +154,38 @@ public final class TrainerAssembler {
             return dataset;
         }
         return configured(block, () -> TokenizedDatasets.tokenize(dataset, tokenizer.get(), textField, keepText, block.path()));
+    }
+
+    /**
+     * {@code dataset} with the text of {@code targetField} of every example encoded into {@code labels} (seq2seq
+     * targets, {@code data.target-field}); unchanged without a target field or when the examples lack it (the input
+     * of {@code trainer4j generate}).
+     */
+    private static Dataset withTargets(Dataset dataset, Optional<Tokenizer> tokenizer, Optional<String> targetField,
+            PluginBlock block) {
+        if (targetField.isEmpty() || !(dataset instanceof MapDataset map) || map.size() == 0
+                || !map.get(0).has(targetField.get())) {
+            return dataset;
+        }
+        if (tokenizer.isEmpty()) {
+            throw new ConfigurationException("data.target-field", "data.target-field needs a tokenizer to encode '"
+                    + targetField.get() + "' into labels");
+        }
+        List<dev.trainer4j.api.Example> examples = new java.util.ArrayList<>(map.size());
+        for (int i = 0; i < map.size(); i++) {
+            dev.trainer4j.api.Example example = map.get(i);
+            Object target = example.get(targetField.get());
+            if (!(target instanceof String text)) {
+                throw new dev.trainer4j.api.DataException(block.path() + ": example " + i + " field '" + targetField.get()
+                        + "' is " + (target == null ? "missing" : "a " + target.getClass().getSimpleName())
+                        + "; expected the target text");
+            }
+            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>(example.fields());
+            fields.remove(targetField.get());
+            fields.put("labels", tokenizer.get().encode(text).ids());
+            examples.add(dev.trainer4j.api.Example.of(fields));
+        }
+        return Dataset.of(examples);
     }
 
     /** Assembles {@code run} and makes its trainer with the {@link TrainerProvider}. */

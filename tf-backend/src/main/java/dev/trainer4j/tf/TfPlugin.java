@@ -9,6 +9,8 @@ import dev.trainer4j.spi.PluginContext;
 import dev.trainer4j.tf.models.BertEncoderFactory;
 import dev.trainer4j.tf.models.MlpClassifierFactory;
 import dev.trainer4j.tf.models.TransformerClassifierFactory;
+import dev.trainer4j.tf.models.TransformerLmFactory;
+import dev.trainer4j.tf.models.TransformerSeq2SeqFactory;
 
 import java.util.List;
 
@@ -42,6 +44,7 @@ public final class TfPlugin implements Plugin {
 
     @Override
     public List<ModelFactory> modelFactories() {
-        return List.of(new MlpClassifierFactory(), new TransformerClassifierFactory(), new BertEncoderFactory());
+        return List.of(new MlpClassifierFactory(), new TransformerClassifierFactory(), new BertEncoderFactory(),
+                new TransformerLmFactory(), new TransformerSeq2SeqFactory());
     }
 }

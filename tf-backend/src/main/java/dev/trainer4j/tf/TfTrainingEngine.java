@@ -4,6 +4,9 @@ import dev.trainer4j.api.BackendException;
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.GradientSnapshot;
+import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.GenerationConfig;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.WeightMapping;
@@ -15,6 +18,10 @@ import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
 import dev.trainer4j.spi.TrainingLossReport;
 import dev.trainer4j.tf.cluster.TfCluster;
+import dev.trainer4j.tf.generate.TfGenerationGraph;
+import dev.trainer4j.tf.generate.TfGenerator;
+import dev.trainer4j.tf.internal.TfCompiledGraph;
+import dev.trainer4j.tf.models.TransformerLm;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TfUpdateStep;
 import dev.trainer4j.tf.internal.TfCompiledGraph;
@@ -317,6 +324,84 @@ public final class TfTrainingEngine implements TrainingEngine {
             case MODEL -> compiled.modelCheckpoint();
             case FULL -> compiled.fullCheckpoint();
         };
+    }
+
+    // ---- issue 17: seq2seq: generation ----
+
+    @Override
+    public boolean generates() {
+        return compiled.generation() != null;
+    }
+
+    @Override
+    public GenerationConfig.Resolved generationConfig(GenerationConfig overrides) {
+        TfGenerationGraph generation = requireGeneration();
+        return generation.model().generationConfig().overriddenBy(requireNonNull(overrides, "overrides is null"))
+                .resolve(generation.model().vocabularySize(), "generation-config");
+    }
+
+    @Override
+    public List<int[]> generate(Batch batch, GenerationConfig overrides, long seed) {
+        return generate(batch, overrides, seed, true);
+    }
+
+    /**
+     * {@link #generate(Batch, GenerationConfig, long)}, or with {@code cached} false the uncached baseline: the
+     * same graph run once per new token over the whole prefix (for the equivalence test and the speed bench).
+     */
+    public List<int[]> generate(Batch batch, GenerationConfig overrides, long seed, boolean cached) {
+        checkOpen();
+        requireNonNull(batch, "batch is null");
+        GenerationConfig.Resolved config = generationConfig(overrides);
+        int[][] ids = rows(batch, TransformerLm.INPUT_IDS, null);
+        int[][] mask = rows(batch, TransformerLm.ATTENTION_MASK, ids);
+        try {
+            return new TfGenerator(runner.session(), requireGeneration()).generate(ids, mask, config, seed, cached);
+        }
+        catch (RuntimeException e) {
+            if (TfErrors.isTensorFlowError(e)) {
+                throw new BackendException("the generation graph of model '" + modelName + "'", "generation with model '"
+                        + modelName + "' failed: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private TfGenerationGraph requireGeneration() {
+        if (compiled.generation() == null) {
+            throw new UnsupportedOperationException("model '" + modelName + "' does not generate; generation needs a"
+                    + " model such as transformer-lm or transformer-seq2seq");
+        }
+        return compiled.generation();
+    }
+
+    /** The INT32 [rows, length] input {@code name} as rows; a missing attention mask is all ones like {@code like}. */
+    private int[][] rows(Batch batch, String name, int[][] like) {
+        if (!batch.contains(name)) {
+            if (like != null) {
+                int[][] ones = new int[like.length][];
+                for (int row = 0; row < like.length; row++) {
+                    ones[row] = new int[like[row].length];
+                    java.util.Arrays.fill(ones[row], 1);
+                }
+                return ones;
+            }
+            throw new IllegalArgumentException("generation needs the input '" + name + "' (INT32 [rows, length]); batch"
+                    + " keys: " + batch.names());
+        }
+        HostTensor tensor = batch.tensors().get(name);
+        if (tensor.dataType() != DataType.INT32 || tensor.shape().length != 2) {
+            throw new IllegalArgumentException("generation needs '" + name + "' as INT32 [rows, length], got "
+                    + tensor.dataType() + java.util.Arrays.toString(tensor.shape()));
+        }
+        int rowCount = (int) tensor.shape()[0];
+        int length = (int) tensor.shape()[1];
+        int[] flat = tensor.ints();
+        int[][] rows = new int[rowCount][];
+        for (int row = 0; row < rowCount; row++) {
+            rows[row] = java.util.Arrays.copyOfRange(flat, row * length, (row + 1) * length);
+        }
+        return rows;
     }
 
     // ------------------------------------------------------------------------------------------------ inspection

@@ -23,13 +23,15 @@ public final class TfBuildScope implements TfModelScope {
     private static final long MIX = 0x9E3779B97F4A7C15L;
     private static final long MICRO_STEP_SPAN = 1L << 20;
 
-    private final Ops tf;
+    /** This scope's ops, made on first use: {@code Ops.withSubScope} scans every op of the graph, so it is done once per path. */
+    private final java.util.function.Supplier<Ops> tf;
     private final String path;
     private final boolean training;
     private final TfVariableStore store;
     private final Operand<TInt64> randomKey;
     private final int tower;
     private final Map<String, Integer> seedCalls;
+    private final Map<String, Ops> opsByPath;
     private final double inputEmbeddingNoise;
     private final TfDeviceMap deviceMap;
 
@@ -57,13 +59,21 @@ public final class TfBuildScope implements TfModelScope {
         this(tf, training, store, randomKey, tower, inputEmbeddingNoise, TfDeviceMap.NONE);
     }
 
+    /** A scope whose layer scopes are placed by {@code deviceMap} ({@code strategy = model-parallel}). */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        TfDeviceMap deviceMap) {
+        this(tf, training, store, randomKey, tower, 0, deviceMap);
+    }
+
     /**
      * A training tower's scope with NEFTune noise ({@code neftune-noise-alpha}; 0: none) whose layer scopes are placed
      * by {@code deviceMap} ({@code strategy = model-parallel}; {@link TfDeviceMap#NONE}: unplaced).
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
                         double inputEmbeddingNoise, TfDeviceMap deviceMap) {
-        this(tf, "", training, store, randomKey, tower, new HashMap<>(), inputEmbeddingNoise, deviceMap);
+        this(() -> tf, "", training, store, randomKey, tower, new HashMap<>(), new HashMap<>(), inputEmbeddingNoise,
+                deviceMap);
+        requireNonNull(tf, "tf is null");
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
         }
@@ -72,14 +82,9 @@ public final class TfBuildScope implements TfModelScope {
         }
     }
 
-    /** A scope whose layer scopes are placed by {@code deviceMap} ({@code strategy = model-parallel}). */
-    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
-                        TfDeviceMap deviceMap) {
-        this(tf, training, store, randomKey, tower, 0, deviceMap);
-    }
-
-    private TfBuildScope(Ops tf, String path, boolean training, TfVariableStore store, Operand<TInt64> randomKey,
-                         int tower, Map<String, Integer> seedCalls, double inputEmbeddingNoise, TfDeviceMap deviceMap) {
+    private TfBuildScope(java.util.function.Supplier<Ops> tf, String path, boolean training, TfVariableStore store,
+                         Operand<TInt64> randomKey, int tower, Map<String, Integer> seedCalls, Map<String, Ops> opsByPath,
+                         double inputEmbeddingNoise, TfDeviceMap deviceMap) {
         this.inputEmbeddingNoise = inputEmbeddingNoise;
         this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
         this.tf = requireNonNull(tf, "tf is null");
@@ -89,11 +94,12 @@ public final class TfBuildScope implements TfModelScope {
         this.randomKey = requireNonNull(randomKey, "randomKey is null");
         this.tower = tower;
         this.seedCalls = seedCalls;
+        this.opsByPath = opsByPath;
     }
 
     @Override
     public Ops tf() {
-        return tf;
+        return tf.get();
     }
 
     @Override
@@ -107,25 +113,26 @@ public final class TfBuildScope implements TfModelScope {
         if (name.isEmpty() || name.contains("/")) {
             throw new IllegalArgumentException("scope name '" + name + "' must be one non-empty path segment");
         }
-        String qualified = qualify(name);
-        Ops child = tf.withSubScope(name);
+        String childPath = qualify(name);
         // strategy = model-parallel: the layer's ops go to the device its name maps to
-        String device = deviceMap.isEmpty() ? null : deviceMap.deviceOf(qualified + "/");
-        if (device != null) {
-            child = child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
-        }
-        return new TfBuildScope(child, qualified, training, store, randomKey, tower, seedCalls, inputEmbeddingNoise,
-                deviceMap);
-    }
-
-    @Override
-    public boolean training() {
-        return training;
+        String device = deviceMap.isEmpty() ? null : deviceMap.deviceOf(childPath + "/");
+        // one Ops per path and pass, made when first used: a layer built twice on one path shares it (and its names)
+        java.util.function.Supplier<Ops> childOps = () -> cachedOps(childPath, () -> {
+            Ops child = tf.get().withSubScope(name);
+            return device == null ? child : child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
+        });
+        return new TfBuildScope(childOps, childPath, training, store, randomKey, tower, seedCalls, opsByPath,
+                inputEmbeddingNoise, deviceMap);
     }
 
     @Override
     public double inputEmbeddingNoise() {
         return training ? inputEmbeddingNoise : 0;
+    }
+
+    @Override
+    public boolean training() {
+        return training;
     }
 
     @Override
@@ -142,13 +149,23 @@ public final class TfBuildScope implements TfModelScope {
     public Operand<TInt64> randomSeed() {
         int call = seedCalls.merge(path, 1, Integer::sum) - 1;
         long pathHash = StableHash.of(path + "#" + call + (tower == 0 ? "" : "@tower" + tower));
-        Ops ops = tf.withSubScope("random_seed");
+        Ops ops = cachedOps(path + "#random_seed", () -> tf().withSubScope("random_seed"));
         Operand<TInt64> seed = ops.gather(randomKey, ops.constant(0), ops.constant(0));
         Operand<TInt64> step = ops.gather(randomKey, ops.constant(1), ops.constant(0));
         Operand<TInt64> micro = ops.gather(randomKey, ops.constant(2), ops.constant(0));
         Operand<TInt64> first = ops.math.add(ops.math.mul(seed, ops.constant(MIX)), ops.constant(pathHash));
         Operand<TInt64> second = ops.math.add(ops.math.mul(step, ops.constant(MICRO_STEP_SPAN)), micro);
         return ops.stack(List.of(first, second));
+    }
+
+    /** The Ops of {@code key}, made once (not with computeIfAbsent: making a child's Ops makes its parent's). */
+    private Ops cachedOps(String key, java.util.function.Supplier<Ops> make) {
+        Ops ops = opsByPath.get(key);
+        if (ops == null) {
+            ops = make.get();
+            opsByPath.put(key, ops);
+        }
+        return ops;
     }
 
     private String qualify(String name) {

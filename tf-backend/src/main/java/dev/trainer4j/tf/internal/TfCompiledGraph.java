@@ -3,6 +3,8 @@ package dev.trainer4j.tf.internal;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfVariable;
+import dev.trainer4j.tf.generate.TfGenerationGraph;
+import dev.trainer4j.tf.generate.TfGenerativeModel;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -37,6 +39,7 @@ import static java.util.Objects.requireNonNull;
  * @param modelCheckpoint the model variables' checkpoint
  * @param fullCheckpoint the model, optimizer and metrics checkpoint
  * @param threads the thread choice the session is opened with
+ * @param generation the generation graph of a model that generates ({@link TfGenerativeModel}), else null
  */
 public record TfCompiledGraph(Graph graph, String modelName, long seed, List<InputSpec> inputs, List<InputSpec> labels,
                               List<InputSpec> features, List<Placeholder<?>> placeholders,
@@ -44,7 +47,8 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
                               List<TfStateVariable<?>> states, List<Op> optimizerResets, Evaluation evaluation,
                               Map<String, Operand<?>> predictions, TrainingLossRead trainingLoss,
                               Operand<TInt64> optimizerStep, Training training, TfCheckpoint modelCheckpoint,
-                              TfCheckpoint fullCheckpoint, TfThreadChoice threads) {
+                              TfCheckpoint fullCheckpoint, TfThreadChoice threads,
+                              TfGenerationGraph generation) {
 
     public TfCompiledGraph {
         requireNonNull(graph, "graph is null");

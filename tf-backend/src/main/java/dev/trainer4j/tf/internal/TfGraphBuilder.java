@@ -9,6 +9,8 @@ import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfTrainerHooks;
 import dev.trainer4j.tf.TfVariable;
+import dev.trainer4j.tf.generate.TfGenerationGraph;
+import dev.trainer4j.tf.generate.TfGenerativeModel;
 import dev.trainer4j.tf.internal.TfCompiledGraph.Evaluation;
 import dev.trainer4j.tf.internal.TfCompiledGraph.EvaluationLoss;
 import dev.trainer4j.tf.internal.TfCompiledGraph.InferenceOnly;
@@ -139,6 +141,11 @@ public final class TfGraphBuilder {
                 : buildPass(root, engine, store, randomKey, featureFeeds, features, false, passReplicas,
                         "forward_predict").predictions();
 
+        // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
+        TfGenerationGraph generation = model instanceof TfGenerativeModel generative
+                ? TfGenerationGraph.build(generative, new TfBuildScope(passOps(root, 0, "generate"), false, store, randomKey))
+                : null;
+
         // training replicas: the variables exist now, so the step's size decides the threads and the replica count
         String rowCoupling = rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent());
         TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
@@ -175,7 +182,8 @@ public final class TfGraphBuilder {
         return new TfCompiledGraph(graph, model.name(), args.seed(), inputs, labels, features,
                 List.copyOf(placeholders.values()), learningRate, randomKey, store.variables(), states, optimizerResets,
                 evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
-                new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()));
+                new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
+                generation);
     }
 
     /** An evaluation or prediction pass: its loss (when labelled) and its host outputs. */

@@ -98,8 +98,7 @@ public final class TfUpdatePath {
     public TfTrainingGraph build(List<TfVariable> trainable, List<Operand<TFloat32>> gradientSums,
                                  Operand<TFloat32> lossSum, Operand<TFloat32> itemCount) {
         optimizer.createSlots((variable, slot, shape) -> store.state("optimizer/" + variable.name() + "/" + slot,
-                TFloat32.class, shape, StateGroup.OPTIMIZER, tf -> tf.zeros(tf.constant(shape), TFloat32.class)).ref(),
-                trainable);
+                TFloat32.class, shape, StateGroup.OPTIMIZER, tf -> zeros(tf, shape)).ref(), trainable);
 
         TfUpdateStep fused = buildUpdate(engine.withSubScope("step"), trainable, gradientSums, lossSum, itemCount,
                 List.of());
@@ -110,7 +109,7 @@ public final class TfUpdatePath {
         List<TfStateVariable<TFloat32>> buffers = new ArrayList<>();
         for (TfVariable variable : trainable) {
             buffers.add(store.state("trainer4j/accumulation/" + variable.name(), TFloat32.class, variable.shape(),
-                    StateGroup.ACCUMULATION, tf -> tf.zeros(tf.constant(variable.shape()), TFloat32.class)));
+                    StateGroup.ACCUMULATION, tf -> zeros(tf, variable.shape())));
         }
         TfStateVariable<TFloat32> lossBuffer = store.state("trainer4j/accumulation/loss_sum", TFloat32.class,
                 Shape.scalar(), StateGroup.ACCUMULATION, tf -> tf.constant(0f));
@@ -139,7 +138,7 @@ public final class TfUpdatePath {
         Ops afterReads = stepOps.withControlDependencies(readers);
         List<Op> zeroing = new ArrayList<>();
         for (TfStateVariable<TFloat32> buffer : buffers) {
-            zeroing.add(afterReads.assign(buffer.ref(), afterReads.zeros(afterReads.constant(buffer.shape()), TFloat32.class)));
+            zeroing.add(afterReads.assign(buffer.ref(), zeros(afterReads, buffer.shape())));
         }
         zeroing.add(afterReads.assign(lossBuffer.ref(), afterReads.constant(0f)));
         zeroing.add(afterReads.assign(countBuffer.ref(), afterReads.constant(0f)));
@@ -228,5 +227,13 @@ public final class TfUpdatePath {
             updates.addAll(optimizer.buildUpdates(gated, ungated, members, memberGradients, rate, stepNumber));
         }
         return updates;
+    }
+
+    /**
+     * A float32 zero tensor of {@code shape} through {@code Fill}: {@code Ops.zeros} opens a sub-scope, which scans
+     * every op of the graph, once per variable (quadratic in the model size at compile).
+     */
+    private static Operand<TFloat32> zeros(Ops tf, Shape shape) {
+        return tf.fill(tf.constant(shape.asArray()), tf.constant(0f));
     }
 }

@@ -91,6 +91,9 @@ public final class TfVariableStore {
         return variable;
     }
 
+    /** The scope of every state variable's reset, opened on first use. */
+    private Ops resetOps;
+
     /** Engine state: a variable initialised (and reset) to {@code initialValue}. */
     public synchronized <T extends TType> TfStateVariable<T> state(String name, Class<T> type, Shape shape, StateGroup group,
                                                                   Function<Ops, Operand<T>> initialValue) {
@@ -99,7 +102,10 @@ public final class TfVariableStore {
         }
         Output<T> ref = newVariable(name, shape, dataType(type), "");
         init.assign(ref, initialValue.apply(init));
-        Ops resetOps = root.withSubScope("trainer4j_reset");
+        if (resetOps == null) {
+            // one sub-scope for every reset: opening one scans every op of the graph
+            resetOps = root.withSubScope("trainer4j_reset");
+        }
         Op reset = resetOps.assign(ref, initialValue.apply(resetOps));
         Operand<T> read = identity(name + "/read", ref, "");
         TfStateVariable<T> state = new TfStateVariable<>(name, type, shape, group, ref, read, reset, initialValue);

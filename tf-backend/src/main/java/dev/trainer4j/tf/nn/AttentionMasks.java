@@ -46,4 +46,25 @@ public final class AttentionMasks {
         Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), allowed), tf.constant(MASKED_SCORE));
         return tf.expandDims(tf.expandDims(bias, tf.constant(0)), tf.constant(0));
     }
+
+    /**
+     * The causal bias of T new queries over K keys whose last T are those queries (the first K - T are cached
+     * earlier positions): [1, 1, T, K], where query i (at position K - T + i) may attend key j only when
+     * {@code j <= K - T + i}. With K = T this is {@link #causal}.
+     *
+     * @param queries a [B, T, ...] tensor giving T
+     * @param keys a [B, heads, K, head] tensor giving K
+     */
+    public static Operand<TFloat32> causalOverCache(Ops tf, Operand<? extends TType> queries,
+            Operand<? extends TType> keys) {
+        Operand<TInt64> newLength = TensorShapes.dimension(tf, queries, 1);
+        Operand<TInt64> keyLength = TensorShapes.dimension(tf, keys, 2);
+        Operand<TInt64> queryPositions = tf.math.add(tf.range(tf.constant(0L), newLength, tf.constant(1L)),
+                tf.math.sub(keyLength, newLength));
+        Operand<TInt64> keyPositions = tf.range(tf.constant(0L), keyLength, tf.constant(1L));
+        Operand<TFloat32> allowed = tf.dtypes.cast(tf.math.greaterEqual(tf.expandDims(queryPositions, tf.constant(1)),
+                tf.expandDims(keyPositions, tf.constant(0))), TFloat32.class);
+        Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), allowed), tf.constant(MASKED_SCORE));
+        return tf.expandDims(tf.expandDims(bias, tf.constant(0)), tf.constant(0));
+    }
 }

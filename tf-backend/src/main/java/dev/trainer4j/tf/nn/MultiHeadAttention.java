@@ -1,0 +1,101 @@
+package dev.trainer4j.tf.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Multi-head scaled dot-product attention whose queries and keys/values may come from different sequences (a
+ * decoder's self-attention over its own prefix, or cross-attention over the encoder's states), with keys and values
+ * exposed in the head layout [B, heads, T, head] so that a decoder can cache them between generation steps. Child
+ * scopes and variables are those of {@link MultiHeadSelfAttention}: {@code query}, {@code key}, {@code value},
+ * {@code output} [hidden, hidden] and {@code dropout} on the attention probabilities.
+ */
+public final class MultiHeadAttention {
+    private final TfModelScope scope;
+    private final long hiddenSize;
+    private final long numHeads;
+    private final long headSize;
+    private final Dense query;
+    private final Dense key;
+    private final Dense value;
+    private final Dense output;
+    private final Dropout dropout;
+
+    /**
+     * @param hiddenSize the model dimension, divisible by {@code numHeads}
+     * @param dropout the attention-probability dropout rate
+     */
+    public MultiHeadAttention(TfModelScope scope, long hiddenSize, long numHeads, double dropout) {
+        this.scope = requireNonNull(scope, "scope is null");
+        if (numHeads <= 0 || hiddenSize <= 0 || hiddenSize % numHeads != 0) {
+            throw new IllegalArgumentException("attention " + scope.path() + ": hidden size " + hiddenSize
+                    + " must be a positive multiple of the number of heads " + numHeads);
+        }
+        this.hiddenSize = hiddenSize;
+        this.numHeads = numHeads;
+        this.headSize = hiddenSize / numHeads;
+        this.query = new Dense(scope.child("query"), hiddenSize, hiddenSize, Activation.NONE);
+        this.key = new Dense(scope.child("key"), hiddenSize, hiddenSize, Activation.NONE);
+        this.value = new Dense(scope.child("value"), hiddenSize, hiddenSize, Activation.NONE);
+        this.output = new Dense(scope.child("output"), hiddenSize, hiddenSize, Activation.NONE);
+        this.dropout = new Dropout(scope.child("dropout"), dropout);
+    }
+
+    public long numHeads() {
+        return numHeads;
+    }
+
+    public long headSize() {
+        return headSize;
+    }
+
+    /** The keys of {@code source} [B, S, hidden] in the head layout [B, heads, S, head]. */
+    public Operand<TFloat32> keys(Operand<TFloat32> source) {
+        return splitHeads(scope.tf(), key.apply(source));
+    }
+
+    /** The values of {@code source} [B, S, hidden] in the head layout [B, heads, S, head]. */
+    public Operand<TFloat32> values(Operand<TFloat32> source) {
+        return splitHeads(scope.tf(), value.apply(source));
+    }
+
+    /**
+     * Attends from {@code x} [B, T, hidden] over {@code keys} and {@code values} [B, heads, S, head].
+     *
+     * @param additiveMask a float bias broadcastable to the scores [B, heads, T, S] ({@link AttentionMasks}); null
+     *        adds nothing
+     * @return [B, T, hidden]
+     */
+    public Operand<TFloat32> attend(Operand<TFloat32> x, Operand<TFloat32> keys, Operand<TFloat32> values,
+            Operand<TFloat32> additiveMask) {
+        Ops tf = scope.tf();
+        Operand<TFloat32> q = splitHeads(tf, query.apply(x));
+        Operand<TFloat32> scores = tf.math.mul(MatMuls.batchMatMul(tf, q, keys, false, true),
+                tf.constant((float) (1 / Math.sqrt(headSize))));
+        if (additiveMask != null) {
+            scores = tf.math.add(scores, additiveMask);
+        }
+        Operand<TFloat32> probabilities = dropout.apply(tf.nn.softmax(scores));
+        Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, values, false, false);
+        Operand<TInt64> batchAndTime = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
+                tf.constant(new long[] {2}));
+        Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
+                tf.concat(List.of(batchAndTime, tf.constant(new long[] {hiddenSize})), tf.constant(0)));
+        return output.apply(merged);
+    }
+
+    /** [B, T, hidden] → [B, heads, T, head]. */
+    private Operand<TFloat32> splitHeads(Ops tf, Operand<TFloat32> x) {
+        Operand<TInt64> batchAndTime = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
+                tf.constant(new long[] {2}));
+        Operand<TFloat32> split = tf.reshape(x,
+                tf.concat(List.of(batchAndTime, tf.constant(new long[] {numHeads, headSize})), tf.constant(0)));
+        return tf.linalg.transpose(split, tf.constant(new int[] {0, 2, 1, 3}));
+    }
+}
