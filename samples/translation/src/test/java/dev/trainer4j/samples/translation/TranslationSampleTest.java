@@ -45,6 +45,8 @@ final class TranslationSampleTest {
             // a uniform guess over the ~100 characters costs ln 100 = 4.6 nats per character; measured after these 40
             // steps with the full model (seed 42): 3.64
             assertThat(predicted.metrics().get("test_loss")).as("%s", predicted.metrics()).isLessThan(4.0);
+            // the run file's text metrics score the generated text (near 0 after 40 steps)
+            assertThat(predicted.metrics()).containsKeys("test_bleu", "test_chrf");
             HostTensor generated = predicted.predictions().get("generated_ids");
             assertThat(generated.shape()).containsExactly(64, 11);
             assertThat(trainer.spec().evalDatasets()).containsKeys("validation", "test");
