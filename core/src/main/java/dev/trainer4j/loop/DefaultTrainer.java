@@ -185,6 +185,11 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");
         }
+        if (args.predictWithGenerate() && !capabilities.contains(BackendCapability.GENERATION)) {
+            throw new ConfigurationException("predict-with-generate", "predict-with-generate = true is not supported by"
+                    + " backend '" + backend.name() + "': it lacks generation; set predict-with-generate = false or use a"
+                    + " backend that has it");
+        }
         if (spec.cluster().isPresent() && !capabilities.contains(BackendCapability.MULTI_WORKER)) {
             throw new ConfigurationException(spec.cluster().get().source(), "a multi-worker run is not supported by"
                     + " backend '" + backend.name() + "': it lacks multi-worker training; remove "

@@ -67,6 +67,10 @@ class ValidationTest {
         TrainerSpec devices = TrainerSpec.builder().args(LoopFixtures.args(dir).devices(2).build()).model(new FakeModel(2)).build();
         assertThatThrownBy(() -> new DefaultTrainer(devices, new FakeBackend()))
                 .hasMessageStartingWith("devices = 2 is not supported by backend 'fake': it lacks multi-device training");
+        TrainerSpec generate = TrainerSpec.builder().args(LoopFixtures.args(dir).set(TrainingArguments.PREDICT_WITH_GENERATE, true).build())
+                .model(new FakeModel(2)).build();
+        assertThatThrownBy(() -> new DefaultTrainer(generate, new FakeBackend()))
+                .hasMessageStartingWith("predict-with-generate = true is not supported by backend 'fake': it lacks generation");
         // the same settings pass with a backend that has them
         new DefaultTrainer(bf16, new FakeBackend(EnumSet.of(BackendCapability.TRAINING, BackendCapability.MIXED_PRECISION_BF16))).close();
     }

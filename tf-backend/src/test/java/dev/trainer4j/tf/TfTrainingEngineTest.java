@@ -89,7 +89,8 @@ class TfTrainingEngineTest {
         TfBackend backend = new TfBackend();
         assertThat(backend.name()).isEqualTo("tensorflow");
         assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT,
-                BackendCapability.MULTI_DEVICE, BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16);
+                BackendCapability.MULTI_DEVICE, BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16,
+                BackendCapability.MULTI_WORKER, BackendCapability.GENERATION);
     }
 
     @Test
