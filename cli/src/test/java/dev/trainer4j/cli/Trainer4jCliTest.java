@@ -138,7 +138,8 @@ final class Trainer4jCliTest {
         assertThat(out.lines().findFirst().orElseThrow()).startsWith("HF name").contains("status").contains("trainer4j key");
         assertThat(out).containsPattern("(?m)^learning_rate +implemented +learning-rate")
                 .containsPattern("(?m)^deepspeed +refused +- +.*; instead: ")
-                .containsPattern("(?m)^predict_with_generate \\(seq2seq\\) +owned +- +issue 17");
+                .containsPattern("(?m)^predict_with_generate \\(seq2seq\\) +implemented +predict-with-generate")
+                .containsPattern("(?m)^bf16_full_eval +owned +- +issue 18");
         assertThat(err).isEmpty();
     }
 
