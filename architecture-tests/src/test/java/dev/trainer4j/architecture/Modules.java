@@ -31,7 +31,7 @@ final class Modules {
 
     private static final List<Module> LAYOUT = List.of(
             module("api", Kind.API, "api", "spi"),
-            module("core", Kind.CORE, "loop", "data", "schedule", "config", "runtime", "search"),
+            module("core", Kind.CORE, "loop", "data", "schedule", "config", "runtime", "search", "cluster"),
             module("tf-backend", Kind.BACKEND, "tf"),
             module("plugins/metrics", Kind.PLUGIN, "plugins.metrics"),
             module("plugins/data", Kind.PLUGIN, "plugins.data"),
