@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ final class LocalWorkers {
 
     /** Runs the workers and returns worker 0's exit code. */
     int run() {
-        List<String> addresses = loopbackAddresses(count);
+        List<String> addresses = ClusterSpecs.freeLoopbackAddresses(count);
         err.println("trainer4j train --workers " + count + ": starting workers on " + addresses + " (loopback only)");
         err.flush();
         List<Process> processes = new ArrayList<>();
@@ -132,31 +130,5 @@ final class LocalWorkers {
         }, "worker-output");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static List<String> loopbackAddresses(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        List<String> addresses = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                addresses.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot find free loopback ports: " + e.getMessage(), e);
-        }
-        finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                }
-                catch (IOException ignored) {
-                    // a port we only probed
-                }
-            }
-        }
-        return addresses;
     }
 }

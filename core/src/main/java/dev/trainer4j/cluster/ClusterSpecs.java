@@ -8,6 +8,10 @@ import com.typesafe.config.ConfigException;
 import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.api.ConfigurationException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -164,6 +168,37 @@ public final class ClusterSpecs {
         workers.forEach(list::add);
         root.putObject("task").put("type", "worker").put("index", taskIndex);
         return root.toString();
+    }
+
+    /**
+     * {@code count} distinct free ports on the loopback interface as {@code 127.0.0.1:port}, for workers started on
+     * this machine ({@code trainer4j train --workers}, tests, benchmarks). The ports are free when probed; another
+     * process may take one before a worker binds it.
+     */
+    public static List<String> freeLoopbackAddresses(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                addresses.add("127.0.0.1:" + socket.getLocalPort());
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot find free loopback ports: " + e.getMessage(), e);
+        }
+        finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                }
+                catch (IOException ignored) {
+                    // a port that was only probed
+                }
+            }
+        }
+        return List.copyOf(addresses);
     }
 
     private static List<String> addresses(JsonNode node, String key) {

@@ -149,6 +149,26 @@ final class DeviceTestSupport {
         }
     }
 
+    /**
+     * Asserts that replica {@code replica}'s training forward ops and gradient ops ran (more than 5 of each) and ran on
+     * {@code device}, from a traced step's node-to-device placement.
+     */
+    static void assertReplicaOpsOn(Map<String, String> placement, int replica, String device) {
+        String forward = "replica_" + replica + "/forward_train/";
+        String gradients = "trainer4j_gradients_replica_" + replica + "/";
+        List<String> forwardOps = placement.keySet().stream().filter(name -> name.startsWith(forward)).toList();
+        List<String> gradientOps = placement.keySet().stream().filter(name -> name.startsWith(gradients)).toList();
+        org.assertj.core.api.Assertions.assertThat(forwardOps).as("replica %d forward ops run", replica).hasSizeGreaterThan(5);
+        org.assertj.core.api.Assertions.assertThat(gradientOps).as("replica %d gradient ops run", replica)
+                .hasSizeGreaterThan(5);
+        for (String op : forwardOps) {
+            org.assertj.core.api.Assertions.assertThat(placement.get(op)).as("device of %s", op).isEqualTo(device);
+        }
+        for (String op : gradientOps) {
+            org.assertj.core.api.Assertions.assertThat(placement.get(op)).as("device of %s", op).isEqualTo(device);
+        }
+    }
+
     static double maxAbsoluteDifference(Map<String, float[]> expected, Map<String, float[]> actual) {
         double max = 0;
         for (Map.Entry<String, float[]> entry : expected.entrySet()) {

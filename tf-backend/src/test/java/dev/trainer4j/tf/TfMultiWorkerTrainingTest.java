@@ -112,18 +112,7 @@ class TfMultiWorkerTrainingTest {
             var placement = engine.traceStepPlacement(digitBatches().get(0), new StepContext(0, 0, 1, 0.1, 11));
             for (int replica = 0; replica < 2; replica++) {
                 String device = ClusterSpec.cpuDevice(replica);
-                String forward = "replica_" + replica + "/forward_train/";
-                String gradients = "trainer4j_gradients_replica_" + replica + "/";
-                List<String> forwardOps = placement.keySet().stream().filter(name -> name.startsWith(forward)).toList();
-                List<String> gradientOps = placement.keySet().stream().filter(name -> name.startsWith(gradients)).toList();
-                assertThat(forwardOps).as("replica %d forward ops run", replica).hasSizeGreaterThan(5);
-                assertThat(gradientOps).as("replica %d gradient ops run", replica).hasSizeGreaterThan(5);
-                for (String op : forwardOps) {
-                    assertThat(placement.get(op)).as("device of %s", op).isEqualTo(device);
-                }
-                for (String op : gradientOps) {
-                    assertThat(placement.get(op)).as("device of %s", op).isEqualTo(device);
-                }
+                DeviceTestSupport.assertReplicaOpsOn(placement, replica, device);
             }
         }
     }

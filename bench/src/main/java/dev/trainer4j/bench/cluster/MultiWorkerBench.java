@@ -18,8 +18,6 @@ import dev.trainer4j.tf.nn.Activation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +52,7 @@ public final class MultiWorkerBench {
 
         Result one = run(model, batches, steps, args(global, threads), Optional.empty());
 
-        List<String> addresses = loopbackAddresses(2);
+        List<String> addresses = ClusterSpecs.freeLoopbackAddresses(2);
         Process worker = startWorker(addresses, threads);
         try {
             ClusterSpec cluster = new ClusterSpec(addresses, 0, ClusterSpec.CLUSTER_BLOCK);
@@ -178,23 +176,5 @@ public final class MultiWorkerBench {
             }
         }
         throw new IOException("worker 1 ended before serving");
-    }
-
-    private static List<String> loopbackAddresses(int count) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        List<String> addresses = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                addresses.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
-        finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
-        return addresses;
     }
 }

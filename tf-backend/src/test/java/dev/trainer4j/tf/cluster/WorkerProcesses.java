@@ -6,8 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,22 +22,8 @@ public final class WorkerProcesses implements AutoCloseable {
     }
 
     /** Free loopback addresses, one per worker. */
-    public static List<String> loopbackAddresses(int count) throws IOException {
-        List<String> addresses = new ArrayList<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                addresses.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
-        finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
-        return addresses;
+    public static List<String> loopbackAddresses(int count) {
+        return ClusterSpecs.freeLoopbackAddresses(count);
     }
 
     /** Starts every worker of {@code count} fresh loopback addresses in its own JVM. */
