@@ -89,7 +89,7 @@ public final class PlainTfTransformer {
 
     public static void main(String[] commandLine) throws IOException {
         VariantArguments arguments = VariantArguments.parse(NAME, commandLine, KEYS);
-        SyntheticText data = SyntheticText.read(Path.of(arguments.required("data")));
+        SyntheticText data = SyntheticText.readOrGenerate(arguments.text("data", null));
         String mode = arguments.required("mode");
         boolean timed = switch (mode) {
             case "timed" -> true;

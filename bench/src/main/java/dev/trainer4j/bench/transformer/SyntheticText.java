@@ -24,6 +24,8 @@ import java.util.Random;
 public record SyntheticText(int samples, int length, int[] ids, int[] mask, int[] labels) {
     /** Sequences in the training set: 256 batches of 32. */
     public static final int TRAIN_SAMPLES = 8192;
+    /** The seed of the benchmark's data. */
+    public static final long SEED = 42;
     private static final int CLS = 2;
     private static final int SIGNAL = 7;
     private static final int MINIMUM_LENGTH = 13;
@@ -82,6 +84,12 @@ public record SyntheticText(int samples, int length, int[] ids, int[] mask, int[
                 }
             }
         }
+    }
+
+    /** The file at {@code path}, or without one (a variant run by hand) the runner's data generated here. */
+    public static SyntheticText readOrGenerate(String path) throws IOException {
+        return path == null ? generate(TRAIN_SAMPLES, TransformerBenchModel.MAIN_JOB.length(),
+                TransformerBenchModel.MAIN_JOB.vocabulary(), SEED) : read(Path.of(path));
     }
 
     public static SyntheticText read(Path file) throws IOException {

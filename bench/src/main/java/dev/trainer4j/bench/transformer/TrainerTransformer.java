@@ -58,7 +58,7 @@ public final class TrainerTransformer {
 
     public static void main(String[] commandLine) throws IOException {
         VariantArguments arguments = VariantArguments.parse(NAME, commandLine, KEYS);
-        SyntheticText data = SyntheticText.read(Path.of(arguments.required("data")));
+        SyntheticText data = SyntheticText.readOrGenerate(arguments.text("data", null));
         String mode = arguments.required("mode");
         switch (mode) {
             case "timed" -> timed(arguments, data);

@@ -140,7 +140,7 @@ public final class TransformerBenchRunner {
 
         Path directory = Files.createTempDirectory("trainer4j-transformer-bench");
         data = directory.resolve("text.bin");
-        SyntheticText.generate(SyntheticText.TRAIN_SAMPLES, model.length(), model.vocabulary(), 42).write(data);
+        SyntheticText.generate(SyntheticText.TRAIN_SAMPLES, model.length(), model.vocabulary(), SyntheticText.SEED).write(data);
 
         double peak = gemmPeak();
         boolean lossesAgree = Integer.parseInt(options.get("loss-steps")) == 0 || checkLosses(directory);
