@@ -63,7 +63,7 @@ public final class PlainTfTransformer {
     static final double EPSILON = 1e-8;
     static final double WEIGHT_DECAY = 0.01;
     static final Set<String> KEYS = Set.of("data", "mode", "warmup", "warmup-seconds", "jit-quiet-seconds", "seconds",
-            "dropout", "loss-steps", "weights-in", "intra", "inter");
+            "dropout", "loss-steps", "weights-in", "intra", "inter", "task");
     private static final int INTRA_OP_THREADS = 2;
     private static final int INTER_OP_THREADS = 1;
     private static final float MASKED_SCORE = -1e9f;
@@ -80,6 +80,7 @@ public final class PlainTfTransformer {
     private long dropoutSites;
     private Ops tf;
     private Ops init;
+    private Operand<TFloat32> wordTable;
 
     private PlainTfTransformer(TransformerBenchModel sizes, double dropout, Map<String, float[]> initialWeights) {
         this.sizes = sizes;
@@ -98,7 +99,7 @@ public final class PlainTfTransformer {
         };
         String weightsIn = arguments.text("weights-in", null);
         double dropout = arguments.number("dropout", timed ? TransformerBenchModel.MAIN_JOB_DROPOUT : 0);
-        PlainTfTransformer loop = new PlainTfTransformer(TransformerBenchModel.MAIN_JOB, dropout,
+        PlainTfTransformer loop = new PlainTfTransformer(TransformerBenchModel.fromName(arguments.text("task", "classifier")), dropout,
                 weightsIn == null ? Map.of() : readWeights(Path.of(weightsIn)));
         loop.run(arguments, data, timed);
     }
@@ -110,21 +111,26 @@ public final class PlainTfTransformer {
         int[][] ids = new int[batches][];
         int[][] mask = new int[batches][];
         int[][] labels = new int[batches][];
+        boolean lm = sizes.task() == TransformerBenchModel.Task.CAUSAL_LM;
+        int[] allLabels = lm ? data.nextTokenLabels() : data.labels();
         for (int b = 0; b < batches; b++) {
             ids[b] = data.rows(data.ids(), b * batch, batch);
             mask[b] = data.rows(data.mask(), b * batch, batch);
-            labels[b] = data.rows(data.labels(), b * batch, batch);
+            labels[b] = data.rows(allLabels, b * batch, batch);
         }
         Shape tokens = Shape.of(batch, length);
-        Shape rows = Shape.of(batch);
+        Shape rows = lm ? tokens : Shape.of(batch);
         try (Graph graph = new Graph()) {
             tf = Ops.create(graph);
             init = tf.withInitScope();
             Placeholder<TInt32> idsInput = tf.placeholder(TInt32.class, Placeholder.shape(tokens));
             Placeholder<TInt32> maskInput = tf.placeholder(TInt32.class, Placeholder.shape(tokens));
             Placeholder<TInt32> labelsInput = tf.placeholder(TInt32.class, Placeholder.shape(rows));
-            Operand<TFloat32> loss = forwardLoss(idsInput, maskInput, labelsInput);
-            Op train = adamW(graph, loss);
+            Operand<TFloat32>[] sumAndCount = lm ? lmLossSumAndCount(idsInput, maskInput, labelsInput)
+                    : classifierLossSumAndCount(idsInput, maskInput, labelsInput);
+            Operand<TFloat32> inverseCount = tf.math.div(tf.constant(1f), sumAndCount[1]);
+            Operand<TFloat32> loss = tf.math.mul(sumAndCount[0], inverseCount);
+            Op train = adamW(graph, sumAndCount[0], inverseCount);
             ConfigProto config = ConfigProto.newBuilder()
                     .setIntraOpParallelismThreads(arguments.integer("intra", INTRA_OP_THREADS))
                     .setInterOpParallelismThreads(arguments.integer("inter", INTER_OP_THREADS))
@@ -139,7 +145,7 @@ public final class PlainTfTransformer {
                         runStep(session, idsInput, maskInput, labelsInput, train, loss, tokens, rows, ids[b], mask[b], labels[b]);
                         if (window.afterStep(step + 1)) {
                             double samples = window.timedSteps() * (double) batch;
-                            new VariantReport().put("variant", NAME)
+                            new VariantReport().put("variant", NAME).put("task", sizes.shortName())
                                     .put("samples_per_second", samples / window.timedSeconds())
                                     .put("cpu_samples_per_second", samples / window.timedCpuSeconds())
                                     .put("steps", window.timedSteps()).put("seconds", window.timedSeconds())
@@ -178,42 +184,17 @@ public final class PlainTfTransformer {
         }
     }
 
-    /** The mean cross-entropy of the batch. */
-    private Operand<TFloat32> forwardLoss(Operand<TInt32> ids, Operand<TInt32> mask, Operand<TInt32> labels) {
+    /** The classifier: embeddings, encoder blocks, final LayerNorm, masked mean pooling, head; {loss sum, items}. */
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32>[] classifierLossSumAndCount(Operand<TInt32> ids, Operand<TInt32> mask, Operand<TInt32> labels) {
         long batch = sizes.batch();
         long length = sizes.length();
         long hidden = sizes.hidden();
-        long heads = sizes.heads();
-        long head = hidden / heads;
-        Operand<TFloat32> word = variable("embeddings/word/embeddings", Shape.of(sizes.vocabulary(), hidden), Kind.EMBEDDING);
-        Operand<TFloat32> position = variable("embeddings/position/embeddings", Shape.of(sizes.maxPosition(), hidden),
-                Kind.EMBEDDING);
-        Operand<TFloat32> embedded = tf.math.add(tf.gather(word, ids, tf.constant(0)),
-                // int32 begin and size: Slice's gradient in 1.1.0 mixes int32 and int64 otherwise
-                tf.slice(position, tf.constant(new int[] {0, 0}), tf.constant(new int[] {(int) length, (int) hidden})));
-        // [B*T, H] from here on
-        Operand<TFloat32> x = dropout(tf.reshape(embedded, tf.constant(new long[] {batch * length, hidden})));
         Operand<TFloat32> keep = tf.dtypes.cast(mask, TFloat32.class);
         Operand<TFloat32> keyBias = tf.reshape(tf.math.mul(tf.math.sub(tf.constant(1f), keep), tf.constant(MASKED_SCORE)),
                 tf.constant(new long[] {batch, 1, 1, length}));
-        Operand<TFloat32> scale = tf.constant((float) (1 / Math.sqrt(head)));
-        for (int layer = 0; layer < sizes.layers(); layer++) {
-            String prefix = "encoder/layer_" + layer + "/";
-            Operand<TFloat32> normed = layerNorm(prefix + "attention_norm/", x);
-            Operand<TFloat32> q = splitHeads(dense(prefix + "attention/query/", normed, hidden, hidden));
-            Operand<TFloat32> k = splitHeads(dense(prefix + "attention/key/", normed, hidden, hidden));
-            Operand<TFloat32> v = splitHeads(dense(prefix + "attention/value/", normed, hidden, hidden));
-            Operand<TFloat32> scores = tf.math.add(tf.math.mul(batchMatMul(q, k, true), scale), keyBias);
-            Operand<TFloat32> probabilities = dropout(tf.nn.softmax(scores));
-            Operand<TFloat32> context = tf.reshape(
-                    tf.linalg.transpose(batchMatMul(probabilities, v, false), tf.constant(new int[] {0, 2, 1, 3})),
-                    tf.constant(new long[] {batch * length, hidden}));
-            x = tf.math.add(x, dropout(dense(prefix + "attention/output/", context, hidden, hidden)));
-            Operand<TFloat32> inner = gelu(dense(prefix + "intermediate/", layerNorm(prefix + "ffn_norm/", x), hidden,
-                    sizes.intermediate()));
-            x = tf.math.add(x, dropout(dense(prefix + "output/", inner, sizes.intermediate(), hidden)));
-        }
-        Operand<TFloat32> states = tf.reshape(layerNorm("encoder/final_norm/", x), tf.constant(new long[] {batch, length, hidden}));
+        Operand<TFloat32> x = trunk(ids, keyBias, "encoder/", "attention");
+        Operand<TFloat32> states = tf.reshape(x, tf.constant(new long[] {batch, length, hidden}));
         // masked mean over the tokens: sum(states * mask) / max(sum(mask), 1)
         Operand<TFloat32> weights = tf.expandDims(keep, tf.constant(-1));
         Operand<TFloat32> total = tf.reduceSum(tf.math.mul(states, weights), tf.constant(1));
@@ -222,16 +203,99 @@ public final class PlainTfTransformer {
         Operand<TFloat32> pooled = dropout(tf.math.div(total, count));
         Operand<TFloat32> logits = dense("classifier/", pooled, hidden, sizes.labels());
         Operand<TFloat32> targets = tf.oneHot(labels, tf.constant(sizes.labels()), tf.constant(1f), tf.constant(0f));
-        return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, targets).loss(), tf.constant(0));
+        Operand<TFloat32> itemLosses = tf.nn.softmaxCrossEntropyWithLogits(logits, targets).loss();
+        return new Operand[] {tf.reduceSum(itemLosses, tf.constant(0)), tf.constant((float) batch)};
     }
 
-    /** Gradients of the loss, then per variable the decoupled decay (weights only) and ApplyAdam; then step + 1. */
-    private Op adamW(Graph graph, Operand<TFloat32> loss) {
+    /**
+     * The causal LM: embeddings, decoder blocks (causal plus padding bias), final LayerNorm, logits through the word
+     * table transposed plus a bias; position t predicts label t + 1, labels -100 are not items; {loss sum, items}.
+     */
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32>[] lmLossSumAndCount(Operand<TInt32> ids, Operand<TInt32> mask, Operand<TInt32> labels) {
+        long batch = sizes.batch();
+        long length = sizes.length();
+        long vocabulary = sizes.vocabulary();
+        Operand<TFloat32> keep = tf.dtypes.cast(mask, TFloat32.class);
+        Operand<TFloat32> padding = tf.reshape(tf.math.mul(tf.math.sub(tf.constant(1f), keep), tf.constant(MASKED_SCORE)),
+                tf.constant(new long[] {batch, 1, 1, length}));
+        // query i sees key j when j <= i: -1e9 above the diagonal, built here as a constant [1, 1, T, T]
+        float[] causal = new float[(int) (length * length)];
+        for (int i = 0; i < length; i++) {
+            for (int j = i + 1; j < length; j++) {
+                causal[(int) (i * length + j)] = MASKED_SCORE;
+            }
+        }
+        Operand<TFloat32> keyBias = tf.math.add(tf.constant(Shape.of(1, 1, length, length), DataBuffers.of(causal, true, false)),
+                padding);
+        Operand<TFloat32> x = trunk(ids, keyBias, "decoder/", "self_attention");
+        Operand<TFloat32> bias = variable("lm_head/bias", Shape.of(vocabulary), Kind.ZEROS);
+        Operand<TFloat32> logits = tf.reshape(tf.nn.biasAdd(tf.linalg.matMul(x, wordTable,
+                        org.tensorflow.op.linalg.MatMul.transposeB(true)), bias),
+                tf.constant(new long[] {batch, length, vocabulary}));
+        // positions 0..T-2 against labels 1..T-1
+        Operand<TFloat32> shifted = tf.reshape(tf.slice(logits, tf.constant(new int[] {0, 0, 0}),
+                tf.constant(new int[] {(int) batch, (int) length - 1, (int) vocabulary})),
+                tf.constant(new long[] {batch * (length - 1), vocabulary}));
+        Operand<TInt32> next = tf.reshape(tf.slice(labels, tf.constant(new int[] {0, 1}),
+                tf.constant(new int[] {(int) batch, (int) length - 1})), tf.constant(new int[] {-1}));
+        Operand<TInt32> present = tf.dtypes.cast(tf.math.notEqual(next, tf.constant(-100)), TInt32.class);
+        Operand<TFloat32> items = tf.dtypes.cast(present, TFloat32.class);
+        Operand<TFloat32> targets = tf.oneHot(tf.math.mul(next, present), tf.constant((int) vocabulary), tf.constant(1f),
+                tf.constant(0f));
+        Operand<TFloat32> itemLosses = tf.nn.softmaxCrossEntropyWithLogits(shifted, targets).loss();
+        return new Operand[] {tf.reduceSum(tf.math.mul(itemLosses, items), tf.constant(0)),
+                tf.reduceSum(items, tf.constant(0))};
+    }
+
+    /** Word + position embeddings, dropout and the pre-LN blocks, [B*T, H]; the blocks' names under {@code stack}. */
+    private Operand<TFloat32> trunk(Operand<TInt32> ids, Operand<TFloat32> keyBias, String stack, String attentionName) {
+        long batch = sizes.batch();
+        long length = sizes.length();
+        long hidden = sizes.hidden();
+        long heads = sizes.heads();
+        long head = hidden / heads;
+        wordTable = variable("embeddings/word/embeddings", Shape.of(sizes.vocabulary(), hidden), Kind.EMBEDDING);
+        Operand<TFloat32> position = variable("embeddings/position/embeddings", Shape.of(sizes.maxPosition(), hidden),
+                Kind.EMBEDDING);
+        Operand<TFloat32> embedded = tf.math.add(tf.gather(wordTable, ids, tf.constant(0)),
+                // int32 begin and size: Slice's gradient in 1.1.0 mixes int32 and int64 otherwise
+                tf.slice(position, tf.constant(new int[] {0, 0}), tf.constant(new int[] {(int) length, (int) hidden})));
+        // [B*T, H] from here on
+        Operand<TFloat32> x = dropout(tf.reshape(embedded, tf.constant(new long[] {batch * length, hidden})));
+        Operand<TFloat32> scale = tf.constant((float) (1 / Math.sqrt(head)));
+        for (int layer = 0; layer < sizes.layers(); layer++) {
+            String prefix = stack + "layer_" + layer + "/";
+            Operand<TFloat32> normed = layerNorm(prefix + attentionName + "_norm/", x);
+            String attention = prefix + attentionName + "/";
+            Operand<TFloat32> q = splitHeads(dense(attention + "query/", normed, hidden, hidden));
+            Operand<TFloat32> k = splitHeads(dense(attention + "key/", normed, hidden, hidden));
+            Operand<TFloat32> v = splitHeads(dense(attention + "value/", normed, hidden, hidden));
+            Operand<TFloat32> scores = tf.math.add(tf.math.mul(batchMatMul(q, k, true), scale), keyBias);
+            Operand<TFloat32> probabilities = dropout(tf.nn.softmax(scores));
+            Operand<TFloat32> context = tf.reshape(
+                    tf.linalg.transpose(batchMatMul(probabilities, v, false), tf.constant(new int[] {0, 2, 1, 3})),
+                    tf.constant(new long[] {batch * length, hidden}));
+            x = tf.math.add(x, dropout(dense(attention + "output/", context, hidden, hidden)));
+            Operand<TFloat32> inner = gelu(dense(prefix + "intermediate/", layerNorm(prefix + "ffn_norm/", x), hidden,
+                    sizes.intermediate()));
+            x = tf.math.add(x, dropout(dense(prefix + "output/", inner, sizes.intermediate(), hidden)));
+        }
+        return layerNorm(stack + "final_norm/", x);
+    }
+
+    /**
+     * Gradients of the loss sum times 1/items (the mean's gradient, as the trainer scales it), then per variable the
+     * decoupled decay (weights only) and ApplyAdam; then step + 1.
+     */
+    private Op adamW(Graph graph, Operand<TFloat32> lossSum, Operand<TFloat32> inverseCount) {
         Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
-        Output<?>[] gradients = graph.addGradients("gradients", new Output<?>[] {loss.asOutput()}, xs, null);
+        Output<?>[] gradients = graph.addGradients("gradients", new Output<?>[] {lossSum.asOutput()}, xs, null);
         List<Op> allGradients = new ArrayList<>();
         for (Output<?> gradient : gradients) {
-            allGradients.add(tf.identity(gradient));
+            @SuppressWarnings("unchecked")
+            Output<TFloat32> sum = (Output<TFloat32>) gradient;
+            allGradients.add(tf.math.mul(sum, inverseCount));
         }
         Variable<TInt64> step = init.variable(Shape.scalar(), TInt64.class);
         init.assign(step, init.constant(0L));

@@ -66,6 +66,18 @@ public record SyntheticText(int samples, int length, int[] ids, int[] mask, int[
         return new SyntheticText(samples, length, ids, mask, labels);
     }
 
+    /**
+     * The causal LM's labels [samples, length]: the token ids, -100 on padding (HF's way; the loss shifts them, so
+     * position t predicts label t + 1).
+     */
+    public int[] nextTokenLabels() {
+        int[] labels = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            labels[i] = mask[i] == 1 ? ids[i] : -100;
+        }
+        return labels;
+    }
+
     /** Rows [first, first + count) of one array, e.g. one batch. */
     public int[] rows(int[] array, int first, int count) {
         int width = array.length / samples;

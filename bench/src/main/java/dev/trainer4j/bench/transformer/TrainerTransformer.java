@@ -13,10 +13,14 @@ import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.bench.TimedWindow;
+import dev.trainer4j.api.GenerationConfig;
+import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.TfTrainer;
 import dev.trainer4j.tf.models.Pooling;
 import dev.trainer4j.tf.models.TransformerClassifier;
 import dev.trainer4j.tf.models.TransformerClassifierSettings;
+import dev.trainer4j.tf.models.TransformerLm;
+import dev.trainer4j.tf.models.TransformerLmSettings;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -30,7 +34,8 @@ import java.util.Set;
 
 /**
  * The trainer side of the transformer benchmark: {@link TfTrainer} through the public API ({@link TrainerSpec} +
- * {@link TrainingArguments} + {@link TransformerClassifier} with the main job's sizes), data from
+ * {@link TrainingArguments} + {@link TransformerClassifier} with the main job's sizes, or {@code --task lm}: a
+ * {@link TransformerLm} of the same sizes with its head tied to the word embeddings), data from
  * {@link Dataset#ofColumns}, sequential batches, threads and towers as the library chooses them (unless
  * {@code --intra/--inter/--towers} pin them). Optimizer as the main job's (AdamW, lr 1e-3, weight decay 0.01,
  * betas 0.9/0.999, eps 1e-8) but with a constant learning rate and no clipping, which the hand-written loop mirrors.
@@ -50,7 +55,7 @@ import java.util.Set;
 public final class TrainerTransformer {
     static final String NAME = "trainer";
     static final Set<String> KEYS = Set.of("data", "mode", "warmup", "warmup-seconds", "jit-quiet-seconds", "seconds",
-            "dropout", "loss-steps", "weights-out", "intra", "inter", "towers", "eval-path", "eval-samples");
+            "dropout", "loss-steps", "weights-out", "intra", "inter", "towers", "eval-path", "eval-samples", "task");
     private static final long SEED = 42;
 
     private TrainerTransformer() {
@@ -60,16 +65,25 @@ public final class TrainerTransformer {
         VariantArguments arguments = VariantArguments.parse(NAME, commandLine, KEYS);
         SyntheticText data = SyntheticText.readOrGenerate(arguments.text("data", null));
         String mode = arguments.required("mode");
+        TransformerBenchModel sizes = TransformerBenchModel.fromName(arguments.text("task", "classifier"));
+        if (sizes.task() == TransformerBenchModel.Task.CAUSAL_LM && mode.equals("eval")) {
+            throw new IllegalArgumentException(NAME + ": --mode eval is for the classifier only");
+        }
         switch (mode) {
-            case "timed" -> timed(arguments, data);
-            case "losses" -> losses(arguments, data);
+            case "timed" -> timed(arguments, data, sizes);
+            case "losses" -> losses(arguments, data, sizes);
             case "eval" -> eval(arguments, data);
             default -> throw new IllegalArgumentException(NAME + ": --mode " + mode + "; expected timed, losses or eval");
         }
     }
 
-    static TransformerClassifier model(double dropout) {
-        TransformerBenchModel sizes = TransformerBenchModel.MAIN_JOB;
+    /** The classifier or the causal LM (tied head, as {@code transformer-lm}'s default) with these sizes. */
+    static TfModel model(TransformerBenchModel sizes, double dropout) {
+        if (sizes.task() == TransformerBenchModel.Task.CAUSAL_LM) {
+            return new TransformerLm(new TransformerLmSettings(sizes.vocabulary(), sizes.hidden(), sizes.layers(),
+                    sizes.heads(), sizes.intermediate(), sizes.maxPosition(), dropout,
+                    TransformerBenchModel.LAYER_NORM_EPSILON, true, GenerationConfig.empty()));
+        }
         return new TransformerClassifier(new TransformerClassifierSettings(sizes.vocabulary(), sizes.hidden(),
                 sizes.layers(), sizes.heads(), sizes.intermediate(), sizes.maxPosition(), dropout,
                 TransformerBenchModel.LAYER_NORM_EPSILON, Pooling.MEAN, sizes.labels()));
@@ -100,28 +114,32 @@ public final class TrainerTransformer {
                 .trainTowers(arguments.integer("towers", 0));
     }
 
-    static Dataset columns(SyntheticText data, int rows) {
+    /** input_ids, attention_mask and labels (one per row, or the causal LM's [rows, length]) of the first rows. */
+    static Dataset columns(SyntheticText data, int rows, TransformerBenchModel sizes) {
         Map<String, HostTensor> columns = new LinkedHashMap<>();
         columns.put(TransformerClassifier.INPUT_IDS, HostTensor.ofInts(data.rows(data.ids(), 0, rows), rows, data.length()));
         columns.put(TransformerClassifier.ATTENTION_MASK, HostTensor.ofInts(data.rows(data.mask(), 0, rows), rows, data.length()));
-        columns.put(TransformerClassifier.LABELS, HostTensor.ofInts(data.rows(data.labels(), 0, rows), rows));
+        columns.put(TransformerClassifier.LABELS, sizes.task() == TransformerBenchModel.Task.CAUSAL_LM
+                ? HostTensor.ofInts(data.rows(data.nextTokenLabels(), 0, rows), rows, data.length())
+                : HostTensor.ofInts(data.rows(data.labels(), 0, rows), rows));
         return Dataset.ofColumns(columns);
     }
 
-    private static void timed(VariantArguments arguments, SyntheticText data) throws IOException {
+    private static void timed(VariantArguments arguments, SyntheticText data, TransformerBenchModel sizes)
+            throws IOException {
         TimedWindow window = new TimedWindow(arguments.integer("warmup", 50), arguments.number("warmup-seconds", 2),
                 arguments.number("jit-quiet-seconds", 2), arguments.number("seconds", 3));
         double dropout = arguments.number("dropout", TransformerBenchModel.MAIN_JOB_DROPOUT);
         TrainingArguments args = arguments(arguments, 100_000_000L).loggingSteps(100_000_000L).build();
         StepTimer timer = new StepTimer(window);
-        TrainerSpec spec = TrainerSpec.builder().args(args).model(model(dropout))
-                .trainDataset(columns(data, data.samples())).addCallback(timer).build();
+        TrainerSpec spec = TrainerSpec.builder().args(args).model(model(sizes, dropout))
+                .trainDataset(columns(data, data.samples(), sizes)).addCallback(timer).build();
         try (TfTrainer trainer = new TfTrainer(spec)) {
             trainer.train();
             long[] counts = parameterCounts(trainer.modelWeights());
             int batch = TransformerBenchModel.MAIN_JOB.batch();
             double samples = window.timedSteps() * (double) batch;
-            new VariantReport().put("variant", NAME).put("samples_per_second", samples / window.timedSeconds())
+            new VariantReport().put("variant", NAME).put("task", sizes.shortName()).put("samples_per_second", samples / window.timedSeconds())
                     .put("cpu_samples_per_second", samples / window.timedCpuSeconds())
                     .put("steps", window.timedSteps()).put("seconds", window.timedSeconds())
                     .put("warmup_seconds", window.warmupSeconds()).put("warmup_steps", window.warmupStepsDone())
@@ -131,12 +149,13 @@ public final class TrainerTransformer {
         }
     }
 
-    private static void losses(VariantArguments arguments, SyntheticText data) throws IOException {
+    private static void losses(VariantArguments arguments, SyntheticText data, TransformerBenchModel sizes)
+            throws IOException {
         int steps = arguments.integer("loss-steps", 20);
         double dropout = arguments.number("dropout", 0);
         TrainingArguments args = arguments(arguments, steps).loggingSteps(1).build();
-        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(model(dropout))
-                .trainDataset(columns(data, data.samples()));
+        TrainerSpec.Builder spec = TrainerSpec.builder().args(args).model(model(sizes, dropout))
+                .trainDataset(columns(data, data.samples(), sizes));
         String weightsOut = arguments.text("weights-out", null);
         if (weightsOut != null) {
             spec.addCallback(new InitialWeights(Path.of(weightsOut)));
@@ -168,9 +187,10 @@ public final class TrainerTransformer {
                 .perDeviceTrainBatchSize(batches.train())
                 .perDeviceEvalBatchSize(batches.eval())
                 .build();
-        Dataset evalSet = columns(data, rows);
-        TrainerSpec spec = TrainerSpec.builder().args(args).model(model(TransformerBenchModel.MAIN_JOB_DROPOUT))
-                .trainDataset(columns(data, data.samples())).evalDataset(evalSet).build();
+        TransformerBenchModel sizes = TransformerBenchModel.MAIN_JOB;
+        Dataset evalSet = columns(data, rows, sizes);
+        TrainerSpec spec = TrainerSpec.builder().args(args).model(model(sizes, TransformerBenchModel.MAIN_JOB_DROPOUT))
+                .trainDataset(columns(data, data.samples(), sizes)).evalDataset(evalSet).build();
         try (TfTrainer trainer = new TfTrainer(spec)) {
             for (int i = 0; i < 2; i++) {
                 trainer.evaluate(evalSet, "eval");

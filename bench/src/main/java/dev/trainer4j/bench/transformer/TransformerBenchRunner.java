@@ -21,7 +21,8 @@ import java.util.Optional;
  * default path and the replica-split path ({@code devices = 2}, mirrored) in every round. Prints per variant
  * samples/s, tokens/s, samples per CPU-second and peak RSS as median (min-max), the FLOPs per step with the achieved
  * GFLOP/s and the fraction of the fp32 MatMul peak ({@link GemmPeak}, 2048^3, 2 threads), and the ratios with issue
- * 22's targets.
+ * 22's targets. With {@code --lm true} (the default) every round also times the trainer and the hand-written loop on
+ * the causal LM of the same sizes ({@code transformer-lm}, head tied to the word embeddings; no DJL or eval variant).
  *
  * <p>Before the rounds a loss check runs the trainer pinned like the plain loop (intra-op 2, inter-op 1, one tower),
  * dropout 0, and the plain loop from the trainer's initial weights on the same batches; the losses must agree within
@@ -29,7 +30,7 @@ import java.util.Optional;
  *
  * <p>Options (defaults): {@code --rounds 5 --seconds 3 --warmup 30 --warmup-seconds 2 --jit-quiet-seconds 1
  * --loss-steps 20 --eval true --eval-seconds 3 --gemm-seconds 2 --variants trainer,plain-tf,djl-pytorch,djl-pytorch-malloc
- * --djl-classpath <classpath of bench/djl-peer> --timeout 300 --omp-wait-policy ""}; {@code --omp-wait-policy PASSIVE}
+ * --djl-classpath <classpath of bench/djl-peer> --timeout 300 --omp-wait-policy "" --lm true}; {@code --omp-wait-policy PASSIVE}
  * sets {@code OMP_WAIT_POLICY} for the DJL runs: on a loaded machine libtorch's spinning OpenMP threads otherwise slow
  * a step from tens of milliseconds to seconds. Exits with 2 when the loss check fails.
  */
@@ -61,6 +62,7 @@ public final class TransformerBenchRunner {
 
     private final Map<String, String> options;
     private final TransformerBenchModel model = TransformerBenchModel.MAIN_JOB;
+    private final TransformerBenchModel lm = TransformerBenchModel.CAUSAL_LM;
     private final VariantLauncher launcher;
     private final String ownClasspath = System.getProperty("java.class.path");
     private final List<String> tfProperties = new ArrayList<>();
@@ -93,6 +95,7 @@ public final class TransformerBenchRunner {
         options.put("djl-classpath", "");
         options.put("timeout", "300");
         options.put("omp-wait-policy", "");
+        options.put("lm", "true");
         for (int i = 0; i < commandLine.length; i += 2) {
             String key = commandLine[i].startsWith("--") ? commandLine[i].substring(2) : "";
             if (!options.containsKey(key) || i + 1 >= commandLine.length) {
@@ -120,6 +123,7 @@ public final class TransformerBenchRunner {
             System.out.println("note: no --djl-classpath (build bench/djl-peer with -P peers): the DJL variants are skipped");
             variants = variants.stream().filter(name -> !name.startsWith("djl")).toList();
         }
+        boolean withLm = Boolean.parseBoolean(options.get("lm"));
         System.out.printf(Locale.ROOT, "trainer4j transformer bench: %s; %d rounds, warm-up >= %s steps and >= %s s and"
                         + " a quiet JIT for %s s, >= %s s timed per run; %d cores, JDK %s, load average %s%n",
                 model.describe(), rounds, options.get("warmup"), options.get("warmup-seconds"),
@@ -132,18 +136,26 @@ public final class TransformerBenchRunner {
                 + " OPT_OUT_TRACKING=true, 2 intra-op / 1 inter-op threads, OMP_WAIT_POLICY="
                 + (options.get("omp-wait-policy").isBlank() ? "(unset: libgomp's default)" : options.get("omp-wait-policy"))
                 + "; djl-pytorch-malloc adds " + TUNED_MALLOC);
-        double flops = model.flopsPerStep();
-        System.out.printf(Locale.ROOT, "parameters: %,d (%,d non-embedding, %,d embedding); FLOPs per step %.4g ="
-                        + " 6 x %,d x %,d tokens + 12 x %d x %d x %d^2 x %d%n", model.parameters(),
-                model.nonEmbeddingParameters(), model.embeddingParameters(), flops, model.nonEmbeddingParameters(),
-                model.tokensPerStep(), model.layers(), model.hidden(), model.length(), model.batch());
+        for (TransformerBenchModel sizes : withLm ? List.of(model, lm) : List.of(model)) {
+            System.out.printf(Locale.ROOT, "%s parameters: %,d (%,d non-embedding, %,d embedding); FLOPs per step %.4g ="
+                            + " 6 x %,d x %,d tokens + 12 x %d x %d x %d^2 x %d%s%n", sizes.shortName(),
+                    sizes.parameters(), sizes.nonEmbeddingParameters(), sizes.embeddingParameters(), sizes.flopsPerStep(),
+                    sizes.nonEmbeddingParameters(), sizes.tokensPerStep(), sizes.layers(), sizes.hidden(), sizes.length(),
+                    sizes.batch(), sizes.task() == TransformerBenchModel.Task.CAUSAL_LM ? String.format(Locale.ROOT,
+                            " + 6 x %,d x %d x %,d (the tied output projection)", sizes.vocabulary(), sizes.hidden(),
+                            sizes.tokensPerStep()) : "");
+        }
 
         Path directory = Files.createTempDirectory("trainer4j-transformer-bench");
         data = directory.resolve("text.bin");
         SyntheticText.generate(SyntheticText.TRAIN_SAMPLES, model.length(), model.vocabulary(), SyntheticText.SEED).write(data);
 
         double peak = gemmPeak();
-        boolean lossesAgree = Integer.parseInt(options.get("loss-steps")) == 0 || checkLosses(directory);
+        boolean checkLosses = Integer.parseInt(options.get("loss-steps")) > 0;
+        boolean lossesAgree = !checkLosses || checkLosses(directory, model);
+        if (withLm && checkLosses) {
+            lossesAgree &= checkLosses(directory, lm);
+        }
         boolean eval = Boolean.parseBoolean(options.get("eval"));
         for (int round = 0; round < rounds; round++) {
             List<String> order = new ArrayList<>(variants);
@@ -154,7 +166,12 @@ public final class TransformerBenchRunner {
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d:", round + 1, rounds));
             for (String variant : order) {
-                line.append(' ').append(variant).append(' ').append(timed(variant)).append(';');
+                line.append(' ').append(variant).append(' ').append(timed(model, variant)).append(';');
+            }
+            if (withLm) {
+                for (String variant : round % 2 == 0 ? List.of(TRAINER, PLAIN) : List.of(PLAIN, TRAINER)) {
+                    line.append(" lm ").append(variant).append(' ').append(timed(lm, variant)).append(';');
+                }
             }
             if (eval) {
                 for (String path : evalOrder) {
@@ -163,7 +180,7 @@ public final class TransformerBenchRunner {
             }
             System.out.println(line.append(" load average ").append(loadAverage()));
         }
-        summary(variants, eval, peak, rounds, lossesAgree);
+        summary(variants, eval, peak, rounds, lossesAgree, withLm);
         return lossesAgree;
     }
 
@@ -189,10 +206,11 @@ public final class TransformerBenchRunner {
      * The trainer pinned (intra-op 2, inter-op 1, one tower) and the trainer with its own choice, both dropout 0,
      * against the plain loop started from the trainer's initial weights.
      */
-    private boolean checkLosses(Path directory) {
+    private boolean checkLosses(Path directory, TransformerBenchModel sizes) {
         String steps = options.get("loss-steps");
-        Path weights = directory.resolve("initial-weights.bin");
-        List<String> common = List.of("--data", data.toString(), "--mode", "losses", "--loss-steps", steps, "--dropout", "0");
+        Path weights = directory.resolve("initial-weights-" + sizes.shortName() + ".bin");
+        List<String> common = List.of("--data", data.toString(), "--mode", "losses", "--loss-steps", steps, "--dropout", "0",
+                "--task", sizes.shortName());
         List<String> pinned = new ArrayList<>(common);
         pinned.addAll(List.of("--weights-out", weights.toString(), "--intra", "2", "--inter", "1", "--towers", "1"));
         VariantLauncher.Run trainerPinned = tfRun(TrainerTransformer.class.getName(), pinned);
@@ -201,10 +219,10 @@ public final class TransformerBenchRunner {
         VariantLauncher.Run plain = trainerPinned.failure().isPresent() ? trainerPinned
                 : tfRun(PlainTfTransformer.class.getName(), plainArguments);
         VariantLauncher.Run trainerOwn = tfRun(TrainerTransformer.class.getName(), common);
-        engineLine(trainerOwn).ifPresent(text -> System.out.println("trainer's own choice: " + text));
-        boolean agree = compare("loss check (dropout 0, same initial weights and batches): trainer pinned to intra-op 2"
+        engineLine(trainerOwn).ifPresent(text -> System.out.println(sizes.shortName() + ": the trainer's own choice: " + text));
+        boolean agree = compare(sizes.shortName() + " loss check (dropout 0, same initial weights and batches): trainer pinned to intra-op 2"
                 + " / inter-op 1 / 1 tower vs plain-tf", trainerPinned, plain, true);
-        compare("for reference: trainer with its own threads and towers vs plain-tf (splitting a batch changes the"
+        compare(sizes.shortName() + " for reference: trainer with its own threads and towers vs plain-tf (splitting a batch changes the"
                 + " reduction order)", trainerOwn, plain, false);
         return agree;
     }
@@ -238,8 +256,8 @@ public final class TransformerBenchRunner {
     }
 
     /** One timed run of {@code variant}: its samples/s for the round line, and every measurement kept. */
-    private String timed(String variant) {
-        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--mode", "timed",
+    private String timed(TransformerBenchModel sizes, String variant) {
+        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--task", sizes.shortName(), "--mode", "timed",
                 "--warmup", options.get("warmup"), "--warmup-seconds", options.get("warmup-seconds"),
                 "--jit-quiet-seconds", options.get("jit-quiet-seconds"), "--seconds", options.get("seconds"),
                 "--dropout", Double.toString(TransformerBenchModel.MAIN_JOB_DROPOUT)));
@@ -249,9 +267,9 @@ public final class TransformerBenchRunner {
             default -> djlRun(variant.equals(DJL_MALLOC), arguments);
         };
         if (variant.equals(TRAINER)) {
-            engineLine(run).ifPresent(text -> parameterCounts.putIfAbsent("trainer engine", text));
+            engineLine(run).ifPresent(text -> parameterCounts.putIfAbsent(key(sizes, "trainer engine"), text));
         }
-        return record(variant, run);
+        return record(key(sizes, variant), run);
     }
 
     private String evaluate(String path) {
@@ -259,6 +277,11 @@ public final class TransformerBenchRunner {
                 "--mode", "eval", "--eval-path", path.equals(EVAL_DEFAULT) ? "default" : "mirrored",
                 "--seconds", options.get("eval-seconds")));
         return record(path, run);
+    }
+
+    /** The key of a variant's measurements: the variant, prefixed with {@code lm} for the causal LM. */
+    private String key(TransformerBenchModel sizes, String variant) {
+        return sizes == model ? variant : sizes.shortName() + " " + variant;
     }
 
     private String record(String variant, VariantLauncher.Run run) {
@@ -283,25 +306,14 @@ public final class TransformerBenchRunner {
         return String.format(Locale.ROOT, "%.0f", Double.parseDouble(result.get().get("samples_per_second")));
     }
 
-    private void summary(List<String> variants, boolean eval, double peak, int rounds, boolean lossesAgree) {
+    private void summary(List<String> variants, boolean eval, double peak, int rounds, boolean lossesAgree,
+                         boolean withLm) {
         System.out.println();
         System.out.println("== summary: medians of " + rounds + " interleaved rounds (min-max) ==");
         parameterCounts.forEach((variant, text) -> System.out.println("  " + variant + ": " + text));
+        System.out.println("  " + model.describe());
+        variantLines(model, variants, peak);
         double flops = model.flopsPerStep();
-        for (String variant : variants) {
-            Map<String, List<Double>> values = measured.getOrDefault(variant, Map.of());
-            List<Double> samples = values.getOrDefault("samples_per_second", List.of());
-            List<Double> tokens = samples.stream().map(value -> value * model.length()).toList();
-            List<Double> gigaflops = samples.stream().map(value -> value / model.batch() * flops / 1e9).toList();
-            double fraction = BenchStatistics.median(gigaflops) / peak;
-            System.out.printf(Locale.ROOT, "  %-19s samples/s %s; tokens/s %s; samples per CPU-second %s; peak RSS %s MB;"
-                            + " %s GFLOP/s = %s of the MatMul peak%n", variant, BenchStatistics.summary(samples, 1),
-                    BenchStatistics.summary(tokens, 0),
-                    BenchStatistics.summary(values.getOrDefault("cpu_samples_per_second", List.of()), 1),
-                    BenchStatistics.summary(values.getOrDefault("vmhwm_mb", List.of()), 0),
-                    BenchStatistics.summary(gigaflops, 1),
-                    Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction));
-        }
         double trainer = median(TRAINER, "samples_per_second");
         double trainerFraction = trainer / model.batch() * flops / 1e9 / peak;
         System.out.println("  ratios (of medians):");
@@ -334,10 +346,38 @@ public final class TransformerBenchRunner {
                     BenchStatistics.summary(measured.getOrDefault(EVAL_MIRRORED, Map.of()).getOrDefault("samples_per_second", List.of()), 0),
                     BenchStatistics.ratio(evalMirrored, evalDefault, TARGET_EVAL));
         }
+        if (withLm) {
+            System.out.println("  " + lm.describe());
+            variantLines(lm, List.of(TRAINER, PLAIN), peak);
+            System.out.println("    lm trainer / plain-tf: " + BenchStatistics.ratio(median(key(lm, TRAINER), "samples_per_second"),
+                    median(key(lm, PLAIN), "samples_per_second"), 0) + "; per CPU-second " + BenchStatistics.ratio(
+                    median(key(lm, TRAINER), "cpu_samples_per_second"), median(key(lm, PLAIN), "cpu_samples_per_second"), 0)
+                    + "; peak RSS " + BenchStatistics.ratio(median(key(lm, TRAINER), "vmhwm_mb"),
+                    median(key(lm, PLAIN), "vmhwm_mb"), 0));
+        }
         System.out.println("  loss check: " + (lossesAgree ? "agree" : "FAILED (see above)"));
         if (!failures.isEmpty()) {
             System.out.println("== failures (" + failures.size() + ") ==");
             failures.forEach(System.out::println);
+        }
+    }
+
+    /** Per variant of {@code sizes}: samples/s, tokens/s, per CPU-second, peak RSS, GFLOP/s and the peak fraction. */
+    private void variantLines(TransformerBenchModel sizes, List<String> variants, double peak) {
+        double flops = sizes.flopsPerStep();
+        for (String variant : variants) {
+            Map<String, List<Double>> values = measured.getOrDefault(key(sizes, variant), Map.of());
+            List<Double> samples = values.getOrDefault("samples_per_second", List.of());
+            List<Double> tokens = samples.stream().map(value -> value * sizes.length()).toList();
+            List<Double> gigaflops = samples.stream().map(value -> value / sizes.batch() * flops / 1e9).toList();
+            double fraction = BenchStatistics.median(gigaflops) / peak;
+            System.out.printf(Locale.ROOT, "  %-22s samples/s %s; tokens/s %s; samples per CPU-second %s; peak RSS %s MB;"
+                            + " %s GFLOP/s = %s of the MatMul peak%n", key(sizes, variant), BenchStatistics.summary(samples, 1),
+                    BenchStatistics.summary(tokens, 0),
+                    BenchStatistics.summary(values.getOrDefault("cpu_samples_per_second", List.of()), 1),
+                    BenchStatistics.summary(values.getOrDefault("vmhwm_mb", List.of()), 0),
+                    BenchStatistics.summary(gigaflops, 1),
+                    Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction));
         }
     }
 

@@ -28,8 +28,20 @@ class TransformerBenchModelTest {
     }
 
     @Test
+    void theCausalLmCountsItsTiedHeadAsCompute() {
+        TransformerBenchModel lm = TransformerBenchModel.CAUSAL_LM;
+        // the same 2 layers (66,944) and final LayerNorm (128), then the head's bias (8,000); its kernel is the word table
+        assertThat(lm.nonEmbeddingParameters()).isEqualTo(66_944 + 128 + 8_000);
+        assertThat(lm.parameters()).isEqualTo(595_264);
+        // 6 x 75,072 x 2,048 = 922,484,736; attention as the classifier's 201,326,592; the tied projection
+        // 6 x 8,000 x 64 x 2,048 = 6,291,456,000
+        assertThat(lm.flopsPerStep()).isEqualTo(922_484_736.0 + 201_326_592.0 + 6_291_456_000.0);
+    }
+
+    @Test
     void refusesHeadsThatDoNotDivideTheWidth() {
-        assertThatThrownBy(() -> new TransformerBenchModel(8000, 64, 2, 5, 128, 128, 64, 32, 2))
+        assertThatThrownBy(() -> new TransformerBenchModel(TransformerBenchModel.Task.CLASSIFIER, 8000, 64, 2, 5, 128, 128,
+                64, 32, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inconsistent");
     }
 }
