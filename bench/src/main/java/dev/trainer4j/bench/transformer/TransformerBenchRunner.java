@@ -110,6 +110,7 @@ public final class TransformerBenchRunner {
     }
 
     private boolean run() throws IOException {
+        long started = System.nanoTime();
         int rounds = Integer.parseInt(options.get("rounds"));
         List<String> variants = Arrays.stream(options.get("variants").split(",")).map(String::trim)
                 .filter(name -> !name.isEmpty()).toList();
@@ -181,6 +182,8 @@ public final class TransformerBenchRunner {
             System.out.println(line.append(" load average ").append(loadAverage()));
         }
         summary(variants, eval, peak, rounds, lossesAgree, withLm);
+        System.out.printf(Locale.ROOT, "runner wall time %.0f s, load average at the end %s%n",
+                (System.nanoTime() - started) / 1e9, loadAverage());
         return lossesAgree;
     }
 
