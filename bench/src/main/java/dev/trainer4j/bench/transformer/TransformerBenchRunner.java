@@ -23,6 +23,8 @@ import java.util.Optional;
  * GFLOP/s and the fraction of the fp32 MatMul peak ({@link GemmPeak}, 2048^3, 2 threads), and the ratios with issue
  * 22's targets. With {@code --lm true} (the default) every round also times the trainer and the hand-written loop on
  * the causal LM of the same sizes ({@code transformer-lm}, head tied to the word embeddings; no DJL or eval variant).
+ * Before the rounds, {@code --cold-starts N} (3) fresh JVMs each time the main job from process start to the end of
+ * its first step ({@link ColdStart}), each followed by a JVM that times TensorFlow's native load alone.
  *
  * <p>Before the rounds a loss check runs the trainer pinned like the plain loop (intra-op 2, inter-op 1, one tower),
  * dropout 0, and the plain loop from the trainer's initial weights on the same batches; the losses must agree within
@@ -30,7 +32,8 @@ import java.util.Optional;
  *
  * <p>Options (defaults): {@code --rounds 5 --seconds 3 --warmup 30 --warmup-seconds 2 --jit-quiet-seconds 1
  * --loss-steps 20 --eval true --eval-seconds 3 --gemm-seconds 2 --variants trainer,plain-tf,djl-pytorch,djl-pytorch-malloc
- * --djl-classpath <classpath of bench/djl-peer> --timeout 300 --omp-wait-policy "" --lm true}; {@code --omp-wait-policy PASSIVE}
+ * --djl-classpath <classpath of bench/djl-peer> --timeout 300 --omp-wait-policy "" --lm true --cold-starts 3
+ * --run-file samples/text-classification/run.conf}; {@code --omp-wait-policy PASSIVE}
  * sets {@code OMP_WAIT_POLICY} for the DJL runs: on a loaded machine libtorch's spinning OpenMP threads otherwise slow
  * a step from tens of milliseconds to seconds. Exits with 2 when the loss check fails.
  */
@@ -52,6 +55,8 @@ public final class TransformerBenchRunner {
     static final String DJL_MALLOC = "djl-pytorch-malloc";
     static final String EVAL_DEFAULT = "eval-default";
     static final String EVAL_MIRRORED = "eval-mirrored";
+    static final String COLD_START = "cold-start";
+    static final String TF_LOAD = "tf-load";
     private static final double TARGET_VERSUS_PLAIN = 2.0;
     private static final double TARGET_VERSUS_DJL = 3.0;
     private static final double TARGET_PEAK_FRACTION = 0.35;
@@ -96,6 +101,8 @@ public final class TransformerBenchRunner {
         options.put("timeout", "300");
         options.put("omp-wait-policy", "");
         options.put("lm", "true");
+        options.put("cold-starts", "3");
+        options.put("run-file", "samples/text-classification/run.conf");
         for (int i = 0; i < commandLine.length; i += 2) {
             String key = commandLine[i].startsWith("--") ? commandLine[i].substring(2) : "";
             if (!options.containsKey(key) || i + 1 >= commandLine.length) {
@@ -158,6 +165,14 @@ public final class TransformerBenchRunner {
             lossesAgree &= checkLosses(directory, lm);
         }
         boolean eval = Boolean.parseBoolean(options.get("eval"));
+        int coldStarts = Integer.parseInt(options.get("cold-starts"));
+        for (int i = 0; i < coldStarts; i++) {
+            String cold = record(COLD_START, tfRun(ColdStart.class.getName(), List.of("--run-file", options.get("run-file"))));
+            String probe = record(TF_LOAD, tfRun(ColdStart.class.getName(), List.of("--probe", "tf-load")));
+            System.out.printf(Locale.ROOT, "cold start %d/%d: the main job to the end of its first step %s s (fresh JVM);"
+                            + " TensorFlow's native load alone %s s; load average %s%n", i + 1, coldStarts,
+                    lastValue(COLD_START, "total_seconds", cold), lastValue(TF_LOAD, "tf_load_seconds", probe), loadAverage());
+        }
         for (int round = 0; round < rounds; round++) {
             List<String> order = new ArrayList<>(variants);
             List<String> evalOrder = new ArrayList<>(List.of(EVAL_DEFAULT, EVAL_MIRRORED));
@@ -306,7 +321,8 @@ public final class TransformerBenchRunner {
             parameterCounts.putIfAbsent(variant, result.get().get("parameters") + " parameters ("
                     + result.get().get("non_embedding_parameters") + " non-embedding)");
         }
-        return String.format(Locale.ROOT, "%.0f", Double.parseDouble(result.get().get("samples_per_second")));
+        String samples = result.get().get("samples_per_second");
+        return samples == null ? "ok" : String.format(Locale.ROOT, "%.0f", Double.parseDouble(samples));
     }
 
     private void summary(List<String> variants, boolean eval, double peak, int rounds, boolean lossesAgree,
@@ -358,6 +374,22 @@ public final class TransformerBenchRunner {
                     + "; peak RSS " + BenchStatistics.ratio(median(key(lm, TRAINER), "vmhwm_mb"),
                     median(key(lm, PLAIN), "vmhwm_mb"), 0));
         }
+        if (measured.containsKey(COLD_START)) {
+            Map<String, List<Double>> cold = measured.get(COLD_START);
+            double total = BenchStatistics.median(cold.getOrDefault("total_seconds", List.of()));
+            System.out.printf(Locale.ROOT, "  cold start of the main job (%s, fresh JVM, to the end of step 1): %s s (target <= 3: %s);"
+                            + " JVM %s, assemble (run file, plugins, tokenizer, data, trainer) %s, to onTrainBegin %s, to the"
+                            + " first onStepBegin %s, first step %s; CPU %s s; TensorFlow's native load alone %s s%n",
+                    options.get("run-file"), BenchStatistics.summary(cold.getOrDefault("total_seconds", List.of()), 2),
+                    total <= 3 ? "met" : "NOT met",
+                    BenchStatistics.summary(cold.getOrDefault("jvm_seconds", List.of()), 2),
+                    BenchStatistics.summary(cold.getOrDefault("assemble_seconds", List.of()), 2),
+                    BenchStatistics.summary(cold.getOrDefault("to_train_begin_seconds", List.of()), 2),
+                    BenchStatistics.summary(cold.getOrDefault("to_first_step_seconds", List.of()), 2),
+                    BenchStatistics.summary(cold.getOrDefault("first_step_seconds", List.of()), 2),
+                    BenchStatistics.summary(cold.getOrDefault("cpu_seconds", List.of()), 2),
+                    BenchStatistics.summary(measured.getOrDefault(TF_LOAD, Map.of()).getOrDefault("tf_load_seconds", List.of()), 2));
+        }
         System.out.println("  loss check: " + (lossesAgree ? "agree" : "FAILED (see above)"));
         if (!failures.isEmpty()) {
             System.out.println("== failures (" + failures.size() + ") ==");
@@ -382,6 +414,13 @@ public final class TransformerBenchRunner {
                     BenchStatistics.summary(gigaflops, 1),
                     Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction));
         }
+    }
+
+    /** The latest value of {@code key} recorded for {@code variant}, or {@code failed} (the record's answer). */
+    private String lastValue(String variant, String key, String recorded) {
+        List<Double> values = measured.getOrDefault(variant, Map.of()).getOrDefault(key, List.of());
+        return recorded.equals("FAILED") || values.isEmpty() ? "FAILED"
+                : String.format(Locale.ROOT, "%.2f", values.get(values.size() - 1));
     }
 
     private double median(String variant, String key) {
