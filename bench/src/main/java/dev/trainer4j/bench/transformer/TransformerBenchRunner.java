@@ -354,7 +354,8 @@ public final class TransformerBenchRunner {
         double trainerRss = median(TRAINER, "vmhwm_mb");
         double plainRss = median(PLAIN, "vmhwm_mb");
         System.out.printf(Locale.ROOT, "    peak RSS trainer / plain-tf: %s (target <= 1.00: %s)%n",
-                BenchStatistics.ratio(trainerRss, plainRss, 0), Double.isNaN(trainerRss + plainRss) ? "n/a" : trainerRss <= plainRss ? "met" : "NOT met");
+                BenchStatistics.ratio(trainerRss, plainRss, 0),
+                Double.isNaN(trainerRss + plainRss) ? "n/a" : trainerRss <= plainRss ? "met" : "NOT met");
         if (eval) {
             double evalDefault = median(EVAL_DEFAULT, "samples_per_second");
             double evalMirrored = median(EVAL_MIRRORED, "samples_per_second");
