@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  * seconds, once the JIT has compiled nothing for that long: see {@link TimedWindow}), {@code --models
  * mlp-small,mlp-large}, {@code --loss-steps N} (50; 0 skips the loss check), {@code --engine true}
  * (also time {@link EngineLoop}, the trainer's engine alone, in every round: it splits the trainer's cost into graph
- * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was).
+ * and host loop), {@code --gemm-seconds S} (2; 0 skips the fp32 GEMM reading that says what machine this was),
+ * {@code --gemm-shapes-seconds S} (0.5; 0 skips timing mlp-large's own MatMul shapes, {@link MlpGemmShapes}),
+ * {@code --djl-classpath CP} (empty: no DJL; {@code bench/run} passes {@code bench/djl-peer}'s: then every round also
+ * runs DJL-PyTorch with and without tuned glibc malloc, {@code dev.trainer4j.bench.djl.DjlMlp}, on the same blobs) and
+ * {@code --omp-wait-policy P} (empty: libgomp's default; {@code PASSIVE} for DJL on a loaded machine).
  */
 public final class BenchRunner {
     private static final double SMALL_TARGET = 1.5;
@@ -46,9 +50,16 @@ public final class BenchRunner {
     private final boolean withEngine;
     private final double gemmSeconds;
     private final Set<String> printedThreadLines = new LinkedHashSet<>();
+    private final double gemmShapesSeconds;
+    private final String djlClasspath;
+    private final String ompWaitPolicy;
+    private final Map<BenchModel, Path> blobFiles = new LinkedHashMap<>();
+    static final String DJL = "djl-pytorch";
+    static final String DJL_MALLOC = "djl-pytorch-malloc";
 
     private BenchRunner(int rounds, double seconds, int warmup, double warmupSeconds, double jitQuietSeconds,
-                        List<BenchModel> models, int lossSteps, boolean withEngine, double gemmSeconds) {
+                        List<BenchModel> models, int lossSteps, boolean withEngine, double gemmSeconds,
+                        double gemmShapesSeconds, String djlClasspath, String ompWaitPolicy) {
         this.rounds = rounds;
         this.seconds = seconds;
         this.warmup = warmup;
@@ -58,6 +69,9 @@ public final class BenchRunner {
         this.lossSteps = lossSteps;
         this.withEngine = withEngine;
         this.gemmSeconds = gemmSeconds;
+        this.gemmShapesSeconds = gemmShapesSeconds;
+        this.djlClasspath = djlClasspath;
+        this.ompWaitPolicy = ompWaitPolicy;
     }
 
     public static void main(String[] commandLine) {
@@ -69,6 +83,9 @@ public final class BenchRunner {
         int lossSteps = 50;
         boolean withEngine = false;
         double gemmSeconds = 2;
+        double gemmShapesSeconds = 0.5;
+        String djlClasspath = "";
+        String ompWaitPolicy = "";
         List<BenchModel> models = List.of(BenchModel.values());
         for (int i = 0; i < commandLine.length; i += 2) {
             if (i + 1 >= commandLine.length) {
@@ -84,10 +101,14 @@ public final class BenchRunner {
                 case "--loss-steps" -> lossSteps = Integer.parseInt(value);
                 case "--engine" -> withEngine = Boolean.parseBoolean(value);
                 case "--gemm-seconds" -> gemmSeconds = Double.parseDouble(value);
+                case "--gemm-shapes-seconds" -> gemmShapesSeconds = Double.parseDouble(value);
+                case "--djl-classpath" -> djlClasspath = value;
+                case "--omp-wait-policy" -> ompWaitPolicy = value;
                 case "--models" -> models = Arrays.stream(value.split(",")).map(String::trim).map(BenchModel::fromName).toList();
                 default -> throw new IllegalArgumentException("unknown option " + commandLine[i]
                         + "; expected --rounds, --seconds, --warmup, --warmup-seconds, --jit-quiet-seconds, --models,"
-                        + " --loss-steps, --engine or --gemm-seconds");
+                        + " --loss-steps, --engine, --gemm-seconds, --gemm-shapes-seconds, --djl-classpath or"
+                        + " --omp-wait-policy");
             }
         }
         if (rounds < 1 || seconds <= 0 || warmup < 1 || warmupSeconds < 0 || jitQuietSeconds < 0 || lossSteps < 0
@@ -96,7 +117,7 @@ public final class BenchRunner {
                     + " --jit-quiet-seconds >= 0, --loss-steps >= 0, --gemm-seconds >= 0");
         }
         boolean identical = new BenchRunner(rounds, seconds, warmup, warmupSeconds, jitQuietSeconds, models, lossSteps,
-                withEngine, gemmSeconds).run();
+                withEngine, gemmSeconds, gemmShapesSeconds, djlClasspath, ompWaitPolicy).run();
         System.exit(identical ? 0 : 2);
     }
 
@@ -132,9 +153,16 @@ public final class BenchRunner {
             List<Double> trainerCpu = new ArrayList<>();
             List<Double> plainCpu = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
+            Map<String, List<Double>> djl = new LinkedHashMap<>();
+            Map<String, List<Double>> djlCpu = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
-                List<String> order = new ArrayList<>(round % 2 == 0 ? List.of(TrainerVariant.NAME, PlainTfLoop.NAME)
-                        : List.of(PlainTfLoop.NAME, TrainerVariant.NAME));
+                List<String> order = new ArrayList<>(List.of(TrainerVariant.NAME, PlainTfLoop.NAME));
+                if (!djlClasspath.isBlank()) {
+                    order.addAll(List.of(DJL, DJL_MALLOC));
+                }
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
                 if (withEngine) {
                     order.add(round % 3, EngineLoop.NAME);
                 }
@@ -144,6 +172,11 @@ public final class BenchRunner {
                     results.put(variant, result);
                     if (variant.equals(EngineLoop.NAME)) {
                         engine.add(result[0]);
+                        continue;
+                    }
+                    if (variant.startsWith("djl")) {
+                        djl.computeIfAbsent(variant, key -> new ArrayList<>()).add(result[0]);
+                        djlCpu.computeIfAbsent(variant, key -> new ArrayList<>()).add(result[1]);
                         continue;
                     }
                     boolean isTrainer = variant.equals(TrainerVariant.NAME);
@@ -158,6 +191,12 @@ public final class BenchRunner {
                         model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
                         kilo(t[1]), kilo(p[1]), e == null ? "" : " engine alone " + kilo(e[0]) + ";", t[2], p[2],
                         e == null ? "" : String.format(Locale.ROOT, ", engine %.0f s", e[2]), loadAverage());
+                if (!djlClasspath.isBlank()) {
+                    System.out.printf(Locale.ROOT, "  %s round %d/%d: DJL-PyTorch %s, with tuned malloc %s samples/s;"
+                                    + " trainer / DJL %.2f, trainer / DJL tuned malloc %.2f%n", model.configName(), round + 1,
+                            rounds, kilo(results.get(DJL)[0]), kilo(results.get(DJL_MALLOC)[0]), t[0] / results.get(DJL)[0],
+                            t[0] / results.get(DJL_MALLOC)[0]);
+                }
             }
             double ratio = median(trainer) / median(plain);
             String summary = String.format(Locale.ROOT,
@@ -176,6 +215,17 @@ public final class BenchRunner {
                                 + " (%s-%s); engine / plain loop %.2f (graph and session path), trainer / engine %.2f"
                                 + " (host loop)", model.configName(), kilo(median(engine)), kilo(min(engine)),
                         kilo(max(engine)), median(engine) / median(plain), median(trainer) / median(engine));
+            }
+            for (Map.Entry<String, List<Double>> entry : djl.entrySet()) {
+                List<Double> cpu = djlCpu.get(entry.getKey());
+                summary += String.format(Locale.ROOT, "%n%s %s (DJL 0.36.0 + PyTorch 2.7.1): %s samples/s (%s-%s), per"
+                                + " CPU-second %s; trainer / %s %.2f, per CPU-second %.2f", model.configName(),
+                        entry.getKey(), kilo(median(entry.getValue())), kilo(min(entry.getValue())),
+                        kilo(max(entry.getValue())), kilo(median(cpu)), entry.getKey(),
+                        median(trainer) / median(entry.getValue()), median(trainerCpu) / median(cpu));
+            }
+            if (model == BenchModel.MLP_LARGE && gemmShapesSeconds > 0) {
+                summary += gemmAtStepShapes(model, median(trainer), median(plain));
             }
             summaries.put(model, summary);
         }
@@ -263,6 +313,9 @@ public final class BenchRunner {
     }
 
     private double[] timed(String variant, BenchModel model) {
+        if (variant.startsWith("djl")) {
+            return timedDjl(variant, model);
+        }
         String mainClass = switch (variant) {
             case TrainerVariant.NAME -> TrainerVariant.class.getName();
             case EngineLoop.NAME -> EngineLoop.class.getName();
@@ -279,6 +332,95 @@ public final class BenchRunner {
         }
         throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line:\n"
                 + String.join("\n", output));
+    }
+
+    /**
+     * One DJL-PyTorch run of {@code model} on the same Gaussian blobs (written once to a file the DJL JVM reads), with
+     * DJL_OFFLINE, 2 intra-op and 1 inter-op threads, and the peers' glibc malloc settings for {@code djl-pytorch-malloc}.
+     */
+    private double[] timedDjl(String variant, BenchModel model) {
+        Path blobs = blobFiles.computeIfAbsent(model, BenchRunner::writeBlobs);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx2g", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", djlClasspath,
+                "dev.trainer4j.bench.djl.DjlMlp", "--data", blobs.toString(), "--layout", model.layout().replace('-', ','),
+                "--batch", Integer.toString(model.batchSize()), "--warmup", Integer.toString(warmup),
+                "--warmup-seconds", Double.toString(warmupSeconds), "--jit-quiet-seconds", Double.toString(jitQuietSeconds),
+                "--seconds", Double.toString(seconds), "--variant", variant));
+        Map<String, String> environment = new LinkedHashMap<>(Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
+                "OMP_NUM_THREADS", "2"));
+        if (variant.equals(DJL_MALLOC)) {
+            environment.putAll(Map.of("MALLOC_MMAP_THRESHOLD_", "1073741824", "MALLOC_TRIM_THRESHOLD_", "4294967296",
+                    "MALLOC_TOP_PAD_", "268435456"));
+        }
+        if (!ompWaitPolicy.isBlank()) {
+            environment.put("OMP_WAIT_POLICY", ompWaitPolicy);
+        }
+        for (String line : run(command, environment)) {
+            if (line.startsWith("RESULT ")) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String field : line.substring(7).trim().split(" +")) {
+                    fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+                }
+                return new double[] {Double.parseDouble(fields.get("samples_per_second")),
+                        Double.parseDouble(fields.get("cpu_samples_per_second")), Double.parseDouble(fields.get("warmup_seconds"))};
+            }
+        }
+        throw new IllegalStateException(variant + " on " + model.configName() + " printed no RESULT line");
+    }
+
+    /** The blobs of {@code model} as big-endian ints samples, inputs, the features as floats, the labels as ints. */
+    private static Path writeBlobs(BenchModel model) {
+        GaussianBlobs data = GaussianBlobs.generate(BenchModel.SAMPLES, model.inputSize(), model.numLabels(), BenchModel.SEED);
+        try {
+            Path file = Files.createTempFile("trainer4j-bench-" + model.configName(), ".bin");
+            file.toFile().deleteOnExit();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                    Files.newOutputStream(file)))) {
+                out.writeInt(data.samples());
+                out.writeInt(model.inputSize());
+                for (float value : data.features()) {
+                    out.writeFloat(value);
+                }
+                for (int label : data.labels()) {
+                    out.writeInt(label);
+                }
+            }
+            return file;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write the blobs of " + model.configName(), e);
+        }
+    }
+
+    /**
+     * mlp-large's GEMM efficiency at the step's own shapes: every MatMul of its step timed alone
+     * ({@link MlpGemmShapes}, intra-op 2), their times summed (the step's time if it did only its GEMMs at these
+     * speeds), against the trainer's and the plain loop's median step times.
+     */
+    private String gemmAtStepShapes(BenchModel model, double trainerSamples, double plainSamples) {
+        List<String> output = launch(MlpGemmShapes.class.getName(), List.of(model.configName(), "2",
+                Double.toString(gemmShapesSeconds)));
+        StringBuilder text = new StringBuilder();
+        for (String line : output) {
+            if (line.startsWith("SHAPE ")) {
+                text.append(String.format(Locale.ROOT, "%n  %s", line.substring(6)));
+            }
+            else if (line.startsWith("GEMMSTEP ")) {
+                String[] fields = line.split(" ");
+                double flops = Double.parseDouble(fields[2]);
+                double gemmSeconds = Double.parseDouble(fields[3]);
+                double trainerStep = model.batchSize() / trainerSamples;
+                double plainStep = model.batchSize() / plainSamples;
+                text.insert(0, String.format(Locale.ROOT, "%n%s GEMM efficiency at the step's own shapes: its MatMuls"
+                                + " (%.3g FLOPs) alone take %.2f ms at %s GFLOP/s; the trainer's step takes %.2f ms"
+                                + " (%.1f GFLOP/s of GEMM work, %.0f%% of the shapes' own speed), the plain loop's %.2f ms"
+                                + " (%.0f%%):", model.configName(), flops, gemmSeconds * 1e3, fields[4], trainerStep * 1e3,
+                        flops / trainerStep / 1e9, 100 * gemmSeconds / trainerStep, plainStep * 1e3,
+                        100 * gemmSeconds / plainStep));
+            }
+        }
+        return text.toString();
     }
 
     /** Runs one variant in a fresh JVM with this JVM's classpath and bench flags; returns its output lines. */
@@ -312,10 +454,14 @@ public final class BenchRunner {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // per-session thread pools (intra/inter-op from each session's ConfigProto), as in the tests
-        builder.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "true");
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        return run(command, Map.of("TF_OVERRIDE_GLOBAL_THREADPOOL", "true", "TF_CPP_MIN_LOG_LEVEL", "2"));
+    }
+
+    /** Runs {@code command} with {@code environment} added to this JVM's; returns its output lines. */
+    private static List<String> run(List<String> command, Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         List<String> lines = new ArrayList<>();
         try {
             Process process = builder.start();

@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
  * code while C2 compiled it on the same two cores as TensorFlow's threads. The clock stops at the first step end after
  * the timed seconds.
  */
-final class TimedWindow {
+public final class TimedWindow {
     /** The warm-up stops waiting for a quiet JIT after this long (the RESULT line then shows a 60 s warm-up). */
     private static final long MAXIMUM_WARMUP_NANOS = 60_000_000_000L;
     /** How often the warm-up reads the JIT's total compilation time. */
@@ -34,14 +34,19 @@ final class TimedWindow {
     private long cpuNanos;
 
     TimedWindow(VariantOptions options) {
-        this.warmupSteps = options.warmupSteps();
-        this.warmupNanos = (long) (options.warmupSeconds() * 1e9);
-        this.quietNanos = (long) (options.jitQuietSeconds() * 1e9);
-        this.minimumNanos = (long) (options.seconds() * 1e9);
+        this(options.warmupSteps(), options.warmupSeconds(), options.jitQuietSeconds(), options.seconds());
+    }
+
+    /** A window after at least {@code warmupSteps} and {@code warmupSeconds} and a quiet JIT, at least {@code seconds} long. */
+    public TimedWindow(long warmupSteps, double warmupSeconds, double jitQuietSeconds, double seconds) {
+        this.warmupSteps = warmupSteps;
+        this.warmupNanos = (long) (warmupSeconds * 1e9);
+        this.quietNanos = (long) (jitQuietSeconds * 1e9);
+        this.minimumNanos = (long) (seconds * 1e9);
     }
 
     /** Call at the end of every step with the steps done so far; true once the window is complete. */
-    boolean afterStep(long stepsDone) {
+    public boolean afterStep(long stepsDone) {
         long now = System.nanoTime();
         if (first == 0) {
             first = now;
@@ -79,6 +84,31 @@ final class TimedWindow {
             }
         }
         return now - quietSince >= quietNanos;
+    }
+
+    /** Timed steps, once {@link #afterStep} returned true. */
+    public long timedSteps() {
+        return steps;
+    }
+
+    /** The timed window's wall-clock seconds. */
+    public double timedSeconds() {
+        return nanos / 1e9;
+    }
+
+    /** The process CPU seconds (every thread) in the timed window. */
+    public double timedCpuSeconds() {
+        return cpuNanos / 1e9;
+    }
+
+    /** The warm-up's seconds, from the first step's end to the window's start. */
+    public double warmupSeconds() {
+        return (start - first) / 1e9;
+    }
+
+    /** The steps done before the window started. */
+    public long warmupStepsDone() {
+        return startSteps;
     }
 
     /** The line the runner parses, once {@link #afterStep} returned true: the result and the warm-up it took. */
