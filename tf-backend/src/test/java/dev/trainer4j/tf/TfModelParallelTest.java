@@ -49,14 +49,24 @@ class TfModelParallelTest {
             assertThat(devices.get("replica_0/forward_train/mlp/dense_0/MatMul")).isEqualTo("/device:CPU:0");
             assertThat(devices.get("replica_0/forward_train/mlp/classifier/MatMul")).isEqualTo("/device:CPU:1");
             Map<String, String> placement = engine.traceStepPlacement(TRAIN.batch(0, 32), new StepContext(0, 0, 1, 0, 11));
-            // what ran (grappler may fuse MatMul and BiasAdd under one name): each layer's ops on its device
+            // what ran (grappler may fuse MatMul and BiasAdd under one name): each layer's forward ops and the
+            // gradient ops that differentiate them (named <prefix>/<forward op>_grad) on the layer's device
             for (String layer : List.of("dense_0", "classifier")) {
-                List<String> ran = placement.keySet().stream()
-                        .filter(name -> name.startsWith("replica_0/forward_train/mlp/" + layer + "/")).toList();
-                assertThat(ran).as("ops of %s that ran", layer).isNotEmpty();
                 String device = layer.equals("dense_0") ? "/device:CPU:0" : "/device:CPU:1";
-                assertThat(ran).allSatisfy(name -> assertThat(placement.get(name)).as(name).endsWith(device));
+                for (String part : List.of("replica_0/forward_train/mlp/" + layer + "/",
+                        "trainer4j_gradients/replica_0/forward_train/mlp/" + layer + "/")) {
+                    List<String> ran = placement.keySet().stream().filter(name -> name.startsWith(part)).toList();
+                    assertThat(ran).as("ops of %s that ran", part).hasSizeGreaterThanOrEqualTo(2);
+                    assertThat(ran).allSatisfy(name -> assertThat(placement.get(name)).as(name).endsWith(device));
+                }
             }
+            // the rest of the model ("*": the loss) and its gradients on /device:CPU:1, none left to TensorFlow
+            List<String> rest = placement.keySet().stream()
+                    .filter(name -> name.startsWith("replica_0/forward_train/mlp/")
+                            || name.startsWith("trainer4j_gradients/replica_0/forward_train/mlp/"))
+                    .filter(name -> !name.contains("/mlp/dense_0/")).toList();
+            assertThat(rest).as("other model ops and their gradients").hasSizeGreaterThan(5)
+                    .allSatisfy(name -> assertThat(placement.get(name)).as(name).endsWith("/device:CPU:1"));
         });
 
         assertThat(maxRelativeDifference(one.losses(), split.losses())).isLessThanOrEqualTo(1e-5);

@@ -313,7 +313,12 @@ public final class TfGraphBuilder {
             replicaLossSums = scaled;
         }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
-        if (allOnDefaultDevice(replicas)) {
+        if (!deviceMap.isEmpty()) {
+            // model parallel: each gradient op on the device of the forward op it differentiates
+            gradientSums.addAll(gradients(TfReplicaGradients.buildColocated(graph, "trainer4j_gradients", lossSum, xs),
+                    trainable));
+        }
+        else if (allOnDefaultDevice(replicas)) {
             // one gradient call over the summed loss: TensorFlow adds the replicas' contributions to a variable in
             // one AddN per variable, as it always did (the same float summation order, so the same numbers)
             gradientSums.addAll(gradients(TfReplicaGradients.build(graph, "trainer4j_gradients", lossSum, xs,
