@@ -203,8 +203,11 @@ public final class TfGraphBuilder {
         List<Operand<TFloat32>> lossSums = new ArrayList<>();
         List<Operand<TFloat32>> itemCounts = new ArrayList<>();
         List<Map<String, Operand<?>>> outputs = new ArrayList<>();
+        // bf16-full-eval / fp16-full-eval: built under a template name, then copied in half precision under the pass's
+        TfHalfPrecisionEval halfEval = TfHalfPrecisionEval.of(args, precision.gpus());
+        String built = halfEval == null ? pass : TfHalfPrecisionEval.templateName(pass);
         for (int replica = 0; replica < replicas; replica++) {
-            Ops ops = passOps(root, replica, pass);
+            Ops ops = passOps(root, replica, built);
             Map<String, Operand<?>> slice = slices.get(replica);
             ModelOutput<Operand<?>> output = requireNonNull(
                     model.build(new TfBuildScope(ops, false, store, randomKey, 0, deviceMap), slice),
@@ -217,6 +220,30 @@ public final class TfGraphBuilder {
                 itemCounts.add(scalarFloat(ops, output.itemCount().orElseThrow(), "item count"));
             }
             outputs.add(hostOutputs(ops, hooks.predictionStep(output, slice, ops)));
+        }
+        if (halfEval != null) {
+            Map<String, String> prefixes = new LinkedHashMap<>();
+            for (int replica = 0; replica < replicas; replica++) {
+                prefixes.put("replica_" + replica + "/" + built + "/", "replica_" + replica + "/" + pass + "/");
+            }
+            List<Operand<?>> results = new ArrayList<>();
+            results.addAll(lossSums);
+            results.addAll(itemCounts);
+            outputs.forEach(replicaOutputs -> results.addAll(replicaOutputs.values()));
+            List<Operand<?>> half = halfEval.convert((Graph) root.scope().env(), model.name(), prefixes,
+                    store.variables().stream().map(TfVariable::read).toList(), results);
+            int next = 0;
+            for (int i = 0; i < lossSums.size(); i++) {
+                lossSums.set(i, castToFloat(half.get(next++)));
+            }
+            for (int i = 0; i < itemCounts.size(); i++) {
+                itemCounts.set(i, castToFloat(half.get(next++)));
+            }
+            for (Map<String, Operand<?>> replicaOutputs : outputs) {
+                for (Map.Entry<String, Operand<?>> entry : replicaOutputs.entrySet()) {
+                    entry.setValue(half.get(next++));
+                }
+            }
         }
         if (replicas == 1) {
             return new Pass(lossSums.isEmpty() ? new NoLoss() : new SummedLoss(lossSums.get(0), itemCounts.get(0)),
@@ -469,6 +496,11 @@ public final class TfGraphBuilder {
         Ops ops = replicaScopes.computeIfAbsent(replica, r -> root.withSubScope("replica_" + r)).withSubScope(pass);
         String device = devices.device(replica);
         return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> castToFloat(Operand<?> operand) {
+        return (Operand<TFloat32>) operand;
     }
 
     @SuppressWarnings("unchecked")

@@ -385,7 +385,8 @@ public final class TfReplicaGradients {
         builder.build();
     }
 
-    private static Output<?> output(Graph graph, String input) {
+    /** The output an input string ({@code name} or {@code name:index}) of a NodeDef names. */
+    static Output<?> output(Graph graph, String input) {
         int colon = input.lastIndexOf(':');
         String name = colon < 0 ? input : input.substring(0, colon);
         int index = colon < 0 ? 0 : Integer.parseInt(input.substring(colon + 1));
@@ -396,7 +397,8 @@ public final class TfReplicaGradients {
         return op.output(index);
     }
 
-    private static Map<String, OpDef> opDefs() {
+    /** Every registered op's definition by name. */
+    static Map<String, OpDef> opDefs() {
         Map<String, OpDef> defs = opDefs;
         if (defs == null) {
             Map<String, OpDef> loaded = new HashMap<>();
