@@ -88,4 +88,62 @@ class TfModelParallelTest {
         assertThatThrownBy(() -> parallel(Map.of()).build()).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("strategy = model-parallel needs a device-map");
     }
+
+    private static TrainingArguments.Builder trainerArgs(java.nio.file.Path output, Map<String, Object> deviceMap) {
+        return TrainingArguments.builder().outputDir(output.toString()).seed(5).maxSteps(4).perDeviceTrainBatchSize(32)
+                .optim(dev.trainer4j.api.OptimizerType.SGD).learningRate(0.1).intraOpThreads(1)
+                .set(TrainingArguments.STRATEGY, DeviceStrategy.MODEL_PARALLEL).set(TrainingArguments.DEVICE_MAP, deviceMap);
+    }
+
+    private static dev.trainer4j.api.MapDataset digitsDataset() {
+        List<dev.trainer4j.api.Example> examples = new ArrayList<>();
+        for (int row = 0; row < 128; row++) {
+            examples.add(TfTrainerTestSupport.example(TRAIN.features()[row], TRAIN.labels()[row]));
+        }
+        return TfTrainerTestSupport.dataset(examples);
+    }
+
+    @Test
+    void theTrainerStateHoldsTheResolvedDeviceMapAndAResumeOntoAnotherMapSaysSoInOneLine(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+        dev.trainer4j.api.MapDataset data = digitsDataset();
+        java.nio.file.Path output = directory.resolve("run");
+        Map<String, String> split = Map.of("mlp/dense_0/bias", "/device:CPU:0", "mlp/dense_0/kernel", "/device:CPU:0",
+                "mlp/classifier/bias", "/device:CPU:1", "mlp/classifier/kernel", "/device:CPU:1");
+        try (TfTrainer trainer = new TfTrainer(dev.trainer4j.api.TrainerSpec.builder()
+                .args(trainerArgs(output, SPLIT).saveStrategy(dev.trainer4j.api.SaveStrategy.STEPS).saveSteps(2).build())
+                .model(digitsMlp()).trainDataset(data).build())) {
+            trainer.train();
+            assertThat(trainer.isModelParallel()).isTrue();
+            assertThat(trainer.placeModelOnDevice()).isFalse();
+            assertThat(trainer.state().deviceMap()).isEqualTo(split);
+        }
+        java.nio.file.Path checkpoint = output.resolve("checkpoint-2");
+        assertThat(dev.trainer4j.loop.Checkpoints.readTrainerState(checkpoint.resolve("trainer_state.json")).deviceMap())
+                .as("device_map of the checkpoint's trainer_state.json").isEqualTo(split);
+
+        // resumed with the layers on the other devices: one line says so, and the state holds the new placement
+        Map<String, Object> swapped = Map.of("mlp/dense_0/*", "/device:CPU:1", "*", "/device:CPU:0");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (TfTrainer trainer = new TfTrainer(dev.trainer4j.api.TrainerSpec.builder()
+                .args(trainerArgs(output, swapped).saveStrategy(dev.trainer4j.api.SaveStrategy.NO).overwriteOutputDir(true)
+                        .build())
+                .model(digitsMlp()).trainDataset(data).build())) {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            trainer.train(checkpoint.toString());
+            System.setErr(err);
+            assertThat(trainer.state().deviceMap()).isEqualTo(Map.of("mlp/dense_0/bias", "/device:CPU:1",
+                    "mlp/dense_0/kernel", "/device:CPU:1", "mlp/classifier/bias", "/device:CPU:0",
+                    "mlp/classifier/kernel", "/device:CPU:0"));
+        }
+        finally {
+            System.setErr(err);
+        }
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("was written with the device map")).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("checkpoint " + checkpoint).contains("mlp/dense_0/kernel=/device:CPU:0")
+                .contains("this run places the model by {mlp/classifier/bias=/device:CPU:0");
+    }
 }
