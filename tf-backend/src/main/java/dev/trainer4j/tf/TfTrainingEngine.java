@@ -136,6 +136,11 @@ public final class TfTrainingEngine implements TrainingEngine {
             if (precision.mode() != TfMixedPrecision.Mode.FP32) {
                 LOG.info("precision of model '{}': {}", model.name(), precision.describe());
             }
+            dev.trainer4j.tf.internal.TfHalfPrecisionEval halfEval =
+                    dev.trainer4j.tf.internal.TfHalfPrecisionEval.of(args, plan.gpus());
+            if (halfEval != null) {
+                LOG.info("evaluation precision of model '{}': {}", model.name(), halfEval.describe());
+            }
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
                             + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",

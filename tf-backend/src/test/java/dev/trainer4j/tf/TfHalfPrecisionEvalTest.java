@@ -241,6 +241,33 @@ class TfHalfPrecisionEvalTest {
     }
 
     @Test
+    void withReplicasOnTwoDevicesEachReplicasEvaluationIsConvertedOnItsDevice() {
+        Batch batch = VALIDATION.batch(0, 64);
+        EvalBatchOutput one;
+        try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args().bf16FullEval(true).build(),
+                DeviceTestSupport.OPTIONS)) {
+            one = engine.evaluate(batch, true);
+        }
+        try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args().bf16FullEval(true).devices(2)
+                .perDeviceTrainBatchSize(16).build(), DeviceTestSupport.OPTIONS)) {
+            EvalBatchOutput two = engine.evaluate(batch, true);
+            // the same rows in bfloat16; the replicas' loss sums are added in float32, one device sums in bfloat16
+            assertThat(two.itemCount()).isEqualTo(one.itemCount());
+            assertThat(two.lossSum()).isCloseTo(one.lossSum(), Offset.offset(4 * BF16_UNIT_ROUNDOFF * one.lossSum()));
+            for (int replica = 0; replica < 2; replica++) {
+                String prefix = "replica_" + replica + "/forward_eval/";
+                String device = "/device:CPU:" + replica;
+                List<NodeDef> products = engine.graph().toGraphDef().getNodeList().stream()
+                        .filter(node -> node.getName().startsWith(prefix) && node.getOp().equals("MatMul")).toList();
+                assertThat(products).as("MatMuls of %s", prefix).hasSize(2).allSatisfy(node -> {
+                    assertThat(node.getAttrOrThrow("T").getType()).isEqualTo(DataType.DT_BFLOAT16);
+                    assertThat(node.getDevice()).isEqualTo(device);
+                });
+            }
+        }
+    }
+
+    @Test
     void bothFullEvalPrecisionsAtOnceIsOneClearError() {
         assertThatThrownBy(() -> args().bf16FullEval(true).fp16FullEval(true).build())
                 .isInstanceOf(ConfigurationException.class)

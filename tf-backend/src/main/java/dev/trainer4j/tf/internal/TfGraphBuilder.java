@@ -54,9 +54,11 @@ import static java.util.Objects.requireNonNull;
  * replicas mirrored over several devices, split by rows over them; the
  * training replicas (towers), each a row slice of the batch built on its device from {@link TfDevices}; the
  * gradients (by {@link TfReplicaGradients}: with every replica on the default device one call over the summed loss,
- * as before; otherwise each replica's own, on its device, added in replica order); the update path
+ * as before; with a {@code device-map} each gradient op on its forward op's device; otherwise each replica's own, on
+ * its device, added in replica order); the update path
  * ({@link TfUpdatePath}); the running loss read; and the checkpoints. All passes share the model variables, read
- * through identity.
+ * through identity. With {@code bf16-full-eval} / {@code fp16-full-eval} the evaluation and prediction passes are
+ * converted to half precision by {@link TfHalfPrecisionEval}.
  */
 public final class TfGraphBuilder {
     private final TfModel model;

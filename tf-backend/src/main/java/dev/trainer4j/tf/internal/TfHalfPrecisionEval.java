@@ -72,6 +72,18 @@ public final class TfHalfPrecisionEval {
         return half;
     }
 
+    /** For the log line: what evaluation runs in and, on CPUs, what was measured here. */
+    public String describe() {
+        if (half == DataType.DT_BFLOAT16) {
+            return key + ": evaluation and prediction run the whole model in bfloat16" + (deviceKind.equals("CPU")
+                    ? " (on the CPU measured from 0.5x to 3.9x the float32 speed depending on the model and the load,"
+                            + " BENCHMARKS.md)" : "");
+        }
+        return key + ": evaluation and prediction run the whole model in float16" + (deviceKind.equals("CPU")
+                ? " (on a CPU without AVX-512 FP16 TensorFlow uses Eigen's float16 kernels: about 10x slower than"
+                        + " float32 on the text transformer here, BENCHMARKS.md; it exists for GPUs)" : "");
+    }
+
     /** The name a pass is built under before it is converted. */
     public static String templateName(String pass) {
         return pass + "_float32";
