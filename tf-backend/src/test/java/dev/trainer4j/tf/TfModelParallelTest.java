@@ -73,6 +73,23 @@ class TfModelParallelTest {
     }
 
     @Test
+    void theTextTransformerSplitOverTwoDevicesTrainsAsOnOneDevice() {
+        List<Batch> batches = new ArrayList<>();
+        for (int step = 0; step < 10; step++) {
+            batches.add(DeviceTestSupport.textBatch(24, step));
+        }
+        TrainingArguments.Builder one = args("sgd", 0.1, 1, 24);
+        Run whole = train(DeviceTestSupport.textModel(), one.build(), batches);
+        Run split = train(DeviceTestSupport.textModel(), one.set(TrainingArguments.STRATEGY, DeviceStrategy.MODEL_PARALLEL)
+                .set(TrainingArguments.DEVICE_MAP, Map.of("embeddings/*", "/device:CPU:0", "*", "/device:CPU:1")).build(),
+                batches, engine -> assertThat(engine.deviceMap()).containsEntry("embeddings/word/embeddings", "/device:CPU:0")
+                        .containsValue("/device:CPU:1"));
+
+        // attention, layer norms and the embedding gather differentiated op by op: the same losses
+        assertThat(maxRelativeDifference(whole.losses(), split.losses())).isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
     void aLayerLeftUnplacedOrADeviceThatDoesNotExistIsOneClearError() {
         TrainingArguments unplaced = parallel(Map.of("mlp/dense_0/*", "/device:CPU:0", "mlp/dense_9/*", "/device:CPU:1"))
                 .build();

@@ -140,8 +140,11 @@ public final class TfReplicaGradients {
      * belongs to cannot be read back. The backward pass is therefore built here one forward op at a time, in reverse
      * creation order: for each op F on a floating path from {@code xs} to {@code loss}, the gradients of F's outputs
      * (their contributions added by {@code AddN} in {@code <prefix>/<F>_grad_sum}) are differentiated with respect to
-     * F's floating inputs by one {@code addGradients} call named {@code <prefix>/<F>_grad}. Everything is built in a
-     * scratch copy of the graph and copied back with F's device ("" where F has none).
+     * F's floating inputs by one {@code addGradients} call named {@code <prefix>/<F>_grad}. That call differentiates
+     * a stand-in copy of F whose differentiated inputs are placeholders: F's inputs may depend on each other (x and
+     * mean(x) in a layer norm), and a call on F itself would follow that dependence and count it twice. Everything is
+     * built in a scratch copy of the graph and copied back, the stand-in and its placeholders replaced by F and its
+     * inputs, with F's device ("" where F has none).
      */
     public static Output<?>[] buildColocated(Graph graph, String prefix, Operand<TFloat32> loss, Output<?>[] xs) {
         requireNonNull(graph, "graph is null");
@@ -160,6 +163,9 @@ public final class TfReplicaGradients {
             xNames.add(x.op().name() + ":" + x.index());
         }
         Map<String, String> deviceOfPrefix = new java.util.LinkedHashMap<>();
+        // stand-in placeholders to the forward tensors they stand for, stand-in ops to their forward ops
+        Map<String, String> renames = new HashMap<>();
+        Map<String, String> standIns = new HashMap<>();
         Output<?>[] scratchResult = new Output<?>[xs.length];
         String[] gradientNames = new String[xs.length];
         int[] gradientIndexes = new int[xs.length];
@@ -209,40 +215,60 @@ public final class TfReplicaGradients {
                     continue;
                 }
                 GraphOperation op = (GraphOperation) scratch.operation(node.getName());
-                List<Output<?>> ys = new ArrayList<>();
+                List<Integer> differentiated = new ArrayList<>();
                 List<Output<?>> dys = new ArrayList<>();
                 String sumPrefix = prefix + "/" + node.getName() + "_grad_sum";
                 for (int output = 0; output < op.numOutputs(); output++) {
                     List<Output<?>> parts = contributions.remove(node.getName() + ":" + output);
                     if (parts != null) {
-                        ys.add(op.output(output));
+                        differentiated.add(output);
                         dys.add(sum(scratch, sumPrefix + "/AddN_" + output, parts));
                     }
                 }
-                if (ys.isEmpty()) {
+                if (differentiated.isEmpty()) {
                     continue;
                 }
                 deviceOfPrefix.put(sumPrefix + "/", node.getDevice());
-                List<Output<?>> inputs = new ArrayList<>();
-                java.util.Set<String> seen = new java.util.HashSet<>();
+                List<String> inputs = new ArrayList<>();
                 for (String input : node.getInputList()) {
                     String name = tensorName(input);
-                    if (!input.startsWith("^") && floating(scratch, input) && seen.add(name)
+                    if (!input.startsWith("^") && floating(scratch, input) && !inputs.contains(name)
                             && (xNames.contains(name) || path.contains(opName(input)))) {
-                        inputs.add(output(scratch, input));
+                        inputs.add(name);
                     }
                 }
                 if (inputs.isEmpty()) {
                     continue;
                 }
+                // F is differentiated as a stand-in whose differentiated inputs are placeholders: its inputs may
+                // depend on each other (x and mean(x)), and a gradient call would otherwise follow that dependence
+                String standInPrefix = prefix + "/" + node.getName() + "_grad_stand_in/";
+                Map<String, String> standInInputs = new HashMap<>();
+                Output<?>[] placeholders = new Output<?>[inputs.size()];
+                for (int j = 0; j < inputs.size(); j++) {
+                    Output<?> actual = output(scratch, inputs.get(j));
+                    String name = standInPrefix + "input_" + j;
+                    placeholders[j] = scratch.opBuilder("Placeholder", name, Ops.create(scratch).scope())
+                            .setAttr("dtype", actual.dataType()).setAttr("shape", actual.shape()).build().output(0);
+                    standInInputs.put(inputs.get(j), name);
+                    renames.put(name, inputs.get(j));
+                }
+                NodeDef.Builder standIn = node.toBuilder().setName(standInPrefix + "op").clearInput().clearDevice();
+                for (String input : node.getInputList()) {
+                    if (!input.startsWith("^")) {
+                        standIn.addInput(standInInputs.getOrDefault(tensorName(input), input));
+                    }
+                }
+                standIns.put(standInPrefix + "op", node.getName());
+                copy(scratch, Ops.create(scratch).scope(), standIn.build());
+                GraphOperation standInOp = (GraphOperation) scratch.operation(standInPrefix + "op");
+                Output<?>[] ys = differentiated.stream().map(standInOp::output).toArray(Output<?>[]::new);
                 String opPrefix = prefix + "/" + node.getName() + "_grad";
                 deviceOfPrefix.put(opPrefix + "/", node.getDevice());
-                Output<?>[] dxs = scratch.addGradients(opPrefix, ys.toArray(Output<?>[]::new),
-                        inputs.toArray(Output<?>[]::new), dys.toArray(Output<?>[]::new));
+                Output<?>[] dxs = scratch.addGradients(opPrefix, ys, placeholders, dys.toArray(Output<?>[]::new));
                 for (int j = 0; j < dxs.length; j++) {
                     if (dxs[j] != null) {
-                        contributions.computeIfAbsent(inputs.get(j).op().name() + ":" + inputs.get(j).index(),
-                                k -> new ArrayList<>()).add(dxs[j]);
+                        contributions.computeIfAbsent(inputs.get(j), k -> new ArrayList<>()).add(dxs[j]);
                     }
                 }
             }
@@ -266,10 +292,15 @@ public final class TfReplicaGradients {
                         : Ops.create(graph).withDevice(dev.trainer4j.tf.TfDevices.of(d).deviceSpec(0))
                                 .scope())));
         for (NodeDef node : built.getNodeList()) {
-            if (!node.getName().startsWith(prefix + "/") || graph.operation(node.getName()) != null) {
+            if (!node.getName().startsWith(prefix + "/") || graph.operation(node.getName()) != null
+                    || renames.containsKey(node.getName()) || standIns.containsKey(node.getName())) {
                 continue;
             }
-            copy(graph, scopeOf(scopes, node.getName(), prefix), node);
+            NodeDef.Builder renamed = node.toBuilder().clearInput();
+            for (String input : node.getInputList()) {
+                renamed.addInput(rename(input, renames, standIns));
+            }
+            copy(graph, scopeOf(scopes, node.getName(), prefix), renamed.build());
         }
         Output<?>[] result = new Output<?>[xs.length];
         for (int i = 0; i < xs.length; i++) {
@@ -278,6 +309,20 @@ public final class TfReplicaGradients {
             }
         }
         return result;
+    }
+
+    /** {@code input} with a stand-in placeholder replaced by its forward tensor and a stand-in op by its forward op. */
+    private static String rename(String input, Map<String, String> renames, Map<String, String> standIns) {
+        boolean control = input.startsWith("^");
+        String op = opName(input);
+        String index = input.indexOf(':') < 0 ? "0" : input.substring(input.lastIndexOf(':') + 1);
+        if (renames.containsKey(op)) {
+            return (control ? "^" + opName(renames.get(op)) : renames.get(op));
+        }
+        if (standIns.containsKey(op)) {
+            return control ? "^" + standIns.get(op) : standIns.get(op) + ":" + index;
+        }
+        return input;
     }
 
     /** One output, or their sum (an {@code AddN} named {@code name}) in the order they were made. */
