@@ -33,6 +33,8 @@ public final class TrainerState {
     private Map<String, Object> statefulCallbacks = new LinkedHashMap<>();
     /** trainer4j: optimizer steps skipped because their loss or gradient was not finite. */
     private long numNonFiniteSteps;
+    /** HF's {@code device_map} as the backend resolved it: model variable to device; empty unless model parallel. */
+    private Map<String, String> deviceMap = new LinkedHashMap<>();
 
     public double epoch() { return epoch; }
     public long globalStep() { return globalStep; }
@@ -53,6 +55,8 @@ public final class TrainerState {
     public boolean isLocalProcessZero() { return isLocalProcessZero; }
     public Map<String, Object> statefulCallbacks() { return statefulCallbacks; }
     public long numNonFiniteSteps() { return numNonFiniteSteps; }
+    /** Each model variable's device when the model is split over devices ({@code device_map}); empty otherwise. */
+    public Map<String, String> deviceMap() { return java.util.Collections.unmodifiableMap(deviceMap); }
 
     public void setEpoch(double epoch) { this.epoch = epoch; }
     public void setGlobalStep(long globalStep) { this.globalStep = globalStep; }
@@ -68,6 +72,9 @@ public final class TrainerState {
     public void setBestGlobalStep(Long bestGlobalStep) { this.bestGlobalStep = bestGlobalStep; }
     public void setBestModelCheckpoint(String bestModelCheckpoint) { this.bestModelCheckpoint = bestModelCheckpoint; }
     public void setNumNonFiniteSteps(long numNonFiniteSteps) { this.numNonFiniteSteps = numNonFiniteSteps; }
+    public void setDeviceMap(Map<String, String> deviceMap) {
+        this.deviceMap = new LinkedHashMap<>(java.util.Objects.requireNonNull(deviceMap, "deviceMap is null"));
+    }
 
     /**
      * The state as HF's {@code trainer_state.json} object: every field under its snake_case name (maps and lists
@@ -78,6 +85,7 @@ public final class TrainerState {
         map.put("best_global_step", bestGlobalStep);
         map.put("best_metric", bestMetric);
         map.put("best_model_checkpoint", bestModelCheckpoint);
+        map.put("device_map", new LinkedHashMap<>(deviceMap));
         map.put("epoch", epoch);
         map.put("eval_steps", evalSteps);
         map.put("global_step", globalStep);
@@ -111,6 +119,13 @@ public final class TrainerState {
         state.bestGlobalStep = field.optionalLong("best_global_step", state.bestGlobalStep);
         state.bestMetric = field.optionalDouble("best_metric", state.bestMetric);
         state.bestModelCheckpoint = field.optionalString("best_model_checkpoint", state.bestModelCheckpoint);
+        state.deviceMap = new LinkedHashMap<>();
+        field.map("device_map").forEach((variable, device) -> {
+            if (!(device instanceof String name)) {
+                throw Field.wrongType("device_map." + variable, device, "a device name");
+            }
+            state.deviceMap.put(variable, name);
+        });
         state.epoch = field.optionalDouble("epoch", state.epoch);
         state.evalSteps = field.optionalLong("eval_steps", state.evalSteps);
         state.globalStep = field.optionalLong("global_step", state.globalStep);

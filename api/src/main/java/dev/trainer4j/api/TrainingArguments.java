@@ -292,6 +292,20 @@ public final class TrainingArguments {
     public boolean fp16() { return get(FP16); }
 
     /**
+     * HF's {@code bf16_full_eval}: evaluation and prediction run the whole model in bfloat16 (not mixed precision);
+     * training is unchanged.
+     */
+    public static final Argument<Boolean> BF16_FULL_EVAL = declare(Argument.bool("bf16-full-eval"));
+    public boolean bf16FullEval() { return get(BF16_FULL_EVAL); }
+
+    /**
+     * HF's {@code fp16_full_eval}: evaluation and prediction run the whole model in float16 (not mixed precision);
+     * training is unchanged.
+     */
+    public static final Argument<Boolean> FP16_FULL_EVAL = declare(Argument.bool("fp16-full-eval"));
+    public boolean fp16FullEval() { return get(FP16_FULL_EVAL); }
+
+    /**
      * The devices of a run in one process: a count ({@code 2}), {@code auto} (every GPU the backend finds, else one
      * CPU device) or a list of device names ({@code ["/device:CPU:0", "/device:CPU:1"]}); see {@link DeviceSelection}.
      */
@@ -563,6 +577,17 @@ public final class TrainingArguments {
     public static final Argument<Map<String, Object>> DEVICE_MAP = declare(Argument.object("device-map"));
     public Map<String, Object> deviceMap() { return get(DEVICE_MAP); }
 
+    /**
+     * HF v4's {@code tp_size} (tensor parallelism: each layer's matrices sharded over devices): only 0 and 1 (none)
+     * are accepted; a model is split over devices layer by layer with {@code strategy = model-parallel} and a
+     * {@code device-map}.
+     */
+    public static final Argument<Integer> TP_SIZE = declare(Argument.integer("tp-size")
+            .check(size -> size == 0 || size == 1, "0 or 1: tensor parallelism (each layer's matrices sharded over"
+                    + " devices) is not implemented; to split a model over devices use strategy = model-parallel with a"
+                    + " device-map (layer-wise model parallelism)"));
+    public int tpSize() { return get(TP_SIZE); }
+
     /** The first loss scale of {@code fp16} (torch's GradScaler {@code init_scale}). */
     public static final Argument<Double> LOSS_SCALE_INITIAL = declare(Argument.number("loss-scale-initial")
             .check(scale -> scale >= 1 && !scale.isInfinite(), "a finite number >= 1"));
@@ -684,6 +709,10 @@ public final class TrainingArguments {
         }
         if (bf16() && fp16()) {
             throw new ConfigurationException(BF16.key(), "bf16 and fp16 are both true; choose one");
+        }
+        if (bf16FullEval() && fp16FullEval()) {
+            throw new ConfigurationException(BF16_FULL_EVAL.key(), "bf16-full-eval and fp16-full-eval are both true;"
+                    + " choose one");
         }
         if (lrSchedulerType() == SchedulerType.REDUCE_LR_ON_PLATEAU && evalStrategy() == IntervalStrategy.NO) {
             throw new ConfigurationException(LR_SCHEDULER_TYPE.key(),
@@ -927,6 +956,8 @@ public final class TrainingArguments {
         public Builder includeTrainMetrics(boolean value) { return set(INCLUDE_TRAIN_METRICS, value); }
         public Builder bf16(boolean value) { return set(BF16, value); }
         public Builder fp16(boolean value) { return set(FP16, value); }
+        public Builder bf16FullEval(boolean value) { return set(BF16_FULL_EVAL, value); }
+        public Builder fp16FullEval(boolean value) { return set(FP16_FULL_EVAL, value); }
         public Builder devices(int value) { return set(DEVICES, String.valueOf(value)); }
         /** A count, {@code auto} or comma-separated device names. */
         public Builder devices(String value) { return set(DEVICES, value); }

@@ -11,6 +11,8 @@ public enum BackendCapability {
     MIXED_PRECISION_BF16,
     /** {@code fp16 = true} (with loss scaling). */
     MIXED_PRECISION_FP16,
+    /** {@code bf16-full-eval} / {@code fp16-full-eval}: evaluation and prediction of the whole model in half precision. */
+    HALF_PRECISION_EVAL,
     /** {@code devices > 1} in one process. */
     MULTI_DEVICE,
     /** Several processes or machines. */

@@ -87,6 +87,15 @@ public interface TrainingEngine extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The model's placement over devices as the engine resolved it (HF's {@code device_map}): each model variable's
+     * name to its device, in name order; empty unless the model is split over devices
+     * ({@code strategy = model-parallel}).
+     */
+    default Map<String, String> deviceMap() {
+        return Map.of();
+    }
+
     // ---- issue 17: seq2seq ----
 
     /** Whether the model generates token by token (a causal language model or an encoder-decoder). */

@@ -139,7 +139,8 @@ final class Trainer4jCliTest {
         assertThat(out).containsPattern("(?m)^learning_rate +implemented +learning-rate")
                 .containsPattern("(?m)^deepspeed +refused +- +.*; instead: ")
                 .containsPattern("(?m)^predict_with_generate \\(seq2seq\\) +implemented +predict-with-generate")
-                .containsPattern("(?m)^bf16_full_eval +owned +- +issue 18");
+                .containsPattern("(?m)^bf16_full_eval +implemented +bf16-full-eval")
+                .containsPattern("(?m)^tp_size \\(v4\\) +implemented +tp-size");
         assertThat(err).isEmpty();
     }
 

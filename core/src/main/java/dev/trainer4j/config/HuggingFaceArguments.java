@@ -102,7 +102,6 @@ public final class HuggingFaceArguments {
             + " runs one process";
     private static final String DISTRIBUTED_INSTEAD = "devices (model replicas in one process)";
     private static final String ONE_PROCESS = "HF ignores it on one process; trainer4j always runs one";
-    private static final String DEVICES = "issue 18 (devices)";
 
     private static final Map<String, Special> SPECIALS = specials();
 
@@ -135,10 +134,6 @@ public final class HuggingFaceArguments {
         refused(specials, "use_cache", "no key/value cache during training", "nothing: generation caches keys and values itself");
         refused(specials, "project", "Trackio: no integration", "report-to = [tensorboard, jsonl, csv]");
         refused(specials, "trackio_space_id", "Trackio: no integration", "report-to = [tensorboard, jsonl, csv]");
-
-        for (String name : List.of("bf16_full_eval", "fp16_full_eval", "tp_size")) {
-            specials.put(name, new Special(Status.OWNED, null, DEVICES, null));
-        }
 
         for (String name : List.of("log_on_each_node", "log_level_replica", "save_on_each_node", "eval_use_gather_object",
                 "dispatch_batches", "split_batches")) {

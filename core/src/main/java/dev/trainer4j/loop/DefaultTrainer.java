@@ -181,6 +181,11 @@ public class DefaultTrainer implements Trainer {
             throw new ConfigurationException("fp16", "fp16 = true is not supported by backend '" + backend.name()
                     + "': it lacks fp16 mixed precision; set fp16 = false or use a backend that has it");
         }
+        if ((args.bf16FullEval() || args.fp16FullEval()) && !capabilities.contains(BackendCapability.HALF_PRECISION_EVAL)) {
+            String key = args.bf16FullEval() ? "bf16-full-eval" : "fp16-full-eval";
+            throw new ConfigurationException(key, key + " = true is not supported by backend '" + backend.name()
+                    + "': it lacks half-precision evaluation; set " + key + " = false or use a backend that has it");
+        }
         if (args.deviceSelection().replicas() > 1 && !capabilities.contains(BackendCapability.MULTI_DEVICE)) {
             throw new ConfigurationException("devices", "devices = " + args.devices() + " is not supported by backend '"
                     + backend.name() + "': it lacks multi-device training; set devices = 1 or use a backend that has it");

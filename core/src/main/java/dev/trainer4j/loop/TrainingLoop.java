@@ -141,6 +141,10 @@ final class TrainingLoop {
         }
         runTokens = 0;
         TrainerState state = context.state();
+        // HF's device_map as the backend placed the model; a resume onto another placement says so
+        Map<String, String> deviceMap = engine.deviceMap();
+        checkpoint.flatMap(path -> deviceMapChange(path, state.deviceMap(), deviceMap)).ifPresent(LOG::info);
+        state.setDeviceMap(deviceMap);
         state.setMaxSteps(maxSteps);
         state.setNumTrainEpochs(numTrainEpochs);
         state.setTrainBatchSize(hooks.trainBatchSize());
@@ -439,5 +443,19 @@ final class TrainingLoop {
         else {
             losses.takeEpochMean();
         }
+    }
+
+    /**
+     * The line a resume logs when the checkpoint's device map ({@code device_map} of its trainer state) is not the
+     * run's, or empty when they are equal.
+     */
+    static Optional<String> deviceMapChange(Path checkpoint, Map<String, String> saved, Map<String, String> current) {
+        if (saved.equals(current)) {
+            return Optional.empty();
+        }
+        return Optional.of("checkpoint " + checkpoint + " was written with the device map "
+                + (saved.isEmpty() ? "{} (not model parallel)" : saved) + "; this run places the model by "
+                + (current.isEmpty() ? "{} (not model parallel)" : current)
+                + ": the weights are restored by name onto this run's devices");
     }
 }

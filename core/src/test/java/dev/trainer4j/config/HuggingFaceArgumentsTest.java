@@ -32,9 +32,8 @@ class HuggingFaceArgumentsTest {
                     "past_index", "use_legacy_prediction_loop", "dataloader_pin_memory", "tf32", "use_cache",
                     "trackio_space_id", "project").contains(name);
 
-    /** Owned by issue 17 (seq2seq) and issue 18 (devices: precision and model parallelism). */
-    private static final Map<String, String> OWNED = Map.ofEntries(
-            Map.entry("bf16_full_eval", "issue 18"), Map.entry("fp16_full_eval", "issue 18"), Map.entry("tp_size", "issue 18"));
+    /** Owned by another issue: none left (issue 18 declared bf16_full_eval, fp16_full_eval and tp_size). */
+    private static final Map<String, String> OWNED = Map.of();
 
     /** Accepted and ignored: what HF itself ignores on one CPU process. */
     private static final Set<String> NO_OP = Set.of("torch_empty_cache_steps", "log_on_each_node", "log_level_replica",
@@ -111,13 +110,22 @@ class HuggingFaceArgumentsTest {
     }
 
     @Test
-    void anOwnedNameIsNotYetSupportedUntilItsIssueDeclaresIt() {
-        assertThatThrownBy(() -> normalizedKeys("bf16_full_eval", true))
-                .hasMessage("args.bf16_full_eval: 'bf16_full_eval' (Hugging Face) is not yet supported;"
-                        + " it belongs to issue 18 (devices)");
-        // declared by their issues: the declaration wins
+    void theNamesIssuesOwnedAreTakenByTheirDeclarations() {
         assertThat(normalizedKeys("predict_with_generate", true)).containsExactly("predict-with-generate");
         assertThat(normalizedKeys("bf16", false)).containsExactly("bf16");
+        assertThat(normalizedKeys("bf16_full_eval", true)).containsExactly("bf16-full-eval");
+        assertThat(normalizedKeys("fp16_full_eval", true)).containsExactly("fp16-full-eval");
+        assertThat(normalizedKeys("tp_size", 1)).containsExactly("tp-size");
+    }
+
+    @Test
+    void tpSizeAboveOneIsOneClearErrorThatNamesModelParallelism() {
+        Config args = normalized("tp_size", 2);
+        assertThatThrownBy(() -> TrainingArguments.fromConfig(args))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("tp-size: 2 is not allowed; expected 0 or 1")
+                .hasMessageContaining("strategy = model-parallel with a device-map");
+        assertThat(TrainingArguments.fromConfig(normalized("tp_size", 1)).tpSize()).isEqualTo(1);
     }
 
     @Test

@@ -72,4 +72,33 @@ class DeviceAttributesTest {
             assertThat(single.isModelParallel()).isFalse();
         }
     }
+
+    @Test
+    void aResumeOntoAnotherDeviceMapSaysSoInOneLineAndTheSameMapSaysNothing() {
+        Map<String, String> saved = Map.of("a/kernel", "/device:CPU:0", "b/kernel", "/device:CPU:1");
+        Map<String, String> swapped = Map.of("a/kernel", "/device:CPU:1", "b/kernel", "/device:CPU:1");
+        Path checkpoint = dir.resolve("checkpoint-5");
+
+        assertThat(TrainingLoop.deviceMapChange(checkpoint, saved, Map.copyOf(saved))).isEmpty();
+        assertThat(TrainingLoop.deviceMapChange(checkpoint, saved, swapped)).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("checkpoint " + checkpoint + " was written with the device map " + saved)
+                .contains("this run places the model by " + swapped).doesNotContain("\n"));
+        assertThat(TrainingLoop.deviceMapChange(checkpoint, Map.of(), swapped)).hasValueSatisfying(line -> assertThat(line)
+                .contains("device map {} (not model parallel)"));
+    }
+
+    @Test
+    void theDeviceMapIsPartOfTheTrainerStateJson() {
+        TrainerState state = new TrainerState();
+        assertThat(state.toMap()).containsEntry("device_map", Map.of());
+        state.setDeviceMap(Map.of("a/kernel", "/device:CPU:0"));
+
+        TrainerState read = TrainerState.fromMap(state.toMap());
+
+        assertThat(read.deviceMap()).isEqualTo(Map.of("a/kernel", "/device:CPU:0"));
+        assertThat(TrainerState.fromMap(Map.of()).deviceMap()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainerState.fromMap(Map.of("device_map", Map.of("a", 3))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trainer_state.json: device_map.a is 3; expected a device name");
+    }
 }

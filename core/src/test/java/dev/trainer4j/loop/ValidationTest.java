@@ -71,8 +71,15 @@ class ValidationTest {
                 .model(new FakeModel(2)).build();
         assertThatThrownBy(() -> new DefaultTrainer(generate, new FakeBackend()))
                 .hasMessageStartingWith("predict-with-generate = true is not supported by backend 'fake': it lacks generation");
+        TrainerSpec halfEval = TrainerSpec.builder().args(LoopFixtures.args(dir).bf16FullEval(true).build())
+                .model(new FakeModel(2)).build();
+        assertThatThrownBy(() -> new DefaultTrainer(halfEval, new FakeBackend()))
+                .hasMessageStartingWith("bf16-full-eval = true is not supported by backend 'fake': it lacks half-precision"
+                        + " evaluation");
         // the same settings pass with a backend that has them
         new DefaultTrainer(bf16, new FakeBackend(EnumSet.of(BackendCapability.TRAINING, BackendCapability.MIXED_PRECISION_BF16))).close();
+        new DefaultTrainer(halfEval, new FakeBackend(EnumSet.of(BackendCapability.TRAINING,
+                BackendCapability.HALF_PRECISION_EVAL))).close();
     }
 
     @Test

@@ -54,6 +54,7 @@ public final class TfBackend implements Backend {
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT, BackendCapability.MULTI_DEVICE,
                 BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16,
+                BackendCapability.HALF_PRECISION_EVAL,
                 BackendCapability.MULTI_WORKER, BackendCapability.GENERATION);
     }
 

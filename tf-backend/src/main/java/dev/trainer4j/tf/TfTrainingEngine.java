@@ -86,6 +86,8 @@ public final class TfTrainingEngine implements TrainingEngine {
     private boolean closed;
     /** {@code debug} holds {@code underflow_overflow}: a non-finite step names its first non-finite activation. */
     private boolean debugUnderflowOverflow;
+    /** {@code strategy = model-parallel}: the variables are placed by the device map. */
+    private boolean modelParallel;
     private String lastNonFiniteActivation;
 
     private TfTrainingEngine(Graph graph, TfCompiledGraph compiled, TfSessionRunner runner, TfModelExporter exporter,
@@ -129,9 +131,15 @@ public final class TfTrainingEngine implements TrainingEngine {
             TfTrainingEngine engine = new TfTrainingEngine(graph, compiled, runner,
                     new TfModelExporter(model, compiled.features()), model, plan);
             engine.debugUnderflowOverflow = args.debug().contains(TrainingArguments.DEBUG_UNDERFLOW_OVERFLOW);
+            engine.modelParallel = !dev.trainer4j.tf.internal.TfDeviceMap.of(args).isEmpty();
             plan.log(model.name());
             if (precision.mode() != TfMixedPrecision.Mode.FP32) {
                 LOG.info("precision of model '{}': {}", model.name(), precision.describe());
+            }
+            dev.trainer4j.tf.internal.TfHalfPrecisionEval halfEval =
+                    dev.trainer4j.tf.internal.TfHalfPrecisionEval.of(args, plan.gpus());
+            if (halfEval != null) {
+                LOG.info("evaluation precision of model '{}': {}", model.name(), halfEval.describe());
             }
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
@@ -437,6 +445,22 @@ public final class TfTrainingEngine implements TrainingEngine {
     public long optimizerStep() {
         checkOpen();
         return runner.optimizerStep();
+    }
+
+    /**
+     * Each model variable's device as placed by {@code device-map} ({@code strategy = model-parallel}), by variable
+     * name in name order; empty otherwise.
+     */
+    @Override
+    public Map<String, String> deviceMap() {
+        if (!modelParallel) {
+            return Map.of();
+        }
+        Map<String, String> placed = new java.util.TreeMap<>();
+        for (TfVariable variable : compiled.variables()) {
+            placed.put(variable.name(), ((org.tensorflow.GraphOperation) variable.ref().op()).device());
+        }
+        return java.util.Collections.unmodifiableMap(placed);
     }
 
     /** The device of each training replica, in turn ("" lets TensorFlow place the ops). */

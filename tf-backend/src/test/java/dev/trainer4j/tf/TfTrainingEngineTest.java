@@ -90,7 +90,7 @@ class TfTrainingEngineTest {
         assertThat(backend.name()).isEqualTo("tensorflow");
         assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.TRAINING, BackendCapability.MODEL_EXPORT,
                 BackendCapability.MULTI_DEVICE, BackendCapability.MIXED_PRECISION_BF16, BackendCapability.MIXED_PRECISION_FP16,
-                BackendCapability.MULTI_WORKER, BackendCapability.GENERATION);
+                BackendCapability.MULTI_WORKER, BackendCapability.GENERATION, BackendCapability.HALF_PRECISION_EVAL);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.trainer4j.bench.devices;
 
 import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.ConfigurationException;
+import dev.trainer4j.api.DeviceStrategy;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.bench.BenchModel;
@@ -27,7 +28,10 @@ import java.util.Random;
  * {@code DevicesBench <model> <variant> <seconds> <warmup-steps>} with model {@code mlp-large} (784-1024-1024-10,
  * global batch 256) or {@code text} (a transformer classifier: 2 layers, hidden 128, 4 heads, intermediate 512,
  * length 64, global batch 32), and variant {@code fp32} (one device), {@code mirrored2} (2 logical CPU devices, the
- * same global batch split over them), {@code bf16} or {@code fp16} (one device). Prints one line: samples/s.
+ * same global batch split over them), {@code model-parallel2} (the first layer on one logical CPU device, the rest on
+ * another), {@code bf16} or {@code fp16} (one device), all timing training steps; or {@code eval-fp32},
+ * {@code eval-bf16-full}, {@code eval-fp16-full}, timing evaluation batches (loss and predictions) of the same size in
+ * float32 or with {@code bf16-full-eval} / {@code fp16-full-eval}. Prints one line: samples/s.
  */
 public final class DevicesBench {
     private static final int TEXT_LENGTH = 64;
@@ -38,7 +42,8 @@ public final class DevicesBench {
 
     public static void main(String[] commandLine) throws IOException {
         if (commandLine.length != 4) {
-            throw new IllegalArgumentException("usage: DevicesBench <mlp-large|text> <fp32|mirrored2|bf16|fp16> <seconds> <warmup-steps>");
+            throw new IllegalArgumentException("usage: DevicesBench <mlp-large|text> <fp32|mirrored2|model-parallel2|bf16|"
+                    + "fp16|eval-fp32|eval-bf16-full|eval-fp16-full> <seconds> <warmup-steps>");
         }
         String modelName = commandLine[0];
         String variant = commandLine[1];
@@ -51,7 +56,16 @@ public final class DevicesBench {
                         Files.createTempDirectory("trainer4j-bench-devices").toString())
                 .perDeviceTrainBatchSize(globalBatch / devices).devices(devices)
                 .bf16(variant.equals("bf16")).fp16(variant.equals("fp16"))
+                .bf16FullEval(variant.equals("eval-bf16-full")).fp16FullEval(variant.equals("eval-fp16-full"))
+                .set(TrainingArguments.STRATEGY, variant.equals("model-parallel2") ? DeviceStrategy.MODEL_PARALLEL
+                        : DeviceStrategy.MIRRORED)
+                .set(TrainingArguments.DEVICE_MAP, variant.equals("model-parallel2")
+                        ? text ? Map.of("embeddings/*", "/device:CPU:0", "encoder/layer_0/*", "/device:CPU:0", "*",
+                                "/device:CPU:1")
+                                : Map.of("mlp/dense_0/*", "/device:CPU:0", "*", "/device:CPU:1")
+                        : Map.of())
                 .build();
+        boolean evaluation = variant.startsWith("eval-");
         TfModel model = text
                 ? new TransformerClassifier(new TransformerClassifierSettings(8000, 128, 2, 4, 512, TEXT_LENGTH, 0.0, 1e-12,
                         Pooling.MEAN, 2))
@@ -69,12 +83,12 @@ public final class DevicesBench {
         try (TfTrainingEngine engine = compiled) {
             long step = 0;
             for (; step < warmup; step++) {
-                run(engine, batches, step);
+                run(engine, batches, step, evaluation);
             }
             long start = System.nanoTime();
             long timed = 0;
             while (System.nanoTime() - start < seconds * 1e9) {
-                run(engine, batches, step++);
+                run(engine, batches, step++, evaluation);
                 timed++;
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -84,7 +98,13 @@ public final class DevicesBench {
         }
     }
 
-    private static void run(TfTrainingEngine engine, Batch[] batches, long step) {
+    private static void run(TfTrainingEngine engine, Batch[] batches, long step, boolean evaluation) {
+        if (evaluation) {
+            if (!Double.isFinite(engine.evaluate(batches[(int) (step % batches.length)], true).lossSum())) {
+                throw new IllegalStateException("non-finite evaluation loss at batch " + step);
+            }
+            return;
+        }
         if (!engine.step(batches[(int) (step % batches.length)], new StepContext(step, 0, 1, BenchModel.LEARNING_RATE,
                 BenchModel.SEED)).finite()) {
             throw new IllegalStateException("non-finite step " + step);

@@ -139,6 +139,40 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
 
     private static TfDevicePlan byCount(DeviceSelection selection, boolean hideGpus) {
         List<String> physical = listDevices(config(1, hideGpus, false));
+        Choice choice = choose(selection, hideGpus, physical, gpuNativesPresent(), Runtime.getRuntime().availableProcessors());
+        List<String> available = choice.gpus() || choice.cpuDevices() == 1 ? physical
+                : listDevices(config(choice.cpuDevices(), hideGpus, false));
+        return new TfDevicePlan(choice.devices(), choice.cpuDevices(), choice.gpus(), hideGpus, available,
+                choice.description());
+    }
+
+    /**
+     * What {@link #choose} decided: the replicas' devices, the logical CPU device count and the log line's text.
+     *
+     * @param devices the device of each replica ({@link TfDevices#DEFAULT}: one device, TensorFlow places the ops)
+     * @param cpuDevices the number of logical CPU devices the session is opened with
+     * @param gpus whether the replicas are on GPUs
+     * @param description what the log line says about the devices
+     */
+    public record Choice(TfDevices devices, int cpuDevices, boolean gpus, String description) {
+        public Choice {
+            requireNonNull(devices, "devices is null");
+            requireNonNull(description, "description is null");
+        }
+    }
+
+    /**
+     * The devices of a count or {@code auto} selection, from the devices a session lists ({@code physical}): the first
+     * n GPUs (all for {@code auto}) when there are GPUs and {@code use-cpu} is false, else n logical CPU devices (one
+     * for 1 and {@code auto}). On CPUs the description says why: {@code use-cpu}, the CPU build of TensorFlow, or (the
+     * gpu build's natives loaded, {@code gpuNatives}, but no GPU listed) that no usable CUDA GPU was found.
+     *
+     * @throws ConfigurationException naming {@code devices} when it asks for more GPUs than the session lists
+     */
+    public static Choice choose(DeviceSelection selection, boolean hideGpus, List<String> physical, boolean gpuNatives,
+                                int cores) {
+        requireNonNull(selection, "selection is null");
+        requireNonNull(physical, "physical is null");
         List<String> gpuNames = physical.stream().filter(name -> name.contains("/device:GPU:")).toList();
         if (!gpuNames.isEmpty() && !hideGpus) {
             int count = selection.auto() ? gpuNames.size() : selection.count();
@@ -151,25 +185,22 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
             for (int i = 0; i < count; i++) {
                 names.add("/device:GPU:" + i);
             }
-            return new TfDevicePlan(new TfDevices(names), 1, true, false, physical,
-                    count + " GPU(s) " + names + " of " + gpuNames.size());
+            return new Choice(new TfDevices(names), 1, true, count + " GPU(s) " + names + " of " + gpuNames.size());
         }
-        String why = hideGpus ? "use-cpu = true" : gpuNativesPresent()
+        String why = hideGpus ? "use-cpu = true" : gpuNatives
                 ? "no usable CUDA GPU was found (the gpu build's natives are loaded, but TensorFlow created no GPU"
                         + " device: CUDA 12.5 / cuDNN 9 libraries must be on the library path), so the run is on the CPU"
                 : "the CPU build of TensorFlow";
         if (selection.auto() || selection.count() == 1) {
-            return new TfDevicePlan(TfDevices.DEFAULT, 1, false, hideGpus, physical, "one CPU device (" + why + ")");
+            return new Choice(TfDevices.DEFAULT, 1, false, "one CPU device (" + why + ")");
         }
         int count = selection.count();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             names.add("/device:CPU:" + i);
         }
-        List<String> available = listDevices(config(count, hideGpus, false));
-        return new TfDevicePlan(new TfDevices(names), count, false, hideGpus, available,
-                count + " logical CPU devices " + names + " (" + why + "; ConfigProto device_count CPU = " + count
-                        + "; they share the host's " + Runtime.getRuntime().availableProcessors() + " cores)");
+        return new Choice(new TfDevices(names), count, false, count + " logical CPU devices " + names + " (" + why
+                + "; ConfigProto device_count CPU = " + count + "; they share the host's " + cores + " cores)");
     }
 
     /** Logs the line that says which devices the run uses (and, on a GPU build without CUDA, why it is on CPU). */

@@ -54,9 +54,11 @@ import static java.util.Objects.requireNonNull;
  * replicas mirrored over several devices, split by rows over them; the
  * training replicas (towers), each a row slice of the batch built on its device from {@link TfDevices}; the
  * gradients (by {@link TfReplicaGradients}: with every replica on the default device one call over the summed loss,
- * as before; otherwise each replica's own, on its device, added in replica order); the update path
+ * as before; with a {@code device-map} each gradient op on its forward op's device; otherwise each replica's own, on
+ * its device, added in replica order); the update path
  * ({@link TfUpdatePath}); the running loss read; and the checkpoints. All passes share the model variables, read
- * through identity.
+ * through identity. With {@code bf16-full-eval} / {@code fp16-full-eval} the evaluation and prediction passes are
+ * converted to half precision by {@link TfHalfPrecisionEval}.
  */
 public final class TfGraphBuilder {
     private final TfModel model;
@@ -203,8 +205,11 @@ public final class TfGraphBuilder {
         List<Operand<TFloat32>> lossSums = new ArrayList<>();
         List<Operand<TFloat32>> itemCounts = new ArrayList<>();
         List<Map<String, Operand<?>>> outputs = new ArrayList<>();
+        // bf16-full-eval / fp16-full-eval: built under a template name, then copied in half precision under the pass's
+        TfHalfPrecisionEval halfEval = TfHalfPrecisionEval.of(args, precision.gpus());
+        String built = halfEval == null ? pass : TfHalfPrecisionEval.templateName(pass);
         for (int replica = 0; replica < replicas; replica++) {
-            Ops ops = passOps(root, replica, pass);
+            Ops ops = passOps(root, replica, built);
             Map<String, Operand<?>> slice = slices.get(replica);
             ModelOutput<Operand<?>> output = requireNonNull(
                     model.build(new TfBuildScope(ops, false, store, randomKey, 0, deviceMap), slice),
@@ -217,6 +222,30 @@ public final class TfGraphBuilder {
                 itemCounts.add(scalarFloat(ops, output.itemCount().orElseThrow(), "item count"));
             }
             outputs.add(hostOutputs(ops, hooks.predictionStep(output, slice, ops)));
+        }
+        if (halfEval != null) {
+            Map<String, String> prefixes = new LinkedHashMap<>();
+            for (int replica = 0; replica < replicas; replica++) {
+                prefixes.put("replica_" + replica + "/" + built + "/", "replica_" + replica + "/" + pass + "/");
+            }
+            List<Operand<?>> results = new ArrayList<>();
+            results.addAll(lossSums);
+            results.addAll(itemCounts);
+            outputs.forEach(replicaOutputs -> results.addAll(replicaOutputs.values()));
+            List<Operand<?>> half = halfEval.convert((Graph) root.scope().env(), model.name(), prefixes,
+                    store.variables().stream().map(TfVariable::read).toList(), results);
+            int next = 0;
+            for (int i = 0; i < lossSums.size(); i++) {
+                lossSums.set(i, castToFloat(half.get(next++)));
+            }
+            for (int i = 0; i < itemCounts.size(); i++) {
+                itemCounts.set(i, castToFloat(half.get(next++)));
+            }
+            for (Map<String, Operand<?>> replicaOutputs : outputs) {
+                for (Map.Entry<String, Operand<?>> entry : replicaOutputs.entrySet()) {
+                    entry.setValue(half.get(next++));
+                }
+            }
         }
         if (replicas == 1) {
             return new Pass(lossSums.isEmpty() ? new NoLoss() : new SummedLoss(lossSums.get(0), itemCounts.get(0)),
@@ -313,7 +342,12 @@ public final class TfGraphBuilder {
             replicaLossSums = scaled;
         }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
-        if (allOnDefaultDevice(replicas)) {
+        if (!deviceMap.isEmpty()) {
+            // model parallel: each gradient op on the device of the forward op it differentiates
+            gradientSums.addAll(gradients(TfReplicaGradients.buildColocated(graph, "trainer4j_gradients", lossSum, xs),
+                    trainable));
+        }
+        else if (allOnDefaultDevice(replicas)) {
             // one gradient call over the summed loss: TensorFlow adds the replicas' contributions to a variable in
             // one AddN per variable, as it always did (the same float summation order, so the same numbers)
             gradientSums.addAll(gradients(TfReplicaGradients.build(graph, "trainer4j_gradients", lossSum, xs,
@@ -464,6 +498,11 @@ public final class TfGraphBuilder {
         Ops ops = replicaScopes.computeIfAbsent(replica, r -> root.withSubScope("replica_" + r)).withSubScope(pass);
         String device = devices.device(replica);
         return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> castToFloat(Operand<?> operand) {
+        return (Operand<TFloat32>) operand;
     }
 
     @SuppressWarnings("unchecked")

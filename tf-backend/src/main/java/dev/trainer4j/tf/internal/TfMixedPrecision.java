@@ -59,6 +59,11 @@ public final class TfMixedPrecision {
         return mode;
     }
 
+    /** Whether the run's devices are GPUs. */
+    public boolean gpus() {
+        return gpus;
+    }
+
     /** Whether the loss is scaled (fp16). */
     public boolean scalesLoss() {
         return mode == Mode.FP16;
@@ -145,6 +150,45 @@ public final class TfMixedPrecision {
 
     /** Whether {@code op} has a kernel on {@code device} (CPU, GPU) whose type attribute allows {@code type}. */
     static boolean hasKernel(String op, String device, DataType type) {
+        for (KernelDef kernel : kernels(op).getKernelList()) {
+            if (!kernel.getDeviceType().equals(device)) {
+                continue;
+            }
+            for (KernelDef.AttrConstraint constraint : kernel.getConstraintList()) {
+                if (constraint.getAllowedValues().getList().getTypeList().contains(type)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code op} has a kernel on {@code device} (CPU, GPU) that takes {@code type} for each of the type
+     * attributes {@code attrs}: every constraint of the kernel on one of them allows it (a kernel registered without a
+     * constraint on an attribute, such as Identity's, takes any type).
+     */
+    static boolean hasKernel(String op, String device, DataType type, java.util.Set<String> attrs) {
+        for (KernelDef kernel : kernels(op).getKernelList()) {
+            if (!kernel.getDeviceType().equals(device)) {
+                continue;
+            }
+            boolean accepts = true;
+            for (KernelDef.AttrConstraint constraint : kernel.getConstraintList()) {
+                if (attrs.contains(constraint.getName())
+                        && !constraint.getAllowedValues().getList().getTypeList().contains(type)) {
+                    accepts = false;
+                }
+            }
+            if (accepts) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The kernels registered for {@code op}. */
+    private static KernelList kernels(String op) {
         org.tensorflow.TensorFlow.version(); // loads the native library
         org.tensorflow.internal.c_api.TF_Status status = org.tensorflow.internal.c_api.TF_Status.newStatus();
         try (org.bytedeco.javacpp.BytePointer name = new org.bytedeco.javacpp.BytePointer(op)) {
@@ -152,18 +196,7 @@ public final class TfMixedPrecision {
                     org.tensorflow.internal.c_api.global.tensorflow.TF_GetRegisteredKernelsForOp(name, status);
             status.throwExceptionIfNotOK();
             try {
-                KernelList kernels = KernelList.parseFrom(buffer.data().capacity(buffer.length()).asByteBuffer());
-                for (KernelDef kernel : kernels.getKernelList()) {
-                    if (!kernel.getDeviceType().equals(device)) {
-                        continue;
-                    }
-                    for (KernelDef.AttrConstraint constraint : kernel.getConstraintList()) {
-                        if (constraint.getAllowedValues().getList().getTypeList().contains(type)) {
-                            return true;
-                        }
-                    }
-                }
-                return false;
+                return KernelList.parseFrom(buffer.data().capacity(buffer.length()).asByteBuffer());
             }
             catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("cannot read the kernels of op " + op + ": " + e.getMessage(), e);
