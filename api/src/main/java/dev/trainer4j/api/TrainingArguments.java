@@ -544,6 +544,29 @@ public final class TrainingArguments {
                     "[] or [underflow_overflow] (tpu_metrics_debug needs a TPU)"));
     public List<String> debug() { return get(DEBUG); }
 
+    /**
+     * HF's {@code gradient_checkpointing}: while training, the activations inside each transformer layer are not kept
+     * from the forward pass to the backward pass but recomputed there, layer by layer (less memory, about one more
+     * forward pass of time). Models without such layers refuse it.
+     */
+    public static final Argument<Boolean> GRADIENT_CHECKPOINTING = declare(Argument.bool("gradient-checkpointing"));
+    public boolean gradientCheckpointing() { return get(GRADIENT_CHECKPOINTING); }
+
+    /** The names {@code gradient-checkpointing-kwargs} accepts: HF's {@code use_reentrant}. */
+    public static final List<String> GRADIENT_CHECKPOINTING_KWARGS_NAMES = List.of("use_reentrant");
+
+    /**
+     * HF's {@code gradient_checkpointing_kwargs}: {@code { use_reentrant = true|false }} is accepted and has no meaning
+     * in graph mode (the recomputation is part of the graph, not a PyTorch autograd function); other names are refused.
+     */
+    public static final Argument<Map<String, Object>> GRADIENT_CHECKPOINTING_KWARGS = declare(
+            Argument.object("gradient-checkpointing-kwargs")
+                    .check(kwargs -> GRADIENT_CHECKPOINTING_KWARGS_NAMES.containsAll(kwargs.keySet())
+                                    && kwargs.values().stream().allMatch(Boolean.class::isInstance),
+                            "{ use_reentrant = true|false } or {} (the other torch.utils.checkpoint names have no"
+                                    + " meaning in graph mode)"));
+    public Map<String, Object> gradientCheckpointingKwargs() { return get(GRADIENT_CHECKPOINTING_KWARGS); }
+
     // ---- issue 18: devices ----
 
     /** HF's {@code use_cpu}: run on CPU devices even where GPUs are available. */
