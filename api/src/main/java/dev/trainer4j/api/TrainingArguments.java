@@ -401,6 +401,14 @@ public final class TrainingArguments {
             .check(names -> INCLUDE_FOR_METRICS_CHOICES.containsAll(names), "a list of " + INCLUDE_FOR_METRICS_CHOICES));
     public List<String> includeForMetrics() { return get(INCLUDE_FOR_METRICS); }
 
+    /**
+     * HF's {@code eval_do_concat_batches}: true (the default) concatenates the batches' predictions, labels, inputs
+     * and losses (shorter sequences padded with -100); false keeps them per batch ({@link EvalPrediction#batches()},
+     * {@link PredictionOutput#predictionBatches()}), each with its own padded length.
+     */
+    public static final Argument<Boolean> EVAL_DO_CONCAT_BATCHES = declare(Argument.bool("eval-do-concat-batches"));
+    public boolean evalDoConcatBatches() { return get(EVAL_DO_CONCAT_BATCHES); }
+
     /** {@link ComputeMetrics#computeBatch} is called per batch instead of {@code compute} on the whole pass. */
     public static final Argument<Boolean> BATCH_EVAL_METRICS = declare(Argument.bool("batch-eval-metrics"));
     public boolean batchEvalMetrics() { return get(BATCH_EVAL_METRICS); }
