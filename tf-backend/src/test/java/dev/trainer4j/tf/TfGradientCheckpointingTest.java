@@ -15,6 +15,8 @@ import dev.trainer4j.tf.models.TransformerClassifier;
 import dev.trainer4j.tf.models.TransformerClassifierSettings;
 import dev.trainer4j.tf.models.TransformerLm;
 import dev.trainer4j.tf.models.TransformerLmSettings;
+import dev.trainer4j.tf.models.TransformerSeq2Seq;
+import dev.trainer4j.tf.models.TransformerSeq2SeqSettings;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -54,6 +56,12 @@ class TfGradientCheckpointingTest {
     private static TransformerLm languageModel() {
         return new TransformerLm(new TransformerLmSettings(VOCAB, 16, 3, 2, 32, 16, 0.2, 1e-5, true,
                 GenerationConfig.empty()));
+    }
+
+    private static TransformerSeq2Seq seq2seq() {
+        return new TransformerSeq2Seq(new TransformerSeq2SeqSettings(VOCAB, 16, 2, 2, 2, 32, 16, 0.2, 1e-5, true, true,
+                GenerationConfig.fromMap(Map.of("decoder-start-token-id", 1, "pad-token-id", 0, "eos-token-id", 2),
+                        "generation-config")));
     }
 
     /** Rows padded to different lengths (the mask), ids and labels from a fixed pattern; step s shifts the ids. */
@@ -159,6 +167,14 @@ class TfGradientCheckpointingTest {
     void aLanguageModelWithTiedEmbeddingsTrainsAsWithoutCheckpointing() {
         Run plain = train(TfGradientCheckpointingTest::languageModel, false, true);
         Run checkpointed = train(TfGradientCheckpointingTest::languageModel, true, true);
+        assertSame(checkpointed, plain);
+    }
+
+    @Test
+    void anEncoderDecoderWhoseDecoderLayersReadTheEncoderOutputTrainsAsWithoutCheckpointing() {
+        // every decoder layer's cross-attention reads the encoder's output: its gradient collects one part per layer
+        Run plain = train(TfGradientCheckpointingTest::seq2seq, false, true);
+        Run checkpointed = train(TfGradientCheckpointingTest::seq2seq, true, true);
         assertSame(checkpointed, plain);
     }
 
