@@ -43,9 +43,13 @@ class TfGradientCheckpointingTest {
     private static final double RELATIVE = 1e-6;
 
     private static TrainingArguments args(boolean checkpointing) {
+        return builder(checkpointing).build();
+    }
+
+    private static TrainingArguments.Builder builder(boolean checkpointing) {
         return TrainingArguments.builder().outputDir("unused").seed(11).maxSteps(STEPS).optim(OptimizerType.ADAMW)
                 .learningRate(1e-2).weightDecay(0.1).maxGradNorm(1.0).trainTowers(1)
-                .set(TrainingArguments.GRADIENT_CHECKPOINTING, checkpointing).build();
+                .set(TrainingArguments.GRADIENT_CHECKPOINTING, checkpointing);
     }
 
     private static TransformerClassifier classifier() {
@@ -94,9 +98,13 @@ class TfGradientCheckpointingTest {
     }
 
     private static Run train(Supplier<TfModel> model, boolean checkpointing, boolean tokenLabels) {
+        return train(model, args(checkpointing), tokenLabels);
+    }
+
+    private static Run train(Supplier<TfModel> model, TrainingArguments args, boolean tokenLabels) {
         List<GradientSnapshot> gradients = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
-        try (TfTrainingEngine engine = new TfBackend().compile(model.get(), args(checkpointing),
+        try (TfTrainingEngine engine = new TfBackend().compile(model.get(), args,
                 new EngineOptions(List.of(), -1))) {
             for (int step = 0; step < STEPS; step++) {
                 engine.step(batch(step, tokenLabels), new StepContext(step, 0, 1, 1e-2, 11, true));
@@ -175,6 +183,16 @@ class TfGradientCheckpointingTest {
         // every decoder layer's cross-attention reads the encoder's output: its gradient collects one part per layer
         Run plain = train(TfGradientCheckpointingTest::seq2seq, false, true);
         Run checkpointed = train(TfGradientCheckpointingTest::seq2seq, true, true);
+        assertSame(checkpointed, plain);
+    }
+
+    @Test
+    void mirroredReplicasOnTwoDevicesEachRecomputeTheirLayersOnTheirDevice() {
+        // two logical CPU devices, a replica (two rows) on each: every replica's backward pass is segmented, its
+        // gradient ops placed on its device, and the replicas' gradients are added as without checkpointing
+        String devices = "/device:CPU:0,/device:CPU:1";
+        Run plain = train(TfGradientCheckpointingTest::classifier, builder(false).devices(devices).trainTowers(2).build(), false);
+        Run checkpointed = train(TfGradientCheckpointingTest::classifier, builder(true).devices(devices).trainTowers(2).build(), false);
         assertSame(checkpointed, plain);
     }
 
