@@ -18,11 +18,17 @@ import static java.util.Objects.requireNonNull;
  * @param inputs the batch's input tensors (not the labels) with {@code include-for-metrics = [inputs]}, else empty
  * @param losses the loss per row with {@code include-for-metrics = [loss]} (as HF: the batch's mean loss, repeated
  *     for each row), else empty
+ * @param batches with {@code eval-do-concat-batches = false}, the whole set as one prediction per batch (each with
+ *     the batch's own shapes; HF's nested lists) and every other component empty; else empty
  */
 public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels,
                              List<String> predictedTexts, List<String> labelTexts,
-                             Map<String, HostTensor> inputs, Optional<HostTensor> losses) {
+                             Map<String, HostTensor> inputs, Optional<HostTensor> losses, List<EvalPrediction> batches) {
     public EvalPrediction {
+        batches = List.copyOf(requireNonNull(batches, "batches is null"));
+        if (batches.stream().anyMatch(batch -> !batch.batches().isEmpty())) {
+            throw new IllegalArgumentException("a batch of an EvalPrediction has batches of its own");
+        }
         inputs = Map.copyOf(requireNonNull(inputs, "inputs is null"));
         requireNonNull(losses, "losses is null");
         predictions = Map.copyOf(requireNonNull(predictions, "predictions is null"));
@@ -33,6 +39,23 @@ public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, Ho
             throw new IllegalArgumentException("labelTexts has " + labelTexts.size() + " rows but predictedTexts has "
                     + predictedTexts.size());
         }
+    }
+
+    /** Predictions, labels, texts, inputs and losses of one batch, or concatenated over a set. */
+    public EvalPrediction(Map<String, HostTensor> predictions, Map<String, HostTensor> labels,
+                          List<String> predictedTexts, List<String> labelTexts,
+                          Map<String, HostTensor> inputs, Optional<HostTensor> losses) {
+        this(predictions, labels, predictedTexts, labelTexts, inputs, losses, List.of());
+    }
+
+    /** A whole set kept per batch ({@code eval-do-concat-batches = false}): every component but {@link #batches()} is empty. */
+    public static EvalPrediction ofBatches(List<EvalPrediction> batches) {
+        return new EvalPrediction(Map.of(), Map.of(), List.of(), List.of(), Map.of(), Optional.empty(), batches);
+    }
+
+    /** False when the set is kept per batch ({@code eval-do-concat-batches = false}): read {@link #batches()}. */
+    public boolean isConcatenated() {
+        return batches.isEmpty();
     }
 
     /** Predictions and labels as tensors only, without decoded text. */
@@ -53,6 +76,7 @@ public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, Ho
 
     /** The first prediction (the logits of a classifier). */
     public HostTensor primaryPrediction() {
+        requireConcatenated("primaryPrediction()");
         if (predictions.containsKey("logits")) {
             return predictions.get("logits");
         }
@@ -62,9 +86,18 @@ public record EvalPrediction(Map<String, HostTensor> predictions, Map<String, Ho
 
     /** The {@code labels} tensor, or the only label tensor. */
     public Optional<HostTensor> labelIds() {
+        requireConcatenated("labelIds()");
         if (labels.containsKey("labels")) {
             return Optional.of(labels.get("labels"));
         }
         return labels.size() == 1 ? labels.values().stream().findFirst() : Optional.empty();
+    }
+
+    private void requireConcatenated(String accessor) {
+        if (!batches.isEmpty()) {
+            throw new IllegalStateException("eval-do-concat-batches = false: the predictions are kept per batch ("
+                    + batches.size() + " batches); call " + accessor + " on each of batches(), or set"
+                    + " eval-do-concat-batches = true");
+        }
     }
 }

@@ -415,6 +415,14 @@ public final class TrainingArguments {
             .check(names -> INCLUDE_FOR_METRICS_CHOICES.containsAll(names), "a list of " + INCLUDE_FOR_METRICS_CHOICES));
     public List<String> includeForMetrics() { return get(INCLUDE_FOR_METRICS); }
 
+    /**
+     * HF's {@code eval_do_concat_batches}: true (the default) concatenates the batches' predictions, labels, inputs
+     * and losses (shorter sequences padded with -100); false keeps them per batch ({@link EvalPrediction#batches()},
+     * {@link PredictionOutput#predictionBatches()}), each with its own padded length.
+     */
+    public static final Argument<Boolean> EVAL_DO_CONCAT_BATCHES = declare(Argument.bool("eval-do-concat-batches"));
+    public boolean evalDoConcatBatches() { return get(EVAL_DO_CONCAT_BATCHES); }
+
     /** {@link ComputeMetrics#computeBatch} is called per batch instead of {@code compute} on the whole pass. */
     public static final Argument<Boolean> BATCH_EVAL_METRICS = declare(Argument.bool("batch-eval-metrics"));
     public boolean batchEvalMetrics() { return get(BATCH_EVAL_METRICS); }
@@ -557,6 +565,29 @@ public final class TrainingArguments {
             .check(values -> values.stream().allMatch(DEBUG_UNDERFLOW_OVERFLOW::equals),
                     "[] or [underflow_overflow] (tpu_metrics_debug needs a TPU)"));
     public List<String> debug() { return get(DEBUG); }
+
+    /**
+     * HF's {@code gradient_checkpointing}: while training, the activations inside each transformer layer are not kept
+     * from the forward pass to the backward pass but recomputed there, layer by layer (less memory, about one more
+     * forward pass of time). Models without such layers refuse it.
+     */
+    public static final Argument<Boolean> GRADIENT_CHECKPOINTING = declare(Argument.bool("gradient-checkpointing"));
+    public boolean gradientCheckpointing() { return get(GRADIENT_CHECKPOINTING); }
+
+    /** The names {@code gradient-checkpointing-kwargs} accepts: HF's {@code use_reentrant}. */
+    public static final List<String> GRADIENT_CHECKPOINTING_KWARGS_NAMES = List.of("use_reentrant");
+
+    /**
+     * HF's {@code gradient_checkpointing_kwargs}: {@code { use_reentrant = true|false }} is accepted and has no meaning
+     * in graph mode (the recomputation is part of the graph, not a PyTorch autograd function); other names are refused.
+     */
+    public static final Argument<Map<String, Object>> GRADIENT_CHECKPOINTING_KWARGS = declare(
+            Argument.object("gradient-checkpointing-kwargs")
+                    .check(kwargs -> GRADIENT_CHECKPOINTING_KWARGS_NAMES.containsAll(kwargs.keySet())
+                                    && kwargs.values().stream().allMatch(Boolean.class::isInstance),
+                            "{ use_reentrant = true|false } or {} (the other torch.utils.checkpoint names have no"
+                                    + " meaning in graph mode)"));
+    public Map<String, Object> gradientCheckpointingKwargs() { return get(GRADIENT_CHECKPOINTING_KWARGS); }
 
     // ---- issue 18: devices ----
 

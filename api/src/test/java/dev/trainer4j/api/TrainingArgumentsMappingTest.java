@@ -36,7 +36,8 @@ class TrainingArgumentsMappingTest {
             "report-to", List.of("tensorboard"),
             "log-level", "debug",
             "debug", List.of("underflow_overflow"),
-            "optim-args", "clip_threshold=0.5");
+            "optim-args", "clip_threshold=0.5",
+            "gradient-checkpointing-kwargs", Map.of("use_reentrant", false));
 
     private static ArgumentMappingChecker<TrainingArguments> checker() {
         return ArgumentMappingChecker.of(TrainingArguments.defaults(), TrainingArguments::fromConfig,

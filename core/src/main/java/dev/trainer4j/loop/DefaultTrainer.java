@@ -567,7 +567,8 @@ public class DefaultTrainer implements Trainer {
         Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
         metrics.putAll(MemoryMetrics.stop(memory, metricKeyPrefix));
         callbackHandler.onPredict(context.state(), context.control(), metrics);
-        return new PredictionOutput(result.predictions(), result.labelIds(), metrics);
+        return new PredictionOutput(result.predictions(), result.labelIds(), metrics, result.predictionBatches(),
+                result.labelIdBatches());
     }
 
     @Override

@@ -36,8 +36,12 @@ final class EvaluationLoop {
         this.engine = requireNonNull(engine, "engine is null");
     }
 
-    /** The metrics (keys prefixed {@code <prefix>_}), and the predictions and label ids when they were kept. */
-    public record Result(Map<String, Double> metrics, Map<String, HostTensor> predictions, Optional<HostTensor> labelIds) {
+    /**
+     * The metrics (keys prefixed {@code <prefix>_}), and the predictions and label ids when they were kept:
+     * concatenated, or per batch with {@code eval-do-concat-batches = false}.
+     */
+    public record Result(Map<String, Double> metrics, Map<String, HostTensor> predictions, Optional<HostTensor> labelIds,
+                         List<Map<String, HostTensor>> predictionBatches, List<HostTensor> labelIdBatches) {
     }
 
     public Result run(DataLoader loader, String prefix, boolean keepPredictions) {
@@ -67,6 +71,8 @@ final class EvaluationLoop {
         boolean needPredictions = keep || !metrics.isEmpty() || computeMetrics.isPresent();
         boolean includeInputs = args.includeForMetrics().contains("inputs");
         boolean includeLoss = args.includeForMetrics().contains("loss");
+        boolean concatenate = args.evalDoConcatBatches();
+        List<EvalPrediction> batchPredictions = new ArrayList<>();
         double lossSum = 0;
         double itemCount = 0;
         boolean anyLoss = false;
@@ -143,7 +149,10 @@ final class EvaluationLoop {
                             batchResult = computeMetrics.get().computeBatch(prediction, !batches.hasNext());
                         }
                     }
-                    if (keep) {
+                    if (keep && !concatenate) {
+                        batchPredictions.add(prediction);
+                    }
+                    else if (keep) {
                         outputs.forEach((name, tensor) -> predictionParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
                         labels.forEach((name, tensor) -> labelParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
                         inputs.forEach((name, tensor) -> inputParts.computeIfAbsent(name, n -> new ArrayList<>()).add(tensor));
@@ -155,7 +164,7 @@ final class EvaluationLoop {
                 context.callbacks().onPredictionStep(context.state(), context.control());
             }
         }
-        Map<String, HostTensor> predictions = generation != null
+        Map<String, HostTensor> predictions = !concatenate ? Map.of() : generation != null
                 ? Map.of(GeneratedRows.GENERATED_IDS, generation.all()) : concatenateAll(predictionParts);
         Map<String, HostTensor> labels = concatenateAll(labelParts);
         Map<String, Double> result = new LinkedHashMap<>();
@@ -166,6 +175,10 @@ final class EvaluationLoop {
         if (!Boolean.FALSE.equals(labelled)) {
             if (batchMetrics) {
                 putPrefixed(result, prefix, batchResult);
+            }
+            else if (computeMetrics.isPresent() && !concatenate && !batchPredictions.isEmpty()) {
+                // eval-do-concat-batches = false: compute-metrics sees the set per batch (HF's nested lists)
+                putPrefixed(result, prefix, computeMetrics.get().compute(EvalPrediction.ofBatches(batchPredictions)));
             }
             else if (computeMetrics.isPresent() && !predictions.isEmpty()) {
                 Optional<HostTensor> losses = lossParts.isEmpty() ? Optional.empty()
@@ -184,7 +197,13 @@ final class EvaluationLoop {
         result.put(prefix + "_steps_per_second", batchCount / runtime);
         Optional<HostTensor> labelIds = labels.containsKey("labels") ? Optional.of(labels.get("labels"))
                 : labels.size() == 1 ? Optional.of(labels.values().iterator().next()) : Optional.empty();
-        return new Result(result, predictions, labelIds);
+        List<Map<String, HostTensor>> predictionBatches = new ArrayList<>();
+        List<HostTensor> labelIdBatches = new ArrayList<>();
+        for (EvalPrediction batch : batchPredictions) {
+            predictionBatches.add(batch.predictions());
+            batch.labelIds().ifPresent(labelIdBatches::add);
+        }
+        return new Result(result, predictions, labelIds, predictionBatches, labelIdBatches);
     }
 
     /**

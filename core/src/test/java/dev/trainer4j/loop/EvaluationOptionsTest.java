@@ -1,7 +1,10 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.Collator;
 import dev.trainer4j.api.ComputeMetrics;
 import dev.trainer4j.api.Dataset;
+import dev.trainer4j.api.DefaultCollator;
 import dev.trainer4j.api.EvalPrediction;
 import dev.trainer4j.api.Example;
 import dev.trainer4j.api.HostTensor;
@@ -160,5 +163,121 @@ class EvaluationOptionsTest {
             assertThat(kept.metrics()).containsKey("holdout_loss");
             assertThat(ignored.predictions()).isEmpty();
         }
+    }
+
+    /** Keeps the EvalPrediction compute-metrics is given. */
+    private static final class KeepingCompute implements ComputeMetrics {
+        EvalPrediction all;
+
+        @Override
+        public Map<String, Double> compute(EvalPrediction all) {
+            this.all = all;
+            return Map.of();
+        }
+    }
+
+    /**
+     * x = 0..3 as before, each row with a token sequence of length x + 1 (row x holds 1, 2, ..., x + 1); batches of 2
+     * rows are padded to their own longest sequence: batch 0 (x = 0, 1) to length 2, batch 1 (x = 2, 3) to length 4.
+     */
+    private static Dataset linearWithTokens() {
+        List<Example> examples = new ArrayList<>();
+        for (int x = 0; x < 4; x++) {
+            int[] tokens = new int[x + 1];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = i + 1;
+            }
+            examples.add(Example.of(Map.of("x", new float[] {x}, "labels", (float) (x + 1), "tokens", tokens)));
+        }
+        return Dataset.of(examples);
+    }
+
+    /** The default collator for x and labels; {@code tokens} padded with 0 to the batch's longest sequence. */
+    private static final Collator PADDING = (examples, context) -> {
+        List<Example> rest = examples.stream()
+                .map(example -> Example.of(Map.of("x", example.get("x"), "labels", example.get("labels")))).toList();
+        Batch base = DefaultCollator.INSTANCE.collate(rest, context);
+        int longest = examples.stream().mapToInt(example -> example.getIntArray("tokens").length).max().orElse(0);
+        int[] padded = new int[examples.size() * longest];
+        for (int row = 0; row < examples.size(); row++) {
+            int[] tokens = examples.get(row).getIntArray("tokens");
+            System.arraycopy(tokens, 0, padded, row * longest, tokens.length);
+        }
+        Map<String, HostTensor> tensors = new java.util.LinkedHashMap<>(base.tensors());
+        tensors.put("tokens", HostTensor.ofInts(padded, examples.size(), longest));
+        return new Batch(tensors);
+    };
+
+    private Trainer tokenTrainer(boolean concatenate, ComputeMetrics compute) {
+        TrainerSpec spec = TrainerSpec.builder().collator(PADDING).args(LoopFixtures.args(dir).includeForMetrics(List.of("inputs"))
+                        .set(TrainingArguments.EVAL_DO_CONCAT_BATCHES, concatenate).build())
+                .model(new FakeModel(1)).evalDataset(linearWithTokens()).computeMetrics(compute).build();
+        // the fake model declares x and labels only; the tokens stay in the batch as an input for metrics
+        return new DefaultTrainer(spec, new FakeBackend().initialWeights(0.5, 0.0)) {
+            @Override
+            protected Batch prepareBatch(Batch batch, boolean training) {
+                Map<String, HostTensor> tensors = new java.util.LinkedHashMap<>(super.prepareBatch(batch, training).tensors());
+                tensors.put("tokens", batch.get("tokens"));
+                return new Batch(tensors);
+            }
+        };
+    }
+
+    @Test
+    void evalDoConcatBatchesFalseKeepsEachBatchWithItsOwnPaddedLength() {
+        KeepingCompute compute = new KeepingCompute();
+        PredictionOutput output;
+        try (Trainer trainer = tokenTrainer(false, compute)) {
+            trainer.evaluate();
+            output = trainer.predict(linearWithTokens());
+        }
+        EvalPrediction all = compute.all;
+        assertThat(all.isConcatenated()).isFalse();
+        assertThat(all.predictions()).isEmpty();
+        assertThat(all.batches()).hasSize(2);
+        HostTensor first = all.batches().get(0).inputs().get("tokens");
+        HostTensor second = all.batches().get(1).inputs().get("tokens");
+        assertThat(first.shape()).containsExactly(2, 2);
+        assertThat(second.shape()).containsExactly(2, 4);
+        // row x = 1 is [1, 2]; row x = 3 is [1, 2, 3, 4]
+        assertThat(first.getDouble(3)).isEqualTo(2.0);
+        assertThat(second.getDouble(7)).isEqualTo(4.0);
+        // predictions w x + b = 0.5 x: batch 1 holds x = 2, 3
+        assertThat(all.batches().get(1).primaryPrediction().getDouble(1)).isCloseTo(1.5, within(1e-12));
+        assertThat(all.batches().get(1).labelIds().orElseThrow().getDouble(0)).isEqualTo(3.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(all::primaryPrediction)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("eval-do-concat-batches = false");
+
+        assertThat(output.predictions()).isEmpty();
+        assertThat(output.labelIds()).isEmpty();
+        assertThat(output.predictionBatches()).hasSize(2);
+        assertThat(output.predictionBatches().get(0).get("predictions").shape()).containsExactly(2);
+        assertThat(output.predictionBatches().get(1).get("predictions").getDouble(1)).isCloseTo(1.5, within(1e-12));
+        assertThat(output.labelIdBatches()).hasSize(2);
+        assertThat(output.labelIdBatches().get(0).getDouble(1)).isEqualTo(2.0);
+        assertThat(output.metrics()).containsKey("test_loss");
+    }
+
+    @Test
+    void evalDoConcatBatchesTrueConcatenatesPaddingShorterBatchesWithMinus100() {
+        KeepingCompute compute = new KeepingCompute();
+        PredictionOutput output;
+        try (Trainer trainer = tokenTrainer(true, compute)) {
+            trainer.evaluate();
+            output = trainer.predict(linearWithTokens());
+        }
+        EvalPrediction all = compute.all;
+        assertThat(all.isConcatenated()).isTrue();
+        assertThat(all.batches()).isEmpty();
+        HostTensor tokens = all.inputs().get("tokens");
+        assertThat(tokens.shape()).containsExactly(4, 4);
+        // row x = 1 of batch 0 was [1, 2] (padded to 2 in its batch); concatenated to length 4 with -100
+        assertThat(tokens.getDouble(4)).isEqualTo(1.0);
+        assertThat(tokens.getDouble(5)).isEqualTo(2.0);
+        assertThat(tokens.getDouble(6)).isEqualTo(-100.0);
+        assertThat(output.predictions().get("predictions").shape()).containsExactly(4);
+        assertThat(output.predictionBatches()).isEmpty();
+        assertThat(output.labelIdBatches()).isEmpty();
     }
 }

@@ -12,6 +12,7 @@ import org.tensorflow.types.TInt64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,6 +35,8 @@ public final class TfBuildScope implements TfModelScope {
     private final Map<String, Ops> opsByPath;
     private final double inputEmbeddingNoise;
     private final TfDeviceMap deviceMap;
+    /** The checkpointed layers of this training pass ({@code gradient-checkpointing}), or null: none. */
+    private final TfCheckpointedBlocks blocks;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -71,8 +74,17 @@ public final class TfBuildScope implements TfModelScope {
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
                         double inputEmbeddingNoise, TfDeviceMap deviceMap) {
-        this(() -> tf, "", training, store, randomKey, tower, new HashMap<>(), new HashMap<>(), inputEmbeddingNoise,
-                deviceMap);
+        this(tf, training, store, randomKey, tower, inputEmbeddingNoise, deviceMap, null);
+    }
+
+    /**
+     * A training tower's scope as above whose {@link #checkpoint} layers are recorded in {@code blocks}
+     * ({@code gradient-checkpointing}; null: layers are applied as they are).
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks) {
+        this(rootOps(tf, blocks), "", training, store, randomKey, tower, new HashMap<>(), new HashMap<>(),
+                inputEmbeddingNoise, deviceMap, blocks);
         requireNonNull(tf, "tf is null");
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
@@ -84,7 +96,8 @@ public final class TfBuildScope implements TfModelScope {
 
     private TfBuildScope(java.util.function.Supplier<Ops> tf, String path, boolean training, TfVariableStore store,
                          Operand<TInt64> randomKey, int tower, Map<String, Integer> seedCalls, Map<String, Ops> opsByPath,
-                         double inputEmbeddingNoise, TfDeviceMap deviceMap) {
+                         double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks) {
+        this.blocks = blocks;
         this.inputEmbeddingNoise = inputEmbeddingNoise;
         this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
         this.tf = requireNonNull(tf, "tf is null");
@@ -117,12 +130,12 @@ public final class TfBuildScope implements TfModelScope {
         // strategy = model-parallel: the layer's ops go to the device its name maps to
         String device = deviceMap.isEmpty() ? null : deviceMap.deviceOf(childPath + "/");
         // one Ops per path and pass, made when first used: a layer built twice on one path shares it (and its names)
-        java.util.function.Supplier<Ops> childOps = () -> cachedOps(childPath, () -> {
+        java.util.function.Supplier<Ops> childOps = () -> cachedOps(modeKey(childPath), () -> {
             Ops child = tf.get().withSubScope(name);
             return device == null ? child : child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
         });
         return new TfBuildScope(childOps, childPath, training, store, randomKey, tower, seedCalls, opsByPath,
-                inputEmbeddingNoise, deviceMap);
+                inputEmbeddingNoise, deviceMap, blocks);
     }
 
     @Override
@@ -149,13 +162,53 @@ public final class TfBuildScope implements TfModelScope {
     public Operand<TInt64> randomSeed() {
         int call = seedCalls.merge(path, 1, Integer::sum) - 1;
         long pathHash = StableHash.of(path + "#" + call + (tower == 0 ? "" : "@tower" + tower));
-        Ops ops = cachedOps(path + "#random_seed", () -> tf().withSubScope("random_seed"));
+        Ops ops = cachedOps(modeKey(path + "#random_seed"), () -> tf().withSubScope("random_seed"));
         Operand<TInt64> seed = ops.gather(randomKey, ops.constant(0), ops.constant(0));
         Operand<TInt64> step = ops.gather(randomKey, ops.constant(1), ops.constant(0));
         Operand<TInt64> micro = ops.gather(randomKey, ops.constant(2), ops.constant(0));
         Operand<TInt64> first = ops.math.add(ops.math.mul(seed, ops.constant(MIX)), ops.constant(pathHash));
         Operand<TInt64> second = ops.math.add(ops.math.mul(step, ops.constant(MICRO_STEP_SPAN)), micro);
         return ops.stack(List.of(first, second));
+    }
+
+    /**
+     * With {@code gradient-checkpointing} while training: the layer's output is a cut (a {@code StopGradient}, so the
+     * backward pass of the whole graph stops there) recorded with everything needed to rebuild the layer in the
+     * backward pass ({@link TfCheckpointedBlocks}): the input, the layer's function and this pass's dropout-seed
+     * counters before the layer, so the rebuilt layer draws the same masks.
+     */
+    @Override
+    public Operand<TFloat32> checkpoint(Operand<TFloat32> input, UnaryOperator<Operand<TFloat32>> block) {
+        requireNonNull(input, "input is null");
+        requireNonNull(block, "block is null");
+        if (blocks == null || !training) {
+            return block.apply(input);
+        }
+        Map<String, Integer> seedsBefore = Map.copyOf(seedCalls);
+        Operand<TFloat32> output = requireNonNull(block.apply(input), "the checkpointed layer returned null");
+        return blocks.record(input, tf().stopGradient(output), block, this::tf, seedsBefore, seedCalls);
+    }
+
+    /** The ops root of a pass: {@code tf}, or its {@code recompute} sub-scope while a layer is rebuilt. */
+    private static java.util.function.Supplier<Ops> rootOps(Ops tf, TfCheckpointedBlocks blocks) {
+        if (blocks == null) {
+            return () -> tf;
+        }
+        Ops[] recompute = new Ops[1];
+        return () -> {
+            if (!blocks.recomputing()) {
+                return tf;
+            }
+            if (recompute[0] == null) {
+                recompute[0] = tf.withSubScope(TfCheckpointedBlocks.RECOMPUTE_SCOPE);
+            }
+            return recompute[0];
+        };
+    }
+
+    /** The cache key of {@code key}'s ops: rebuilt layers get their own ops (under the recompute scope). */
+    private String modeKey(String key) {
+        return blocks != null && blocks.recomputing() ? TfCheckpointedBlocks.RECOMPUTE_SCOPE + ":" + key : key;
     }
 
     /** The Ops of {@code key}, made once (not with computeIfAbsent: making a child's Ops makes its parent's). */

@@ -1,5 +1,6 @@
 package dev.trainer4j.tf.internal;
 
+import dev.trainer4j.api.ConfigurationException;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.TrainingArguments;
@@ -21,6 +22,8 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.TrainingLossRead;
 import dev.trainer4j.tf.internal.TfVariableStore.StateGroup;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import dev.trainer4j.tf.optim.TfOptimizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -61,6 +64,7 @@ import static java.util.Objects.requireNonNull;
  * converted to half precision by {@link TfHalfPrecisionEval}.
  */
 public final class TfGraphBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(TfGraphBuilder.class);
     private final TfModel model;
     private final TrainingArguments args;
     private final EngineOptions options;
@@ -285,18 +289,31 @@ public final class TfGraphBuilder {
                                    List<InputSpec> labels, Map<String, Operand<?>> allFeeds, int replicas,
                                    Operand<TInt64> randomKey, Operand<TFloat32> learningRate,
                                    TfUpdatePath.Counters counters) {
+        if (args.gradientCheckpointing() && !deviceMap.isEmpty()) {
+            throw new ConfigurationException(TrainingArguments.GRADIENT_CHECKPOINTING.key(),
+                    "gradient-checkpointing = true cannot be combined with strategy = model-parallel (its segmented"
+                            + " backward pass does not place gradient ops by the device-map); set one of them off");
+        }
         List<Map<String, Operand<?>>> replicaFeeds = replicas == 1
                 ? List.of(allFeeds)
                 : splitRows(engine.withSubScope("towers"), allFeeds, inputs, replicas);
         List<Operand<TFloat32>> replicaLossSums = new ArrayList<>();
         List<Operand<TFloat32>> replicaItemCounts = new ArrayList<>();
+        List<TfCheckpointedBlocks> replicaBlocks = new ArrayList<>();
         for (int replica = 0; replica < replicas; replica++) {
             Ops trainOps = passOps(root, replica, "forward_train");
             Map<String, Operand<?>> feeds = replicaFeeds.get(replica);
+            TfCheckpointedBlocks blocks = args.gradientCheckpointing() ? new TfCheckpointedBlocks() : null;
+            replicaBlocks.add(blocks);
             ModelOutput<Operand<?>> train = requireNonNull(
                     model.build(new TfBuildScope(trainOps, true, store, randomKey, replica,
-                            args.neftuneNoiseAlpha().orElse(0), deviceMap), feeds),
+                            args.neftuneNoiseAlpha().orElse(0), deviceMap, blocks), feeds),
                     () -> "model '" + model.name() + "' returned no output");
+            if (blocks != null && blocks.isEmpty()) {
+                throw new ConfigurationException(TrainingArguments.GRADIENT_CHECKPOINTING.key(),
+                        "gradient-checkpointing = true is not supported by model '" + model.name() + "': it has no"
+                                + " layers to recompute (the transformer models have them); set it to false");
+            }
             if (!labels.isEmpty()) {
                 train = requireNonNull(hooks.computeLoss(train, feeds, trainOps), "computeLoss returned null");
             }
@@ -342,7 +359,31 @@ public final class TfGraphBuilder {
             replicaLossSums = scaled;
         }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
-        if (!deviceMap.isEmpty()) {
+        if (args.gradientCheckpointing()) {
+            // gradient-checkpointing: each replica's backward pass in segments, its layers recomputed there
+            if (!args.gradientCheckpointingKwargs().isEmpty()) {
+                LOG.debug("gradient-checkpointing-kwargs {} has no meaning in graph mode: the layers are recomputed"
+                        + " by the graph's segmented backward pass, not by a PyTorch autograd function",
+                        args.gradientCheckpointingKwargs());
+            }
+            List<List<Operand<TFloat32>>> replicaGradients = new ArrayList<>();
+            for (int replica = 0; replica < replicas; replica++) {
+                Output<?>[] dys = replicaBlocks.get(replica).gradients(graph, "trainer4j_gradients_replica_" + replica,
+                        replicaLossSums.get(replica), trainable, devices.deviceSpec(replica));
+                replicaGradients.add(gradients(dys, trainable));
+            }
+            LOG.debug("gradient-checkpointing: {} layers per replica are recomputed in the backward pass",
+                    replicaBlocks.get(0).size());
+            Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
+            for (int i = 0; i < trainable.size(); i++) {
+                List<Operand<TFloat32>> perReplica = new ArrayList<>();
+                for (List<Operand<TFloat32>> gradients : replicaGradients) {
+                    perReplica.add(gradients.get(i));
+                }
+                gradientSums.add(replicas == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
+            }
+        }
+        else if (!deviceMap.isEmpty()) {
             // model parallel: each gradient op on the device of the forward op it differentiates
             gradientSums.addAll(gradients(TfReplicaGradients.buildColocated(graph, "trainer4j_gradients", lossSum, xs),
                     trainable));

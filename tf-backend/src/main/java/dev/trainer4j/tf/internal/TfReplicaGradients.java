@@ -53,12 +53,22 @@ public final class TfReplicaGradients {
      * @param prefix the name scope of its gradient ops
      * @param loss what is differentiated
      * @param device where its gradient ops go ("" lets TensorFlow place them)
+     * @param upstream the gradient of {@code loss} ({@code dy}, same shape), or null for ones
      */
-    public record Replica(String prefix, Operand<TFloat32> loss, DeviceSpec device) {
+    public record Replica(String prefix, Operand<?> loss, DeviceSpec device, Output<?> upstream) {
         public Replica {
             requireNonNull(prefix, "prefix is null");
             requireNonNull(loss, "loss is null");
             requireNonNull(device, "device is null");
+        }
+
+        /** A request for the gradient of a scalar loss. */
+        public Replica(String prefix, Operand<?> loss, DeviceSpec device) {
+            this(prefix, loss, device, null);
+        }
+
+        private Output<?>[] dys() {
+            return upstream == null ? null : new Output<?>[] {upstream};
         }
     }
 
@@ -76,7 +86,8 @@ public final class TfReplicaGradients {
         for (int r = 0; r < replicas.size(); r++) {
             Replica replica = replicas.get(r);
             if (replica.device().toString().isEmpty()) {
-                results.add(graph.addGradients(replica.prefix(), new Output<?>[] {replica.loss().asOutput()}, xs, null));
+                results.add(graph.addGradients(replica.prefix(), new Output<?>[] {replica.loss().asOutput()}, xs,
+                        replica.dys()));
             }
             else {
                 results.add(null);
@@ -96,9 +107,12 @@ public final class TfReplicaGradients {
                 scratchXs[i] = scratch.operation(xs[i].op().name()).output(xs[i].index());
             }
             for (int r : placed) {
-                Operand<TFloat32> loss = replicas.get(r).loss();
+                Operand<?> loss = replicas.get(r).loss();
                 Output<?>[] scratchYs = {scratch.operation(loss.op().name()).output(loss.asOutput().index())};
-                Output<?>[] dys = scratch.addGradients(replicas.get(r).prefix(), scratchYs, scratchXs, null);
+                Output<?> upstream = replicas.get(r).upstream();
+                Output<?>[] scratchUpstream = upstream == null ? null
+                        : new Output<?>[] {scratch.operation(upstream.op().name()).output(upstream.index())};
+                Output<?>[] dys = scratch.addGradients(replicas.get(r).prefix(), scratchYs, scratchXs, scratchUpstream);
                 for (int i = 0; i < dys.length; i++) {
                     gradientNames[r][i] = dys[i] == null ? null : dys[i].op().name();
                     gradientIndexes[r][i] = dys[i] == null ? 0 : dys[i].index();

@@ -178,7 +178,8 @@ public final class BertEncoder implements TfModel, HuggingFaceNamed {
                 settings.layerNormEps(), settings.hiddenAct(), NormPlacement.POST);
         TfModelScope encoder = scope.child("encoder");
         for (int i = 0; i < settings.numLayers(); i++) {
-            states = new TransformerEncoderBlock(encoder.child("layer_" + i), block).applyWithBias(states, additiveMask);
+            TransformerEncoderBlock layer = new TransformerEncoderBlock(encoder.child("layer_" + i), block);
+            states = scope.checkpoint(states, input -> layer.applyWithBias(input, additiveMask));
         }
         return switch (settings.head()) {
             case EMBEDDING -> {

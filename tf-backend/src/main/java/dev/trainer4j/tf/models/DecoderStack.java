@@ -100,10 +100,26 @@ final class DecoderStack {
             LayerCache layerPast = past == null ? null : past.get(i);
             CrossAttentionInputs crossInputs = cross == null ? null
                     : new CrossAttentionInputs(cross.get(i).keys(), cross.get(i).values(), crossMask);
-            DecoderBlockOutput output = layers.get(i).apply(states, layerPast == null ? null : layerPast.keys(),
-                    layerPast == null ? null : layerPast.values(), selfMask, crossInputs);
-            states = output.states();
-            present.add(new LayerCache(output.keys(), output.values()));
+            TransformerDecoderBlock layer = layers.get(i);
+            if (layerPast == null) {
+                // no cache (training, evaluation): the layer may be recomputed in the backward pass
+                // (gradient-checkpointing); its keys and values are those of the forward pass
+                DecoderBlockOutput[] forward = new DecoderBlockOutput[1];
+                states = scope.checkpoint(states, input -> {
+                    DecoderBlockOutput output = layer.apply(input, null, null, selfMask, crossInputs);
+                    if (forward[0] == null) {
+                        forward[0] = output;
+                    }
+                    return output.states();
+                });
+                present.add(new LayerCache(forward[0].keys(), forward[0].values()));
+            }
+            else {
+                DecoderBlockOutput output = layer.apply(states, layerPast.keys(), layerPast.values(), selfMask,
+                        crossInputs);
+                states = output.states();
+                present.add(new LayerCache(output.keys(), output.values()));
+            }
         }
         states = finalNorm.apply(states);
         return new DecoderStepOutput(logits(tf, states), present);

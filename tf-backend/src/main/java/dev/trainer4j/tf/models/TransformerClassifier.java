@@ -94,9 +94,9 @@ public final class TransformerClassifier implements TfModel {
 
         TfModelScope encoder = scope.child("encoder");
         for (int i = 0; i < settings.numLayers(); i++) {
-            states = new TransformerEncoderBlock(encoder.child("layer_" + i), hidden, settings.numHeads(),
-                    settings.intermediateSize(), settings.dropout(), settings.layerNormEpsilon())
-                    .apply(states, mask);
+            TransformerEncoderBlock block = new TransformerEncoderBlock(encoder.child("layer_" + i), hidden,
+                    settings.numHeads(), settings.intermediateSize(), settings.dropout(), settings.layerNormEpsilon());
+            states = scope.checkpoint(states, input -> block.apply(input, mask));
         }
         states = new LayerNorm(encoder.child("final_norm"), hidden, settings.layerNormEpsilon()).apply(states);
 

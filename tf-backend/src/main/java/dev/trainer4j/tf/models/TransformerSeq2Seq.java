@@ -117,9 +117,9 @@ public final class TransformerSeq2Seq implements TfGenerativeModel {
         TfModelScope encoder = scope.child("encoder");
         Operand<TFloat32> padding = attentionMask == null ? null : AttentionMasks.padding(tf, attentionMask);
         for (int i = 0; i < settings.numEncoderLayers(); i++) {
-            states = new TransformerEncoderBlock(encoder.child("layer_" + i), hidden, settings.numHeads(),
-                    settings.intermediateSize(), settings.dropout(), settings.layerNormEpsilon())
-                    .applyWithBias(states, padding);
+            TransformerEncoderBlock block = new TransformerEncoderBlock(encoder.child("layer_" + i), hidden,
+                    settings.numHeads(), settings.intermediateSize(), settings.dropout(), settings.layerNormEpsilon());
+            states = scope.checkpoint(states, input -> block.applyWithBias(input, padding));
         }
         states = new LayerNorm(encoder.child("final_norm"), hidden, settings.layerNormEpsilon()).apply(states);
         List<LayerCache> cross = new ArrayList<>();

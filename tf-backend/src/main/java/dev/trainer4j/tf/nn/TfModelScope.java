@@ -6,6 +6,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
+import java.util.function.UnaryOperator;
+
 /**
  * Where a model builds its forward pass: the ops (with the device/replica scope of the tower being built), a
  * hierarchical name ({@code encoder/layer_0/attention}), the variable registry, the training flag and randomness.
@@ -45,6 +47,17 @@ public interface TfModelScope {
      */
     default double inputEmbeddingNoise() {
         return 0;
+    }
+
+    /**
+     * Applies {@code block} (one transformer layer) to {@code input} and returns its output. With
+     * {@code gradient-checkpointing} while training, the engine keeps only the layer's input for the backward pass
+     * and recomputes the layer there: {@code block} is called again on a copy of the input that waits for the
+     * layer's upstream gradient, so it must build its ops from its argument and what it captures (the same
+     * variables and dropout masks follow from the scopes). Without it, this is {@code block.apply(input)}.
+     */
+    default Operand<TFloat32> checkpoint(Operand<TFloat32> input, UnaryOperator<Operand<TFloat32>> block) {
+        return block.apply(input);
     }
 
     /** The compute dtype of layers (float32 now; bf16/fp16 later). */
