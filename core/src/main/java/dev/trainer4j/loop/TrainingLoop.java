@@ -20,6 +20,7 @@ import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
@@ -302,6 +303,7 @@ final class TrainingLoop {
                 callbackHandler.onSubstepEnd(state, control);
             }
             else {
+                StartupTimeline.process().mark("first batch");
                 outcome = engine.step(batch, stepContext);
             }
         }
@@ -325,6 +327,7 @@ final class TrainingLoop {
         callbackHandler.onPreOptimizerStep(state, control);
         callbackHandler.onOptimizerStep(state, control);
         progress.lastLearningRate = learningRate;
+        StartupTimeline.process().finish("first step").ifPresent(line -> LOG.info("start: {}", line));
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.RunConfigParser;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendFactory;
+import dev.trainer4j.spi.StartupTimeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,7 +146,9 @@ public final class Trainer4j {
         all.add(new PluginModule(registry));
         all.add(new RunModule(run));
         all.addAll(modules);
-        return Guice.createInjector(Stage.PRODUCTION, all);
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, all);
+        StartupTimeline.process().mark("guice");
+        return injector;
     }
 
     /** Makes every product of a run without making the trainer. */

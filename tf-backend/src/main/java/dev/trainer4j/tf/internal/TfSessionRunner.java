@@ -15,6 +15,7 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
+import dev.trainer4j.spi.StartupTimeline;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -120,6 +121,7 @@ public final class TfSessionRunner implements AutoCloseable {
         Session created = cluster == null ? new Session(compiled.graph(), false, config)
                 : TfRemoteSessions.open(compiled.graph(), cluster.chiefTarget(),
                         config.toBuilder().setOperationTimeoutInMs(TfCluster.OPERATION_TIMEOUT.toMillis()).build());
+        StartupTimeline.process().mark("session creation");
         try {
             created.initialize();
         }
@@ -127,6 +129,7 @@ public final class TfSessionRunner implements AutoCloseable {
             created.close();
             throw e;
         }
+        StartupTimeline.process().mark("variable initialisation");
         this.session = created;
         this.learningRateTensor = TFloat32.scalarOf(0f);
         this.randomKeyTensor = TInt64.vectorOf(compiled.seed(), 0L, 0L);
