@@ -113,7 +113,7 @@ public final class TfTrainingEngine implements TrainingEngine {
         TfSessionRunner runner;
         try {
             compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices(), precision).build(graph);
-            StartupTimeline.process().mark("graph build");
+            StartupTimeline.process().mark("graph: checkpoints");
             runner = new TfSessionRunner(compiled, plan, precision, cluster);
         }
         catch (RuntimeException | Error e) {
