@@ -82,6 +82,8 @@ final class TrainCommand extends CliCommand {
         StartupTimeline.process().mark("plugins+defaults");
         RunConfig run = runFile.load(runtime, context);
         StartupTimeline.process().mark("config");
+        // TensorFlow's natives load on a background thread while the data and tokenizer are prepared
+        runtime.preloadBackend(run.backend().type());
         Optional<ClusterSpec> cluster = ClusterSpecs.resolve(System.getenv(), run.resolved());
         if (cluster.isPresent() && !run.resolved().hasPath(ClusterSpec.CLUSTER_BLOCK)) {
             run = runFile.load(runtime, context, ConfigFactory.empty().withValue(ClusterSpec.CLUSTER_BLOCK,

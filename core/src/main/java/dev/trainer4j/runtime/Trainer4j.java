@@ -167,6 +167,18 @@ public final class Trainer4j {
         return injector(assembled.run()).getInstance(TrainerAssembler.class).trainer(assembled);
     }
 
+    /**
+     * Starts loading the backend {@code name} in the background ({@link BackendFactory#preload}), e.g. TensorFlow's
+     * native library while the run's data and tokenizer are prepared; an unknown name does nothing here (assembling
+     * the run reports it).
+     */
+    public void preloadBackend(String name) {
+        requireNonNull(name, "name is null");
+        if (registry.names(PluginKind.BACKENDS).contains(name)) {
+            registry.get(PluginKind.BACKENDS, name, BackendFactory.class).preload();
+        }
+    }
+
     /** A backend with its reference defaults ({@code trainer4j.plugins.backends.<name>}). */
     public Backend newBackend(String name) {
         return newBackend(name, ConfigFactory.empty());
