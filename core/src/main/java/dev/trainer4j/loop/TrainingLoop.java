@@ -161,7 +161,9 @@ final class TrainingLoop {
         int startEpoch = progress.dataEpoch;
         long startBatch = progress.dataBatch;
         boolean stopped = false;
+        StartupTimeline.process().mark("train setup");
         callbackHandler.onTrainBegin(state, control);
+        StartupTimeline.process().mark("callbacks on train begin");
         if (args.evalOnStart()) {
             hooks.evaluateAll();
         }
