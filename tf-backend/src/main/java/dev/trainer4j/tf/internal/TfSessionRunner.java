@@ -114,6 +114,7 @@ public final class TfSessionRunner implements AutoCloseable {
         if (devices != null) {
             devices.applyTo(builder);
         }
+        TfGrappler.applyTo(builder, devices != null && devices.gpus());
         if (precision != null) {
             precision.applyTo(builder);
         }
