@@ -2,7 +2,6 @@ package dev.trainer4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
@@ -33,7 +32,6 @@ import java.util.List;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generates text for a JSONL file with a trained checkpoint of a run (transformer-lm, transformer-seq2seq).")
 final class GenerateCommand extends CliCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** How many generated texts are also printed. */
     private static final int PRINTED_ROWS = 20;
 
@@ -123,8 +121,8 @@ final class GenerateCommand extends CliCommand {
             }
             try (BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
                 for (int row = 0; row < rows; row++) {
-                    JsonNode original = JSON.readTree(lines.get(row));
-                    ObjectNode record = original instanceof ObjectNode object ? object.deepCopy() : JSON.createObjectNode();
+                    JsonNode original = CliJson.MAPPER.readTree(lines.get(row));
+                    ObjectNode record = original instanceof ObjectNode object ? object.deepCopy() : CliJson.MAPPER.createObjectNode();
                     if (!generated.texts().isEmpty()) {
                         record.put("generated_text", generated.texts().get(row));
                     }
@@ -132,7 +130,7 @@ final class GenerateCommand extends CliCommand {
                     for (int column = 0; column < generated.lengths().get(row); column++) {
                         tokens.add(ids[row * width + column]);
                     }
-                    writer.write(JSON.writeValueAsString(record));
+                    writer.write(CliJson.MAPPER.writeValueAsString(record));
                     writer.newLine();
                 }
             }

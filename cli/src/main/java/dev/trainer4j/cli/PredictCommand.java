@@ -2,7 +2,6 @@ package dev.trainer4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainer4j.api.HostTensor;
@@ -34,7 +33,6 @@ import java.util.List;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predicts a JSONL file with a trained checkpoint of a run: the input's fields plus predicted_label and probabilities.")
 final class PredictCommand extends CliCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     RunFileOptions runFile = new RunFileOptions();
@@ -96,8 +94,8 @@ final class PredictCommand extends CliCommand {
             }
             try (BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
                 for (int row = 0; row < rows; row++) {
-                    JsonNode original = JSON.readTree(lines.get(row));
-                    ObjectNode record = original instanceof ObjectNode object ? object.deepCopy() : JSON.createObjectNode();
+                    JsonNode original = CliJson.MAPPER.readTree(lines.get(row));
+                    ObjectNode record = original instanceof ObjectNode object ? object.deepCopy() : CliJson.MAPPER.createObjectNode();
                     double[] probabilities = softmax(logits, row, classes);
                     int predicted = 0;
                     for (int c = 1; c < classes; c++) {
@@ -110,7 +108,7 @@ final class PredictCommand extends CliCommand {
                     for (double probability : probabilities) {
                         values.add(probability);
                     }
-                    writer.write(JSON.writeValueAsString(record));
+                    writer.write(CliJson.MAPPER.writeValueAsString(record));
                     writer.newLine();
                 }
             }

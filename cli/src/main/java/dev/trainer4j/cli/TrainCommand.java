@@ -13,6 +13,7 @@ import dev.trainer4j.api.ClusterSpec;
 import dev.trainer4j.cluster.ClusterSpecs;
 import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.runtime.Trainer4j;
+import dev.trainer4j.spi.StartupTimeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -76,8 +77,13 @@ final class TrainCommand extends CliCommand {
             forwarded.removeIf(argument -> argument.startsWith("--workers="));
             return new LocalWorkers(forwarded, workers, spec.commandLine().getErr()).run();
         }
+        StartupTimeline.process().mark("cli");
         Trainer4j runtime = context.runtime().get().withDefaults(COMMAND_DEFAULTS);
+        StartupTimeline.process().mark("plugins+defaults");
         RunConfig run = runFile.load(runtime, context);
+        StartupTimeline.process().mark("config");
+        // TensorFlow's natives load on a background thread while the data and tokenizer are prepared
+        runtime.preloadBackend(run.backend().type());
         Optional<ClusterSpec> cluster = ClusterSpecs.resolve(System.getenv(), run.resolved());
         if (cluster.isPresent() && !run.resolved().hasPath(ClusterSpec.CLUSTER_BLOCK)) {
             run = runFile.load(runtime, context, ConfigFactory.empty().withValue(ClusterSpec.CLUSTER_BLOCK,

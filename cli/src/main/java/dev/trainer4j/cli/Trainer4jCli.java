@@ -1,5 +1,6 @@
 package dev.trainer4j.cli;
 
+import dev.trainer4j.spi.StartupTimeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,7 @@ public final class Trainer4jCli implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupTimeline.process().mark("launcher+jvm");
         System.exit(run(CliContext.fromEnvironment(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

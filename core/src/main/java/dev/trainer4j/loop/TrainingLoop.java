@@ -20,6 +20,7 @@ import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.api.TrainOutput;
 import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
@@ -164,7 +165,9 @@ final class TrainingLoop {
         int startEpoch = progress.dataEpoch;
         long startBatch = progress.dataBatch;
         boolean stopped = false;
+        StartupTimeline.process().mark("train setup");
         callbackHandler.onTrainBegin(state, control);
+        StartupTimeline.process().mark("callbacks on train begin");
         if (args.evalOnStart()) {
             hooks.evaluateAll();
         }
@@ -306,6 +309,7 @@ final class TrainingLoop {
                 callbackHandler.onSubstepEnd(state, control);
             }
             else {
+                StartupTimeline.process().mark("first batch");
                 outcome = engine.step(batch, stepContext);
             }
         }
@@ -329,6 +333,7 @@ final class TrainingLoop {
         callbackHandler.onPreOptimizerStep(state, control);
         callbackHandler.onOptimizerStep(state, control);
         progress.lastLearningRate = learningRate;
+        StartupTimeline.process().finish("first step").ifPresent(line -> LOG.info("start: {}", line));
     }
 
     /**

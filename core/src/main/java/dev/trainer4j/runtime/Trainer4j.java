@@ -16,6 +16,7 @@ import dev.trainer4j.config.RunConfig;
 import dev.trainer4j.config.RunConfigParser;
 import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendFactory;
+import dev.trainer4j.spi.StartupTimeline;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,7 +146,9 @@ public final class Trainer4j {
         all.add(new PluginModule(registry));
         all.add(new RunModule(run));
         all.addAll(modules);
-        return Guice.createInjector(Stage.PRODUCTION, all);
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, all);
+        StartupTimeline.process().mark("guice");
+        return injector;
     }
 
     /** Makes every product of a run without making the trainer. */
@@ -162,6 +165,18 @@ public final class Trainer4j {
     public Trainer trainer(AssembledRun assembled) {
         requireNonNull(assembled, "assembled is null");
         return injector(assembled.run()).getInstance(TrainerAssembler.class).trainer(assembled);
+    }
+
+    /**
+     * Starts loading the backend {@code name} in the background ({@link BackendFactory#preload}), e.g. TensorFlow's
+     * native library while the run's data and tokenizer are prepared; an unknown name does nothing here (assembling
+     * the run reports it).
+     */
+    public void preloadBackend(String name) {
+        requireNonNull(name, "name is null");
+        if (registry.names(PluginKind.BACKENDS).contains(name)) {
+            registry.get(PluginKind.BACKENDS, name, BackendFactory.class).preload();
+        }
     }
 
     /** A backend with its reference defaults ({@code trainer4j.plugins.backends.<name>}). */

@@ -22,6 +22,7 @@ import dev.trainer4j.spi.MetricFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.NamedFactory;
 import dev.trainer4j.spi.PluginContext;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.spi.TokenizerFactory;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -97,9 +98,11 @@ public final class TrainerAssembler {
                 Dataset train = create(datasets, trainBlock, bare);
                 trainDataset = Optional.of(train);
                 List<String> texts = configured(trainBlock, () -> TokenizedDatasets.texts(train, field, trainBlock.path()));
+                StartupTimeline.process().mark("train data");
                 LOG.info("training tokenizer '{}' on field '{}' of {} ({} texts)", block.type(), field, trainBlock.path(), texts.size());
                 Tokenizer learned = configured(block, () -> factory.train(block.settings(), bare, texts));
                 tokenizer = Optional.of(requireNonNull(learned, () -> "tokenizer factory '" + block.type() + "' returned null"));
+                StartupTimeline.process().mark("tokenizer training");
                 trained = true;
             }
             else {
@@ -137,6 +140,7 @@ public final class TrainerAssembler {
                 spec.evalDataset(name, dataset);
             }
         });
+        StartupTimeline.process().mark("model+datasets");
         run.collator().ifPresent(block -> spec.collator(create(collators, block, context)));
         run.metrics().forEach(block -> spec.addMetric(create(metrics, block, context)));
         run.callbacks().forEach(block -> spec.addCallback(create(callbacks, block, context)));
@@ -145,7 +149,9 @@ public final class TrainerAssembler {
             spec.addCallback(new TokenizerSavingCallback(tokenizer.get()));
         }
         Backend backend = create(backends, run.backend(), context);
-        return new AssembledRun(run, spec.build(), backend, tokenizer);
+        AssembledRun assembled = new AssembledRun(run, spec.build(), backend, tokenizer);
+        StartupTimeline.process().mark("collator+metrics+callbacks");
+        return assembled;
     }
 
     private static Dataset tokenized(Dataset dataset, Optional<Tokenizer> tokenizer, String textField, boolean keepText,

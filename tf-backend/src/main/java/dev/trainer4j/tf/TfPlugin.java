@@ -6,6 +6,7 @@ import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.ModelFactory;
 import dev.trainer4j.spi.Plugin;
 import dev.trainer4j.spi.PluginContext;
+import dev.trainer4j.tf.internal.TfPreload;
 import dev.trainer4j.tf.models.BertEncoderFactory;
 import dev.trainer4j.tf.models.MlpClassifierFactory;
 import dev.trainer4j.tf.models.TransformerClassifierFactory;
@@ -38,6 +39,12 @@ public final class TfPlugin implements Plugin {
             @Override
             public Backend create(Config settings, PluginContext context) {
                 return new TfBackend();
+            }
+
+            /** Loads TensorFlow's native library and probes the CPU device on a daemon thread. */
+            @Override
+            public void preload() {
+                TfPreload.start();
             }
         });
     }

@@ -6,6 +6,7 @@ import dev.trainer4j.api.Trainer;
 import dev.trainer4j.loop.DefaultTrainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.tf.internal.TfDevicePlan;
 import dev.trainer4j.tf.nn.CrossEntropyLoss;
 import dev.trainer4j.tf.nn.LossSum;
@@ -55,7 +56,11 @@ public class TfTrainer extends DefaultTrainer implements TfTrainerHooks {
         if (!args.deviceSelection().auto()) {
             return spec;
         }
+        StartupTimeline.process().mark("trainer");
+        org.tensorflow.TensorFlow.version(); // loads the native library
+        StartupTimeline.process().mark("tf native load");
         int count = TfDevicePlan.resolve(args, TfDevices.DEFAULT).distinctDevices().size();
+        StartupTimeline.process().mark("device probe");
         return spec.toBuilder().args(args.toBuilder().devices(count).build()).build();
     }
 

@@ -13,6 +13,7 @@ import dev.trainer4j.api.WeightMapping;
 import dev.trainer4j.spi.CheckpointScope;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.spi.EvalBatchOutput;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.StepOutcome;
 import dev.trainer4j.spi.TrainingEngine;
@@ -104,14 +105,17 @@ public final class TfTrainingEngine implements TrainingEngine {
     /** Builds the graph for {@code model}, its training replicas on {@code devices}, and opens its session. */
     static TfTrainingEngine compile(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                                     TfDevices devices) {
+        StartupTimeline.process().mark("trainer");
         ClusterSpec cluster = options.cluster().orElse(null);
         TfDevicePlan plan = cluster != null ? TfCluster.chiefPlan(cluster, args) : TfDevicePlan.resolve(args, devices);
         TfMixedPrecision precision = TfMixedPrecision.of(args, plan.gpus());
+        StartupTimeline.process().mark("device probe");
         Graph graph = new Graph();
         TfCompiledGraph compiled;
         TfSessionRunner runner;
         try {
             compiled = new TfGraphBuilder(model, args, options, hooks, plan.devices(), precision).build(graph);
+            StartupTimeline.process().mark("graph: checkpoints");
             runner = new TfSessionRunner(compiled, plan, precision, cluster);
         }
         catch (RuntimeException | Error e) {

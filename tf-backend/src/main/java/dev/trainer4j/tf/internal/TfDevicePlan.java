@@ -17,6 +17,8 @@ import org.tensorflow.proto.ConfigProto;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +63,7 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
     private static final Logger LOG = LoggerFactory.getLogger(TfDevicePlan.class);
     private static final Pattern LOCAL_DEVICE = Pattern.compile("^(?:/job:localhost/replica:0/task:0)?/device:(CPU|GPU):\\d+$");
     private static final String GPU_NATIVES = "org/tensorflow/internal/c_api/linux-x86_64-gpu/";
+    private static final Map<ConfigProto, List<String>> LOCAL_DEVICES = new ConcurrentHashMap<>();
 
     public TfDevicePlan {
         requireNonNull(devices, "devices is null");
@@ -225,9 +228,17 @@ public record TfDevicePlan(TfDevices devices, int cpuDevices, boolean gpus, bool
         return TfDevicePlan.class.getClassLoader().getResource(GPU_NATIVES) != null;
     }
 
-    /** The full names of the devices a session opened with {@code config} has (a probe session on an empty graph). */
+    /**
+     * The full names of the devices a session opened with {@code config} has (a probe session on an empty graph, once
+     * per config in a process: the devices of this process do not change).
+     */
     public static List<String> listDevices(ConfigProto config) {
-        return listDevices(config, null);
+        return LOCAL_DEVICES.computeIfAbsent(config, key -> listDevices(key, null));
+    }
+
+    /** Lists the devices of the plans of {@code devices = auto} and {@code 1} with and without {@code use-cpu}. */
+    static void probeDefaultDevices() {
+        listDevices(config(1, false, false));
     }
 
     /**

@@ -143,10 +143,12 @@ public final class TfGraphBuilder {
         Pass eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), passReplicas,
                 "forward_eval");
         Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
+        dev.trainer4j.spi.StartupTimeline.process().mark("graph: evaluation pass");
         Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
                 : buildPass(root, engine, store, randomKey, featureFeeds, features, false, passReplicas,
                         "forward_predict").predictions();
 
+        dev.trainer4j.spi.StartupTimeline.process().mark("graph: prediction pass");
         // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
         TfGenerationGraph generation = model instanceof TfGenerativeModel generative
                 ? TfGenerationGraph.build(generative, new TfBuildScope(passOps(root, 0, "generate"), false, store, randomKey))
@@ -159,6 +161,7 @@ public final class TfGraphBuilder {
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
         precision.checkKernels(model.name(), forwardOpTypes(graph));
+        dev.trainer4j.spi.StartupTimeline.process().mark("graph: update");
 
         // checkpoints
         List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
@@ -359,6 +362,7 @@ public final class TfGraphBuilder {
             replicaLossSums = scaled;
         }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
+        dev.trainer4j.spi.StartupTimeline.process().mark("graph: training forward");
         if (args.gradientCheckpointing()) {
             // gradient-checkpointing: each replica's backward pass in segments, its layers recomputed there
             if (!args.gradientCheckpointingKwargs().isEmpty()) {
@@ -424,6 +428,7 @@ public final class TfGraphBuilder {
             gradientSums = unscaled;
             lossSum = unscaledLoss;
         }
+        dev.trainer4j.spi.StartupTimeline.process().mark("graph: gradients");
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
         return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier,
                 lossScale).build(trainable, gradientSums, lossSum, itemCount);

@@ -15,6 +15,7 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.SummedLoss;
 import dev.trainer4j.tf.io.TfCheckpoint;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
+import dev.trainer4j.spi.StartupTimeline;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -113,6 +114,7 @@ public final class TfSessionRunner implements AutoCloseable {
         if (devices != null) {
             devices.applyTo(builder);
         }
+        TfGrappler.applyTo(builder, devices != null && devices.gpus());
         if (precision != null) {
             precision.applyTo(builder);
         }
@@ -120,6 +122,7 @@ public final class TfSessionRunner implements AutoCloseable {
         Session created = cluster == null ? new Session(compiled.graph(), false, config)
                 : TfRemoteSessions.open(compiled.graph(), cluster.chiefTarget(),
                         config.toBuilder().setOperationTimeoutInMs(TfCluster.OPERATION_TIMEOUT.toMillis()).build());
+        StartupTimeline.process().mark("session creation");
         try {
             created.initialize();
         }
@@ -127,6 +130,7 @@ public final class TfSessionRunner implements AutoCloseable {
             created.close();
             throw e;
         }
+        StartupTimeline.process().mark("variable initialisation");
         this.session = created;
         this.learningRateTensor = TFloat32.scalarOf(0f);
         this.randomKeyTensor = TInt64.vectorOf(compiled.seed(), 0L, 0L);

@@ -1,0 +1,37 @@
+package dev.trainer4j.tf.internal;
+
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+
+/**
+ * The grappler passes of the engine's session. TensorFlow runs grappler once per new run signature (the first
+ * training step, the variable initialisation, the first evaluation), and on the main job's training graph (3,842 ops)
+ * it took about 0.8 s of the first step. Three groups of passes cost a third of that and changed nothing in that
+ * graph, so they are off:
+ * <ul>
+ *   <li>the shape optimizer (150 ms; it rewrites {@code Prod(Shape(x))} and the like, 4 edges in that graph);</li>
+ *   <li>the TFG (MLIR) passes (110 ms over their four runs; no change);</li>
+ *   <li>the memory optimizer on the CPU (60 ms; no change: its recomputation looks for ops under the name scope
+ *       {@code gradients/}, which the engine does not use, and its swapping is for GPUs; kept when the plan has
+ *       GPUs).</li>
+ * </ul>
+ * Constant folding, arithmetic, layout, the remapper (the fused oneDNN kernels), dependency and common subgraph
+ * elimination stay, with their two iterations, so the step's graph is the one TensorFlow's defaults give.
+ */
+public final class TfGrappler {
+    private TfGrappler() {
+    }
+
+    /** Turns off the passes above in a session's config; {@code gpus} keeps the memory optimizer. */
+    public static ConfigProto.Builder applyTo(ConfigProto.Builder config, boolean gpus) {
+        RewriterConfig.Builder rewrite = config.getGraphOptions().getRewriteOptions().toBuilder()
+                .setShapeOptimization(RewriterConfig.Toggle.OFF)
+                .setDisableTfgOptimizer(true);
+        if (!gpus) {
+            rewrite.setMemoryOptimization(RewriterConfig.MemOptType.NO_MEM_OPT);
+        }
+        GraphOptions.Builder graph = config.getGraphOptions().toBuilder().setRewriteOptions(rewrite);
+        return config.setGraphOptions(graph);
+    }
+}
