@@ -47,6 +47,13 @@ public final class TransformerStepTrace {
 
     /** The fastest chunk's time per step of the last {@link #medianMicros} call (the least disturbed by other load). */
     private static double bestChunk;
+    /** The process's CPU time per step of the last {@link #medianMicros} call (TF's spinning pool threads included). */
+    private static double cpuPerStep;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     private TransformerStepTrace() {
     }
@@ -82,13 +89,13 @@ public final class TransformerStepTrace {
             if (!mode.equals("eval")) {
                 double micros = medianMicros(timed, step -> engine.step(trainBatches[step % trainBatches.length],
                         new StepContext(step, 0, 1, 1e-3, 42)));
-                System.out.printf(Locale.ROOT, "train step: median %.0f us, %.0f samples/s (best chunk %.0f us)%n",
-                        micros, TRAIN_BATCH * 1e6 / micros, bestChunk);
+                System.out.printf(Locale.ROOT, "train step: median %.0f us, %.0f samples/s (best chunk %.0f us, cpu %.0f us)%n",
+                        micros, TRAIN_BATCH * 1e6 / micros, bestChunk, cpuPerStep);
             }
             if (!mode.equals("train")) {
                 double micros = medianMicros(timed / 4, step -> engine.evaluate(evalBatches[step % evalBatches.length], true));
-                System.out.printf(Locale.ROOT, "eval step: median %.0f us, %.0f samples/s (best chunk %.0f us)%n",
-                        micros, EVAL_BATCH * 1e6 / micros, bestChunk);
+                System.out.printf(Locale.ROOT, "eval step: median %.0f us, %.0f samples/s (best chunk %.0f us, cpu %.0f us)%n",
+                        micros, EVAL_BATCH * 1e6 / micros, bestChunk, cpuPerStep);
             }
             if (traced > 0) {
                 trace(engine, threads, mode, traced, trainBatches[0], evalBatches[0]);
@@ -104,6 +111,7 @@ public final class TransformerStepTrace {
         }
         List<Double> chunks = new ArrayList<>();
         int index = 0;
+        long cpuStart = processCpuNanos();
         for (int c = 0; c < Math.max(1, steps / chunk); c++) {
             long start = System.nanoTime();
             for (int i = 0; i < chunk; i++) {
@@ -111,6 +119,7 @@ public final class TransformerStepTrace {
             }
             chunks.add((System.nanoTime() - start) / 1e3 / chunk);
         }
+        cpuPerStep = (processCpuNanos() - cpuStart) / 1e3 / index;
         chunks.sort(Double::compare);
         bestChunk = chunks.get(0);
         return chunks.get(chunks.size() / 2);
