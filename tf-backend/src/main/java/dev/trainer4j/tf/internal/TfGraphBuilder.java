@@ -136,10 +136,6 @@ public final class TfGraphBuilder {
         int passReplicas = rowsSplit ? distinctDevices() : 1;
         Pass eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), passReplicas,
                 "forward_eval");
-        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
-        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
-                : buildPass(root, engine, store, randomKey, featureFeeds, features, false, passReplicas,
-                        "forward_predict").predictions();
 
         // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
         TfGenerationGraph generation = model instanceof TfGenerativeModel generative
@@ -152,6 +148,19 @@ public final class TfGraphBuilder {
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
+
+        // evaluation and prediction on the training towers too: the eval batch split by rows into the same number of
+        // towers runs them side by side on the inter-op threads the step uses (one tower leaves a core idle); the
+        // unsplit evaluation pass above then only created the variables, and no run reaches it
+        int evalTowers = evaluationTowers(threads, passReplicas, rowCoupling);
+        if (evalTowers > passReplicas) {
+            eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), evalTowers,
+                    "forward_eval_towers");
+        }
+        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
+        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
+                : buildPass(root, engine, store, randomKey, featureFeeds, features, false, Math.max(evalTowers,
+                        passReplicas), "forward_predict").predictions();
         precision.checkKernels(model.name(), forwardOpTypes(graph));
 
         // checkpoints
@@ -184,6 +193,19 @@ public final class TfGraphBuilder {
                 evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
                 generation);
+    }
+
+    /**
+     * Into how many row slices the evaluation and prediction batches are split on the default device: the training
+     * towers when there is more than one, every replica is on the default device, the rows are independent and the
+     * inter-op pool runs them side by side (not -1, the caller's thread, nor 1); otherwise 1 (or the mirrored replicas, built already).
+     */
+    private int evaluationTowers(TfThreadSettings threads, int passReplicas, String rowCoupling) {
+        if (passReplicas > 1 || threads.towers() < 2 || rowCoupling != null || !allOnDefaultDevice(threads.towers())
+                || threads.interOp() == -1 || threads.interOp() == 1) {
+            return passReplicas;
+        }
+        return Math.min(threads.towers(), Math.max(1, args.perDeviceEvalBatchSize()));
     }
 
     /** An evaluation or prediction pass: its loss (when labelled) and its host outputs. */
