@@ -182,10 +182,14 @@ public final class TransformerStepTrace {
                             .feed("trainer4j/inputs/" + TransformerClassifier.ATTENTION_MASK, mask)
                             .feed("trainer4j/inputs/" + TransformerClassifier.LABELS, labels);
                     // the evaluation pass's sinks: its ops (under forward_eval) whose outputs nothing consumes
+                    // (the tower pass when the engine built one; the unsplit pass then only created the variables)
+                    boolean towers = hasPrefix(engine, "replica_0/forward_eval_towers/");
+                    String pass = towers ? "/forward_eval_towers/" : "/forward_eval/";
                     Iterator<GraphOperation> operations = engine.graph().operations();
                     while (operations.hasNext()) {
                         GraphOperation op = operations.next();
-                        if (op.name().contains("forward_eval") && op.numOutputs() > 0 && op.numConsumers() == 0) {
+                        if ((op.name().contains(pass) || op.name().contains(pass.substring(1, pass.length() - 1) + "_sums"))
+                                && op.numOutputs() > 0 && op.numConsumers() == 0) {
                             runner.fetch(op.name());
                         }
                     }
@@ -196,6 +200,16 @@ public final class TransformerStepTrace {
                 }
             }
         }
+    }
+
+    private static boolean hasPrefix(TfTrainingEngine engine, String prefix) {
+        Iterator<GraphOperation> operations = engine.graph().operations();
+        while (operations.hasNext()) {
+            if (operations.next().name().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TInt32 ints(Batch batch, String name) {
