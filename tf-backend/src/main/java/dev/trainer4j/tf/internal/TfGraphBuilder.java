@@ -159,8 +159,9 @@ public final class TfGraphBuilder {
         }
         Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
         Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
-                : buildPass(root, engine, store, randomKey, featureFeeds, features, false, Math.max(evalTowers,
-                        passReplicas), "forward_predict").predictions();
+                : buildPass(root, engine, store, randomKey, featureFeeds, features, false,
+                        features.isEmpty() ? passReplicas : Math.max(evalTowers, passReplicas), "forward_predict")
+                        .predictions();
         precision.checkKernels(model.name(), forwardOpTypes(graph));
 
         // checkpoints
