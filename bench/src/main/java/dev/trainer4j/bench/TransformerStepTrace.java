@@ -37,7 +37,7 @@ import java.util.Random;
  * Times the engine's own training step and evaluation step (the public {@link TfTrainingEngine} calls the trainer
  * makes), then traces them with {@code FULL_TRACE} in a second session on the engine's graph and prints the node
  * times summed by op type. Usage: {@code [train|eval|both] [<timed steps>] [<traced steps>]}; system properties
- * {@code towers}, {@code intra}, {@code inter} (0 = the engine's choice) and {@code eval-towers} pin the threads.
+ * {@code towers}, {@code intra} and {@code inter} (0 = the engine's choice) pin the threads.
  */
 public final class TransformerStepTrace {
     static final int VOCAB = 4000;

@@ -51,7 +51,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Builds the graph of a {@link TfModel} into a {@link TfCompiledGraph}: one placeholder per declared input (batch
  * dimension -1); the evaluation pass (labels given) and the prediction pass (without), on the first device or, with
- * replicas mirrored over several devices, split by rows over them; the
+ * replicas mirrored over several devices or several training towers, split by rows over them; the
  * training replicas (towers), each a row slice of the batch built on its device from {@link TfDevices}; the
  * gradients (by {@link TfReplicaGradients}: with every replica on the default device one call over the summed loss,
  * as before; otherwise each replica's own, on its device, added in replica order); the update path
