@@ -50,16 +50,6 @@ public final class Dense {
         return outputSize;
     }
 
-    /** The kernel [in, out], read through identity (for a product fused with other layers'). */
-    Operand<TFloat32> kernel() {
-        return kernel;
-    }
-
-    /** The bias [out], read through identity. */
-    Operand<TFloat32> bias() {
-        return bias;
-    }
-
     /** Applies the layer to {@code x} [..., in], giving [..., out]. */
     public Operand<TFloat32> apply(Operand<TFloat32> x) {
         Ops tf = scope.tf();

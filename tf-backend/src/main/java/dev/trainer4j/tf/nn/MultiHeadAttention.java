@@ -1,9 +1,7 @@
 package dev.trainer4j.tf.nn;
 
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -87,45 +85,6 @@ public final class MultiHeadAttention {
         Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, values, false, false);
         Operand<TInt64> batchAndTime = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
                 tf.constant(new long[] {2}));
-        Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
-                tf.concat(List.of(batchAndTime, tf.constant(new long[] {hiddenSize})), tf.constant(0)));
-        return output.apply(merged);
-    }
-
-    /**
-     * Self-attention over {@code x} [B, T, hidden] ({@link MultiHeadSelfAttention}): queries, keys and values from
-     * one product with the three kernels side by side ([hidden, 3·hidden], the scale 1/√head folded into the query
-     * kernel and bias), split into heads by one reshape and one transpose. The same function as
-     * {@code attend(x, keys(x), values(x), additiveMask)}; with a power-of-two head size the same numbers up to the
-     * products' summation order.
-     */
-    public Operand<TFloat32> attendSelf(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
-        Ops tf = scope.tf();
-        Operand<TFloat32> scale = tf.constant((float) (1 / Math.sqrt(headSize)));
-        Operand<TFloat32> kernel = tf.concat(List.of(tf.math.mul(query.kernel(), scale), key.kernel(), value.kernel()),
-                tf.constant(1));
-        Operand<TFloat32> bias = tf.concat(List.of(tf.math.mul(query.bias(), scale), key.bias(), value.bias()),
-                tf.constant(0));
-        Operand<TFloat32> projected = tf.nn.biasAdd(
-                tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] {-1, hiddenSize})), kernel), bias);
-        Operand<TInt64> batchAndTime = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
-                tf.constant(new long[] {2}));
-        // [B·T, 3·hidden] -> [B, T, 3, heads, head] -> [3, B, heads, T, head]
-        Operand<TFloat32> heads = tf.linalg.transpose(tf.reshape(projected, tf.concat(List.of(batchAndTime,
-                tf.constant(new long[] {3, numHeads, headSize})), tf.constant(0))), tf.constant(new int[] {2, 0, 3, 1, 4}));
-        List<Output<TFloat32>> qkv = tf.unstack(heads, 3L, Unstack.axis(0L)).output();
-        return attendHeads(tf, qkv.get(0), qkv.get(1), qkv.get(2), additiveMask, batchAndTime);
-    }
-
-    /** Attention from scaled queries over keys and values, all [B, heads, T, head]; gives [B, T, hidden]. */
-    private Operand<TFloat32> attendHeads(Ops tf, Operand<TFloat32> scaledQueries, Operand<TFloat32> keys,
-            Operand<TFloat32> values, Operand<TFloat32> additiveMask, Operand<TInt64> batchAndTime) {
-        Operand<TFloat32> scores = MatMuls.batchMatMul(tf, scaledQueries, keys, false, true);
-        if (additiveMask != null) {
-            scores = tf.math.add(scores, additiveMask);
-        }
-        Operand<TFloat32> probabilities = dropout.apply(tf.nn.softmax(scores));
-        Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, values, false, false);
         Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
                 tf.concat(List.of(batchAndTime, tf.constant(new long[] {hiddenSize})), tf.constant(0)));
         return output.apply(merged);

@@ -8,8 +8,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Multi-head scaled dot-product self-attention with a key padding mask. Child scopes {@code query}, {@code key},
- * {@code value}, {@code output} hold [hidden, hidden] dense layers (queries, keys and values computed by one fused
- * product, see {@link MultiHeadAttention#attendSelf}) and {@code dropout} drops attention
+ * {@code value}, {@code output} hold [hidden, hidden] dense layers and {@code dropout} drops attention
  * probabilities. Masks are additive ({@link AttentionMasks}): keys whose {@code attention_mask} is 0 get
  * {@value AttentionMasks#MASKED_SCORE} added to their scores, so their softmax weight is exactly 0. Scores use
  * batched products ({@code Einsum}, oneDNN kernels forward and backward); no loops.
@@ -46,6 +45,6 @@ public final class MultiHeadSelfAttention {
      * @return [B, T, hidden]
      */
     public Operand<TFloat32> applyWithBias(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
-        return attention.attendSelf(x, additiveMask);
+        return attention.attend(x, attention.keys(x), attention.values(x), additiveMask);
     }
 }
