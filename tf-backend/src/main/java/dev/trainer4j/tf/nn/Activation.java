@@ -34,10 +34,8 @@ public enum Activation {
         return switch (this) {
             case NONE -> x;
             case RELU -> tf.nn.relu(x);
-            // x·((erf(x/√2) + 1)·0.5), grappler's GeluExact pattern (fused into _FusedMatMul after MatMul + BiasAdd);
-            // the same float results as 0.5·x·(1 + erf(x/√2)), as halving is exact
-            case GELU -> tf.math.mul(x, tf.math.mul(tf.math.add(tf.math.erf(tf.math.mul(x,
-                    tf.constant((float) (1 / Math.sqrt(2))))), tf.constant(1f)), tf.constant(0.5f)));
+            case GELU -> tf.math.mul(tf.math.mul(x, tf.constant(0.5f)),
+                    tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
             case GELU_NEW -> geluTanh(tf, x);
             case TANH -> tf.math.tanh(x);
         };

@@ -54,15 +54,17 @@ public final class Dense {
     public Operand<TFloat32> apply(Operand<TFloat32> x) {
         Ops tf = scope.tf();
         int rank = x.shape().numDimensions();
+        Operand<TFloat32> linear;
         if (rank == 2) {
-            return activation.apply(tf, tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias));
+            linear = tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias);
+        } else {
+            // [..., in] -> [N, in] -> [N, out] -> [..., out]
+            Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, inputSize}));
+            Operand<TFloat32> product = tf.nn.biasAdd(tf.linalg.matMul(flat, kernel), bias);
+            Operand<org.tensorflow.types.TInt64> leading = TensorShapes.leadingDimensions(tf, x);
+            linear = tf.reshape(product, tf.concat(java.util.List.of(leading, tf.constant(new long[] {outputSize})),
+                    tf.constant(0)));
         }
-        // [..., in] -> [N, in] -> [N, out] -> [..., out]; the activation before the reshape, so that grappler can fuse
-        // MatMul + BiasAdd + activation into one oneDNN kernel where the pass allows it (no gradient needs the parts)
-        Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, inputSize}));
-        Operand<TFloat32> product = activation.apply(tf, tf.nn.biasAdd(tf.linalg.matMul(flat, kernel), bias));
-        Operand<org.tensorflow.types.TInt64> leading = TensorShapes.leadingDimensions(tf, x);
-        return tf.reshape(product, tf.concat(java.util.List.of(leading, tf.constant(new long[] {outputSize})),
-                tf.constant(0)));
+        return activation.apply(tf, linear);
     }
 }
