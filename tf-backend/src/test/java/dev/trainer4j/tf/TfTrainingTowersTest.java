@@ -101,6 +101,39 @@ class TfTrainingTowersTest {
         assertClose(train(3, 0, batches).kernel(), whole.kernel());
     }
 
+    /** Evaluates {@code batch} (loss and logits) and predicts it (logits) with {@code towers} training towers. */
+    private static List<Object> evaluate(int towers, Batch batch) {
+        try (TfTrainingEngine engine = new TfBackend().compile(
+                new LinearClassifier(FEATURES, CLASSES, 0, true, true), args().trainTowers(towers).build(), OPTIONS)) {
+            var evaluated = engine.evaluate(batch, true);
+            var predicted = engine.evaluate(new Batch(Map.of(LinearClassifier.FEATURES,
+                    batch.get(LinearClassifier.FEATURES))), true);
+            boolean towerPass = false;
+            var operations = engine.graph().operations();
+            while (operations.hasNext()) {
+                towerPass |= operations.next().name().startsWith("replica_1/forward_eval_towers/");
+            }
+            return List.of(evaluated.lossSum(), evaluated.itemCount(), evaluated.predictions().get("logits")
+                    .floats(), predicted.predictions().get("logits").floats(), towerPass);
+        }
+    }
+
+    @Test
+    void evaluationAndPredictionRunOnTheTowersAndGiveWhatOneTowerGives() {
+        // 7 rows split 3/4 over two towers; every third row unlabelled, so the item count is 5 (rows 0, 1, 3, 4, 6)
+        Batch batch = batch(7, 8);
+        List<Object> whole = evaluate(1, batch);
+        List<Object> split = evaluate(2, batch);
+        assertThat(whole.get(4)).as("one tower builds no tower pass").isEqualTo(false);
+        assertThat(split.get(4)).as("two towers evaluate on two row slices").isEqualTo(true);
+        assertThat(split.get(1)).isEqualTo(5.0).isEqualTo(whole.get(1));
+        assertThat((double) split.get(0)).isCloseTo((double) whole.get(0),
+                org.assertj.core.api.Assertions.within(1e-5 * Math.abs((double) whole.get(0))));
+        assertClose((float[]) split.get(2), (float[]) whole.get(2));
+        assertClose((float[]) split.get(3), (float[]) whole.get(3));
+        assertThat((float[]) split.get(2)).hasSize(7 * CLASSES);
+    }
+
     @Test
     void dropoutInTowersIsReproducibleAndEachTowerDrawsItsOwnMask() {
         Batch[] batches = {batch(32, 1), batch(32, 2)};

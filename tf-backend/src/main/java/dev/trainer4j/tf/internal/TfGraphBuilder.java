@@ -5,6 +5,7 @@ import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.StartupTimeline;
 import dev.trainer4j.tf.TfDevices;
 import dev.trainer4j.tf.TfModel;
 import dev.trainer4j.tf.TfThreadChoice;
@@ -54,7 +55,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Builds the graph of a {@link TfModel} into a {@link TfCompiledGraph}: one placeholder per declared input (batch
  * dimension -1); the evaluation pass (labels given) and the prediction pass (without), on the first device or, with
- * replicas mirrored over several devices, split by rows over them; the
+ * replicas mirrored over several devices or several training towers, split by rows over them; the
  * training replicas (towers), each a row slice of the batch built on its device from {@link TfDevices}; the
  * gradients (by {@link TfReplicaGradients}: with every replica on the default device one call over the summed loss,
  * as before; with a {@code device-map} each gradient op on its forward op's device; otherwise each replica's own, on
@@ -142,13 +143,8 @@ public final class TfGraphBuilder {
         int passReplicas = rowsSplit ? distinctDevices() : 1;
         Pass eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), passReplicas,
                 "forward_eval");
-        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
-        dev.trainer4j.spi.StartupTimeline.process().mark("graph: evaluation pass");
-        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
-                : buildPass(root, engine, store, randomKey, featureFeeds, features, false, passReplicas,
-                        "forward_predict").predictions();
+        StartupTimeline.process().mark("graph: evaluation pass");
 
-        dev.trainer4j.spi.StartupTimeline.process().mark("graph: prediction pass");
         // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
         TfGenerationGraph generation = model instanceof TfGenerativeModel generative
                 ? TfGenerationGraph.build(generative, new TfBuildScope(passOps(root, 0, "generate"), false, store, randomKey))
@@ -160,8 +156,23 @@ public final class TfGraphBuilder {
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
+        StartupTimeline.process().mark("graph: update");
+
+        // evaluation and prediction on the training towers too: the eval batch split by rows into the same number of
+        // towers runs them side by side on the inter-op threads the step uses (one tower leaves a core idle); the
+        // unsplit evaluation pass above then only created the variables, and no run reaches it
+        int evalTowers = evaluationTowers(threads, passReplicas, rowCoupling);
+        if (evalTowers > passReplicas) {
+            eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), evalTowers,
+                    "forward_eval_towers");
+        }
+        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
+        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
+                : buildPass(root, engine, store, randomKey, featureFeeds, features, false,
+                        features.isEmpty() ? passReplicas : Math.max(evalTowers, passReplicas), "forward_predict")
+                        .predictions();
         precision.checkKernels(model.name(), forwardOpTypes(graph));
-        dev.trainer4j.spi.StartupTimeline.process().mark("graph: update");
+        StartupTimeline.process().mark("graph: prediction pass");
 
         // checkpoints
         List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
@@ -193,6 +204,19 @@ public final class TfGraphBuilder {
                 evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
                 generation);
+    }
+
+    /**
+     * Into how many row slices the evaluation and prediction batches are split on the default device: the training
+     * towers when there is more than one, every replica is on the default device, the rows are independent and the
+     * inter-op pool runs them side by side (not -1, the caller's thread, nor 1); otherwise 1 (or the mirrored replicas, built already).
+     */
+    private int evaluationTowers(TfThreadSettings threads, int passReplicas, String rowCoupling) {
+        if (passReplicas > 1 || threads.towers() < 2 || rowCoupling != null || !allOnDefaultDevice(threads.towers())
+                || threads.interOp() == -1 || threads.interOp() == 1) {
+            return passReplicas;
+        }
+        return Math.min(threads.towers(), Math.max(1, args.perDeviceEvalBatchSize()));
     }
 
     /** An evaluation or prediction pass: its loss (when labelled) and its host outputs. */
@@ -362,7 +386,7 @@ public final class TfGraphBuilder {
             replicaLossSums = scaled;
         }
         List<Operand<TFloat32>> gradientSums = new ArrayList<>();
-        dev.trainer4j.spi.StartupTimeline.process().mark("graph: training forward");
+        StartupTimeline.process().mark("graph: training forward");
         if (args.gradientCheckpointing()) {
             // gradient-checkpointing: each replica's backward pass in segments, its layers recomputed there
             if (!args.gradientCheckpointingKwargs().isEmpty()) {
@@ -428,7 +452,7 @@ public final class TfGraphBuilder {
             gradientSums = unscaled;
             lossSum = unscaledLoss;
         }
-        dev.trainer4j.spi.StartupTimeline.process().mark("graph: gradients");
+        StartupTimeline.process().mark("graph: gradients");
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
         return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier,
                 lossScale).build(trainable, gradientSums, lossSum, itemCount);

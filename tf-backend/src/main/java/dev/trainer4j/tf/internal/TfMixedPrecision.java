@@ -142,7 +142,9 @@ public final class TfMixedPrecision {
     private static final java.util.Set<String> FP16_CPU_VERIFIED_OPS = java.util.Set.of("Add", "All", "Assert",
             "BiasAdd", "Cast", "Const", "Equal", "GatherV2", "GreaterEqual", "Identity", "Less", "LogicalAnd",
             "LogicalOr", "MatMul", "Max", "Min", "Mul", "NotEqual", "OneHot", "Pack", "Rank", "Relu", "Reshape", "Shape",
-            "SoftmaxCrossEntropyWithLogits", "StatelessRandomUniform", "Sum");
+            "SoftmaxCrossEntropyWithLogits", "StatelessRandomUniform", "Sum",
+            // Dropout's mask (verified with an MLP at dropout 0.1 for 30 fp16 steps on a CPU)
+            "StatelessRandomUniformFullInt", "Bitcast", "Slice", "Size", "FloorDiv");
 
     /** The op types of grappler's mixed-precision allow list that models here use (matrix products, convolutions). */
     private static final java.util.Set<String> REWRITTEN_OPS = java.util.Set.of("MatMul", "BatchMatMul", "BatchMatMulV2",

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * {@code value}, {@code output} hold [hidden, hidden] dense layers and {@code dropout} drops attention
  * probabilities. Masks are additive ({@link AttentionMasks}): keys whose {@code attention_mask} is 0 get
  * {@value AttentionMasks#MASKED_SCORE} added to their scores, so their softmax weight is exactly 0. Scores use
- * {@code BatchMatMulV2}; no loops.
+ * batched products ({@code Einsum}, oneDNN kernels forward and backward); no loops.
  */
 public final class MultiHeadSelfAttention {
     private final TfModelScope scope;
