@@ -73,6 +73,8 @@ public final class TfGraphBuilder {
     private final TfMixedPrecision precision;
     private final TfDeviceMap deviceMap;
     private final Map<Integer, Ops> replicaScopes = new HashMap<>();
+    /** The graph being built, seen without the per-scope name scan (the passes' scopes are made from it). */
+    private TfNameScopedGraph nameScoped;
 
     public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                           TfDevices devices) {
@@ -94,6 +96,7 @@ public final class TfGraphBuilder {
     /** Builds into {@code graph}, which the caller owns (and closes if this throws). */
     public TfCompiledGraph build(Graph graph) {
         Ops root = Ops.create(graph);
+        nameScoped = new TfNameScopedGraph(graph);
         Ops engine = root.withSubScope("trainer4j");
         TfVariableStore store = new TfVariableStore(graph, root, args.seed());
         store.placeVariables(deviceMap);
@@ -541,7 +544,9 @@ public final class TfGraphBuilder {
      * replica under one {@code replica_<r>} scope) and device.
      */
     private Ops passOps(Ops root, int replica, String pass) {
-        Ops ops = replicaScopes.computeIfAbsent(replica, r -> root.withSubScope("replica_" + r)).withSubScope(pass);
+        // the replica's scope reserves its name in root but does not scan the graph, nor do the scopes below it
+        // (every layer of every pass): only the pass code writes under replica_<r>, through this one scope object
+        Ops ops = replicaScopes.computeIfAbsent(replica, r -> nameScoped.subScope(root, "replica_" + r)).withSubScope(pass);
         String device = devices.device(replica);
         return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
     }
