@@ -163,7 +163,7 @@ public final class TfGraphBuilder {
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
-        precision.checkKernels(model.name(), forwardOpTypes(graph));
+        precision.checkKernels(model.name(), () -> forwardOpTypes(graph));
         dev.trainer4j.spi.StartupTimeline.process().mark("graph: update");
 
         // checkpoints
