@@ -180,7 +180,8 @@ public final class TfGraphBuilder {
         if (modelEntries.isEmpty()) {
             throw new IllegalArgumentException("model '" + model.name() + "' created no variables");
         }
-        Ops checkpointOps = engine.withSubScope("checkpoint");
+        // the checkpoints' scope without the name scan (only TfCheckpoint writes under it)
+        Ops checkpointOps = nameScoped.subScope(engine, "checkpoint");
         TfCheckpoint modelCheckpoint = new TfCheckpoint(checkpointOps, "model", modelEntries);
         TfCheckpoint fullCheckpoint = new TfCheckpoint(checkpointOps, "full", fullEntries);
 
@@ -433,8 +434,9 @@ public final class TfGraphBuilder {
         }
         dev.trainer4j.spi.StartupTimeline.process().mark("graph: gradients");
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
+        // the update path's scopes (step, accumulate, step_accumulated) without the name scan: only it writes there
         return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier,
-                lossScale).build(trainable, gradientSums, lossSum, itemCount);
+                lossScale, name -> nameScoped.subScope(engine, name)).build(trainable, gradientSums, lossSum, itemCount);
     }
 
     /** The number of distinct devices the replicas use (1 for every replica on the default device). */

@@ -9,6 +9,9 @@ import org.tensorflow.op.OpScope;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -24,10 +27,13 @@ import static java.util.Objects.requireNonNull;
  * scope object writes under.
  */
 public final class TfNameScopedGraph implements ExecutionEnvironment {
+    private static final String PROBE = "trainer4j_scope_prefix";
     private final Graph graph;
     /** The top-level scope of this view: its own names, not the graph's base scope (which scans and is shared). */
     private final Scope base;
     private final Ops root;
+    /** The scopes made in this view, by name prefix. */
+    private final Map<String, Ops> scopes = new HashMap<>();
 
     public TfNameScopedGraph(Graph graph) {
         this.graph = requireNonNull(graph, "graph is null");
@@ -36,9 +42,10 @@ public final class TfNameScopedGraph implements ExecutionEnvironment {
     }
 
     /**
-     * The ops of the sub-scope {@code name} of the top-level {@code parent} (ops made on this graph's
-     * {@code Ops.create}), named exactly as {@code parent.withSubScope(name)} would name it (the name reserved in
-     * {@code parent}), but without the scan, for it and for every scope made below it.
+     * The ops of the sub-scope {@code name} of {@code parent} (ops of this graph without a device, control
+     * dependencies or a fixed op name), named exactly as {@code parent.withSubScope(name)} would name it (the name is
+     * reserved in {@code parent}), but without the scan, for it and for every scope made below it. Use it only where
+     * no other scope object writes under the new scope's name.
      */
     public Ops subScope(Ops parent, String name) {
         requireNonNull(parent, "parent is null");
@@ -46,7 +53,33 @@ public final class TfNameScopedGraph implements ExecutionEnvironment {
         if (parent.scope().env() != graph) {
             throw new IllegalArgumentException("parent is not a scope of this graph");
         }
-        return root.withSubScope(parent.scope().makeUnique(name));
+        String prefix = prefixOf(parent);
+        String unique = parent.scope().makeUnique(name);
+        Ops made = scopeAt(prefix).withSubScope(unique);
+        scopes.put(prefix.isEmpty() ? unique : prefix + "/" + unique, made);
+        return made;
+    }
+
+    /** The name prefix of {@code parent}'s ops ("" at the top): read from a reserved, never used op name. */
+    private static String prefixOf(Ops parent) {
+        String probe = parent.scope().makeOpName(PROBE);
+        int slash = probe.lastIndexOf('/');
+        return slash < 0 ? "" : probe.substring(0, slash);
+    }
+
+    /** This view's scope with {@code prefix}, made once per prefix (so each segment is reserved once). */
+    private Ops scopeAt(String prefix) {
+        if (prefix.isEmpty()) {
+            return root;
+        }
+        Ops known = scopes.get(prefix);
+        if (known != null) {
+            return known;
+        }
+        int slash = prefix.lastIndexOf('/');
+        Ops made = scopeAt(slash < 0 ? "" : prefix.substring(0, slash)).withSubScope(prefix.substring(slash + 1));
+        scopes.put(prefix, made);
+        return made;
     }
 
     /** The graph the ops are built in. */

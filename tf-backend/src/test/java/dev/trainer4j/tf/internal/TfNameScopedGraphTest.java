@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TfNameScopedGraphTest {
     /**
      * Builds, under root: an op named "a" first, then the scopes a (twice) and b, each with a nested scope c holding
-     * two constants, through {@code scope} (root, name) -&gt; Ops; returns the op names in the order made.
+     * two constants, and the same below a scope "engine", through {@code scope} (parent, name) -&gt; Ops; returns the
+     * op names in the order made.
      */
     private static List<String> names(Graph graph, BiFunction<Ops, String, Ops> scope) {
         Ops root = Ops.create(graph);
@@ -39,6 +40,15 @@ class TfNameScopedGraphTest {
             names.add(name(outer.withSubScope("c").constant(4f)));
         }
         names.add(name(root.constant(5f)));
+        // below a scope of the graph's own (the engine's "trainer4j"): an op named "step" first, then two scopes step
+        Ops engine = root.withSubScope("engine");
+        names.add(name(engine.withName("step").constant(6f)));
+        for (int i = 0; i < 2; i++) {
+            Ops step = scope.apply(engine, "step");
+            names.add(name(step.constant(7f)));
+            names.add(name(step.withSubScope("inner").constant(8f)));
+        }
+        names.add(name(engine.constant(9f)));
         return names;
     }
 
@@ -59,7 +69,8 @@ class TfNameScopedGraphTest {
         // the reference itself, so that a change of TensorFlow's naming shows here first
         assertThat(expected).containsExactly("a", "a_1/Const", "a_1/c/Const", "a_1/c/Const_1", "a_1/c_1/Const",
                 "a_2/Const", "a_2/c/Const", "a_2/c/Const_1", "a_2/c_1/Const", "b/Const", "b/c/Const", "b/c/Const_1",
-                "b/c_1/Const", "Const");
+                "b/c_1/Const", "Const", "engine/step", "engine/step_1/Const", "engine/step_1/inner/Const",
+                "engine/step_2/Const", "engine/step_2/inner/Const", "engine/Const");
     }
 
     @Test
