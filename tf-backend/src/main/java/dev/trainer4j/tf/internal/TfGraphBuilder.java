@@ -74,6 +74,8 @@ public final class TfGraphBuilder {
     private final TfMixedPrecision precision;
     private final TfDeviceMap deviceMap;
     private final Map<Integer, Ops> replicaScopes = new HashMap<>();
+    /** The graph being built, seen without the per-scope name scan (the passes' scopes are made from it). */
+    private TfNameScopedGraph nameScoped;
 
     public TfGraphBuilder(TfModel model, TrainingArguments args, EngineOptions options, TfTrainerHooks hooks,
                           TfDevices devices) {
@@ -95,6 +97,7 @@ public final class TfGraphBuilder {
     /** Builds into {@code graph}, which the caller owns (and closes if this throws). */
     public TfCompiledGraph build(Graph graph) {
         Ops root = Ops.create(graph);
+        nameScoped = new TfNameScopedGraph(graph);
         Ops engine = root.withSubScope("trainer4j");
         TfVariableStore store = new TfVariableStore(graph, root, args.seed());
         store.placeVariables(deviceMap);
@@ -171,7 +174,7 @@ public final class TfGraphBuilder {
                 : buildPass(root, engine, store, randomKey, featureFeeds, features, false,
                         features.isEmpty() ? passReplicas : Math.max(evalTowers, passReplicas), "forward_predict")
                         .predictions();
-        precision.checkKernels(model.name(), forwardOpTypes(graph));
+        precision.checkKernels(model.name(), () -> forwardOpTypes(graph));
         StartupTimeline.process().mark("graph: prediction pass");
 
         // checkpoints
@@ -188,7 +191,8 @@ public final class TfGraphBuilder {
         if (modelEntries.isEmpty()) {
             throw new IllegalArgumentException("model '" + model.name() + "' created no variables");
         }
-        Ops checkpointOps = engine.withSubScope("checkpoint");
+        // the checkpoints' scope without the name scan (only TfCheckpoint writes under it)
+        Ops checkpointOps = nameScoped.subScope(engine, "checkpoint");
         TfCheckpoint modelCheckpoint = new TfCheckpoint(checkpointOps, "model", modelEntries);
         TfCheckpoint fullCheckpoint = new TfCheckpoint(checkpointOps, "full", fullEntries);
 
@@ -232,7 +236,7 @@ public final class TfGraphBuilder {
                            Map<String, Operand<?>> feeds, List<InputSpec> fed, boolean labelled, int replicas,
                            String pass) {
         List<Map<String, Operand<?>>> slices = replicas == 1 ? List.of(feeds)
-                : splitRows(engine.withSubScope(pass + "_split"), feeds, fed, replicas);
+                : splitRows(nameScoped.subScope(engine, pass + "_split"), feeds, fed, replicas);
         List<Operand<TFloat32>> lossSums = new ArrayList<>();
         List<Operand<TFloat32>> itemCounts = new ArrayList<>();
         List<Map<String, Operand<?>>> outputs = new ArrayList<>();
@@ -282,7 +286,7 @@ public final class TfGraphBuilder {
             return new Pass(lossSums.isEmpty() ? new NoLoss() : new SummedLoss(lossSums.get(0), itemCounts.get(0)),
                     outputs.get(0));
         }
-        Ops sums = engine.withSubScope(pass + "_sums");
+        Ops sums = nameScoped.subScope(engine, pass + "_sums");
         EvaluationLoss loss = lossSums.size() < replicas ? new NoLoss()
                 : new SummedLoss(sums.math.addN(lossSums), sums.math.addN(itemCounts));
         Map<String, Operand<?>> concatenated = new LinkedHashMap<>();
@@ -323,7 +327,7 @@ public final class TfGraphBuilder {
         }
         List<Map<String, Operand<?>>> replicaFeeds = replicas == 1
                 ? List.of(allFeeds)
-                : splitRows(engine.withSubScope("towers"), allFeeds, inputs, replicas);
+                : splitRows(nameScoped.subScope(engine, "towers"), allFeeds, inputs, replicas);
         List<Operand<TFloat32>> replicaLossSums = new ArrayList<>();
         List<Operand<TFloat32>> replicaItemCounts = new ArrayList<>();
         List<TfCheckpointedBlocks> replicaBlocks = new ArrayList<>();
@@ -352,7 +356,7 @@ public final class TfGraphBuilder {
             replicaLossSums.add(scalarFloat(trainOps, train.lossSum().orElseThrow(), "loss sum"));
             replicaItemCounts.add(scalarFloat(trainOps, train.itemCount().orElseThrow(), "item count"));
         }
-        Ops sums = engine.withSubScope("tower_sums");
+        Ops sums = nameScoped.subScope(engine, "tower_sums");
         Operand<TFloat32> lossSum = replicas == 1 ? replicaLossSums.get(0) : sums.math.addN(replicaLossSums);
         Operand<TFloat32> itemCount = replicas == 1 ? replicaItemCounts.get(0) : sums.math.addN(replicaItemCounts);
 
@@ -454,8 +458,9 @@ public final class TfGraphBuilder {
         }
         StartupTimeline.process().mark("graph: gradients");
         TfOptimizer optimizer = requireNonNull(hooks.createOptimizer(args), "createOptimizer returned null");
+        // the update path's scopes (step, accumulate, step_accumulated) without the name scan: only it writes there
         return new TfUpdatePath(engine, store, args, optimizer, counters, learningRate, model::learningRateMultiplier,
-                lossScale).build(trainable, gradientSums, lossSum, itemCount);
+                lossScale, name -> nameScoped.subScope(engine, name)).build(trainable, gradientSums, lossSum, itemCount);
     }
 
     /** The number of distinct devices the replicas use (1 for every replica on the default device). */
@@ -565,7 +570,9 @@ public final class TfGraphBuilder {
      * replica under one {@code replica_<r>} scope) and device.
      */
     private Ops passOps(Ops root, int replica, String pass) {
-        Ops ops = replicaScopes.computeIfAbsent(replica, r -> root.withSubScope("replica_" + r)).withSubScope(pass);
+        // the replica's scope reserves its name in root but does not scan the graph, nor do the scopes below it
+        // (every layer of every pass): only the pass code writes under replica_<r>, through this one scope object
+        Ops ops = replicaScopes.computeIfAbsent(replica, r -> nameScoped.subScope(root, "replica_" + r)).withSubScope(pass);
         String device = devices.device(replica);
         return device.isEmpty() ? ops : ops.withDevice(devices.deviceSpec(replica));
     }

@@ -97,12 +97,15 @@ public final class TfMixedPrecision {
      * Checks, before training, that the precision changes something for this model: at least one op of its training
      * forward pass (the ops named {@code forwardOps}) is one the pass rewrites and has a kernel of the half type on
      * the run's device kind. Otherwise {@code bf16}/{@code fp16} would silently train in float32: one
-     * {@link ConfigurationException} naming the key, the model's compute ops and what is missing.
+     * {@link ConfigurationException} naming the key, the model's compute ops and what is missing. The op types are
+     * only read with {@code bf16}/{@code fp16} (reading them walks the whole graph).
      */
-    public void checkKernels(String modelName, java.util.Collection<String> forwardOpTypes) {
+    public void checkKernels(String modelName,
+                             java.util.function.Supplier<? extends java.util.Collection<String>> forwardOps) {
         if (mode == Mode.FP32) {
             return;
         }
+        java.util.Collection<String> forwardOpTypes = forwardOps.get();
         String key = mode == Mode.BF16 ? "bf16" : "fp16";
         if (mode == Mode.FP16 && !gpus) {
             java.util.Set<String> untested = new java.util.TreeSet<>(forwardOpTypes);

@@ -508,7 +508,11 @@ public final class TfSessionRunner implements AutoCloseable {
         try (Result result = runner.run()) {
             int index = 0;
             for (String name : reads.keySet()) {
-                values.put(name, toHost(result.get(index++)).floats().clone());
+                // one copy, straight into the returned array (toHost's HostTensor and floats() would copy twice more)
+                TFloat32 tensor = (TFloat32) result.get(index++);
+                float[] host = new float[Math.toIntExact(tensor.shape().size())];
+                tensor.copyTo(DataBuffers.of(host, false, false));
+                values.put(name, host);
             }
         }
         return values;

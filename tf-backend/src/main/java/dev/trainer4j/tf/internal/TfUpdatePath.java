@@ -35,6 +35,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TfUpdatePath {
     private final Ops engine;
+    private final java.util.function.Function<String, Ops> engineScopes;
     private final TfVariableStore store;
     private final TrainingArguments args;
     private final TfOptimizer optimizer;
@@ -80,6 +81,18 @@ public final class TfUpdatePath {
     public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
                         Counters counters, Operand<TFloat32> learningRate, ToDoubleFunction<String> learningRateMultiplier,
                         TfMixedPrecision.LossScale lossScale) {
+        this(engine, store, args, optimizer, counters, learningRate, learningRateMultiplier, lossScale,
+                engine::withSubScope);
+    }
+
+    /**
+     * As above, with the engine's sub-scopes ({@code step}, {@code accumulate}, {@code step_accumulated}) made by
+     * {@code engineScopes} (e.g. {@link TfNameScopedGraph#subScope}, which does not scan the graph).
+     */
+    public TfUpdatePath(Ops engine, TfVariableStore store, TrainingArguments args, TfOptimizer optimizer,
+                        Counters counters, Operand<TFloat32> learningRate, ToDoubleFunction<String> learningRateMultiplier,
+                        TfMixedPrecision.LossScale lossScale, java.util.function.Function<String, Ops> engineScopes) {
+        this.engineScopes = requireNonNull(engineScopes, "engineScopes is null");
         this.lossScale = lossScale;
         this.learningRateMultiplier = requireNonNull(learningRateMultiplier, "learningRateMultiplier is null");
         this.engine = requireNonNull(engine, "engine is null");
@@ -100,12 +113,12 @@ public final class TfUpdatePath {
         optimizer.createSlots((variable, slot, shape) -> store.state("optimizer/" + variable.name() + "/" + slot,
                 TFloat32.class, shape, StateGroup.OPTIMIZER, tf -> zeros(tf, shape)).ref(), trainable);
 
-        TfUpdateStep fused = buildUpdate(engine.withSubScope("step"), trainable, gradientSums, lossSum, itemCount,
+        TfUpdateStep fused = buildUpdate(engineScopes.apply("step"), trainable, gradientSums, lossSum, itemCount,
                 List.of());
         if (args.gradientAccumulationSteps() <= 1) {
             return new TfTrainingGraph(trainable, optimizer.name(), fused, new TfTrainingGraph.NotAccumulating());
         }
-        Ops ops = engine.withSubScope("accumulate");
+        Ops ops = engineScopes.apply("accumulate");
         List<TfStateVariable<TFloat32>> buffers = new ArrayList<>();
         for (TfVariable variable : trainable) {
             buffers.add(store.state("trainer4j/accumulation/" + variable.name(), TFloat32.class, variable.shape(),
@@ -123,7 +136,7 @@ public final class TfUpdatePath {
         adds.add(ops.assignAdd(countBuffer.ref(), itemCount));
         Op accumulate = ops.withControlDependencies(adds).noOp();
 
-        Ops stepOps = engine.withSubScope("step_accumulated");
+        Ops stepOps = engineScopes.apply("step_accumulated");
         List<Operand<TFloat32>> totals = new ArrayList<>();
         List<Op> readers = new ArrayList<>();
         for (int i = 0; i < trainable.size(); i++) {
