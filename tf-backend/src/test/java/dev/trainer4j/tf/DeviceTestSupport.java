@@ -4,6 +4,7 @@ import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.spi.TrainingLossReport;
 import dev.trainer4j.tf.models.MlpClassifier;
@@ -80,6 +81,32 @@ final class DeviceTestSupport {
             throw new UncheckedIOException(e);
         }
         return new Digits(features.toArray(float[][]::new), labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * Trains {@code engine} 4 epochs over {@code train} in batches of 32 (80 steps on the 640 digits) at the arguments'
+     * learning rate, then evaluates the whole of {@code validation} in one batch.
+     */
+    static EvalBatchOutput trainFourEpochsAndEvaluate(TfTrainingEngine engine, TrainingArguments args, Digits train,
+                                                      Digits validation) {
+        int step = 0;
+        for (int epoch = 0; epoch < 4; epoch++) {
+            for (int from = 0; from < train.size(); from += 32) {
+                engine.step(train.batch(from, from + 32), new StepContext(step++, 0, 1, args.learningRate(), 3));
+            }
+        }
+        return engine.evaluate(validation.batch(0, validation.size()), true);
+    }
+
+    /** The index of the largest of row {@code row}'s 10 digit logits. */
+    static int argmax(float[] logits, int row) {
+        int best = 0;
+        for (int c = 1; c < 10; c++) {
+            if (logits[row * 10 + c] > logits[row * 10 + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     static MlpClassifier digitsMlp() {

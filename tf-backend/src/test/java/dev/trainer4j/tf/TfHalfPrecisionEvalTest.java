@@ -6,7 +6,6 @@ import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EvalBatchOutput;
-import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.DeviceTestSupport.Digits;
 import dev.trainer4j.tf.nn.TfInitializers;
 import dev.trainer4j.tf.nn.TfModelScope;
@@ -50,17 +49,11 @@ class TfHalfPrecisionEvalTest {
     /** Trains 4 epochs of the 640 digits (80 steps, training as always) and evaluates the validation set. */
     private static Evaluated trainAndEvaluate(TrainingArguments args) {
         try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args, DeviceTestSupport.OPTIONS)) {
-            int step = 0;
-            for (int epoch = 0; epoch < 4; epoch++) {
-                for (int from = 0; from < TRAIN.size(); from += 32) {
-                    engine.step(TRAIN.batch(from, from + 32), new StepContext(step++, 0, 1, args.learningRate(), 3));
-                }
-            }
-            EvalBatchOutput output = engine.evaluate(VALIDATION.batch(0, VALIDATION.size()), true);
+            EvalBatchOutput output = DeviceTestSupport.trainFourEpochsAndEvaluate(engine, args, TRAIN, VALIDATION);
             float[] logits = output.predictions().get("logits").floats();
             int correct = 0;
             for (int row = 0; row < VALIDATION.size(); row++) {
-                correct += argmax(logits, row) == VALIDATION.labels()[row] ? 1 : 0;
+                correct += DeviceTestSupport.argmax(logits, row) == VALIDATION.labels()[row] ? 1 : 0;
             }
             return new Evaluated(engine.readModelWeights(), logits, output.lossSum() / output.itemCount(),
                     100.0 * correct / VALIDATION.size(), engine.graph().toGraphDef().getNodeList());
@@ -286,15 +279,5 @@ class TfHalfPrecisionEvalTest {
         assertThatThrownBy(() -> args().bf16FullEval(true).fp16FullEval(true).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("bf16-full-eval and fp16-full-eval are both true");
-    }
-
-    private static int argmax(float[] logits, int row) {
-        int best = 0;
-        for (int c = 1; c < 10; c++) {
-            if (logits[row * 10 + c] > logits[row * 10 + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 }

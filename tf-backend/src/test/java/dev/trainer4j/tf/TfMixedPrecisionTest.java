@@ -30,23 +30,11 @@ class TfMixedPrecisionTest {
     /** Trains 4 epochs of the 640 digits (80 steps) and returns the validation accuracy in percent. */
     private static double accuracy(TrainingArguments args) {
         try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args, DeviceTestSupport.OPTIONS)) {
-            int step = 0;
-            for (int epoch = 0; epoch < 4; epoch++) {
-                for (int from = 0; from < TRAIN.size(); from += 32) {
-                    engine.step(TRAIN.batch(from, from + 32), new StepContext(step++, 0, 1, args.learningRate(), 3));
-                }
-            }
-            EvalBatchOutput output = engine.evaluate(VALIDATION.batch(0, VALIDATION.size()), true);
+            EvalBatchOutput output = DeviceTestSupport.trainFourEpochsAndEvaluate(engine, args, TRAIN, VALIDATION);
             float[] logits = output.predictions().get("logits").floats();
             int correct = 0;
             for (int row = 0; row < VALIDATION.size(); row++) {
-                int best = 0;
-                for (int c = 1; c < 10; c++) {
-                    if (logits[row * 10 + c] > logits[row * 10 + best]) {
-                        best = c;
-                    }
-                }
-                correct += best == VALIDATION.labels()[row] ? 1 : 0;
+                correct += DeviceTestSupport.argmax(logits, row) == VALIDATION.labels()[row] ? 1 : 0;
             }
             return 100.0 * correct / VALIDATION.size();
         }

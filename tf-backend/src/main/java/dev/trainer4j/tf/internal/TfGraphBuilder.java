@@ -223,6 +223,21 @@ public final class TfGraphBuilder {
         return Math.min(threads.towers(), Math.max(1, args.perDeviceEvalBatchSize()));
     }
 
+    /** Each variable's gradient added over the replicas in replica order (one replica's as it is). */
+    private static List<Operand<TFloat32>> sumOverReplicas(Ops engine, List<List<Operand<TFloat32>>> replicaGradients,
+                                                           int variables) {
+        Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
+        List<Operand<TFloat32>> sums = new ArrayList<>();
+        for (int i = 0; i < variables; i++) {
+            List<Operand<TFloat32>> perReplica = new ArrayList<>();
+            for (List<Operand<TFloat32>> gradients : replicaGradients) {
+                perReplica.add(gradients.get(i));
+            }
+            sums.add(perReplica.size() == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
+        }
+        return sums;
+    }
+
     /** An evaluation or prediction pass: its loss (when labelled) and its host outputs. */
     private record Pass(EvaluationLoss loss, Map<String, Operand<?>> predictions) {
     }
@@ -406,14 +421,7 @@ public final class TfGraphBuilder {
             }
             LOG.debug("gradient-checkpointing: {} layers per replica are recomputed in the backward pass",
                     replicaBlocks.get(0).size());
-            Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
-            for (int i = 0; i < trainable.size(); i++) {
-                List<Operand<TFloat32>> perReplica = new ArrayList<>();
-                for (List<Operand<TFloat32>> gradients : replicaGradients) {
-                    perReplica.add(gradients.get(i));
-                }
-                gradientSums.add(replicas == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
-            }
+            gradientSums.addAll(sumOverReplicas(engine, replicaGradients, trainable.size()));
         }
         else if (!deviceMap.isEmpty()) {
             // model parallel: each gradient op on the device of the forward op it differentiates
@@ -438,14 +446,7 @@ public final class TfGraphBuilder {
             for (Output<?>[] dys : TfReplicaGradients.build(graph, requests, xs)) {
                 replicaGradients.add(gradients(dys, trainable));
             }
-            Ops gradientAdds = engine.withSubScope("replica_gradient_sums");
-            for (int i = 0; i < trainable.size(); i++) {
-                List<Operand<TFloat32>> perReplica = new ArrayList<>();
-                for (List<Operand<TFloat32>> gradients : replicaGradients) {
-                    perReplica.add(gradients.get(i));
-                }
-                gradientSums.add(replicas == 1 ? perReplica.get(0) : gradientAdds.math.addN(perReplica));
-            }
+            gradientSums.addAll(sumOverReplicas(engine, replicaGradients, trainable.size()));
         }
         if (lossScale != null) {
             Operand<TFloat32> inverse = scaling.math.div(scaling.constant(1f), scaleFactor);
