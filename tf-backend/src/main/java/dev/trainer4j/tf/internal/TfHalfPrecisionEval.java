@@ -42,8 +42,6 @@ import static java.util.Objects.requireNonNull;
  * {@link ConfigurationException} naming the key, the model and the ops, before anything runs.
  */
 public final class TfHalfPrecisionEval {
-    private static final String COLOCATION_ATTR = "_class";
-
     private final DataType half;
     private final String key;
     private final String deviceKind;
@@ -145,7 +143,7 @@ public final class TfHalfPrecisionEval {
             Map<String, AttrValue> attrs = new LinkedHashMap<>();
             boolean typeChanged = false;
             for (Map.Entry<String, AttrValue> attr : node.getAttrMap().entrySet()) {
-                if (attr.getKey().equals(COLOCATION_ATTR)) {
+                if (attr.getKey().equals(TfReplicaGradients.COLOCATION_ATTR)) {
                     continue;
                 }
                 AttrValue value = attr.getValue();
@@ -181,7 +179,7 @@ public final class TfHalfPrecisionEval {
                 for (int i = 0; i < outputs.length; i++) {
                     Output<?> input = inputs.get(next++);
                     DataType want = expected.get(i);
-                    if (input.dataType() != want && floating(input.dataType()) && floating(want)) {
+                    if (input.dataType() != want && TfReplicaGradients.floating(input.dataType()) && TfReplicaGradients.floating(want)) {
                         input = cast(graph, casts, input, want, node.getDevice(), name);
                     }
                     outputs[i] = input;
@@ -298,11 +296,6 @@ public final class TfHalfPrecisionEval {
             }
         }
         return null;
-    }
-
-    private static boolean floating(DataType type) {
-        return type == DataType.DT_FLOAT || type == DataType.DT_HALF || type == DataType.DT_BFLOAT16
-                || type == DataType.DT_DOUBLE;
     }
 
     private static String tensorName(Output<?> output) {

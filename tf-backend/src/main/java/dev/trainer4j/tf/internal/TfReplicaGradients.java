@@ -33,7 +33,8 @@ import static java.util.Objects.requireNonNull;
  * graph with the device set; a colocation attribute ({@code _class}) is dropped, since the device decides.
  */
 public final class TfReplicaGradients {
-    private static final String COLOCATION_ATTR = "_class";
+    /** The attribute that colocates an op with another; copies placed on a device of their own drop it. */
+    static final String COLOCATION_ATTR = "_class";
     private static volatile Map<String, OpDef> opDefs;
 
     private TfReplicaGradients() {
@@ -366,7 +367,11 @@ public final class TfReplicaGradients {
     }
 
     private static boolean floating(Graph graph, String input) {
-        DataType type = output(graph, input).dataType();
+        return floating(output(graph, input).dataType());
+    }
+
+    /** Whether {@code type} is one of the floating-point types a gradient or a precision cast can flow through. */
+    static boolean floating(DataType type) {
         return type == DataType.DT_FLOAT || type == DataType.DT_HALF || type == DataType.DT_BFLOAT16
                 || type == DataType.DT_DOUBLE;
     }
