@@ -59,6 +59,8 @@ final class TrainingLoop {
     private List<Batch> trainMetricsWindow;
     /** Input tokens of this run's training batches (include-num-input-tokens-seen, include-tokens-per-second). */
     private long runTokens;
+    /** Until the first optimizer step ends: the start-up timeline's last two marks are still to be made. */
+    private boolean startupPending = true;
 
     public TrainingLoop(LoopContext context, TrainerHooks hooks) {
         this.context = requireNonNull(context, "context is null");
@@ -309,7 +311,9 @@ final class TrainingLoop {
                 callbackHandler.onSubstepEnd(state, control);
             }
             else {
-                StartupTimeline.process().mark("first batch");
+                if (startupPending) {
+                    StartupTimeline.process().mark("first batch");
+                }
                 outcome = engine.step(batch, stepContext);
             }
         }
@@ -333,7 +337,10 @@ final class TrainingLoop {
         callbackHandler.onPreOptimizerStep(state, control);
         callbackHandler.onOptimizerStep(state, control);
         progress.lastLearningRate = learningRate;
-        StartupTimeline.process().finish("first step").ifPresent(line -> LOG.info("start: {}", line));
+        if (startupPending) {
+            startupPending = false;
+            StartupTimeline.process().finish("first step").ifPresent(line -> LOG.info("start: {}", line));
+        }
     }
 
     /**
