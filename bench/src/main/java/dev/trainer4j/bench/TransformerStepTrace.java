@@ -182,7 +182,7 @@ public final class TransformerStepTrace {
                             .feed("trainer4j/inputs/" + TransformerClassifier.ATTENTION_MASK, mask)
                             .feed("trainer4j/inputs/" + TransformerClassifier.LABELS, labels);
                     // the evaluation pass's sinks: its ops (under forward_eval) whose outputs nothing consumes
-                    // (the tower pass when the engine built one; the unsplit pass then only created the variables)
+                    // (the tower pass when the engine split evaluation; engine.evaluate above built the pass)
                     boolean towers = hasPrefix(engine, "replica_0/forward_eval_towers/");
                     String pass = towers ? "/forward_eval_towers/" : "/forward_eval/";
                     Iterator<GraphOperation> operations = engine.graph().operations();

@@ -7,6 +7,7 @@ import dev.trainer4j.spi.EvalBatchOutput;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.DeviceTestSupport.Digits;
 import dev.trainer4j.tf.DeviceTestSupport.Run;
+import dev.trainer4j.tf.models.MlpClassifier;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -128,6 +129,10 @@ class TfMirroredDevicesTest {
                 DeviceTestSupport.OPTIONS)) {
             two = engine.evaluate(batch, true);
             Map<String, String> ops = new java.util.HashMap<>();
+            engine.graph().operations().forEachRemaining(op -> ops.put(op.name(), op.device()));
+            assertThat(ops).as("the prediction pass is built when first used").doesNotContainKey(
+                    "replica_1/forward_predict/mlp/dense_0/BiasAdd");
+            engine.evaluate(new Batch(Map.of(MlpClassifier.FEATURES, batch.get(MlpClassifier.FEATURES))), true);
             engine.graph().operations().forEachRemaining(op -> ops.put(op.name(), op.device()));
             assertThat(ops).containsKey("replica_1/forward_eval/mlp/dense_0/BiasAdd");
             assertThat(ops.get("replica_1/forward_eval/mlp/dense_0/BiasAdd")).isEqualTo("/device:CPU:1");

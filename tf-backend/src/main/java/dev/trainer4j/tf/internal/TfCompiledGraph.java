@@ -31,8 +31,8 @@ import static java.util.Objects.requireNonNull;
  * @param variables the model variables (registry order)
  * @param states every engine state variable (optimizer, metrics, accumulation), creation order
  * @param optimizerResets the ops that reset the optimizer and accumulation state
- * @param evaluation the evaluation pass (labels fed)
- * @param predictions the prediction pass's host outputs (no labels fed)
+ * @param passes the evaluation and prediction passes, built when first asked for ({@link #evaluation()},
+ *        {@link #predictions()})
  * @param trainingLoss the running training loss read and reset in one run
  * @param optimizerStep reads the number of optimizer updates applied
  * @param training what training the graph supports
@@ -44,8 +44,8 @@ import static java.util.Objects.requireNonNull;
 public record TfCompiledGraph(Graph graph, String modelName, long seed, List<InputSpec> inputs, List<InputSpec> labels,
                               List<InputSpec> features, List<Placeholder<?>> placeholders,
                               Placeholder<TFloat32> learningRate, Operand<TInt64> randomKey, List<TfVariable> variables,
-                              List<TfStateVariable<?>> states, List<Op> optimizerResets, Evaluation evaluation,
-                              Map<String, Operand<?>> predictions, TrainingLossRead trainingLoss,
+                              List<TfStateVariable<?>> states, List<Op> optimizerResets, InferencePasses passes,
+                              TrainingLossRead trainingLoss,
                               Operand<TInt64> optimizerStep, Training training, TfCheckpoint modelCheckpoint,
                               TfCheckpoint fullCheckpoint, TfThreadChoice threads,
                               TfGenerationGraph generation) {
@@ -65,14 +65,30 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
         variables = List.copyOf(variables);
         states = List.copyOf(states);
         optimizerResets = List.copyOf(optimizerResets);
-        requireNonNull(evaluation, "evaluation is null");
-        predictions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(predictions));
+        requireNonNull(passes, "passes is null");
         requireNonNull(trainingLoss, "trainingLoss is null");
         requireNonNull(optimizerStep, "optimizerStep is null");
         requireNonNull(training, "training is null");
         requireNonNull(modelCheckpoint, "modelCheckpoint is null");
         requireNonNull(fullCheckpoint, "fullCheckpoint is null");
         requireNonNull(threads, "threads is null");
+    }
+
+    /** The evaluation pass (labels fed), built into the graph on first call. */
+    public Evaluation evaluation() {
+        return passes.evaluation();
+    }
+
+    /** The prediction pass's host outputs (no labels fed), built into the graph on first call. */
+    public Map<String, Operand<?>> predictions() {
+        return passes.predictions();
+    }
+
+    /** The evaluation and prediction passes of a graph, each built on first call (or when the graph was built). */
+    public interface InferencePasses {
+        Evaluation evaluation();
+
+        Map<String, Operand<?>> predictions();
     }
 
     /** The evaluation pass: its host outputs and, when the model returns one with labels, its loss. */

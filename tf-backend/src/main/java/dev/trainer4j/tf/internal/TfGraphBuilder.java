@@ -22,6 +22,7 @@ import dev.trainer4j.tf.internal.TfCompiledGraph.Training;
 import dev.trainer4j.tf.internal.TfCompiledGraph.TrainingLossRead;
 import dev.trainer4j.tf.internal.TfVariableStore.StateGroup;
 import dev.trainer4j.tf.io.TfCheckpoint;
+import dev.trainer4j.tf.io.TfModelProbe;
 import dev.trainer4j.tf.optim.TfOptimizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,40 +143,37 @@ public final class TfGraphBuilder {
 
         // evaluation pass (labels given) and prediction pass (no labels): on the first device, or, with replicas
         // mirrored over several devices, split by rows over them like the training batch
-        boolean rowsSplit = distinctDevices() > 1 && rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent()) == null;
+        String rowCoupling = rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent());
+        boolean rowsSplit = distinctDevices() > 1 && rowCoupling == null;
         int passReplicas = rowsSplit ? distinctDevices() : 1;
-        Pass eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), passReplicas,
-                "forward_eval");
-        StartupTimeline.process().mark("graph: evaluation pass");
+
+        // the step's size decides the threads and the replica count: the parameters are counted in a scratch build of
+        // the prediction pass, so the training towers come first and create the variables
+        TfThreadSettings threads = TfThreadSettings.choose(args, parameterCount(features),
+                Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
+        StartupTimeline.process().mark("graph: parameter count");
+        Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
+                randomKey, learningRate, counters);
+        StartupTimeline.process().mark("graph: update");
 
         // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
         TfGenerationGraph generation = model instanceof TfGenerativeModel generative
                 ? TfGenerationGraph.build(generative, new TfBuildScope(passOps(root, 0, "generate"), false, store, randomKey))
                 : null;
 
-        // training replicas: the variables exist now, so the step's size decides the threads and the replica count
-        String rowCoupling = rowCoupling(!labels.isEmpty() && !hooks.lossRowIndependent());
-        TfThreadSettings threads = TfThreadSettings.choose(args, store.parameterCount(),
-                Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
-        Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
-                randomKey, learningRate, counters);
-        StartupTimeline.process().mark("graph: update");
-
         // evaluation and prediction on the training towers too: the eval batch split by rows into the same number of
-        // towers runs them side by side on the inter-op threads the step uses (one tower leaves a core idle); the
-        // unsplit evaluation pass above then only created the variables, and no run reaches it
-        int evalTowers = evaluationTowers(threads, passReplicas, rowCoupling);
-        if (evalTowers > passReplicas) {
-            eval = buildPass(root, engine, store, randomKey, allFeeds, inputs, !labels.isEmpty(), evalTowers,
-                    "forward_eval_towers");
+        // towers runs them side by side on the inter-op threads the step uses (one tower leaves a core idle)
+        int evalTowers = Math.max(evaluationTowers(threads, passReplicas, rowCoupling), passReplicas);
+        InferencePasses passes = new InferencePasses(root, engine, store, randomKey, allFeeds, inputs, featureFeeds,
+                features, !labels.isEmpty(), evalTowers, passReplicas);
+        if (TfHalfPrecisionEval.of(args, precision.gpus()) != null || options.cluster().isPresent()) {
+            // built now: a half-precision pass's kernels are checked before anything runs, and a multi-worker run's
+            // graph is complete when the remote session opens
+            passes.evaluation();
+            passes.predictions();
         }
-        Evaluation evaluation = new Evaluation(eval.loss(), eval.predictions());
-        Map<String, Operand<?>> predictions = labels.isEmpty() ? evaluation.predictions()
-                : buildPass(root, engine, store, randomKey, featureFeeds, features, false,
-                        features.isEmpty() ? passReplicas : Math.max(evalTowers, passReplicas), "forward_predict")
-                        .predictions();
         precision.checkKernels(model.name(), () -> forwardOpTypes(graph));
-        StartupTimeline.process().mark("graph: prediction pass");
+        StartupTimeline.process().mark("graph: inference passes");
 
         // checkpoints
         List<TfCheckpoint.Entry> modelEntries = new ArrayList<>();
@@ -205,9 +203,88 @@ public final class TfGraphBuilder {
         store.states(StateGroup.ACCUMULATION).forEach(state -> optimizerResets.add(state.reset()));
         return new TfCompiledGraph(graph, model.name(), args.seed(), inputs, labels, features,
                 List.copyOf(placeholders.values()), learningRate, randomKey, store.variables(), states, optimizerResets,
-                evaluation, predictions, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
+                passes, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
                 generation);
+    }
+
+    /** The model's parameter count, from a scratch build of its prediction pass ({@link TfModelProbe}). */
+    private long parameterCount(List<InputSpec> features) {
+        return TfModelProbe.parameterCount(model, features);
+    }
+
+    /**
+     * The evaluation pass (labels fed) and the prediction pass (no labels), each built into the engine's graph the
+     * first time it is asked for: a run that never evaluates or predicts holds neither, and a training run's first
+     * step does not wait for them. The session sees the ops added after it opened on its next run. A pass may not
+     * create variables (they exist once the training towers are built, and are initialised when the session opens).
+     */
+    private final class InferencePasses implements TfCompiledGraph.InferencePasses {
+        private final Ops root;
+        private final Ops engine;
+        private final TfVariableStore store;
+        private final Operand<TInt64> randomKey;
+        private final Map<String, Operand<?>> allFeeds;
+        private final List<InputSpec> inputs;
+        private final Map<String, Operand<?>> featureFeeds;
+        private final List<InputSpec> features;
+        private final boolean labelled;
+        private final int evalTowers;
+        private final int passReplicas;
+        private Evaluation evaluation;
+        private Map<String, Operand<?>> predictions;
+
+        InferencePasses(Ops root, Ops engine, TfVariableStore store, Operand<TInt64> randomKey,
+                        Map<String, Operand<?>> allFeeds, List<InputSpec> inputs, Map<String, Operand<?>> featureFeeds,
+                        List<InputSpec> features, boolean labelled, int evalTowers, int passReplicas) {
+            this.root = root;
+            this.engine = engine;
+            this.store = store;
+            this.randomKey = randomKey;
+            this.allFeeds = allFeeds;
+            this.inputs = inputs;
+            this.featureFeeds = featureFeeds;
+            this.features = features;
+            this.labelled = labelled;
+            this.evalTowers = evalTowers;
+            this.passReplicas = passReplicas;
+        }
+
+        @Override
+        public synchronized Evaluation evaluation() {
+            if (evaluation == null) {
+                Pass eval = withoutNewVariables("evaluation", () -> buildPass(root, engine, store, randomKey, allFeeds,
+                        inputs, labelled, evalTowers, evalTowers > passReplicas ? "forward_eval_towers" : "forward_eval"));
+                evaluation = new Evaluation(eval.loss(), eval.predictions());
+            }
+            return evaluation;
+        }
+
+        @Override
+        public synchronized Map<String, Operand<?>> predictions() {
+            if (predictions == null) {
+                predictions = !labelled ? evaluation().predictions()
+                        : withoutNewVariables("prediction", () -> buildPass(root, engine, store, randomKey, featureFeeds,
+                                features, false, features.isEmpty() ? passReplicas : evalTowers, "forward_predict"))
+                                .predictions();
+            }
+            return predictions;
+        }
+
+        private Pass withoutNewVariables(String pass, java.util.function.Supplier<Pass> build) {
+            Set<String> before = new HashSet<>();
+            store.variables().forEach(variable -> before.add(variable.name()));
+            Pass built = build.get();
+            List<String> created = store.variables().stream().map(TfVariable::name)
+                    .filter(name -> !before.contains(name)).toList();
+            if (!created.isEmpty()) {
+                throw new IllegalArgumentException("model '" + model.name() + "' created the variables " + created
+                        + " in its " + pass + " pass but not in its training pass; every variable must be created"
+                        + " whatever the pass (TfModelScope.training() may change what a layer computes, not which"
+                        + " variables it has)");
+            }
+            return built;
+        }
     }
 
     /**
