@@ -395,9 +395,9 @@ public class DefaultTrainer implements Trainer {
         return checkpointWriter;
     }
 
-    private void prepareEngineForRun(long totalSteps) {
+    private void prepareEngineForRun(long totalSteps, DataLoader loader) {
         if (engine == null) {
-            engine = compile(totalSteps);
+            engine = compile(totalSteps, loader);
         }
         else if (engineTrained) {
             if (spec.modelFactory().isPresent()) {
@@ -405,7 +405,7 @@ public class DefaultTrainer implements Trainer {
                 engine = null;
                 model = spec.modelFactory().get().get();
                 labelNames = resolveLabelNames(model);
-                engine = compile(totalSteps);
+                engine = compile(totalSteps, loader);
             }
             else {
                 engine.resetOptimizer();
@@ -414,14 +414,39 @@ public class DefaultTrainer implements Trainer {
         engineTrained = true;
     }
 
-    private TrainingEngine compile(long totalSteps) {
-        return requireNonNull(backend.compile(model, args, new EngineOptions(labelNames, totalSteps, spec.cluster())),
+    /**
+     * Compiles the engine. With a training {@code loader} (else null), a model input whose size beyond the batch is
+     * open (a sequence length) and threads left to the backend, the options hold the shapes of the loader's first
+     * batch: the collator then makes that batch once more than the run itself does.
+     */
+    private TrainingEngine compile(long totalSteps, DataLoader loader) {
+        EngineOptions options = new EngineOptions(labelNames, totalSteps, spec.cluster());
+        boolean threadsChosen = !args.fullDeterminism()
+                && (args.trainTowers() == 0 || args.intraOpThreads() == 0 || args.interOpThreads() == 0);
+        boolean openSizes = model.inputs().stream().anyMatch(input -> java.util.Arrays.stream(input.shape()).skip(1)
+                .anyMatch(size -> size < 0));
+        Batch first = loader != null && threadsChosen && openSizes ? firstBatch(loader) : null;
+        EngineOptions withShapes = first == null ? options : options.withBatchShapes(first);
+        return requireNonNull(backend.compile(model, args, withShapes),
                 () -> "backend '" + backend.name() + "' returned no engine");
+    }
+
+    /**
+     * The first batch of {@code loader}'s first epoch (collators are pure, so it is the batch the run's first step
+     * gets), or null for a stream, which is not read twice, or a loader with no batch.
+     */
+    private static Batch firstBatch(DataLoader loader) {
+        if (loader.batchesPerEpoch().isEmpty() || loader.batchesPerEpoch().getAsLong() == 0) {
+            return null;
+        }
+        try (BatchIterator batches = loader.iterator(0, 0)) {
+            return batches.hasNext() ? batches.next() : null;
+        }
     }
 
     private TrainingEngine engine() {
         if (engine == null) {
-            engine = compile(-1);
+            engine = compile(-1, null);
         }
         return engine;
     }
@@ -864,8 +889,8 @@ public class DefaultTrainer implements Trainer {
         }
 
         @Override
-        public TrainingEngine prepareEngineForRun(long maxSteps) {
-            DefaultTrainer.this.prepareEngineForRun(maxSteps);
+        public TrainingEngine prepareEngineForRun(long maxSteps, DataLoader loader) {
+            DefaultTrainer.this.prepareEngineForRun(maxSteps, loader);
             return engine;
         }
 

@@ -17,8 +17,11 @@ interface TrainerHooks {
     /** The training batches of this run ({@code Trainer.getTrainDataLoader()}). */
     DataLoader trainDataLoader();
 
-    /** Readies the engine for a run of {@code maxSteps} optimizer steps (a fresh model with a model factory). */
-    TrainingEngine prepareEngineForRun(long maxSteps);
+    /**
+     * Readies the engine for a run of {@code maxSteps} optimizer steps over {@code loader}'s batches (a fresh model
+     * with a model factory); an engine compiled here may be told the shapes of the run's first batch.
+     */
+    TrainingEngine prepareEngineForRun(long maxSteps, DataLoader loader);
 
     /** The learning-rate schedule of a run ({@code Trainer.createScheduler}). */
     LearningRateSchedule createScheduler(long numTrainingSteps);

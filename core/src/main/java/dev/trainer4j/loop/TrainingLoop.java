@@ -130,7 +130,7 @@ final class TrainingLoop {
         long stepsInEpoch = batchesPerEpoch.orElse(maxSteps * accumulation);
 
         MemoryMetrics memory = MemoryMetrics.startUnless(args.skipMemoryMetrics());
-        engine = hooks.prepareEngineForRun(maxSteps);
+        engine = hooks.prepareEngineForRun(maxSteps, loader);
         context.startRun();
         progress = new RunProgress(hooks.createScheduler(maxSteps));
         trainMetricsWindow = null;

@@ -43,6 +43,7 @@ public final class FakeEngine implements TrainingEngine {
     private final Set<Long> nonFiniteSteps;
     private final List<String> calls = new ArrayList<>();
     private final List<Set<String>> trainBatchKeys = new ArrayList<>();
+    private final List<Map<String, List<Long>>> trainBatchShapes = new ArrayList<>();
     private final List<Set<String>> evalBatchKeys = new ArrayList<>();
     private final List<Double> learningRates = new ArrayList<>();
     private double[] params;
@@ -95,6 +96,11 @@ public final class FakeEngine implements TrainingEngine {
         return trainBatchKeys;
     }
 
+    /** The shape of each tensor of every training micro-batch the engine saw, by column name. */
+    public List<Map<String, List<Long>>> trainBatchShapes() {
+        return trainBatchShapes;
+    }
+
     public List<Set<String>> evalBatchKeys() {
         return evalBatchKeys;
     }
@@ -109,6 +115,14 @@ public final class FakeEngine implements TrainingEngine {
         return params.clone();
     }
 
+    private static Map<String, List<Long>> shapes(Batch batch) {
+        Map<String, List<Long>> shapes = new java.util.LinkedHashMap<>();
+        for (String name : batch.names()) {
+            shapes.put(name, java.util.Arrays.stream(batch.get(name).shape()).boxed().toList());
+        }
+        return shapes;
+    }
+
     public EngineOptions options() {
         return options;
     }
@@ -121,6 +135,7 @@ public final class FakeEngine implements TrainingEngine {
     public void accumulate(Batch microBatch, StepContext context) {
         calls.add("accumulate(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps() + ")");
         trainBatchKeys.add(microBatch.names());
+        trainBatchShapes.add(shapes(microBatch));
         forwardBackward(microBatch);
     }
 
@@ -129,6 +144,7 @@ public final class FakeEngine implements TrainingEngine {
         calls.add("step(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps()
                 + (context.captureGradients() ? ", gradients" : "") + ")");
         trainBatchKeys.add(lastMicroBatch.names());
+        trainBatchShapes.add(shapes(lastMicroBatch));
         learningRates.add(context.learningRate());
         forwardBackward(lastMicroBatch);
         double items = windowItems;
