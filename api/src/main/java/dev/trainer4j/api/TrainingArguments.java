@@ -317,11 +317,11 @@ public final class TrainingArguments {
     public DeviceSelection deviceSelection() { return DeviceSelection.parse(DEVICES.key(), get(DEVICES)); }
 
     public static final Argument<Integer> INTRA_OP_THREADS = declare(Argument.integer("intra-op-threads")
-            .check(threads -> threads >= 0, "an integer >= 0 (0: chosen by model size)"));
+            .check(threads -> threads >= 0, "an integer >= 0 (0: chosen by the step's cost)"));
     public int intraOpThreads() { return get(INTRA_OP_THREADS); }
 
     public static final Argument<Integer> INTER_OP_THREADS = declare(Argument.integer("inter-op-threads")
-            .check(threads -> threads >= -1, "an integer >= -1 (0: chosen by model size, -1: run in the caller's thread)"));
+            .check(threads -> threads >= -1, "an integer >= -1 (0: chosen by the step's cost, -1: run in the caller's thread)"));
     public int interOpThreads() { return get(INTER_OP_THREADS); }
 
     /** The most towers {@code train-towers} allows: each is a copy of the training graph, built and run per step. */
@@ -329,12 +329,12 @@ public final class TrainingArguments {
 
     /**
      * Into how many row slices ("towers") the backend splits each training batch; every slice's forward and
-     * backward pass is an independent branch, and the gradients are summed. 0: chosen by model size, 1: no split.
+     * backward pass is an independent branch, and the gradients are summed. 0: chosen by the step's cost, 1: no split.
      * At most {@value #MAX_TRAIN_TOWERS}; the backend uses at most one tower per row of the batch.
      */
     public static final Argument<Integer> TRAIN_TOWERS = declare(Argument.integer("train-towers")
             .check(towers -> towers >= 0 && towers <= MAX_TRAIN_TOWERS, "an integer between 0 and "
-                    + MAX_TRAIN_TOWERS + " (0: chosen by model size, 1: no split; each tower is a"
+                    + MAX_TRAIN_TOWERS + " (0: chosen by the step's cost, 1: no split; each tower is a"
                     + " copy of the model's training graph)"));
 
     public int trainTowers() { return get(TRAIN_TOWERS); }

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * The trainer side of the benchmark: {@link TfTrainer} through the public API (TrainerSpec + TrainingArguments:
  * adam, constant learning rate, no clipping, no weight decay, sequential sampling, no checkpoints, logging only at
- * the end). The engine chooses its thread settings by model size. A timed run stops itself from a callback once
+ * the end). The engine chooses its thread settings by the step's cost. A timed run stops itself from a callback once
  * the timed window after the warm-up steps is long enough.
  */
 public final class TrainerVariant {

@@ -1,7 +1,8 @@
 package dev.trainer4j.tf;
 
 /**
- * How an engine's training step uses the machine's cores, as chosen at compile (by model size, or from the
+ * How an engine's training step uses the machine's cores, as chosen at compile (by the step's cost measured from the
+ * model's graph, or from the
  * {@code intra-op-threads}, {@code inter-op-threads} and {@code train-towers} arguments) and logged.
  *
  * @param intraOp the session's intra-op thread count (threads inside one kernel)

@@ -172,7 +172,7 @@ class TfLabelValuesTest {
         assertThatThrownBy(() -> args().trainTowers(1000).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("train-towers: 1000 is not allowed; expected an integer between 0 and 256 (0: chosen by"
-                        + " model size, 1: no split; each tower is a copy of the model's training graph)");
+                        + " the step's cost, 1: no split; each tower is a copy of the model's training graph)");
         try (TfTrainer trainer = new TfTrainer(spec(args().trainTowers(200).build(), HostTensor.ofInts(labels(), ROWS)))) {
             assertThat(trainer.train().globalStep()).isEqualTo(4);
         }

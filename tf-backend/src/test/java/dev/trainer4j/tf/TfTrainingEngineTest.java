@@ -455,8 +455,9 @@ class TfTrainingEngineTest {
             assertThat(explicit.threadSettings().intraOp()).isEqualTo(2);
             assertThat(explicit.threadSettings().interOp()).isEqualTo(3);
         }
-        var large = dev.trainer4j.tf.internal.TfThreadSettings.choose(args().perDeviceTrainBatchSize(256).build(), 2_000_000, 8,
-                null);
+        // 100M parameters: a gradient copy per extra tower would take 400 MB, so one tower with every core
+        var large = dev.trainer4j.tf.internal.TfThreadSettings.choose(args().perDeviceTrainBatchSize(256).build(),
+                dev.trainer4j.tf.internal.TfStepCost.ofParameters(100_000_000, 256), 8, null);
         assertThat(large.intraOp()).isEqualTo(8);
         assertThat(large.interOp()).isEqualTo(1);
         assertThat(large.towers()).isEqualTo(1);

@@ -6,6 +6,7 @@ import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.internal.TfBuildScope;
+import dev.trainer4j.tf.internal.TfStepCost;
 import dev.trainer4j.tf.internal.TfThreadSettings;
 import dev.trainer4j.tf.internal.TfVariableStore;
 import org.junit.jupiter.api.Test;
@@ -163,36 +164,46 @@ class TfTrainingTowersTest {
         }
     }
 
+    /** A step's cost known only from the parameter count (as one product of 2 x parameters x batch FLOPs). */
+    private static TfStepCost byParameters(long parameters, TrainingArguments arguments) {
+        return TfStepCost.ofParameters(parameters, arguments.perDeviceTrainBatchSize());
+    }
+
     @Test
     void towersAreChosenBySizeOnlyForRowIndependentModels() {
         TrainingArguments byDefault = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(8).build();
-        TfThreadSettings small = TfThreadSettings.choose(byDefault, 1_000_000, 4, null);
+        TfThreadSettings small = TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 4, null);
         assertThat(small.towers()).isEqualTo(4);
         assertThat(small.intraOp()).isEqualTo(1);
         assertThat(small.interOp()).as("one pool thread per tower").isEqualTo(4);
 
         TrainingArguments tinyBatch = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(2).build();
-        assertThat(TfThreadSettings.choose(tinyBatch, 10_000_000, 4, null).towers()).isEqualTo(2);
-        assertThat(TfThreadSettings.choose(byDefault, 1_000_000, 1, null).towers()).isEqualTo(1);
-        assertThat(TfThreadSettings.choose(byDefault, 1_000_000, 1, null).interOp()).isEqualTo(-1);
+        assertThat(TfThreadSettings.choose(tinyBatch, byParameters(10_000_000, tinyBatch), 4, null).towers()).isEqualTo(2);
+        assertThat(TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 1, null).towers()).isEqualTo(1);
+        assertThat(TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 1, null).interOp()).isEqualTo(-1);
         // 6 x 500,000 x 8 = 2.4e7 FLOPs: work for two towers of at least 1e7, not four
-        assertThat(TfThreadSettings.choose(byDefault, 500_000, 4, null).towers()).isEqualTo(2);
-        TfThreadSettings tiny = TfThreadSettings.choose(byDefault, 10_000, 4, null);
+        assertThat(TfThreadSettings.choose(byDefault, byParameters(500_000, byDefault), 4, null).towers()).isEqualTo(2);
+        TfThreadSettings tiny = TfThreadSettings.choose(byDefault, byParameters(10_000, byDefault), 4, null);
         assertThat(tiny.towers()).as("4.8e5 FLOPs a step: no tower worth its overhead").isEqualTo(1);
         assertThat(tiny.interOp()).isEqualTo(-1);
 
-        TfThreadSettings coupled = TfThreadSettings.choose(byDefault, 1_000_000, 4, "model 'm' couples rows");
+        TfThreadSettings coupled = TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 4, "model 'm' couples rows");
         assertThat(coupled.towers()).isEqualTo(1);
         assertThat(coupled.interOp()).isEqualTo(-1);
         assertThat(coupled.reason()).contains("model 'm' couples rows");
 
-        TfThreadSettings large = TfThreadSettings.choose(byDefault, 100_000_000, 4, null);
-        assertThat(large.towers()).isEqualTo(1);
+        TfThreadSettings large = TfThreadSettings.choose(byDefault, byParameters(100_000_000, byDefault), 4, null);
+        assertThat(large.towers()).as("a 400 MB gradient copy per extra tower is over the 256 MB bound").isEqualTo(1);
         assertThat(large.intraOp()).isEqualTo(4);
+        assertThat(large.interOp()).isEqualTo(1);
+        // 20M parameters: 80 MB per copy, so 3 extra copies (4 towers) on 8 cores, each tower with 2 intra-op threads
+        TfThreadSettings hybrid = TfThreadSettings.choose(byDefault, byParameters(20_000_000, byDefault), 8, null);
+        assertThat(List.of(hybrid.towers(), hybrid.intraOp(), hybrid.interOp())).containsExactly(4, 2, 4);
+        assertThat(hybrid.reason()).contains("towers by cost (bounded by the gradient copies' memory)");
 
         TrainingArguments explicit = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(8)
                 .trainTowers(3).interOpThreads(-1).build();
-        TfThreadSettings given = TfThreadSettings.choose(explicit, 100_000_000, 4, null);
+        TfThreadSettings given = TfThreadSettings.choose(explicit, byParameters(100_000_000, explicit), 4, null);
         assertThat(given.towers()).isEqualTo(3);
         assertThat(given.interOp()).isEqualTo(-1);
         assertThat(given.reason()).contains("towers from args");
@@ -204,13 +215,13 @@ class TfTrainingTowersTest {
                 .set(TrainingArguments.FULL_DETERMINISM, true).build();
         for (int cores : new int[] {1, 2, 8, 64}) {
             for (long parameters : new long[] {10_000, 1_000_000, 100_000_000}) {
-                TfThreadSettings settings = TfThreadSettings.choose(deterministic, parameters, cores, null);
+                TfThreadSettings settings = TfThreadSettings.choose(deterministic, byParameters(parameters, deterministic), cores, null);
                 assertThat(List.of(settings.intraOp(), settings.interOp(), settings.towers()))
                         .as("%d cores, %d parameters", cores, parameters).containsExactly(1, -1, 1);
             }
         }
         TrainingArguments pinned = deterministic.toBuilder().trainTowers(2).intraOpThreads(3).build();
-        TfThreadSettings given = TfThreadSettings.choose(pinned, 1_000_000, 8, null);
+        TfThreadSettings given = TfThreadSettings.choose(pinned, byParameters(1_000_000, pinned), 8, null);
         assertThat(List.of(given.intraOp(), given.interOp(), given.towers())).containsExactly(3, 2, 2);
     }
 

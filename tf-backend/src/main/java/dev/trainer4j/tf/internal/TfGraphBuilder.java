@@ -147,11 +147,12 @@ public final class TfGraphBuilder {
         boolean rowsSplit = distinctDevices() > 1 && rowCoupling == null;
         int passReplicas = rowsSplit ? distinctDevices() : 1;
 
-        // the step's size decides the threads and the replica count: the parameters are counted in a scratch build of
-        // the prediction pass, so the training towers come first and create the variables
-        TfThreadSettings threads = TfThreadSettings.choose(args, parameterCount(features),
+        // the step's cost decides the threads and the replica count: it is measured on a scratch build of the
+        // prediction pass at a training batch's shapes, so the training towers come first and create the variables
+        TfThreadSettings threads = TfThreadSettings.choose(args, TfModelProbe.measure(model, features,
+                        args.perDeviceTrainBatchSize(), options.batchShapes()),
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
-        StartupTimeline.process().mark("graph: parameter count");
+        StartupTimeline.process().mark("graph: step cost");
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
                 randomKey, learningRate, counters);
         StartupTimeline.process().mark("graph: update");
@@ -206,11 +207,6 @@ public final class TfGraphBuilder {
                 passes, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
                 generation);
-    }
-
-    /** The model's parameter count, from a scratch build of its prediction pass ({@link TfModelProbe}). */
-    private long parameterCount(List<InputSpec> features) {
-        return TfModelProbe.parameterCount(model, features);
     }
 
     /**

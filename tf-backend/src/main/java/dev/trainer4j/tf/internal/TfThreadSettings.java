@@ -6,15 +6,21 @@ import dev.trainer4j.api.TrainingArguments;
 /**
  * How a training step uses the machine's cores: the session's thread pools and the number of towers the training
  * batch is split into. Explicit {@code intra-op-threads}/{@code inter-op-threads}/{@code train-towers} win; 0 means
- * "choose by model size" from the estimated training FLOPs per step, 6 x parameters x per-device batch size:
+ * "choose by the step's cost", measured from the model's graph ({@link TfStepCost}: the FLOPs of its products at a
+ * training batch's shapes, sequence positions included, and its parameters):
  * <ul>
- *   <li>below {@value #SMALL_STEP_FLOPS} FLOPs (overhead-bound): intra 1, and one tower per core, capped by the
- *       batch size and by {@value #MIN_TOWER_FLOPS} FLOPs of work per tower. Splitting a small GEMM over threads
- *       costs more than it saves, so each tower runs its kernels on one thread and the towers run side by side
- *       (inter = towers). A tiny step gains nothing from towers (the 8x8-digits MLP, 3e6 FLOPs a step, trained 16%
- *       slower with two); with one tower the kernels run on the caller's thread (inter -1, 1.7-2.2x faster than
- *       TF's defaults on small models).</li>
- *   <li>otherwise (GEMM-bound): intra = available cores, inter 1, one tower.</li>
+ *   <li><b>Towers</b> (row-independent models): one per core, each with at least {@value #MIN_TOWER_FLOPS} FLOPs of
+ *       training work, at most one per row of the batch, and while the towers' extra gradient copies (4 bytes per
+ *       parameter each) stay within {@value #GRADIENT_COPY_BYTES} bytes. Each tower runs its kernels on its own
+ *       core and the towers run side by side (inter = towers, intra = cores / towers). Measured on 2 cores, two
+ *       towers beat one tower on two intra-op threads on every model of the benchmarks: the main job's
+ *       transformer, its causal LM (1.25x: its 4000-word head is one large product, the rest many small kernels),
+ *       the 64-256-256-10 MLP and the 784-1024-1024-10 MLP at batch 256 (1.04x); splitting a kernel over threads
+ *       costs a synchronisation per kernel that a tower does not pay.</li>
+ *   <li><b>One tower</b>: below {@value #SINGLE_THREAD_FLOPS} FLOPs a step (the 8x8-digits MLP, 5e5: two towers
+ *       trained it 16% slower) the kernels run on the caller's thread (intra 1, inter -1, 1.7-2.2x faster than TF's
+ *       defaults on small models); a larger step (a model too large for a gradient copy per core, or one whose rows
+ *       are coupled) gets every core for each kernel (intra = cores, inter 1).</li>
  * </ul>
  * Towers change the float summation order of the batch reductions (weight and bias gradients), so, like the
  * intra-op count, they are part of what makes a run bit-reproducible: pin them to compare runs across machines.
@@ -25,9 +31,11 @@ import dev.trainer4j.api.TrainingArguments;
  * @param reason how the values were chosen, for the log line
  */
 public record TfThreadSettings(int intraOp, int interOp, int towers, String reason) {
-    /** The boundary between overhead-bound and compute-bound steps (about 5 ms of one core). */
-    public static final double SMALL_STEP_FLOPS = 1e9;
-    /** The least work a tower chosen by size gets (about 0.2 ms of one core's GEMM). */
+    /** Below this a one-tower step runs on the caller's thread (about 1 ms of one core). */
+    public static final double SINGLE_THREAD_FLOPS = 1e8;
+    /** The most memory the towers' extra gradient copies may take (one copy of every parameter per extra tower). */
+    public static final long GRADIENT_COPY_BYTES = 256L << 20;
+    /** The least training work a tower chosen by cost gets (about 0.1 ms of one core's GEMM). */
     public static final double MIN_TOWER_FLOPS = 1e7;
 
     public TfThreadSettings {
@@ -38,20 +46,21 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
 
     /**
      * @param rowCoupling why the training batch must stay whole (e.g. the model does not declare its rows
-     *        independent), or null when it may be split into row slices; when given, towers by size are 1 and
+     *        independent), or null when it may be split into row slices; when given, towers by cost are 1 and
      *        explicit towers above 1 are refused with this reason
      */
-    public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores, String rowCoupling) {
-        return choose(args, parameterCount, cores, rowCoupling, 1);
+    public static TfThreadSettings choose(TrainingArguments args, TfStepCost cost, int cores, String rowCoupling) {
+        return choose(args, cost, cores, rowCoupling, 1);
     }
 
     /**
-     * As {@link #choose(TrainingArguments, long, int, String)}, for replicas mirrored over {@code devices} devices:
+     * As {@link #choose(TrainingArguments, TfStepCost, int, String)}, for replicas mirrored over {@code devices} devices:
      * with more than one, there is one tower per device (or {@code train-towers}, a multiple of the device count,
-     * taking the devices in turn), whatever the model size.
+     * taking the devices in turn), whatever the step's cost.
      */
-    public static TfThreadSettings choose(TrainingArguments args, long parameterCount, int cores, String rowCoupling,
+    public static TfThreadSettings choose(TrainingArguments args, TfStepCost cost, int cores, String rowCoupling,
                                           int devices) {
+        java.util.Objects.requireNonNull(cost, "cost is null");
         if (devices > 1) {
             if (rowCoupling != null) {
                 throw new ConfigurationException(TrainingArguments.DEVICES.key(), "devices = " + args.devices()
@@ -64,41 +73,46 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
                         + " (one tower per device) or a multiple of " + devices);
             }
             int towers = args.trainTowers() > 0 ? args.trainTowers() : devices;
-            double flops = 6.0 * parameterCount * args.perDeviceTrainBatchSize();
-            boolean small = flops < SMALL_STEP_FLOPS;
-            int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
+            int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : Math.max(1, cores / towers);
             int inter = args.interOpThreads() != 0 ? args.interOpThreads() : towers;
             return new TfThreadSettings(intra, inter, towers, (args.intraOpThreads() > 0 ? "intra-op from args"
-                    : "intra-op by size") + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op = towers")
+                    : "intra-op by cost") + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op = towers")
                     + ", " + towers + " towers mirrored over " + devices + " devices");
         }
         int batch = args.perDeviceTrainBatchSize();
-        double flops = 6.0 * parameterCount * batch;
-        boolean small = flops < SMALL_STEP_FLOPS;
+        double flops = cost.trainingFlops();
         boolean rowIndependent = rowCoupling == null;
         if (args.trainTowers() > 1 && !rowIndependent) {
             throw new IllegalArgumentException("train-towers = " + args.trainTowers() + " splits each training batch"
                     + " into row slices, but " + rowCoupling + "; set train-towers = 1 (or 0)");
         }
         if (args.fullDeterminism()) {
-            // HF's full_determinism: nothing chosen by the machine's cores or the model size
+            // HF's full_determinism: nothing chosen by the machine's cores or the step's cost
             int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch)) : 1;
             return new TfThreadSettings(args.intraOpThreads() > 0 ? args.intraOpThreads() : 1,
                     args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : -1), towers,
                     "full-determinism: towers, intra-op and inter-op fixed unless given");
         }
         int byWork = (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
+        long copyBytes = 4L * cost.parameterCount();
+        int byMemory = copyBytes == 0 ? Integer.MAX_VALUE
+                : (int) Math.min(Integer.MAX_VALUE, 1 + GRADIENT_COPY_BYTES / copyBytes);
         int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch))
-                : small && rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), byWork)) : 1;
-        int intra = args.intraOpThreads() > 0 ? args.intraOpThreads() : (small ? 1 : Math.max(1, cores));
-        int inter = args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : small ? -1 : 1);
-        String sizing = String.format("%.3g FLOPs/step estimated from %d parameters x batch %d: %s",
-                flops, parameterCount, batch, small ? "small model" : "large model");
-        String reason = (args.intraOpThreads() > 0 ? "intra-op from args" : "intra-op by size")
-                + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op by size")
+                : rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), Math.min(byWork, byMemory))) : 1;
+        boolean callerThread = towers == 1 && flops < SINGLE_THREAD_FLOPS;
+        int intra = args.intraOpThreads() > 0 ? args.intraOpThreads()
+                : callerThread ? 1 : Math.max(1, cores / towers);
+        int inter = args.interOpThreads() != 0 ? args.interOpThreads()
+                : towers > 1 ? towers : intra == 1 ? -1 : 1;
+        String limit = args.trainTowers() > 0 || !rowIndependent || towers == cores ? ""
+                : towers == batch ? " (one per row)" : towers == byWork ? " (bounded by the work per tower)"
+                : towers == byMemory ? " (bounded by the gradient copies' memory)" : "";
+        String sizing = cost.describe() + ", " + cost.parameterCount() + " parameters";
+        String reason = (args.intraOpThreads() > 0 ? "intra-op from args" : "intra-op by cost")
+                + ", " + (args.interOpThreads() != 0 ? "inter-op from args" : "inter-op by cost")
                 + ", " + (args.trainTowers() > 0 ? "towers from args" + (towers < args.trainTowers()
                         ? " (" + args.trainTowers() + " bounded by the batch of " + batch + " rows)" : "")
-                        : rowIndependent ? "towers by size" : "one tower: " + rowCoupling)
+                        : rowIndependent ? "towers by cost" + limit : "one tower: " + rowCoupling)
                 + "; " + sizing;
         return new TfThreadSettings(intra, inter, towers, reason);
     }
