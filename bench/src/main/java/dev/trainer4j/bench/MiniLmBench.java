@@ -48,7 +48,8 @@ import java.util.Random;
  * fraction of the machine's fp32 MatMul peak measured by {@link GemmPeak} with the same 2 intra-op threads, and the
  * load average before and after (the machine may be shared). With {@code traced} > 0 it then compiles the same
  * model's engine, times its fused step untraced and prints where a traced step spends its time by op type
- * ({@link StepTrace#byOpType}). Usage: {@code [steps] [warmup] [traced]}, default {@code 20 5 0}.
+ * ({@link StepTrace#byOpType}). Usage: {@code [steps] [warmup] [traced] [towers intra inter]}, default
+ * {@code 20 5 0 0 0 0} (0: the engine's choice by the step's cost).
  */
 public final class MiniLmBench {
     private static final int BATCH = 32;
@@ -70,6 +71,10 @@ public final class MiniLmBench {
         int steps = arguments.length > 0 ? Integer.parseInt(arguments[0]) : 20;
         int warmup = arguments.length > 1 ? Integer.parseInt(arguments[1]) : 5;
         int traced = arguments.length > 2 ? Integer.parseInt(arguments[2]) : 0;
+        // optional thread pinning (0: the engine's choice by the step's cost)
+        int towers = arguments.length > 3 ? Integer.parseInt(arguments[3]) : 0;
+        int intra = arguments.length > 4 ? Integer.parseInt(arguments[4]) : 0;
+        int inter = arguments.length > 5 ? Integer.parseInt(arguments[5]) : 0;
         OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
         double loadBefore = system.getSystemLoadAverage();
         double peak = GemmPeak.gigaflops(THREADS, 3);
@@ -96,7 +101,8 @@ public final class MiniLmBench {
         Path output = Files.createTempDirectory("trainer4j-minilm-bench");
         TrainingArguments args = TrainingArguments.builder().outputDir(output.toString())
                 .perDeviceTrainBatchSize(BATCH).learningRate(5e-5).weightDecay(0.01)
-                .maxSteps(warmup + steps).saveStrategy(SaveStrategy.NO).seed(42).build();
+                .maxSteps(warmup + steps).saveStrategy(SaveStrategy.NO).seed(42)
+                .trainTowers(towers).intraOpThreads(intra).interOpThreads(inter).build();
         StepClock clock = new StepClock(warmup, warmup + steps);
         TrainerSpec spec = TrainerSpec.builder().args(args)
                 .model(new BertEncoderFactory().create(block, () -> output))
