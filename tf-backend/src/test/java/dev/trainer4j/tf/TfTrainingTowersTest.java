@@ -178,7 +178,7 @@ class TfTrainingTowersTest {
         assertThat(small.interOp()).as("one pool thread per tower").isEqualTo(4);
 
         TrainingArguments tinyBatch = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(2).build();
-        assertThat(TfThreadSettings.choose(tinyBatch, byParameters(10_000_000, tinyBatch), 4, null).towers()).isEqualTo(2);
+        assertThat(TfThreadSettings.choose(tinyBatch, byParameters(2_000_000, tinyBatch), 4, null).towers()).isEqualTo(2);
         assertThat(TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 1, null).towers()).isEqualTo(1);
         assertThat(TfThreadSettings.choose(byDefault, byParameters(1_000_000, byDefault), 1, null).interOp()).isEqualTo(-1);
         // 6 x 500,000 x 8 = 2.4e7 FLOPs: work for two towers of at least 1e7, not four
@@ -193,12 +193,12 @@ class TfTrainingTowersTest {
         assertThat(coupled.reason()).contains("model 'm' couples rows");
 
         TfThreadSettings large = TfThreadSettings.choose(byDefault, byParameters(100_000_000, byDefault), 4, null);
-        assertThat(large.towers()).as("a 400 MB gradient copy per extra tower is over the 256 MB bound").isEqualTo(1);
+        assertThat(large.towers()).as("a 400 MB gradient copy per extra tower is over the 32 MB bound").isEqualTo(1);
         assertThat(large.intraOp()).isEqualTo(4);
         assertThat(large.interOp()).isEqualTo(1);
-        // 20M parameters: 80 MB per copy, so 3 extra copies (4 towers) on 8 cores, each tower with 2 intra-op threads
-        TfThreadSettings hybrid = TfThreadSettings.choose(byDefault, byParameters(20_000_000, byDefault), 8, null);
-        assertThat(List.of(hybrid.towers(), hybrid.intraOp(), hybrid.interOp())).containsExactly(4, 2, 4);
+        // 3M parameters: 12 MB per copy, so 2 extra copies (3 towers) on 8 cores, each tower with 2 intra-op threads
+        TfThreadSettings hybrid = TfThreadSettings.choose(byDefault, byParameters(3_000_000, byDefault), 8, null);
+        assertThat(List.of(hybrid.towers(), hybrid.intraOp(), hybrid.interOp())).containsExactly(3, 2, 3);
         assertThat(hybrid.reason()).contains("towers by cost (bounded by the gradient copies' memory)");
 
         TrainingArguments explicit = TrainingArguments.builder().outputDir("unused").perDeviceTrainBatchSize(8)

@@ -11,12 +11,14 @@ import dev.trainer4j.api.TrainingArguments;
  * <ul>
  *   <li><b>Towers</b> (row-independent models): one per core, each with at least {@value #MIN_TOWER_FLOPS} FLOPs of
  *       training work, at most one per row of the batch, and while the towers' extra gradient copies (4 bytes per
- *       parameter each) stay within {@value #GRADIENT_COPY_BYTES} bytes. Each tower runs its kernels on its own
- *       core and the towers run side by side (inter = towers, intra = cores / towers). Measured on 2 cores, two
- *       towers beat one tower on two intra-op threads on every model of the benchmarks: the main job's
- *       transformer, its causal LM (1.25x: its 4000-word head is one large product, the rest many small kernels),
- *       the 64-256-256-10 MLP and the 784-1024-1024-10 MLP at batch 256 (1.04x); splitting a kernel over threads
- *       costs a synchronisation per kernel that a tower does not pay.</li>
+ *       parameter each) stay within {@value #GRADIENT_COPY_BYTES} bytes (about 8M parameters for two towers). Each
+ *       tower runs its kernels on its own core and the towers run side by side (inter = towers, intra = cores /
+ *       towers). Measured on 2 cores: two towers beat one tower on two intra-op threads on the main job's
+ *       transformer, its causal LM (1.25x: a 4000-word head, the rest small kernels), the 64-256-256-10 MLP and the
+ *       784-1024-1024-10 MLP at batch 256 (1.04x; 1.86M parameters), and giving each tower two intra-op threads
+ *       was slower on the LM and that MLP (0.84x); but a MiniLM-sized BERT (22.7M parameters, 1.3e11 FLOPs a step)
+ *       trained 0.58x as fast on two one-thread towers as on one two-thread tower (two towers of two threads
+ *       each: 0.97x). Why is not known; the bound keeps such models on one tower.</li>
  *   <li><b>One tower</b>: below {@value #SINGLE_THREAD_FLOPS} FLOPs a step (the 8x8-digits MLP, 5e5: two towers
  *       trained it 16% slower) the kernels run on the caller's thread (intra 1, inter -1, 1.7-2.2x faster than TF's
  *       defaults on small models); a larger step (a model too large for a gradient copy per core, or one whose rows
@@ -34,7 +36,7 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
     /** Below this a one-tower step runs on the caller's thread (about 1 ms of one core). */
     public static final double SINGLE_THREAD_FLOPS = 1e8;
     /** The most memory the towers' extra gradient copies may take (one copy of every parameter per extra tower). */
-    public static final long GRADIENT_COPY_BYTES = 256L << 20;
+    public static final long GRADIENT_COPY_BYTES = 32L << 20;
     /** The least training work a tower chosen by cost gets (about 0.1 ms of one core's GEMM). */
     public static final double MIN_TOWER_FLOPS = 1e7;
 

@@ -72,7 +72,7 @@ class TfModelProbeTest {
     }
 
     @Test
-    void everyBenchmarkModelGetsATowerPerCoreButATinyStepRunsOnTheCallersThread() {
+    void smallAndMidSizeModelsGetATowerPerCoreATinyStepTheCallersThreadAndABertEveryCoreForEachKernel() {
         TrainingArguments.Builder args = TrainingArguments.builder().outputDir("unused");
         TransformerClassifier transformer = mainJobTransformer();
         TfStepCost transformerCost = TfModelProbe.measure(transformer, features(transformer), 32,
@@ -85,6 +85,19 @@ class TfModelProbeTest {
         TfThreadSettings gemm = TfThreadSettings.choose(args.perDeviceTrainBatchSize(256).build(),
                 TfModelProbe.measure(large, features(large), 256, Map.of()), 2, null);
         assertThat(List.of(gemm.intraOp(), gemm.interOp(), gemm.towers())).containsExactly(1, 2, 2);
+
+        // a MiniLM-sized BERT (22.7M parameters): a 91 MB gradient copy per extra tower, over the 32 MB bound
+        TfModel miniLm = new dev.trainer4j.tf.models.BertEncoderFactory().create(com.typesafe.config.ConfigFactory
+                .parseMap(Map.of("vocab-size", 30522, "hidden-size", 384, "num-layers", 6, "num-heads", 12,
+                        "intermediate-size", 1536, "pooling", "mean", "num-labels", 2))
+                .withFallback(com.typesafe.config.ConfigFactory.defaultReference()
+                        .getConfig("trainer4j.plugins.models.bert-encoder")), () -> java.nio.file.Path.of("unused"));
+        TfStepCost bertCost = TfModelProbe.measure(miniLm, features(miniLm), 32,
+                Map.of("input_ids", List.of(32L, 64L), "attention_mask", List.of(32L, 64L)));
+        assertThat(bertCost.parameterCount()).isBetween(22_000_000L, 23_000_000L);
+        TfThreadSettings bert = TfThreadSettings.choose(args.perDeviceTrainBatchSize(32).build(), bertCost, 2, null);
+        assertThat(List.of(bert.intraOp(), bert.interOp(), bert.towers())).containsExactly(2, 1, 1);
+        assertThat(bert.reason()).contains("1.3").contains("e+11 FLOPs/step");
 
         MlpClassifier digits = new MlpClassifier(new MlpClassifierSettings(64, List.of(32), 10, 0.0, Activation.RELU));
         TfThreadSettings tiny = TfThreadSettings.choose(args.perDeviceTrainBatchSize(32).build(),
