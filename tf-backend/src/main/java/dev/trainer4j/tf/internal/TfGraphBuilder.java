@@ -167,9 +167,10 @@ public final class TfGraphBuilder {
         int evalTowers = Math.max(evaluationTowers(threads, passReplicas, rowCoupling), passReplicas);
         InferencePasses passes = new InferencePasses(root, engine, store, randomKey, allFeeds, inputs, featureFeeds,
                 features, !labels.isEmpty(), evalTowers, passReplicas);
-        if (TfHalfPrecisionEval.of(args, precision.gpus()) != null || options.cluster().isPresent()) {
-            // built now: a half-precision pass's kernels are checked before anything runs, and a multi-worker run's
-            // graph is complete when the remote session opens
+        if (TfHalfPrecisionEval.of(args, precision.gpus()) != null || precision.mode() != TfMixedPrecision.Mode.FP32
+                || options.cluster().isPresent()) {
+            // built now: half precision checks every forward op's kernels (all passes) before anything runs, and a
+            // multi-worker run's graph is complete when the remote session opens
             passes.evaluation();
             passes.predictions();
         }

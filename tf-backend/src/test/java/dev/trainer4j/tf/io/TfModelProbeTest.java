@@ -87,7 +87,7 @@ class TfModelProbeTest {
         assertThat(List.of(gemm.intraOp(), gemm.interOp(), gemm.towers())).containsExactly(1, 2, 2);
 
         // a MiniLM-sized BERT (22.7M parameters): a 91 MB gradient copy per extra tower, over the 32 MB bound
-        TfModel miniLm = new dev.trainer4j.tf.models.BertEncoderFactory().create(com.typesafe.config.ConfigFactory
+        TfModel miniLm = (TfModel) new dev.trainer4j.tf.models.BertEncoderFactory().create(com.typesafe.config.ConfigFactory
                 .parseMap(Map.of("vocab-size", 30522, "hidden-size", 384, "num-layers", 6, "num-heads", 12,
                         "intermediate-size", 1536, "pooling", "mean", "num-labels", 2))
                 .withFallback(com.typesafe.config.ConfigFactory.defaultReference()
