@@ -432,7 +432,7 @@ public class DefaultTrainer implements Trainer {
     }
 
     /**
-     * The first batch of {@code loader}'s first epoch (collators are pure, so it is the batch the run's first step
+     * The first batch of {@code loader}'s first epoch (collators are pure, so it is the batch a fresh run's first step
      * gets), or null for a stream, which is not read twice, or a loader with no batch.
      */
     private static Batch firstBatch(DataLoader loader) {

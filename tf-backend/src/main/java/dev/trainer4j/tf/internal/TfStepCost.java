@@ -13,8 +13,10 @@ import static java.util.Objects.requireNonNull;
  * @param parameterCount the model's float parameters
  * @param forwardFlops the forward pass's product FLOPs on one per-device training batch
  * @param basis what shapes the FLOPs were counted at, for the log line
+ * @param perPosition whether open dimensions (sequence lengths) were unknown and taken as 1, so that the FLOPs are
+ *        those of one position: a lower bound that says nothing about whether a step is too small to split
  */
-public record TfStepCost(long parameterCount, double forwardFlops, String basis) {
+public record TfStepCost(long parameterCount, double forwardFlops, String basis, boolean perPosition) {
     public TfStepCost {
         if (parameterCount < 0 || !(forwardFlops >= 0)) {
             throw new IllegalArgumentException("cost needs parameterCount >= 0 and forwardFlops >= 0, got "
@@ -30,7 +32,8 @@ public record TfStepCost(long parameterCount, double forwardFlops, String basis)
      */
     public static TfStepCost ofParameters(long parameterCount, int batchRows) {
         double forward = 2.0 * parameterCount * batchRows;
-        return new TfStepCost(parameterCount, forward, "an estimate from " + parameterCount + " parameters x batch " + batchRows);
+        return new TfStepCost(parameterCount, forward, "an estimate from " + parameterCount + " parameters x batch "
+                + batchRows, false);
     }
 
     /** About three forward passes' product FLOPs. */

@@ -95,13 +95,16 @@ public record TfThreadSettings(int intraOp, int interOp, int towers, String reas
                     args.interOpThreads() != 0 ? args.interOpThreads() : (towers > 1 ? towers : -1), towers,
                     "full-determinism: towers, intra-op and inter-op fixed unless given");
         }
-        int byWork = (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
+        // a per-position cost (an engine compiled without a training batch, e.g. to evaluate) is a lower bound:
+        // it does not show a step too small to split, so only the cores, the batch and the memory bound the towers
+        int byWork = cost.perPosition() ? Integer.MAX_VALUE
+                : (int) Math.min(Integer.MAX_VALUE, Math.floor(flops / MIN_TOWER_FLOPS));
         long copyBytes = 4L * cost.parameterCount();
         int byMemory = copyBytes == 0 ? Integer.MAX_VALUE
                 : (int) Math.min(Integer.MAX_VALUE, 1 + GRADIENT_COPY_BYTES / copyBytes);
         int towers = args.trainTowers() > 0 ? Math.min(args.trainTowers(), Math.max(1, batch))
                 : rowIndependent ? Math.max(1, Math.min(Math.min(cores, batch), Math.min(byWork, byMemory))) : 1;
-        boolean callerThread = towers == 1 && flops < SINGLE_THREAD_FLOPS;
+        boolean callerThread = towers == 1 && flops < SINGLE_THREAD_FLOPS && !cost.perPosition();
         int intra = args.intraOpThreads() > 0 ? args.intraOpThreads()
                 : callerThread ? 1 : Math.max(1, cores / towers);
         int inter = args.interOpThreads() != 0 ? args.interOpThreads()

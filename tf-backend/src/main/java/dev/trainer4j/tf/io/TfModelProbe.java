@@ -70,7 +70,7 @@ public final class TfModelProbe {
                 : batchShapes.isEmpty() ? "" : " (open dimensions from the first training batch)");
         try (Graph graph = new Graph()) {
             Map<String, TfInferenceScope.Variable> variables = build(graph, model, features, shapes);
-            return new TfStepCost(parameters(variables), productFlops(graph), basis);
+            return new TfStepCost(parameters(variables), productFlops(graph), basis, guessed);
         }
         catch (RuntimeException concrete) {
             LOG.debug("model '{}' did not build on the concrete shapes {}: {}; its cost is estimated from its"

@@ -69,6 +69,14 @@ class TfModelProbeTest {
         assertThat(perPosition.basis()).contains("input_ids [32, 1]").contains("the cost per position");
         assertThat(perPosition.parameterCount()).isEqualTo(cost.parameterCount());
         assertThat(perPosition.forwardFlops()).isLessThan(cost.forwardFlops() / 60);
+        assertThat(perPosition.perPosition()).isTrue();
+        assertThat(cost.perPosition()).isFalse();
+        // an engine compiled without a training batch (to evaluate): a per-position lower bound does not make the
+        // step look too small for towers (3 x 5.4e6 FLOPs would be one tower by the work bound)
+        TfThreadSettings evaluationOnly = TfThreadSettings.choose(TrainingArguments.builder().outputDir("unused")
+                .perDeviceTrainBatchSize(32).build(), perPosition, 2, null);
+        assertThat(List.of(evaluationOnly.intraOp(), evaluationOnly.interOp(), evaluationOnly.towers()))
+                .containsExactly(1, 2, 2);
     }
 
     @Test
