@@ -168,7 +168,9 @@ class TfHalfPrecisionEvalTest {
                 assertThat(halfLogits[i]).as("logit %d", i).isCloseTo(logits[i], Offset.offset(0.1f));
             }
             List<NodeDef> products = engine.graph().toGraphDef().getNodeList().stream()
-                    .filter(node -> node.getName().startsWith("replica_0/forward_eval/") && node.getOp().contains("MatMul"))
+                    // the unsplit pass, or the first tower's when evaluation runs on the training towers
+                    .filter(node -> node.getName().matches("replica_0/forward_eval(_towers)?/.*")
+                            && node.getOp().contains("MatMul"))
                     .toList();
             assertThat(products).hasSizeGreaterThan(3).allSatisfy(node -> assertThat(node.getAttrOrThrow("T").getType())
                     .as(node.getName()).isEqualTo(DataType.DT_BFLOAT16));
