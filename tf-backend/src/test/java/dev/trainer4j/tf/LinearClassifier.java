@@ -1,6 +1,8 @@
 package dev.trainer4j.tf;
 
+import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.DataType;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.tf.nn.TfInitializers;
@@ -40,6 +42,26 @@ final class LinearClassifier implements TfModel {
         this.dropout = dropout;
         this.returnsLoss = returnsLoss;
         this.rowIndependent = rowIndependent;
+    }
+
+    /**
+     * A batch of {@code rows} examples of Gaussian features and random labels in [0, classes); every third row is
+     * labelled -100 (not an item), so row slices hold uneven item counts.
+     */
+    static Batch randomBatch(int features, int classes, int rows, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] values = new float[rows * features];
+        int[] labels = new int[rows];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        for (int row = 0; row < rows; row++) {
+            labels[row] = row % 3 == 2 ? -100 : random.nextInt(classes);
+        }
+        Map<String, HostTensor> tensors = new java.util.LinkedHashMap<>();
+        tensors.put(FEATURES, HostTensor.ofFloats(values, rows, features));
+        tensors.put(LABELS, HostTensor.ofInts(labels, rows));
+        return new Batch(tensors);
     }
 
     @Override

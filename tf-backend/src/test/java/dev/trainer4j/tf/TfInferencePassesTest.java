@@ -1,7 +1,6 @@
 package dev.trainer4j.tf;
 
 import dev.trainer4j.api.Batch;
-import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.InputSpec;
 import dev.trainer4j.api.ModelOutput;
 import dev.trainer4j.api.TrainingArguments;
@@ -15,10 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,19 +37,7 @@ class TfInferencePassesTest {
 
     /** {@code rows} examples; every third row is labelled -100 (not an item). */
     private static Batch batch(int rows, long seed) {
-        Random random = new Random(seed);
-        float[] features = new float[rows * FEATURES];
-        int[] labels = new int[rows];
-        for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextGaussian();
-        }
-        for (int row = 0; row < rows; row++) {
-            labels[row] = row % 3 == 2 ? -100 : random.nextInt(CLASSES);
-        }
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        tensors.put(LinearClassifier.FEATURES, HostTensor.ofFloats(features, rows, FEATURES));
-        tensors.put(LinearClassifier.LABELS, HostTensor.ofInts(labels, rows));
-        return new Batch(tensors);
+        return LinearClassifier.randomBatch(FEATURES, CLASSES, rows, seed);
     }
 
     private static boolean hasOpUnder(TfTrainingEngine engine, String pass) {

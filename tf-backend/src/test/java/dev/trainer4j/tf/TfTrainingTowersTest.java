@@ -1,7 +1,6 @@
 package dev.trainer4j.tf;
 
 import dev.trainer4j.api.Batch;
-import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
 import dev.trainer4j.spi.StepContext;
@@ -17,10 +16,8 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt64;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,19 +39,7 @@ class TfTrainingTowersTest {
 
     /** {@code rows} examples; every third row is labelled -100, so the towers hold uneven item counts. */
     private static Batch batch(int rows, long seed) {
-        Random random = new Random(seed);
-        float[] features = new float[rows * FEATURES];
-        int[] labels = new int[rows];
-        for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextGaussian();
-        }
-        for (int row = 0; row < rows; row++) {
-            labels[row] = row % 3 == 2 ? -100 : random.nextInt(CLASSES);
-        }
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        tensors.put(LinearClassifier.FEATURES, HostTensor.ofFloats(features, rows, FEATURES));
-        tensors.put(LinearClassifier.LABELS, HostTensor.ofInts(labels, rows));
-        return new Batch(tensors);
+        return LinearClassifier.randomBatch(FEATURES, CLASSES, rows, seed);
     }
 
     /** Trains on the given batches, one step each; returns the kernel, the bias and the mean training loss. */
