@@ -14,12 +14,14 @@ import dev.trainer4j.api.TrainingArguments;
  *       parameter each) stay within {@value #GRADIENT_COPY_BYTES} bytes (about 8M parameters for two towers). Each
  *       tower runs its kernels on its own core and the towers run side by side (inter = towers, intra = cores /
  *       towers). Measured on 2 cores: two towers beat one tower on two intra-op threads on the main job's
- *       transformer, its causal LM (1.27x: a 4000-word head, the rest small kernels), the 64-256-256-10 MLP and the
- *       784-1024-1024-10 MLP at batch 256 (1.04x; 1.86M parameters), and giving each tower two intra-op threads
- *       was slower on the LM and that MLP (0.83-0.84x); but a MiniLM-sized BERT (22.7M parameters, 1.3e11 FLOPs a step)
- *       trained 0.58x as fast on two one-thread towers as on one two-thread tower (two towers of two threads
- *       each: 0.97x). Why is not known; the bound keeps such models on one tower.</li>
- *   <li><b>One tower</b>: below {@value #SINGLE_THREAD_FLOPS} FLOPs a step (the 8x8-digits MLP, 5e5: two towers
+ *       transformer, its causal LM (1.27x: a 4000-word head, the rest small kernels), the 64-256-256-10 MLP and
+ *       the 784-1024-1024-10 MLP at batch 256 (1.04x; 1.86M parameters), and giving each tower two intra-op
+ *       threads was slower on the LM and that MLP (0.83-0.84x); but a MiniLM-sized BERT (22.7M parameters, 1.3e11
+ *       FLOPs a step) trained 0.58x as fast on two one-thread towers as on one two-thread tower (two towers of two
+ *       threads each: 0.97x). Why is not known; the bound keeps such models on one tower. A cost counted per
+ *       position (an engine compiled without a training batch, e.g. to evaluate) is a lower bound and does not
+ *       limit the towers by work.</li>
+ *   <li><b>One tower</b>: below {@value #SINGLE_THREAD_FLOPS} FLOPs a step (the 8x8-digits MLP: two towers
  *       trained it 16% slower) the kernels run on the caller's thread (intra 1, inter -1, 1.7-2.2x faster than TF's
  *       defaults on small models); a larger step (a model too large for a gradient copy per core, or one whose rows
  *       are coupled) gets every core for each kernel (intra = cores, inter 1).</li>
