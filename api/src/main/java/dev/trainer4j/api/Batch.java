@@ -1,6 +1,8 @@
 package dev.trainer4j.api;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +70,13 @@ public final class Batch {
             throw new IllegalArgumentException("batch has no tensor '" + name + "'; present: " + tensors.keySet());
         }
         return tensor;
+    }
+
+    /** The shape of each tensor, by name (in this batch's order). */
+    public Map<String, List<Long>> shapes() {
+        Map<String, List<Long>> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, tensor) -> shapes.put(name, Arrays.stream(tensor.shape()).boxed().toList()));
+        return unmodifiableMap(shapes);
     }
 
     /** A batch holding only the given names (in this batch's order). */

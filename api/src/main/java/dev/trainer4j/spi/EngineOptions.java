@@ -43,12 +43,6 @@ public record EngineOptions(List<String> labelNames, long totalSteps, Optional<C
 
     /** These options with the shapes of {@code batch}'s tensors as {@link #batchShapes()}. */
     public EngineOptions withBatchShapes(Batch batch) {
-        requireNonNull(batch, "batch is null");
-        Map<String, List<Long>> shapes = new LinkedHashMap<>();
-        for (String name : batch.names()) {
-            long[] shape = batch.get(name).shape();
-            shapes.put(name, java.util.Arrays.stream(shape).boxed().toList());
-        }
-        return new EngineOptions(labelNames, totalSteps, cluster, shapes);
+        return new EngineOptions(labelNames, totalSteps, cluster, requireNonNull(batch, "batch is null").shapes());
     }
 }

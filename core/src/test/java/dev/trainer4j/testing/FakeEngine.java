@@ -115,14 +115,6 @@ public final class FakeEngine implements TrainingEngine {
         return params.clone();
     }
 
-    private static Map<String, List<Long>> shapes(Batch batch) {
-        Map<String, List<Long>> shapes = new java.util.LinkedHashMap<>();
-        for (String name : batch.names()) {
-            shapes.put(name, java.util.Arrays.stream(batch.get(name).shape()).boxed().toList());
-        }
-        return shapes;
-    }
-
     public EngineOptions options() {
         return options;
     }
@@ -135,7 +127,7 @@ public final class FakeEngine implements TrainingEngine {
     public void accumulate(Batch microBatch, StepContext context) {
         calls.add("accumulate(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps() + ")");
         trainBatchKeys.add(microBatch.names());
-        trainBatchShapes.add(shapes(microBatch));
+        trainBatchShapes.add(microBatch.shapes());
         forwardBackward(microBatch);
     }
 
@@ -144,7 +136,7 @@ public final class FakeEngine implements TrainingEngine {
         calls.add("step(step=" + context.globalStep() + ", micro=" + context.microStep() + "/" + context.microSteps()
                 + (context.captureGradients() ? ", gradients" : "") + ")");
         trainBatchKeys.add(lastMicroBatch.names());
-        trainBatchShapes.add(shapes(lastMicroBatch));
+        trainBatchShapes.add(lastMicroBatch.shapes());
         learningRates.add(context.learningRate());
         forwardBackward(lastMicroBatch);
         double items = windowItems;
