@@ -109,6 +109,15 @@ final class DeviceTestSupport {
         return best;
     }
 
+    /** The percentage of {@code data}'s rows whose largest logit is their label. */
+    static double accuracyPercent(float[] logits, Digits data) {
+        int correct = 0;
+        for (int row = 0; row < data.size(); row++) {
+            correct += argmax(logits, row) == data.labels()[row] ? 1 : 0;
+        }
+        return 100.0 * correct / data.size();
+    }
+
     static MlpClassifier digitsMlp() {
         return new MlpClassifier(new MlpClassifierSettings(64, List.of(32), 10, 0.0, Activation.RELU));
     }

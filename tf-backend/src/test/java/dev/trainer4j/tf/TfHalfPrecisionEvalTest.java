@@ -51,12 +51,8 @@ class TfHalfPrecisionEvalTest {
         try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args, DeviceTestSupport.OPTIONS)) {
             EvalBatchOutput output = DeviceTestSupport.trainFourEpochsAndEvaluate(engine, args, TRAIN, VALIDATION);
             float[] logits = output.predictions().get("logits").floats();
-            int correct = 0;
-            for (int row = 0; row < VALIDATION.size(); row++) {
-                correct += DeviceTestSupport.argmax(logits, row) == VALIDATION.labels()[row] ? 1 : 0;
-            }
             return new Evaluated(engine.readModelWeights(), logits, output.lossSum() / output.itemCount(),
-                    100.0 * correct / VALIDATION.size(), engine.graph().toGraphDef().getNodeList());
+                    DeviceTestSupport.accuracyPercent(logits, VALIDATION), engine.graph().toGraphDef().getNodeList());
         }
     }
 

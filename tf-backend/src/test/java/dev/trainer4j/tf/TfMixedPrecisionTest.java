@@ -32,11 +32,7 @@ class TfMixedPrecisionTest {
         try (TfTrainingEngine engine = new TfBackend().compile(digitsMlp(), args, DeviceTestSupport.OPTIONS)) {
             EvalBatchOutput output = DeviceTestSupport.trainFourEpochsAndEvaluate(engine, args, TRAIN, VALIDATION);
             float[] logits = output.predictions().get("logits").floats();
-            int correct = 0;
-            for (int row = 0; row < VALIDATION.size(); row++) {
-                correct += DeviceTestSupport.argmax(logits, row) == VALIDATION.labels()[row] ? 1 : 0;
-            }
-            return 100.0 * correct / VALIDATION.size();
+            return DeviceTestSupport.accuracyPercent(logits, VALIDATION);
         }
     }
 
