@@ -19,6 +19,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.trainer4j.bench.BenchStatistics.max;
+import static dev.trainer4j.bench.BenchStatistics.median;
+import static dev.trainer4j.bench.BenchStatistics.min;
+
 /**
  * Runs the side-by-side benchmark: every variant in its own JVM (same classpath, same JVM flags, same environment
  * with {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true}), interleaved per round with the order alternating, and prints the
@@ -126,8 +130,8 @@ public final class BenchRunner {
                         + " compiled nothing for %.1f s, >= %.1f s timed per run, %d cores, JDK %s, load average %s%n", rounds,
                 warmup, warmupSeconds, jitQuietSeconds, seconds,
                 Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.version"), loadAverage());
-        System.out.println("cpu: " + cpuDescription());
+                System.getProperty("java.vm.version"), BenchMachine.loadAverage());
+        System.out.println("cpu: " + BenchMachine.cpuDescription());
         System.out.println("environment of every variant: TF_ENABLE_ONEDNN_OPTS="
                 + Optional.ofNullable(System.getenv("TF_ENABLE_ONEDNN_OPTS")).orElse("(unset: TensorFlow decides by CPU)")
                 + ", TF_OVERRIDE_GLOBAL_THREADPOOL=true");
@@ -190,7 +194,7 @@ public final class BenchRunner {
                                 + " per CPU-second %s vs %s;%s warm-up trainer %.0f s, plain loop %.0f s%s; load average %s%n",
                         model.configName(), round + 1, rounds, order.get(0), kilo(t[0]), kilo(p[0]), t[0] / p[0],
                         kilo(t[1]), kilo(p[1]), e == null ? "" : " engine alone " + kilo(e[0]) + ";", t[2], p[2],
-                        e == null ? "" : String.format(Locale.ROOT, ", engine %.0f s", e[2]), loadAverage());
+                        e == null ? "" : String.format(Locale.ROOT, ", engine %.0f s", e[2]), BenchMachine.loadAverage());
                 if (!djlClasspath.isBlank()) {
                     System.out.printf(Locale.ROOT, "  %s round %d/%d: DJL-PyTorch %s, with tuned malloc %s samples/s;"
                                     + " trainer / DJL %.2f, trainer / DJL tuned malloc %.2f%n", model.configName(), round + 1,
@@ -485,53 +489,7 @@ public final class BenchRunner {
         return lines;
     }
 
-    /** The 1-minute load average: the machine is shared, so every round says how busy it was. */
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        }
-        catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** The CPU model and its widest vector extension, from /proc/cpuinfo: machines of one name differ in this. */
-    private static String cpuDescription() {
-        try {
-            String model = "unknown";
-            String vectors = "unknown";
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown")) {
-                    model = line.substring(line.indexOf(':') + 1).trim();
-                }
-                else if (line.startsWith("flags") && vectors.equals("unknown")) {
-                    List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    vectors = flags.contains("avx512f") ? "AVX-512" + (flags.contains("avx512_bf16") ? " (bf16)" : "")
-                            : flags.contains("avx2") ? "AVX2, no AVX-512" : "no AVX2";
-                }
-            }
-            return model + ", " + vectors;
-        }
-        catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
     private static String kilo(double samplesPerSecond) {
         return String.format(Locale.ROOT, "%.1fk", samplesPerSecond / 1000);
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double min(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    private static double max(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 }

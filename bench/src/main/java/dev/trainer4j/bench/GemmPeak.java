@@ -42,24 +42,31 @@ public final class GemmPeak {
             ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
                     .setInterOpParallelismThreads(1).build();
             try (Session session = new Session(graph, config)) {
-                Session.Runner runner = session.runner().fetch(corner);
-                for (int i = 0; i < 3; i++) {
-                    try (Result ignored = runner.run()) {
-                        // warm-up
-                    }
-                }
-                long runs = 0;
-                long start = System.nanoTime();
-                long elapsed;
-                do {
-                    try (Result ignored = runner.run()) {
-                        runs++;
-                    }
-                    elapsed = System.nanoTime() - start;
-                } while (elapsed < seconds * 1e9);
-                double flops = 2.0 * SIZE * SIZE * SIZE * runs;
-                return flops / (elapsed / 1e9) / 1e9;
+                double perRun = secondsPerRun(session.runner().fetch(corner), 3, seconds, 1);
+                return 2.0 * SIZE * SIZE * SIZE / perRun / 1e9;
             }
         }
+    }
+
+    /**
+     * The mean wall time of one run of {@code runner}, after {@code warmupRuns} untimed runs, over at least
+     * {@code seconds} and {@code minRuns} runs.
+     */
+    static double secondsPerRun(Session.Runner runner, int warmupRuns, double seconds, int minRuns) {
+        for (int i = 0; i < warmupRuns; i++) {
+            try (Result ignored = runner.run()) {
+                // warm-up
+            }
+        }
+        long runs = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            try (Result ignored = runner.run()) {
+                runs++;
+            }
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < seconds * 1e9 || runs < minRuns);
+        return elapsed / 1e9 / runs;
     }
 }

@@ -2,7 +2,6 @@ package dev.trainer4j.bench;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
@@ -87,22 +86,7 @@ public final class MlpGemmShapes {
             ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
                     .setInterOpParallelismThreads(1).build();
             try (Session session = new Session(graph, config)) {
-                Session.Runner runner = session.runner().addTarget(product32);
-                for (int i = 0; i < 20; i++) {
-                    try (Result ignored = runner.run()) {
-                        // warm-up
-                    }
-                }
-                long runs = 0;
-                long start = System.nanoTime();
-                long elapsed;
-                do {
-                    try (Result ignored = runner.run()) {
-                        runs++;
-                    }
-                    elapsed = System.nanoTime() - start;
-                } while (elapsed < seconds * 1e9 || runs < 20);
-                return elapsed / 1e9 / runs;
+                return GemmPeak.secondsPerRun(session.runner().addTarget(product32), 20, seconds, 20);
             }
         }
     }

@@ -1,13 +1,10 @@
 package dev.trainer4j.bench;
 
-import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.SamplingStrategy;
 import dev.trainer4j.api.SaveStrategy;
-import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
-import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.tf.TfTrainer;
 import dev.trainer4j.tf.models.MlpClassifier;
@@ -60,7 +57,7 @@ public final class TrainerVariant {
         try (TfTrainer trainer = new TfTrainer(spec.build())) {
             trainer.train();
             if (options.timed()) {
-                System.out.println(timer.window.resultLine(NAME, model));
+                System.out.println(timer.window().resultLine(NAME, model));
             }
             else {
                 for (Map<String, Object> entry : trainer.state().logHistory()) {
@@ -71,22 +68,6 @@ public final class TrainerVariant {
                         System.out.println(VariantOptions.lossLine(NAME, step, (float) number.doubleValue()));
                     }
                 }
-            }
-        }
-    }
-
-    /** Runs the timed window over the trainer's step ends and stops training once the window is complete. */
-    private static final class StepTimer implements Callback {
-        private final TimedWindow window;
-
-        StepTimer(TimedWindow window) {
-            this.window = window;
-        }
-
-        @Override
-        public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
-            if (window.afterStep(state.globalStep())) {
-                control.setShouldTrainingStop(true);
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
+import dev.trainer4j.bench.StepTimer;
 import dev.trainer4j.bench.TimedWindow;
 import dev.trainer4j.api.GenerationConfig;
 import dev.trainer4j.tf.TfModel;
@@ -233,22 +234,6 @@ public final class TrainerTransformer {
             }
         }
         return new long[] {all, all - embedding};
-    }
-
-    /** Stops training once the timed window is complete. */
-    private static final class StepTimer implements Callback {
-        private final TimedWindow window;
-
-        StepTimer(TimedWindow window) {
-            this.window = window;
-        }
-
-        @Override
-        public void onStepEnd(TrainingArguments args, TrainerState state, TrainerControl control) {
-            if (window.afterStep(state.globalStep())) {
-                control.setShouldTrainingStop(true);
-            }
-        }
     }
 
     /**

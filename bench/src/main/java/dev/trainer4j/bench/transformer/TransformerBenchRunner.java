@@ -1,5 +1,7 @@
 package dev.trainer4j.bench.transformer;
 
+import dev.trainer4j.bench.BenchMachine;
+import dev.trainer4j.bench.BenchStatistics;
 import dev.trainer4j.bench.GemmPeak;
 
 import java.io.IOException;
@@ -136,8 +138,8 @@ public final class TransformerBenchRunner {
                         + " a quiet JIT for %s s, >= %s s timed per run; %d cores, JDK %s, load average %s%n",
                 model.describe(), rounds, options.get("warmup"), options.get("warmup-seconds"),
                 options.get("jit-quiet-seconds"), options.get("seconds"), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.version"), loadAverage());
-        System.out.println("cpu: " + cpuDescription());
+                System.getProperty("java.vm.version"), BenchMachine.loadAverage());
+        System.out.println("cpu: " + BenchMachine.cpuDescription());
         System.out.println("every variant: its own JVM with " + VariantLauncher.HEAP + "; TF variants with"
                 + " TF_OVERRIDE_GLOBAL_THREADPOOL=true, TF_ENABLE_ONEDNN_OPTS=" + Optional.ofNullable(
                 System.getenv("TF_ENABLE_ONEDNN_OPTS")).orElse("(unset)") + "; DJL with DJL_OFFLINE=true"
@@ -171,7 +173,7 @@ public final class TransformerBenchRunner {
             String probe = record(TF_LOAD, tfRun(ColdStart.class.getName(), List.of("--probe", "tf-load")));
             System.out.printf(Locale.ROOT, "cold start %d/%d: the main job to the end of its first step %s s (fresh JVM);"
                             + " TensorFlow's native load alone %s s; load average %s%n", i + 1, coldStarts,
-                    lastValue(COLD_START, "total_seconds", cold), lastValue(TF_LOAD, "tf_load_seconds", probe), loadAverage());
+                    lastValue(COLD_START, "total_seconds", cold), lastValue(TF_LOAD, "tf_load_seconds", probe), BenchMachine.loadAverage());
         }
         for (int round = 0; round < rounds; round++) {
             List<String> order = new ArrayList<>(variants);
@@ -194,11 +196,11 @@ public final class TransformerBenchRunner {
                     line.append(' ').append(path).append(' ').append(evaluate(path)).append(';');
                 }
             }
-            System.out.println(line.append(" load average ").append(loadAverage()));
+            System.out.println(line.append(" load average ").append(BenchMachine.loadAverage()));
         }
         summary(variants, eval, peak, rounds, lossesAgree, withLm);
         System.out.printf(Locale.ROOT, "runner wall time %.0f s, load average at the end %s%n",
-                (System.nanoTime() - started) / 1e9, loadAverage());
+                (System.nanoTime() - started) / 1e9, BenchMachine.loadAverage());
         return lossesAgree;
     }
 
@@ -463,34 +465,5 @@ public final class TransformerBenchRunner {
     private static Optional<String> engineLine(VariantLauncher.Run run) {
         return run.lines().stream().filter(line -> line.contains("intra-op threads"))
                 .map(line -> line.substring(line.indexOf("intra-op threads"))).findFirst();
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        }
-        catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String cpuDescription() {
-        try {
-            String name = "unknown";
-            String vectors = "unknown";
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && name.equals("unknown")) {
-                    name = line.substring(line.indexOf(':') + 1).trim();
-                }
-                else if (line.startsWith("flags") && vectors.equals("unknown")) {
-                    List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    vectors = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2, no AVX-512" : "no AVX2";
-                }
-            }
-            return name + ", " + vectors;
-        }
-        catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 }

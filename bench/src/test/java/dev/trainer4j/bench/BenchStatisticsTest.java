@@ -1,4 +1,4 @@
-package dev.trainer4j.bench.transformer;
+package dev.trainer4j.bench;
 
 import org.junit.jupiter.api.Test;
 
