@@ -1,28 +1,22 @@
 package dev.trainer4j.bench;
 
+import dev.trainer4j.api.Batch;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.OptimizerType;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.TfBackend;
 import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfTrainingEngine;
 import dev.trainer4j.tf.models.Pooling;
 import dev.trainer4j.tf.models.TransformerClassifier;
 import dev.trainer4j.tf.models.TransformerClassifierSettings;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.AllocationRecord;
 import org.tensorflow.proto.AllocatorMemoryUsed;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
-import org.tensorflow.proto.RunOptions;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,39 +74,20 @@ public final class CheckpointingMemory {
         }
         try (TfTrainingEngine engine = new TfBackend().compile(model, args, new EngineOptions(List.of(), -1))) {
             TfThreadChoice threads = engine.threadSettings();
-            ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOp())
-                    .setInterOpParallelismThreads(threads.interOp()).build();
-            try (Session session = new Session(engine.graph(), false, config);
-                 TInt32 idTensor = TInt32.tensorOf(Shape.of(batch, length), DataBuffers.of(ids, true, false));
-                 TInt32 maskTensor = TInt32.tensorOf(Shape.of(batch, length), DataBuffers.of(mask, true, false));
-                 TInt32 labelTensor = TInt32.tensorOf(Shape.of(batch), DataBuffers.of(labels, true, false));
-                 TFloat32 learningRate = TFloat32.scalarOf(1e-4f);
-                 TInt64 randomKey = TInt64.vectorOf(7, 0, 0)) {
-                session.initialize();
-                Session.Runner runner = session.runner()
-                        .feed("trainer4j/inputs/" + TransformerClassifier.INPUT_IDS, idTensor)
-                        .feed("trainer4j/inputs/" + TransformerClassifier.ATTENTION_MASK, maskTensor)
-                        .feed("trainer4j/inputs/" + TransformerClassifier.LABELS, labelTensor)
-                        .feed("trainer4j/learning_rate", learningRate)
-                        .feed("trainer4j/random_key", randomKey)
-                        .addTarget("trainer4j/step/NoOp")
-                        .fetch("trainer4j/step/finite");
-                for (int i = 0; i < 2; i++) {
-                    runner.run().close();
-                }
-                int timed = 5;
-                long start = System.nanoTime();
-                for (int i = 0; i < timed; i++) {
-                    runner.run().close();
-                }
-                double stepMillis = (System.nanoTime() - start) / 1e6 / timed;
-                runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
-                RunMetadata metadata;
-                try (Result result = runner.runAndFetchMetadata()) {
-                    metadata = result.getMetadata().orElseThrow();
-                }
-                report(checkpointing, stepMillis, metadata);
+            Batch step = new Batch(Map.of(
+                    TransformerClassifier.INPUT_IDS, HostTensor.ofInts(ids, batch, length),
+                    TransformerClassifier.ATTENTION_MASK, HostTensor.ofInts(mask, batch, length),
+                    TransformerClassifier.LABELS, HostTensor.ofInts(labels, batch)));
+            for (int i = 0; i < 2; i++) {
+                engine.step(step, new StepContext(i, 0, 1, 1e-4, 7));
             }
+            int timed = 5;
+            long start = System.nanoTime();
+            for (int i = 0; i < timed; i++) {
+                engine.step(step, new StepContext(2 + i, 0, 1, 1e-4, 7));
+            }
+            double stepMillis = (System.nanoTime() - start) / 1e6 / timed;
+            report(checkpointing, stepMillis, engine.traceStep(step, new StepContext(2 + timed, 0, 1, 1e-4, 7)));
         }
     }
 

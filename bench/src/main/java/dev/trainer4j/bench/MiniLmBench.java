@@ -2,28 +2,24 @@ package dev.trainer4j.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Callback;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.SaveStrategy;
 import dev.trainer4j.api.TrainerControl;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.api.TrainerState;
 import dev.trainer4j.api.TrainingArguments;
 import dev.trainer4j.spi.EngineOptions;
+import dev.trainer4j.spi.StepContext;
 import dev.trainer4j.tf.TfBackend;
 import dev.trainer4j.tf.TfThreadChoice;
 import dev.trainer4j.tf.TfTrainer;
 import dev.trainer4j.tf.TfTrainingEngine;
 import dev.trainer4j.tf.models.BertEncoder;
 import dev.trainer4j.tf.models.BertEncoderFactory;
-import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -137,36 +133,23 @@ public final class MiniLmBench {
         try (TfTrainingEngine engine = new TfBackend().compile(model, args,
                 new EngineOptions(List.of(BertEncoder.LABELS), -1))) {
             TfThreadChoice threads = engine.threadSettings();
-            ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOp())
-                    .setInterOpParallelismThreads(threads.interOp()).build();
-            try (Session session = new Session(engine.graph(), false, config);
-                 TInt32 inputIds = TInt32.tensorOf(Shape.of(BATCH, LENGTH), DataBuffers.of(ids, true, false));
-                 TInt32 attentionMask = TInt32.tensorOf(Shape.of(BATCH, LENGTH), DataBuffers.of(mask, true, false));
-                 TInt32 labels = TInt32.tensorOf(Shape.of(BATCH), DataBuffers.of(new int[BATCH], true, false));
-                 TFloat32 learningRate = TFloat32.scalarOf(5e-5f);
-                 TInt64 randomKey = TInt64.vectorOf(42, 0, 0)) {
-                session.initialize();
-                Session.Runner runner = session.runner()
-                        .feed("trainer4j/inputs/" + BertEncoder.INPUT_IDS, inputIds)
-                        .feed("trainer4j/inputs/" + BertEncoder.ATTENTION_MASK, attentionMask)
-                        .feed("trainer4j/inputs/" + BertEncoder.LABELS, labels)
-                        .feed("trainer4j/learning_rate", learningRate)
-                        .feed("trainer4j/random_key", randomKey)
-                        .addTarget("trainer4j/step/NoOp")
-                        .fetch("trainer4j/step/finite");
-                for (int i = 0; i < 3; i++) {
-                    runner.run().close();
-                }
-                int untraced = 5;
-                long start = System.nanoTime();
-                for (int i = 0; i < untraced; i++) {
-                    runner.run().close();
-                }
-                double stepSeconds = (System.nanoTime() - start) / 1e9 / untraced;
-                StepTrace.byOpType(runner, traced, String.format(Locale.ROOT,
-                        "MiniLM engine step alone, intra-op %d / inter-op %d: untraced step %.3f s",
-                        threads.intraOp(), threads.interOp(), stepSeconds));
+            Batch batch = new Batch(Map.of(
+                    BertEncoder.INPUT_IDS, HostTensor.ofInts(ids, BATCH, LENGTH),
+                    BertEncoder.ATTENTION_MASK, HostTensor.ofInts(mask, BATCH, LENGTH),
+                    BertEncoder.LABELS, HostTensor.ofInts(new int[BATCH], BATCH)));
+            int[] step = {0};
+            for (int i = 0; i < 3; i++) {
+                engine.step(batch, new StepContext(step[0]++, 0, 1, 5e-5, 42));
             }
+            int untraced = 5;
+            long start = System.nanoTime();
+            for (int i = 0; i < untraced; i++) {
+                engine.step(batch, new StepContext(step[0]++, 0, 1, 5e-5, 42));
+            }
+            double stepSeconds = (System.nanoTime() - start) / 1e9 / untraced;
+            StepTrace.byOpType(() -> engine.traceStep(batch, new StepContext(step[0]++, 0, 1, 5e-5, 42)), traced,
+                    String.format(Locale.ROOT, "MiniLM engine step alone, intra-op %d / inter-op %d: untraced step %.3f s",
+                            threads.intraOp(), threads.interOp(), stepSeconds));
         }
     }
 

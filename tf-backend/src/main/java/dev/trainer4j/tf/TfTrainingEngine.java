@@ -496,6 +496,15 @@ public final class TfTrainingEngine implements TrainingEngine {
         return runner.traceRun(requireTraining().step().target(), batch, context).getPartitionGraphsList();
     }
 
+    /**
+     * Runs one training step on {@code batch} (applied like any other) with {@code FULL_TRACE} and returns its run
+     * metadata: the node times of the step as the engine runs it (its session, threads and fed random bits).
+     */
+    public org.tensorflow.proto.RunMetadata traceStep(Batch batch, StepContext context) {
+        checkOpen();
+        return runner.traceRun(requireTraining().step().target(), batch, context);
+    }
+
     /** The fp16 dynamic loss scale, or NaN without {@code fp16}. */
     public double lossScale() {
         checkOpen();
