@@ -8,6 +8,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
 
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class TfBuildScope implements TfModelScope {
     private final TfDeviceMap deviceMap;
     /** The checkpointed layers of this training pass ({@code gradient-checkpointing}), or null: none. */
     private final TfCheckpointedBlocks blocks;
+    /** The host-made random bits of this training pass, or null: bits are drawn in the graph. */
+    private final TfHostRandomBits hostBits;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -83,8 +86,18 @@ public final class TfBuildScope implements TfModelScope {
      */
     public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
                         double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks) {
+        this(tf, training, store, randomKey, tower, inputEmbeddingNoise, deviceMap, blocks, null);
+    }
+
+    /**
+     * A training tower's scope as above whose {@link #randomUint16} bits come from {@code hostBits} (null: drawn in
+     * the graph from {@link #randomSeed()}).
+     */
+    public TfBuildScope(Ops tf, boolean training, TfVariableStore store, Operand<TInt64> randomKey, int tower,
+                        double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks,
+                        TfHostRandomBits hostBits) {
         this(rootOps(tf, blocks), "", training, store, randomKey, tower, new HashMap<>(), new HashMap<>(),
-                inputEmbeddingNoise, deviceMap, blocks);
+                inputEmbeddingNoise, deviceMap, blocks, hostBits);
         requireNonNull(tf, "tf is null");
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
@@ -96,8 +109,10 @@ public final class TfBuildScope implements TfModelScope {
 
     private TfBuildScope(java.util.function.Supplier<Ops> tf, String path, boolean training, TfVariableStore store,
                          Operand<TInt64> randomKey, int tower, Map<String, Integer> seedCalls, Map<String, Ops> opsByPath,
-                         double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks) {
+                         double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks,
+                         TfHostRandomBits hostBits) {
         this.blocks = blocks;
+        this.hostBits = hostBits;
         this.inputEmbeddingNoise = inputEmbeddingNoise;
         this.deviceMap = requireNonNull(deviceMap, "deviceMap is null");
         this.tf = requireNonNull(tf, "tf is null");
@@ -135,7 +150,7 @@ public final class TfBuildScope implements TfModelScope {
             return device == null ? child : child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
         });
         return new TfBuildScope(childOps, childPath, training, store, randomKey, tower, seedCalls, opsByPath,
-                inputEmbeddingNoise, deviceMap, blocks);
+                inputEmbeddingNoise, deviceMap, blocks, hostBits);
     }
 
     @Override
@@ -160,8 +175,7 @@ public final class TfBuildScope implements TfModelScope {
      */
     @Override
     public Operand<TInt64> randomSeed() {
-        int call = seedCalls.merge(path, 1, Integer::sum) - 1;
-        long pathHash = StableHash.of(path + "#" + call + (tower == 0 ? "" : "@tower" + tower));
+        long pathHash = StableHash.of(nextSiteName());
         Ops ops = cachedOps(modeKey(path + "#random_seed"), () -> tf().withSubScope("random_seed"));
         Operand<TInt64> seed = ops.gather(randomKey, ops.constant(0), ops.constant(0));
         Operand<TInt64> step = ops.gather(randomKey, ops.constant(1), ops.constant(0));
@@ -169,6 +183,26 @@ public final class TfBuildScope implements TfModelScope {
         Operand<TInt64> first = ops.math.add(ops.math.mul(seed, ops.constant(MIX)), ops.constant(pathHash));
         Operand<TInt64> second = ops.math.add(ops.math.mul(step, ops.constant(MICRO_STEP_SPAN)), micro);
         return ops.stack(List.of(first, second));
+    }
+
+    /**
+     * In a training pass with host-made bits: the pool's words of this site ({@link TfHostRandomBits}), whose stream
+     * is keyed like {@link #randomSeed()}'s seed; otherwise drawn in the graph from {@link #randomSeed()}.
+     */
+    @Override
+    public Operand<TUint16> randomUint16(Operand<?> like) {
+        if (hostBits == null || !training) {
+            return TfModelScope.super.randomUint16(like);
+        }
+        String site = nextSiteName();
+        Ops ops = cachedOps(modeKey(path + "#random_bits"), () -> tf().withSubScope("random_bits"));
+        return hostBits.halves(ops, site, like);
+    }
+
+    /** {@code path#n}, n counting the random requests on this path in this pass, with {@code @tower<t>} past tower 0. */
+    private String nextSiteName() {
+        int call = seedCalls.merge(path, 1, Integer::sum) - 1;
+        return path + "#" + call + (tower == 0 ? "" : "@tower" + tower);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.tensorflow.types.TInt64;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,6 +41,8 @@ import static java.util.Objects.requireNonNull;
  * @param fullCheckpoint the model, optimizer and metrics checkpoint
  * @param threads the thread choice the session is opened with
  * @param generation the generation graph of a model that generates ({@link TfGenerativeModel}), else null
+ * @param randomBits the training pass's host-made random bits ({@link TfHostRandomBits}), empty when nothing in it
+ *        draws them
  */
 public record TfCompiledGraph(Graph graph, String modelName, long seed, List<InputSpec> inputs, List<InputSpec> labels,
                               List<InputSpec> features, List<Placeholder<?>> placeholders,
@@ -48,7 +51,7 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
                               TrainingLossRead trainingLoss,
                               Operand<TInt64> optimizerStep, Training training, TfCheckpoint modelCheckpoint,
                               TfCheckpoint fullCheckpoint, TfThreadChoice threads,
-                              TfGenerationGraph generation) {
+                              TfGenerationGraph generation, Optional<TfHostRandomBits.Layout> randomBits) {
 
     public TfCompiledGraph {
         requireNonNull(graph, "graph is null");
@@ -72,6 +75,7 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
         requireNonNull(modelCheckpoint, "modelCheckpoint is null");
         requireNonNull(fullCheckpoint, "fullCheckpoint is null");
         requireNonNull(threads, "threads is null");
+        requireNonNull(randomBits, "randomBits is null");
     }
 
     /** The evaluation pass (labels fed), built into the graph on first call. */

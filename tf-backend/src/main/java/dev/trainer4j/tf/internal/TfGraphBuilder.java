@@ -153,8 +153,9 @@ public final class TfGraphBuilder {
                         args.perDeviceTrainBatchSize(), options.batchShapes()),
                 Runtime.getRuntime().availableProcessors(), rowCoupling, distinctDevices());
         StartupTimeline.process().mark("graph: step cost");
+        TfHostRandomBits randomBits = new TfHostRandomBits(engine);
         Training training = buildTraining(graph, engine, root, store, inputs, labels, allFeeds, threads.towers(),
-                randomKey, learningRate, counters);
+                randomKey, randomBits, learningRate, counters);
         StartupTimeline.process().mark("graph: update");
 
         // ---- issue 17: seq2seq: the generation graph (encoder pass, decoder step) on the same variables ----
@@ -207,7 +208,7 @@ public final class TfGraphBuilder {
                 List.copyOf(placeholders.values()), learningRate, randomKey, store.variables(), states, optimizerResets,
                 passes, trainingLoss, step.read(), training, modelCheckpoint, fullCheckpoint,
                 new TfThreadChoice(threads.intraOp(), threads.interOp(), threads.towers(), threads.reason()),
-                generation);
+                generation, randomBits.layout());
     }
 
     /**
@@ -407,8 +408,8 @@ public final class TfGraphBuilder {
      */
     private Training buildTraining(Graph graph, Ops engine, Ops root, TfVariableStore store, List<InputSpec> inputs,
                                    List<InputSpec> labels, Map<String, Operand<?>> allFeeds, int replicas,
-                                   Operand<TInt64> randomKey, Operand<TFloat32> learningRate,
-                                   TfUpdatePath.Counters counters) {
+                                   Operand<TInt64> randomKey, TfHostRandomBits randomBits,
+                                   Operand<TFloat32> learningRate, TfUpdatePath.Counters counters) {
         if (args.gradientCheckpointing() && !deviceMap.isEmpty()) {
             throw new ConfigurationException(TrainingArguments.GRADIENT_CHECKPOINTING.key(),
                     "gradient-checkpointing = true cannot be combined with strategy = model-parallel (its segmented"
@@ -427,7 +428,7 @@ public final class TfGraphBuilder {
             replicaBlocks.add(blocks);
             ModelOutput<Operand<?>> train = requireNonNull(
                     model.build(new TfBuildScope(trainOps, true, store, randomKey, replica,
-                            args.neftuneNoiseAlpha().orElse(0), deviceMap, blocks), feeds),
+                            args.neftuneNoiseAlpha().orElse(0), deviceMap, blocks, randomBits), feeds),
                     () -> "model '" + model.name() + "' returned no output");
             if (blocks != null && blocks.isEmpty()) {
                 throw new ConfigurationException(TrainingArguments.GRADIENT_CHECKPOINTING.key(),

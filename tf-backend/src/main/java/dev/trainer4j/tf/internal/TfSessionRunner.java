@@ -67,6 +67,8 @@ public final class TfSessionRunner implements AutoCloseable {
     private final String modelName;
     private final Session session;
     private final TfInputFeeder feeder = new TfInputFeeder();
+    /** The training pass's host-made random bits, or null: nothing in it draws them. */
+    private final TfRandomBitsFeeder randomBits;
     private final Map<RunnerKey, Session.Runner> runners = new LinkedHashMap<>(16, 0.75f, true);
     private final TFloat32 learningRateTensor;
     private final TInt64 randomKeyTensor;
@@ -107,7 +109,9 @@ public final class TfSessionRunner implements AutoCloseable {
         this.compiled = requireNonNull(compiled, "compiled is null");
         this.cluster = cluster;
         this.modelName = compiled.modelName();
-        this.trainingTensors = new Tensor[compiled.inputs().size()];
+        this.randomBits = compiled.randomBits().map(TfRandomBitsFeeder::new).orElse(null);
+        // the inputs, then the random bits' pool, offsets and states
+        this.trainingTensors = new Tensor[compiled.inputs().size() + (randomBits == null ? 0 : 3)];
         ConfigProto.Builder builder = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(compiled.threads().intraOp())
                 .setInterOpParallelismThreads(compiled.threads().interOp());
@@ -156,8 +160,7 @@ public final class TfSessionRunner implements AutoCloseable {
                                              List<Operand<TFloat32>> gradients, Batch batch, StepContext context) {
         requireNonNull(gradients, "gradients is null");
         Tensor[] tensors = feedTraining(batch, context);
-        Session.Runner runner = newRunner(tensors, target, finite);
-        gradients.forEach(runner::fetch);
+        Session.Runner runner = newRunner(tensors, target, finite, gradients);
         try (Result result = run(runner, path, context)) {
             List<float[]> values = new java.util.ArrayList<>(gradients.size());
             for (int i = 0; i < gradients.size(); i++) {
@@ -192,20 +195,61 @@ public final class TfSessionRunner implements AutoCloseable {
         List<InputSpec> inputs = compiled.inputs();
         TfInputFeeder.validate(modelName, inputs, batch);
         Tensor[] tensors = trainingTensors;
-        for (int i = 0; i < tensors.length; i++) {
+        for (int i = 0; i < inputs.size(); i++) {
             String name = inputs.get(i).name();
             tensors[i] = feeder.tensor(name, batch.get(name));
         }
+        setStepScalars(context);
+        if (randomBits != null) {
+            tensors[inputs.size()] = randomBitsPool(tensors, context);
+            tensors[inputs.size() + 1] = randomBits.offsets();
+            tensors[inputs.size() + 2] = randomBits.states();
+        }
+        return tensors;
+    }
+
+    private void setStepScalars(StepContext context) {
         learningRateTensor.setFloat((float) context.learningRate());
         randomKeyTensor.setLong(context.seed(), 0);
         randomKeyTensor.setLong(context.globalStep(), 1);
         randomKeyTensor.setLong(context.microStep(), 2);
-        return tensors;
+    }
+
+    /**
+     * The step's random bits for a training pass fed the model inputs {@code inputs}: the host-made pool, or an empty
+     * one for input shapes not seen before (the graph then makes the same words, and the run's fetched word counts
+     * lay those shapes out, {@link #run}).
+     */
+    private Tensor randomBitsPool(Tensor[] inputs, StepContext context) {
+        return randomBits.pool(inputs, compiled.inputs().size(), context.seed(), context.globalStep(), context.microStep());
+    }
+
+    /** Feeds the model inputs, the step's scalars and (when the pass draws them) its random bits to {@code runner}. */
+    private void feedTrainingPass(Session.Runner runner, Batch batch, StepContext context) {
+        List<InputSpec> inputs = compiled.inputs();
+        List<? extends Operand<?>> placeholders = compiled.placeholders();
+        Tensor[] tensors = new Tensor[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            tensors[i] = feeder.tensor(inputs.get(i).name(), batch.get(inputs.get(i).name()));
+            runner.feed(placeholders.get(i), tensors[i]);
+        }
+        setStepScalars(context);
+        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor);
+        if (randomBits != null) {
+            runner.feed(randomBits.placeholder(), randomBitsPool(tensors, context))
+                    .feed(randomBits.offsetsPlaceholder(), randomBits.offsets())
+                    .feed(randomBits.statesPlaceholder(), randomBits.states());
+        }
     }
 
     private Result run(Session.Runner runner, TrainingPath path, StepContext context) {
         try {
-            return runner.run();
+            Result result = runner.run();
+            if (randomBits != null && randomBits.learning()) {
+                // the run's last fetch: the word counts of its random sites at these input shapes
+                randomBits.learn((TInt64) result.get(result.size() - 1));
+            }
+            return result;
         }
         catch (RuntimeException e) {
             if (!TfErrors.isTensorFlowError(e)) {
@@ -239,16 +283,7 @@ public final class TfSessionRunner implements AutoCloseable {
             return java.util.Optional.empty();
         }
         Session.Runner diagnosis = session.runner();
-        List<InputSpec> inputs = compiled.inputs();
-        List<? extends Operand<?>> placeholders = compiled.placeholders();
-        for (int i = 0; i < inputs.size(); i++) {
-            diagnosis.feed(placeholders.get(i), feeder.tensor(inputs.get(i).name(), batch.get(inputs.get(i).name())));
-        }
-        learningRateTensor.setFloat((float) context.learningRate());
-        randomKeyTensor.setLong(context.seed(), 0);
-        randomKeyTensor.setLong(context.globalStep(), 1);
-        randomKeyTensor.setLong(context.microStep(), 2);
-        diagnosis.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor);
+        feedTrainingPass(diagnosis, batch, context);
         candidates.forEach(operation -> diagnosis.fetch(operation.output(0)));
         try (Result result = diagnosis.run()) {
             for (int i = 0; i < candidates.size(); i++) {
@@ -293,16 +328,8 @@ public final class TfSessionRunner implements AutoCloseable {
         List<InputSpec> inputs = compiled.inputs();
         TfInputFeeder.validate(modelName, inputs, batch);
         Session.Runner runner = session.runner();
-        for (int i = 0; i < inputs.size(); i++) {
-            String name = inputs.get(i).name();
-            runner.feed(compiled.placeholders().get(i), feeder.tensor(name, batch.get(name)));
-        }
-        learningRateTensor.setFloat((float) context.learningRate());
-        randomKeyTensor.setLong(context.seed(), 0);
-        randomKeyTensor.setLong(context.globalStep(), 1);
-        randomKeyTensor.setLong(context.microStep(), 2);
-        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
-                .addTarget(target)
+        feedTrainingPass(runner, batch, context);
+        runner.addTarget(target)
                 .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
                         .setOutputPartitionGraphs(true).build());
         try (Result result = runner.runAndFetchMetadata()) {
@@ -311,10 +338,11 @@ public final class TfSessionRunner implements AutoCloseable {
     }
 
     private Session.Runner runner(TrainingPath path, Tensor[] tensors, Op target, Operand<TBool> fetch) {
-        if (feeder.evictions() != seenEvictions) {
+        long evictions = feeder.evictions() + (randomBits == null ? 0 : randomBits.evictions());
+        if (evictions != seenEvictions) {
             runners.clear();
             lastRunner = null;
-            seenEvictions = feeder.evictions();
+            seenEvictions = evictions;
         }
         // the usual step: same path, same cached input tensors as the previous one (no key, no lookup)
         if (lastRunner != null && path == lastPath && sameTensors(tensors, lastTensors)) {
@@ -323,7 +351,7 @@ public final class TfSessionRunner implements AutoCloseable {
         RunnerKey key = new RunnerKey(path, Arrays.asList(tensors));
         Session.Runner runner = runners.get(key);
         if (runner == null) {
-            runner = newRunner(tensors, target, fetch);
+            runner = newRunner(tensors, target, fetch, List.of());
             runners.put(key, runner);
             if (runners.size() > RUNNER_CACHE_SIZE) {
                 runners.remove(runners.keySet().iterator().next());
@@ -335,17 +363,30 @@ public final class TfSessionRunner implements AutoCloseable {
         return runner;
     }
 
-    /** A runner feeding {@code tensors}, the learning rate and the random key, running {@code target}. */
-    private Session.Runner newRunner(Tensor[] tensors, Op target, Operand<TBool> fetch) {
+    /**
+     * A runner feeding {@code tensors}, the learning rate and the random key, running {@code target}, fetching
+     * {@code fetch} (if not null), then {@code moreFetches}, then (when the pass has random sites) their word counts.
+     */
+    private Session.Runner newRunner(Tensor[] tensors, Op target, Operand<TBool> fetch,
+                                     List<? extends Operand<?>> moreFetches) {
         Session.Runner runner = session.runner();
         List<? extends Operand<?>> placeholders = compiled.placeholders();
-        for (int i = 0; i < tensors.length; i++) {
+        for (int i = 0; i < placeholders.size(); i++) {
             runner.feed(placeholders.get(i), tensors[i]);
+        }
+        if (randomBits != null) {
+            runner.feed(randomBits.placeholder(), tensors[placeholders.size()])
+                    .feed(randomBits.offsetsPlaceholder(), tensors[placeholders.size() + 1])
+                    .feed(randomBits.statesPlaceholder(), tensors[placeholders.size() + 2]);
         }
         runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
                 .addTarget(target);
         if (fetch != null) {
             runner.fetch(fetch);
+        }
+        moreFetches.forEach(runner::fetch);
+        if (randomBits != null) {
+            runner.fetch(randomBits.words());
         }
         return runner;
     }
@@ -557,8 +598,8 @@ public final class TfSessionRunner implements AutoCloseable {
         runners.clear();
         lastRunner = null;
         trainingLossRunner = null;
-        try (session; learningRateTensor; randomKeyTensor; feeder) {
-            // closed in reverse order: feeder, random key, learning rate, session
+        try (session; learningRateTensor; randomKeyTensor; feeder; TfRandomBitsFeeder bits = randomBits) {
+            // closed in reverse order: random bits, feeder, random key, learning rate, session
         }
     }
 }

@@ -3,18 +3,15 @@ package dev.trainer4j.tf.nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint16;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Inverted dropout from a stateless random mask: while training each element is kept with probability 1 - rate
- * and scaled by 1 / (1 - rate); otherwise (or when rate is 0) the layer is the identity. The mask comes from
- * {@code statelessRandomUniformFullInt(scope.randomSeed())}, so it is reproducible for the scope's seed. Each
- * random 32-bit word gives two 16-bit uniforms (half the random draws of one float per element, which took a fifth
- * of the main job's training step), so the drop probability is {@code rate} rounded to a multiple of 2^-16.
+ * and scaled by 1 / (1 - rate); otherwise (or when rate is 0) the layer is the identity. The mask compares the
+ * scope's 16-bit uniforms ({@link TfModelScope#randomUint16}) with a threshold, so it is reproducible for the
+ * scope's seed and step, and the drop probability is {@code rate} rounded to a multiple of 2^-16.
  */
 public final class Dropout {
     private static final int LEVELS = 1 << 16;
@@ -48,13 +45,7 @@ public final class Dropout {
             return x;
         }
         Ops tf = scope.tf();
-        Operand<TInt64> count = tf.reshape(tf.size(x, TInt64.class), tf.constant(new long[] {1}));
-        Operand<TInt64> words = tf.math.floorDiv(tf.math.add(count, tf.constant(1L)), tf.constant(2L));
-        Operand<TInt32> bits = tf.random.statelessRandomUniformFullInt(words, scope.randomSeed(), TInt32.class);
-        // [words] int32 -> [words, 2] uint16 -> the first count of them, in the shape of x
-        Operand<TUint16> halves = tf.reshape(tf.bitcast(bits, TUint16.class), tf.constant(new long[] {-1}));
-        Operand<TUint16> uniform = tf.reshape(tf.slice(halves, tf.constant(new long[] {0}), count),
-                tf.shape(x, TInt64.class));
+        Operand<TUint16> uniform = scope.randomUint16(x);
         Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform,
                 tf.dtypes.cast(tf.constant(threshold), TUint16.class)), TFloat32.class);
         return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));

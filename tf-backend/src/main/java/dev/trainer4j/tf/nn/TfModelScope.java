@@ -4,7 +4,9 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
 
 import java.util.function.UnaryOperator;
 
@@ -40,6 +42,23 @@ public interface TfModelScope {
      * (seed, global step, micro-step): dropout drawn from it is the same in a fresh process resumed at that step.
      */
     Operand<TInt64> randomSeed();
+
+    /**
+     * Uniform random 16-bit integers in the shape of {@code like}, drawn for this scope's path and the current
+     * (seed, global step, micro-step) as {@link #randomSeed()} is: dropout's masks. By default they are two halves of
+     * each word of {@code statelessRandomUniformFullInt(randomSeed())}; the engine's training passes take them from
+     * random words made on the host for each step instead, because TensorFlow's Philox kernel ran at about 6 ns a
+     * word and took a sixth of the main job's training step.
+     */
+    default Operand<TUint16> randomUint16(Operand<?> like) {
+        Ops tf = tf();
+        Operand<TInt64> count = tf.reshape(tf.size(like, TInt64.class), tf.constant(new long[] {1}));
+        Operand<TInt64> words = tf.math.floorDiv(tf.math.add(count, tf.constant(1L)), tf.constant(2L));
+        Operand<TInt32> bits = tf.random.statelessRandomUniformFullInt(words, randomSeed(), TInt32.class);
+        // [words] int32 -> [words, 2] uint16 -> the first count of them, in the shape of like
+        Operand<TUint16> halves = tf.reshape(tf.bitcast(bits, TUint16.class), tf.constant(new long[] {-1}));
+        return tf.reshape(tf.slice(halves, tf.constant(new long[] {0}), count), tf.shape(like, TInt64.class));
+    }
 
     /**
      * NEFTune's alpha ({@code neftune-noise-alpha}) while building the training pass, else 0: a model adds
