@@ -75,9 +75,10 @@ public final class MultiHeadAttention {
     public Operand<TFloat32> attend(Operand<TFloat32> x, Operand<TFloat32> keys, Operand<TFloat32> values,
             Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
-        Operand<TFloat32> q = splitHeads(tf, query.apply(x));
-        Operand<TFloat32> scores = tf.math.mul(MatMuls.batchMatMul(tf, q, keys, false, true),
-                tf.constant((float) (1 / Math.sqrt(headSize))));
+        // the queries are scaled rather than the scores: a quarter of the elements at 4 heads and length 64, and the
+        // same numbers whenever 1/sqrt(head) is a power of two (head sizes 4, 16, 64, 256)
+        Operand<TFloat32> q = splitHeads(tf, tf.math.mul(query.apply(x), tf.constant((float) (1 / Math.sqrt(headSize)))));
+        Operand<TFloat32> scores = MatMuls.batchMatMul(tf, q, keys, false, true);
         if (additiveMask != null) {
             scores = tf.math.add(scores, additiveMask);
         }
