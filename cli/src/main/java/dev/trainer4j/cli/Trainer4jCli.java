@@ -1,5 +1,6 @@
 package dev.trainer4j.cli;
 
+import dev.trainer4j.runtime.Trainer4j;
 import dev.trainer4j.spi.StartupTimeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,8 @@ public final class Trainer4jCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         StartupTimeline.process().mark("launcher+jvm");
+        // Guice's first injector loads its classes while the command line and the run file are read
+        Trainer4j.warmUpInBackground();
         System.exit(run(CliContext.fromEnvironment(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

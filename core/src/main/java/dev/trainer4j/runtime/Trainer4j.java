@@ -140,6 +140,24 @@ public final class Trainer4j {
         return parser().parse(run, baseDirectory);
     }
 
+    /**
+     * Loads the dependency-injection classes on a daemon thread (a throwaway injector): the first injector of a JVM
+     * costs about a quarter of a second, mostly class loading, which a command line can overlap with its parsing and
+     * the run file's. Optional; nothing depends on it having finished.
+     */
+    public static void warmUpInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                Guice.createInjector(Stage.PRODUCTION);
+            }
+            catch (RuntimeException | LinkageError e) {
+                // only a warm-up: the run's own injector reports any problem
+            }
+        }, "trainer4j-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /** The injector of one run: plugins, the run's settings, the assembler, and the extra modules. */
     public Injector injector(RunConfig run) {
         List<Module> all = new ArrayList<>();
