@@ -17,7 +17,10 @@ import org.tensorflow.proto.RewriterConfig;
  *       GPUs).</li>
  * </ul>
  * Constant folding, arithmetic, layout, the remapper (the fused oneDNN kernels), dependency and common subgraph
- * elimination stay, with their two iterations, so the step's graph is the one TensorFlow's defaults give.
+ * elimination stay, in one iteration instead of the default two: on the main job's training graph the second
+ * iteration took 190-250 ms of the first step and removed 41 of about 2,600 nodes (13 by common subgraph elimination,
+ * 28 by the dependency optimizer) without changing what the step computes; the step's time did not change
+ * (TransformerStepTrace, interleaved runs).
  */
 public final class TfGrappler {
     private TfGrappler() {
@@ -27,7 +30,8 @@ public final class TfGrappler {
     public static ConfigProto.Builder applyTo(ConfigProto.Builder config, boolean gpus) {
         RewriterConfig.Builder rewrite = config.getGraphOptions().getRewriteOptions().toBuilder()
                 .setShapeOptimization(RewriterConfig.Toggle.OFF)
-                .setDisableTfgOptimizer(true);
+                .setDisableTfgOptimizer(true)
+                .setMetaOptimizerIterations(RewriterConfig.NumIterationsType.ONE);
         if (!gpus) {
             rewrite.setMemoryOptimization(RewriterConfig.MemOptType.NO_MEM_OPT);
         }
