@@ -46,8 +46,9 @@ public final class Dropout {
         }
         Ops tf = scope.tf();
         Operand<TUint16> uniform = scope.randomUint16(x);
-        Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform,
-                tf.dtypes.cast(tf.constant(threshold), TUint16.class)), TFloat32.class);
-        return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+        // the kept elements' factor in one op (a select between two scalars), not a cast and a multiply
+        Operand<TFloat32> factor = tf.select(tf.math.greaterEqual(uniform,
+                tf.dtypes.cast(tf.constant(threshold), TUint16.class)), tf.constant(1f / (1f - rate)), tf.constant(0f));
+        return tf.math.mul(x, factor);
     }
 }
