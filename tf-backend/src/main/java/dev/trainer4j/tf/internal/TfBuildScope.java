@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TfBuildScope implements TfModelScope {
     private static final long MIX = 0x9E3779B97F4A7C15L;
-    private static final long MICRO_STEP_SPAN = 1L << 20;
+    /** The global step's factor in a step's random key: room for 2^20 micro-steps. */
+    static final long MICRO_STEP_SPAN = 1L << 20;
 
     /** This scope's ops, made on first use: {@code Ops.withSubScope} scans every op of the graph, so it is done once per path. */
     private final java.util.function.Supplier<Ops> tf;

@@ -50,7 +50,7 @@ public final class TfHostRandomBits {
     private final Map<String, Site> sites = new HashMap<>();
     private final List<Site> order = new ArrayList<>();
 
-    private record Site(String name, long hash, Operand<TInt64> offset, Operand<TInt64> state, Operand<TInt64> words) {
+    private record Site(long hash, Operand<TInt64> offset, Operand<TInt64> state, Operand<TInt64> words) {
     }
 
     /**
@@ -96,7 +96,7 @@ public final class TfHostRandomBits {
             Operand<TInt64> offset = ops.slice(offsets, ops.constant(new long[] {order.size()}), ops.constant(new long[] {1}));
             Operand<TInt64> state = ops.reshape(ops.slice(states, ops.constant(new long[] {order.size()}),
                     ops.constant(new long[] {1})), ops.constant(new long[0]));
-            known = new Site(site, StableHash.of(site), offset, state, words);
+            known = new Site(StableHash.of(site), offset, state, words);
             sites.put(site, known);
             order.add(known);
         }

@@ -28,8 +28,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TfRandomBitsFeeder implements AutoCloseable {
     private static final long GAMMA = TfHostRandomBits.GAMMA;
-    /** The global step's factor in the step key, as {@link TfBuildScope#randomSeed()} has it. */
-    private static final long MICRO_STEP_SPAN = 1L << 20;
+    private static final long MICRO_STEP_SPAN = TfBuildScope.MICRO_STEP_SPAN;
     private static final int SHAPES_KEPT = 256;
     private static final int POOLS_KEPT = 8;
     /** Pools at least this large are made on several threads. */
