@@ -199,47 +199,33 @@ public final class TfSessionRunner implements AutoCloseable {
             String name = inputs.get(i).name();
             tensors[i] = feeder.tensor(name, batch.get(name));
         }
-        setStepScalars(context);
+        learningRateTensor.setFloat((float) context.learningRate());
+        randomKeyTensor.setLong(context.seed(), 0);
+        randomKeyTensor.setLong(context.globalStep(), 1);
+        randomKeyTensor.setLong(context.microStep(), 2);
         if (randomBits != null) {
-            tensors[inputs.size()] = randomBitsPool(tensors, context);
+            // the host-made pool, or an empty one for input shapes not seen before (the graph then makes the same
+            // words, and the run's fetched word counts lay those shapes out, see run)
+            tensors[inputs.size()] = randomBits.pool(tensors, inputs.size(), context.seed(), context.globalStep(),
+                    context.microStep());
             tensors[inputs.size() + 1] = randomBits.offsets();
             tensors[inputs.size() + 2] = randomBits.states();
         }
         return tensors;
     }
 
-    private void setStepScalars(StepContext context) {
-        learningRateTensor.setFloat((float) context.learningRate());
-        randomKeyTensor.setLong(context.seed(), 0);
-        randomKeyTensor.setLong(context.globalStep(), 1);
-        randomKeyTensor.setLong(context.microStep(), 2);
-    }
-
-    /**
-     * The step's random bits for a training pass fed the model inputs {@code inputs}: the host-made pool, or an empty
-     * one for input shapes not seen before (the graph then makes the same words, and the run's fetched word counts
-     * lay those shapes out, {@link #run}).
-     */
-    private Tensor randomBitsPool(Tensor[] inputs, StepContext context) {
-        return randomBits.pool(inputs, compiled.inputs().size(), context.seed(), context.globalStep(), context.microStep());
-    }
-
-    /** Feeds the model inputs, the step's scalars and (when the pass draws them) its random bits to {@code runner}. */
-    private void feedTrainingPass(Session.Runner runner, Batch batch, StepContext context) {
-        List<InputSpec> inputs = compiled.inputs();
+    /** Feeds {@code tensors} ({@link #feedTraining}'s), the learning rate and the random key to {@code runner}. */
+    private void feed(Session.Runner runner, Tensor[] tensors) {
         List<? extends Operand<?>> placeholders = compiled.placeholders();
-        Tensor[] tensors = new Tensor[inputs.size()];
-        for (int i = 0; i < inputs.size(); i++) {
-            tensors[i] = feeder.tensor(inputs.get(i).name(), batch.get(inputs.get(i).name()));
+        for (int i = 0; i < placeholders.size(); i++) {
             runner.feed(placeholders.get(i), tensors[i]);
         }
-        setStepScalars(context);
-        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor);
         if (randomBits != null) {
-            runner.feed(randomBits.placeholder(), randomBitsPool(tensors, context))
-                    .feed(randomBits.offsetsPlaceholder(), randomBits.offsets())
-                    .feed(randomBits.statesPlaceholder(), randomBits.states());
+            runner.feed(randomBits.placeholder(), tensors[placeholders.size()])
+                    .feed(randomBits.offsetsPlaceholder(), tensors[placeholders.size() + 1])
+                    .feed(randomBits.statesPlaceholder(), tensors[placeholders.size() + 2]);
         }
+        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor);
     }
 
     private Result run(Session.Runner runner, TrainingPath path, StepContext context) {
@@ -283,7 +269,7 @@ public final class TfSessionRunner implements AutoCloseable {
             return java.util.Optional.empty();
         }
         Session.Runner diagnosis = session.runner();
-        feedTrainingPass(diagnosis, batch, context);
+        feed(diagnosis, feedTraining(batch, context));
         candidates.forEach(operation -> diagnosis.fetch(operation.output(0)));
         try (Result result = diagnosis.run()) {
             for (int i = 0; i < candidates.size(); i++) {
@@ -323,12 +309,8 @@ public final class TfSessionRunner implements AutoCloseable {
      * after grappler's rewrites) in the run metadata.
      */
     public RunMetadata traceRun(Op target, Batch batch, StepContext context) {
-        requireNonNull(batch, "batch is null");
-        requireNonNull(context, "context is null");
-        List<InputSpec> inputs = compiled.inputs();
-        TfInputFeeder.validate(modelName, inputs, batch);
         Session.Runner runner = session.runner();
-        feedTrainingPass(runner, batch, context);
+        feed(runner, feedTraining(batch, context));
         runner.addTarget(target)
                 .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
                         .setOutputPartitionGraphs(true).build());
@@ -370,17 +352,8 @@ public final class TfSessionRunner implements AutoCloseable {
     private Session.Runner newRunner(Tensor[] tensors, Op target, Operand<TBool> fetch,
                                      List<? extends Operand<?>> moreFetches) {
         Session.Runner runner = session.runner();
-        List<? extends Operand<?>> placeholders = compiled.placeholders();
-        for (int i = 0; i < placeholders.size(); i++) {
-            runner.feed(placeholders.get(i), tensors[i]);
-        }
-        if (randomBits != null) {
-            runner.feed(randomBits.placeholder(), tensors[placeholders.size()])
-                    .feed(randomBits.offsetsPlaceholder(), tensors[placeholders.size() + 1])
-                    .feed(randomBits.statesPlaceholder(), tensors[placeholders.size() + 2]);
-        }
-        runner.feed(compiled.learningRate(), learningRateTensor).feed(compiled.randomKey(), randomKeyTensor)
-                .addTarget(target);
+        feed(runner, tensors);
+        runner.addTarget(target);
         if (fetch != null) {
             runner.fetch(fetch);
         }
