@@ -8,7 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The {@code trainer4j} command: {@code train}, {@code predict}, {@code config}, {@code plugins}, {@code hpo}, .... Exit codes: 0 success,
@@ -30,16 +32,16 @@ public final class Trainer4jCli implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code. */
     public static int run(CliContext context, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new Trainer4jCli())
-                .addSubcommand(new TrainCommand(context))
-                .addSubcommand(new PredictCommand(context))
-                .addSubcommand(new GenerateCommand(context))
-                .addSubcommand(new ConfigCommand(context))
-                .addSubcommand(new PluginsCommand(context))
-                .addSubcommand(new EvaluateCommand(context))
-                .addSubcommand(new ExportCommand(context))
-                .addSubcommand(new ReportCommand(context))
-                .addSubcommand(new HpoCommand(context));
+        CommandLine commandLine = new CommandLine(new Trainer4jCli());
+        // picocli reads a command's annotations when it is added (about 0.1 s a command in a fresh JVM): a command
+        // line that names its command gets only that one; anything else (help, a typo, no command) gets them all
+        String named = args.length > 0 ? args[0] : "";
+        boolean known = SUBCOMMANDS.stream().anyMatch(subcommand -> subcommand.name().equals(named));
+        for (Subcommand subcommand : SUBCOMMANDS) {
+            if (!known || subcommand.name().equals(named)) {
+                commandLine.addSubcommand(subcommand.name(), subcommand.factory().apply(context));
+            }
+        }
         commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -56,6 +58,22 @@ public final class Trainer4jCli implements Callable<Integer> {
         spec.commandLine().usage(err);
         return CliCommand.USAGE;
     }
+
+    /** A command of {@code trainer4j}: its name (as its {@code @Command} annotation gives it) and how to make it. */
+    record Subcommand(String name, Function<CliContext, Object> factory) {
+    }
+
+    /** Every command, in the order {@code trainer4j --help} lists them. */
+    static final List<Subcommand> SUBCOMMANDS = List.of(
+            new Subcommand("train", TrainCommand::new),
+            new Subcommand("predict", PredictCommand::new),
+            new Subcommand("generate", GenerateCommand::new),
+            new Subcommand("config", ConfigCommand::new),
+            new Subcommand("plugins", PluginsCommand::new),
+            new Subcommand("evaluate", EvaluateCommand::new),
+            new Subcommand("export", ExportCommand::new),
+            new Subcommand("report", ReportCommand::new),
+            new Subcommand("hpo", HpoCommand::new));
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -74,6 +74,25 @@ final class Trainer4jCliTest {
     }
 
     @Test
+    void everyCommandIsListedUnderItsAnnotatedNameAndHelpSeesThemAll() {
+        for (Trainer4jCli.Subcommand subcommand : Trainer4jCli.SUBCOMMANDS) {
+            Object command = subcommand.factory().apply(context);
+            assertThat(command.getClass().getAnnotation(picocli.CommandLine.Command.class).name())
+                    .as("the @Command name of %s", command.getClass().getSimpleName())
+                    .isEqualTo(subcommand.name());
+        }
+        assertThat(run("--help")).isZero();
+        for (Trainer4jCli.Subcommand subcommand : Trainer4jCli.SUBCOMMANDS) {
+            assertThat(out).containsPattern("(?m)^  " + subcommand.name() + " ");
+        }
+        // a command line that names one command builds only that one; help for another still works
+        assertThat(run("help", "predict")).isZero();
+        assertThat(out).contains("Usage: trainer4j predict");
+        assertThat(run("trian")).isEqualTo(2);
+        assertThat(err).contains("trian").contains("train");
+    }
+
+    @Test
     void noCommandOrAnUnknownOptionIsAUsageError() {
         assertThat(run()).isEqualTo(2);
         assertThat(err).contains("trainer4j: missing command").contains("Usage: trainer4j");
