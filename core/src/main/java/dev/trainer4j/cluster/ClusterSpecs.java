@@ -35,7 +35,6 @@ public final class ClusterSpecs {
     /** The run file block. */
     public static final String CLUSTER_BLOCK = ClusterSpec.CLUSTER_BLOCK;
     private static final Set<String> BLOCK_KEYS = Set.of("workers", "task-index");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ClusterSpecs() {
     }
@@ -64,7 +63,7 @@ public final class ClusterSpecs {
         requireNonNull(json, "json is null");
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = Json.MAPPER.readTree(json);
         }
         catch (JsonProcessingException e) {
             throw new ConfigurationException(TF_CONFIG, abbreviate(json), "JSON such as {\"cluster\": {\"worker\":"
@@ -163,7 +162,7 @@ public final class ClusterSpecs {
 
     /** The {@code TF_CONFIG} JSON for worker {@code taskIndex} of {@code workers} (what launchers set). */
     public static String toTfConfig(List<String> workers, int taskIndex) {
-        var root = JSON.createObjectNode();
+        var root = Json.MAPPER.createObjectNode();
         var list = root.putObject("cluster").putArray("worker");
         workers.forEach(list::add);
         root.putObject("task").put("type", "worker").put("index", taskIndex);
@@ -220,5 +219,10 @@ public final class ClusterSpecs {
 
     private static String abbreviate(String text) {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    /** The JSON mapper, made on first use: a single-process run never reads {@code TF_CONFIG}. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }
