@@ -45,6 +45,6 @@ public final class MultiHeadSelfAttention {
      * @return [B, T, hidden]
      */
     public Operand<TFloat32> applyWithBias(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
-        return attention.attend(x, attention.keys(x), attention.values(x), additiveMask);
+        return attention.attendSelf(x, additiveMask);
     }
 }

@@ -6,6 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -118,6 +119,51 @@ class MultiHeadSelfAttentionTest {
                     for (int d = 0; d < 2; d++) {
                         double expected = context[t][0] * wo[d] + context[t][1] * wo[2 + d];
                         assertThat((double) out[t * 2 + d]).isCloseTo(expected, within(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void selfAttentionInOneProductGivesWhatSeparateProjectionsGive() {
+        // 2 heads of 4 (a scale of 1/2, exact) and 4 heads of 2 (1/sqrt 2, rounded)
+        for (int heads : new int[] {2, 4}) {
+            Random random = new Random(11 + heads);
+            int batch = 2;
+            int length = 5;
+            float[] input = new float[batch * length * HIDDEN];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) random.nextGaussian();
+            }
+            try (Graph graph = new Graph()) {
+                TestModelScope scope = TestModelScope.create(graph, false, 1);
+                Ops tf = scope.tf();
+                Operand<TFloat32> x = tf.placeholder(TFloat32.class);
+                Operand<TInt32> mask = tf.placeholder(TInt32.class);
+                MultiHeadAttention attention = new MultiHeadAttention(scope.child("attention"), HIDDEN, heads, 0);
+                Operand<TFloat32> bias = AttentionMasks.padding(tf, mask);
+                Operand<TFloat32> fused = attention.attendSelf(x, bias);
+                Operand<TFloat32> separate = attention.attend(x, attention.keys(x), attention.values(x), bias);
+                // biases away from their zero initialisation, so that the fused bias is checked too
+                java.util.List<Operand<TFloat32>> assignments = new java.util.ArrayList<>();
+                scope.variables().forEach((name, variable) -> {
+                    if (name.endsWith("/bias")) {
+                        assignments.add(tf.assign(variable, tf.random.randomStandardNormal(
+                                tf.constant(new long[] {HIDDEN}), TFloat32.class, RandomStandardNormal.seed(5L))));
+                    }
+                });
+                try (Session session = new Session(graph);
+                        TFloat32 xs = floats(input, batch, length, HIDDEN);
+                        TInt32 masks = ints(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, batch, length)) {
+                    Map<Operand<?>, Tensor> feeds = Map.of(x, xs, mask, masks);
+                    run(session, feeds, separate); // the first run initialises the variables
+                    assignments.forEach(assignment -> session.runner().addTarget(assignment).run());
+                    java.util.List<float[]> outputs = run(session, feeds, fused, separate);
+                    assertThat(shapeOf(session, feeds, fused)).containsExactly(batch, length, HIDDEN);
+                    for (int i = 0; i < input.length; i++) {
+                        assertThat(outputs.get(0)[i]).as("heads %d, element %d", heads, i)
+                                .isCloseTo(outputs.get(1)[i], within(1e-5f));
                     }
                 }
             }
