@@ -1,5 +1,6 @@
 package dev.trainer4j.runtime;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -18,6 +19,7 @@ import dev.trainer4j.spi.Backend;
 import dev.trainer4j.spi.BackendFactory;
 import dev.trainer4j.spi.StartupTimeline;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,17 +143,19 @@ public final class Trainer4j {
     }
 
     /**
-     * Loads the dependency-injection classes on a daemon thread (a throwaway injector): the first injector of a JVM
-     * costs about a quarter of a second, mostly class loading, which a command line can overlap with its parsing and
-     * the run file's. Optional; nothing depends on it having finished.
+     * Loads the dependency-injection and JSON classes on a daemon thread (a throwaway injector, a throwaway JSON
+     * mapper): the first injector of a JVM costs about a quarter of a second and the first mapper about a tenth
+     * (JSONL data, the JSON loggers), mostly class loading, which a command line can overlap with its parsing and the
+     * run file's. Optional; nothing depends on it having finished.
      */
     public static void warmUpInBackground() {
         Thread thread = new Thread(() -> {
             try {
                 Guice.createInjector(Stage.PRODUCTION);
+                new ObjectMapper().readTree("{\"warm-up\": [1, 2.5, \"text\", true, null]}");
             }
-            catch (RuntimeException | LinkageError e) {
-                // only a warm-up: the run's own injector reports any problem
+            catch (IOException | RuntimeException | LinkageError e) {
+                // only a warm-up: the run's own injector and mappers report any problem
             }
         }, "trainer4j-warm-up");
         thread.setDaemon(true);
