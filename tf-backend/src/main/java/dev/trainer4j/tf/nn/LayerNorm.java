@@ -3,14 +3,14 @@ package dev.trainer4j.tf.nn;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Sum;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Layer normalisation over the last dimension: {@code (x - mean) / sqrt(var + eps) * gamma + beta}, with the
- * biased variance, built from Sum, Square and Rsqrt. Variables {@code gamma} (ones) and {@code beta}
+ * biased variance, built from Mean, SquaredDifference and Rsqrt. Variables {@code gamma} (ones) and {@code beta}
  * (zeros), both {@link VariableRole#NORM}.
  */
 public final class LayerNorm {
@@ -18,7 +18,6 @@ public final class LayerNorm {
     public static final double DEFAULT_EPSILON = 1e-5;
 
     private final TfModelScope scope;
-    private final long dimension;
     private final float epsilon;
     private final Operand<TFloat32> gamma;
     private final Operand<TFloat32> beta;
@@ -37,7 +36,6 @@ public final class LayerNorm {
             throw new IllegalArgumentException("layer norm " + scope.path() + ": epsilon " + epsilon
                     + " is not allowed; expected a number > 0");
         }
-        this.dimension = dimension;
         this.epsilon = (float) epsilon;
         this.gamma = scope.variable("gamma", Shape.of(dimension), TfInitializers.ones(), VariableRole.NORM);
         this.beta = scope.variable("beta", Shape.of(dimension), TfInitializers.zeros(), VariableRole.NORM);
@@ -47,14 +45,10 @@ public final class LayerNorm {
     public Operand<TFloat32> apply(Operand<TFloat32> x) {
         Ops tf = scope.tf();
         Operand<org.tensorflow.types.TInt32> lastAxis = tf.constant(-1);
-        // sums times 1/dimension rather than Mean, whose gradient computes the element count at run time (a dozen
-        // shape ops per use); x - mean once, for the variance and the output (SquaredDifference would take it again)
-        Operand<TFloat32> inverseDimension = tf.constant(1f / dimension);
-        Operand<TFloat32> mean = tf.math.mul(tf.sum(x, lastAxis, Sum.keepDims(true)), inverseDimension);
-        Operand<TFloat32> centered = tf.math.sub(x, mean);
-        Operand<TFloat32> variance = tf.math.mul(tf.sum(tf.math.square(centered), lastAxis, Sum.keepDims(true)),
-                inverseDimension);
-        Operand<TFloat32> normalised = tf.math.mul(centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
+        Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
+        Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), lastAxis, Mean.keepDims(true));
+        Operand<TFloat32> normalised = tf.math.mul(tf.math.sub(x, mean),
+                tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
         return tf.math.add(tf.math.mul(normalised, gamma), beta);
     }
 }
