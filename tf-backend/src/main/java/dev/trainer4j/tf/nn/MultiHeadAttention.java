@@ -1,9 +1,7 @@
 package dev.trainer4j.tf.nn;
 
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -80,30 +78,31 @@ public final class MultiHeadAttention {
         // the queries are scaled rather than the scores: a quarter of the elements at 4 heads and length 64, and the
         // same numbers whenever 1/sqrt(head) is a power of two (head sizes 4, 16, 64, 256)
         Operand<TFloat32> queries = splitHeads(tf, tf.math.mul(query.apply(x), queryScale(tf)));
-        return attendHeads(tf, queries, keys, values, additiveMask, batchAndTime(tf, x));
+        return unflatten(tf, attendHeads(tf, queries, keys, values, additiveMask), batchAndTime(tf, x));
     }
 
     /**
      * Self-attention over {@code x} [B, T, hidden]: what {@code attend(x, keys(x), values(x), additiveMask)} gives,
-     * with the query, key and value projections as one product (the three kernels side by side, the query's scaled)
-     * and one transpose of its result into the head layout, instead of three products, three transposes and the
-     * queries' scaling; backwards, one product for the input's gradient instead of three and their sum.
+     * computed as {@link #attendSelfRows} on its rows.
      */
     public Operand<TFloat32> attendSelf(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
-        Operand<TFloat32> scale = queryScale(tf);
-        Operand<TFloat32> kernel = tf.concat(List.of(tf.math.mul(query.kernel(), scale), key.kernel(), value.kernel()),
-                tf.constant(1));
-        Operand<TFloat32> bias = tf.concat(List.of(tf.math.mul(query.bias(), scale), key.bias(), value.bias()),
-                tf.constant(0));
         Operand<TInt64> batchAndTime = batchAndTime(tf, x);
-        Operand<TFloat32> projected = tf.nn.biasAdd(
-                tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] {-1, hiddenSize})), kernel), bias);
-        // [B·T, 3·hidden] -> [B, T, 3, heads, head] -> [3, B, heads, T, head]
-        Operand<TFloat32> heads = tf.linalg.transpose(tf.reshape(projected, tf.concat(List.of(batchAndTime,
-                tf.constant(new long[] {3, numHeads, headSize})), tf.constant(0))), tf.constant(new int[] {2, 0, 3, 1, 4}));
-        List<Output<TFloat32>> qkv = tf.unstack(heads, 3L, Unstack.axis(0L)).output();
-        return attendHeads(tf, qkv.get(0), qkv.get(1), qkv.get(2), additiveMask, batchAndTime);
+        return unflatten(tf, attendSelfRows(tf.reshape(x, tf.constant(new long[] {-1, hiddenSize})), batchAndTime,
+                additiveMask), batchAndTime);
+    }
+
+    /**
+     * Self-attention over a sequence batch given by its rows: {@code rows} [B·T, hidden], the positions of B
+     * sequences of T one after the other, and {@code batchAndTime} = (B, T) as int64 [2]; returns [B·T, hidden]. The
+     * projections take the rows as they are, so only the heads need (B, T).
+     */
+    public Operand<TFloat32> attendSelfRows(Operand<TFloat32> rows, Operand<TInt64> batchAndTime,
+            Operand<TFloat32> additiveMask) {
+        Ops tf = scope.tf();
+        Operand<TFloat32> queries = heads(tf, tf.math.mul(query.apply(rows), queryScale(tf)), batchAndTime);
+        return attendHeads(tf, queries, heads(tf, key.apply(rows), batchAndTime),
+                heads(tf, value.apply(rows), batchAndTime), additiveMask);
     }
 
     /** 1/sqrt(head), by which the queries are scaled. */
@@ -111,9 +110,12 @@ public final class MultiHeadAttention {
         return tf.constant((float) (1 / Math.sqrt(headSize)));
     }
 
-    /** Attention of scaled {@code queries} over {@code keys} and {@code values}, all [B, heads, T or S, head]. */
+    /**
+     * Attention of scaled {@code queries} over {@code keys} and {@code values}, all [B, heads, T or S, head], through
+     * the output projection: [B·T, hidden].
+     */
     private Operand<TFloat32> attendHeads(Ops tf, Operand<TFloat32> queries, Operand<TFloat32> keys,
-            Operand<TFloat32> values, Operand<TFloat32> additiveMask, Operand<TInt64> batchAndTime) {
+            Operand<TFloat32> values, Operand<TFloat32> additiveMask) {
         Operand<TFloat32> scores = MatMuls.batchMatMul(tf, queries, keys, false, true);
         if (additiveMask != null) {
             scores = tf.math.add(scores, additiveMask);
@@ -121,8 +123,13 @@ public final class MultiHeadAttention {
         Operand<TFloat32> probabilities = dropout.apply(tf.nn.softmax(scores));
         Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, values, false, false);
         Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
-                tf.concat(List.of(batchAndTime, tf.constant(new long[] {hiddenSize})), tf.constant(0)));
+                tf.constant(new long[] {-1, hiddenSize}));
         return output.apply(merged);
+    }
+
+    /** Rows [B·T, hidden] back to [B, T, hidden]. */
+    private Operand<TFloat32> unflatten(Ops tf, Operand<TFloat32> rows, Operand<TInt64> batchAndTime) {
+        return tf.reshape(rows, tf.concat(List.of(batchAndTime, tf.constant(new long[] {hiddenSize})), tf.constant(0)));
     }
 
     /** The first two dimensions of {@code x} [B, T, ...] as int64 [2]. */
@@ -132,8 +139,13 @@ public final class MultiHeadAttention {
 
     /** [B, T, hidden] → [B, heads, T, head]. */
     private Operand<TFloat32> splitHeads(Ops tf, Operand<TFloat32> x) {
+        return heads(tf, x, batchAndTime(tf, x));
+    }
+
+    /** [B, T, hidden] or its rows [B·T, hidden] → [B, heads, T, head]. */
+    private Operand<TFloat32> heads(Ops tf, Operand<TFloat32> x, Operand<TInt64> batchAndTime) {
         Operand<TFloat32> split = tf.reshape(x,
-                tf.concat(List.of(batchAndTime(tf, x), tf.constant(new long[] {numHeads, headSize})), tf.constant(0)));
+                tf.concat(List.of(batchAndTime, tf.constant(new long[] {numHeads, headSize})), tf.constant(0)));
         return tf.linalg.transpose(split, tf.constant(new int[] {0, 2, 1, 3}));
     }
 }

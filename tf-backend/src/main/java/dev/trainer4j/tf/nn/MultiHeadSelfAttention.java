@@ -2,6 +2,7 @@ package dev.trainer4j.tf.nn;
 
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
 import static java.util.Objects.requireNonNull;
@@ -46,5 +47,14 @@ public final class MultiHeadSelfAttention {
      */
     public Operand<TFloat32> applyWithBias(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
         return attention.attendSelf(x, additiveMask);
+    }
+
+    /**
+     * Attends over a sequence batch given by its rows [B·T, hidden] (see
+     * {@link MultiHeadAttention#attendSelfRows}), {@code batchAndTime} = (B, T); returns [B·T, hidden].
+     */
+    public Operand<TFloat32> applyRowsWithBias(Operand<TFloat32> rows, Operand<TInt64> batchAndTime,
+            Operand<TFloat32> additiveMask) {
+        return attention.attendSelfRows(rows, batchAndTime, additiveMask);
     }
 }

@@ -3,6 +3,7 @@ package dev.trainer4j.tf.nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
 import static java.util.Objects.requireNonNull;
@@ -20,6 +21,7 @@ import static java.util.Objects.requireNonNull;
 public final class TransformerEncoderBlock {
     private final TfModelScope scope;
     private final NormPlacement normPlacement;
+    private final long hiddenSize;
     private final LayerNorm attentionNorm;
     private final MultiHeadSelfAttention attention;
     private final Dropout attentionDropout;
@@ -39,6 +41,7 @@ public final class TransformerEncoderBlock {
         this.scope = requireNonNull(scope, "scope is null");
         requireNonNull(settings, "settings is null");
         long hiddenSize = settings.hiddenSize();
+        this.hiddenSize = hiddenSize;
         this.normPlacement = settings.normPlacement();
         this.attentionNorm = new LayerNorm(scope.child("attention_norm"), hiddenSize, settings.layerNormEpsilon());
         this.attention = new MultiHeadSelfAttention(scope.child("attention"), hiddenSize, settings.numHeads(),
@@ -62,15 +65,24 @@ public final class TransformerEncoderBlock {
      */
     public Operand<TFloat32> applyWithBias(Operand<TFloat32> x, Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
+        // the block works on the rows [B·T, hidden]: its norms, products, dropouts and sums are per position, so
+        // only the attention needs (B, T), and the shape ops of a reshape per product and its gradient go
+        Operand<TInt64> shape = tf.shape(x, TInt64.class);
+        Operand<TInt64> batchAndTime = tf.slice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {2}));
+        Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {-1, hiddenSize}));
+        Operand<TFloat32> result;
         if (normPlacement == NormPlacement.POST) {
-            Operand<TFloat32> h = attentionNorm.apply(
-                    tf.math.add(x, attentionDropout.apply(attention.applyWithBias(x, additiveMask))));
+            Operand<TFloat32> h = attentionNorm.apply(tf.math.add(rows,
+                    attentionDropout.apply(attention.applyRowsWithBias(rows, batchAndTime, additiveMask))));
             Operand<TFloat32> fed = output.apply(intermediate.apply(h));
-            return ffnNorm.apply(tf.math.add(h, ffnDropout.apply(fed)));
+            result = ffnNorm.apply(tf.math.add(h, ffnDropout.apply(fed)));
+        } else {
+            Operand<TFloat32> attended = attention.applyRowsWithBias(attentionNorm.apply(rows), batchAndTime,
+                    additiveMask);
+            Operand<TFloat32> h = tf.math.add(rows, attentionDropout.apply(attended));
+            Operand<TFloat32> fed = output.apply(intermediate.apply(ffnNorm.apply(h)));
+            result = tf.math.add(h, ffnDropout.apply(fed));
         }
-        Operand<TFloat32> attended = attention.applyWithBias(attentionNorm.apply(x), additiveMask);
-        Operand<TFloat32> h = tf.math.add(x, attentionDropout.apply(attended));
-        Operand<TFloat32> fed = output.apply(intermediate.apply(ffnNorm.apply(h)));
-        return tf.math.add(h, ffnDropout.apply(fed));
+        return tf.reshape(result, shape);
     }
 }

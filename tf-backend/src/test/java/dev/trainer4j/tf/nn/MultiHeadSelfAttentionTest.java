@@ -126,7 +126,7 @@ class MultiHeadSelfAttentionTest {
     }
 
     @Test
-    void selfAttentionInOneProductGivesWhatSeparateProjectionsGive() {
+    void selfAttentionOnTheRowsGivesWhatAttendGives() {
         // 2 heads of 4 (a scale of 1/2, exact) and 4 heads of 2 (1/sqrt 2, rounded)
         for (int heads : new int[] {2, 4}) {
             Random random = new Random(11 + heads);
@@ -143,9 +143,9 @@ class MultiHeadSelfAttentionTest {
                 Operand<TInt32> mask = tf.placeholder(TInt32.class);
                 MultiHeadAttention attention = new MultiHeadAttention(scope.child("attention"), HIDDEN, heads, 0);
                 Operand<TFloat32> bias = AttentionMasks.padding(tf, mask);
-                Operand<TFloat32> fused = attention.attendSelf(x, bias);
+                Operand<TFloat32> rows = attention.attendSelf(x, bias);
                 Operand<TFloat32> separate = attention.attend(x, attention.keys(x), attention.values(x), bias);
-                // biases away from their zero initialisation, so that the fused bias is checked too
+                // biases away from their zero initialisation
                 java.util.List<Operand<TFloat32>> assignments = new java.util.ArrayList<>();
                 scope.variables().forEach((name, variable) -> {
                     if (name.endsWith("/bias")) {
@@ -159,8 +159,8 @@ class MultiHeadSelfAttentionTest {
                     Map<Operand<?>, Tensor> feeds = Map.of(x, xs, mask, masks);
                     run(session, feeds, separate); // the first run initialises the variables
                     assignments.forEach(assignment -> session.runner().addTarget(assignment).run());
-                    java.util.List<float[]> outputs = run(session, feeds, fused, separate);
-                    assertThat(shapeOf(session, feeds, fused)).containsExactly(batch, length, HIDDEN);
+                    java.util.List<float[]> outputs = run(session, feeds, rows, separate);
+                    assertThat(shapeOf(session, feeds, rows)).containsExactly(batch, length, HIDDEN);
                     for (int i = 0; i < input.length; i++) {
                         assertThat(outputs.get(0)[i]).as("heads %d, element %d", heads, i)
                                 .isCloseTo(outputs.get(1)[i], within(1e-5f));
