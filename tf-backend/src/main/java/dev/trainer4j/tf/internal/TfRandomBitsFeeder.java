@@ -4,6 +4,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.LongDataBuffer;
 import org.tensorflow.types.TInt64;
 
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
     private static final int POOLS_KEPT = 8;
     /** Pools at least this large are made on several threads. */
     private static final long PARALLEL_WORDS = 1 << 16;
+    /** Words made in a cache-resident array before one bulk write into the pool tensor. */
+    private static final int CHUNK_WORDS = 4096;
 
     private final TfHostRandomBits.Layout layout;
     private final long[] siteHashes;
@@ -47,6 +50,8 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
     /** The shapes of the last run fed an empty pool, until {@link #learn} lays them out; else null. */
     private List<Shape> learning;
     private final int parts = Math.min(4, Runtime.getRuntime().availableProcessors());
+    /** One chunk array per part (the calling thread's is the first). */
+    private final long[][] chunks = new long[parts][CHUNK_WORDS];
     /** {@code parts - 1} daemon threads, made for the first large pool. */
     private ExecutorService helpers;
     private long evictions;
@@ -54,8 +59,8 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
     private Tensor[] lastInputs;
     private Counts lastCounts;
 
-    /** A pool tensor and the host array its words are made in (copied over in one bulk copy). */
-    private record Pool(TInt64 tensor, long[] words) {
+    /** A pool tensor and its memory, which the words are written to. */
+    private record Pool(TInt64 tensor, LongDataBuffer memory) {
     }
 
     /** Each site's word count and aligned offset for one batch shape, and the pool's size. */
@@ -113,7 +118,8 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
         }
         Pool pool = pools.get(counts.total());
         if (pool == null) {
-            pool = new Pool(TInt64.tensorOf(Shape.of(counts.total())), new long[Math.toIntExact(counts.total())]);
+            TInt64 tensor = TInt64.tensorOf(Shape.of(counts.total()));
+            pool = new Pool(tensor, tensor.asRawTensor().data().asLongs());
             pools.put(counts.total(), pool);
             if (pools.size() > POOLS_KEPT) {
                 Iterator<Pool> eldest = pools.values().iterator();
@@ -122,8 +128,7 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
                 evictions++;
             }
         }
-        fillSites(pool.words(), counts);
-        pool.tensor().copyFrom(DataBuffers.of(pool.words(), true, false));
+        fillSites(pool.memory(), counts);
         return pool.tensor();
     }
 
@@ -168,14 +173,14 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
     }
 
     /**
-     * Writes every site's words. A large pool is made in contiguous runs of sites of about equal size, one on the
-     * calling thread and the others on helper threads (TensorFlow is idle between two runs: the main job's 426,000
-     * words a step took 1.2 ms on one thread).
+     * Writes every site's words into the pool tensor. A large pool is made in contiguous runs of sites of about
+     * equal size, one on the calling thread and the others on helper threads (TensorFlow is idle between two runs:
+     * the main job's 426,000 words a step took 1.2 ms on one thread).
      */
-    private void fillSites(long[] words, Counts counts) {
+    private void fillSites(LongDataBuffer memory, Counts counts) {
         int sites = siteHashes.length;
         if (parts < 2 || sites < 2 || counts.total() < PARALLEL_WORDS) {
-            fillSites(words, counts, 0, sites);
+            fillSites(memory, counts, 0, sites, chunks[0]);
             return;
         }
         int[] bounds = new int[parts + 1];
@@ -199,9 +204,10 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
         for (int part = 1; part < parts; part++) {
             int from = bounds[part];
             int to = bounds[part + 1];
-            running.add(helpers.submit(() -> fillSites(words, counts, from, to)));
+            long[] chunk = chunks[part];
+            running.add(helpers.submit(() -> fillSites(memory, counts, from, to, chunk)));
         }
-        fillSites(words, counts, bounds[0], bounds[1]);
+        fillSites(memory, counts, bounds[0], bounds[1], chunks[0]);
         for (Future<?> part : running) {
             try {
                 part.get();
@@ -216,9 +222,22 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
         }
     }
 
-    private void fillSites(long[] words, Counts counts, int from, int to) {
+    /**
+     * Writes the words of sites {@code from} to {@code to}: made in {@code chunk} (a few KB, in the cache), then
+     * written into the pool's memory in bulk, so the pool has no host copy and no second pass over it.
+     */
+    private void fillSites(LongDataBuffer memory, Counts counts, int from, int to, long[] chunk) {
         for (int site = from; site < to; site++) {
-            fill(words, (int) counts.offsets()[site], (int) counts.words()[site], stateValues[site]);
+            long offset = counts.offsets()[site];
+            long remaining = counts.words()[site];
+            long state = stateValues[site];
+            while (remaining > 0) {
+                int count = (int) Math.min(remaining, chunk.length);
+                state = fill(chunk, 0, count, state);
+                memory.offset(offset).write(chunk, 0, count);
+                offset += count;
+                remaining -= count;
+            }
         }
     }
 
@@ -227,12 +246,16 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
         return evictions;
     }
 
-    /** Writes {@code count} words of the SplitMix64 sequence from {@code state} at {@code offset}. */
-    static void fill(long[] target, int offset, int count, long state) {
+    /**
+     * Writes {@code count} words of the SplitMix64 sequence from {@code state} at {@code offset}; returns the state
+     * after them (from which the sequence goes on).
+     */
+    static long fill(long[] target, int offset, int count, long state) {
         for (int i = 0; i < count; i++) {
             state += GAMMA;
             target[offset + i] = mix64(state);
         }
+        return state;
     }
 
     /** SplitMix64's output function (Stafford's variant 13 of MurmurHash3's finalizer). */

@@ -98,6 +98,32 @@ class TfHostRandomBitsTest {
     }
 
     @Test
+    void aPoolOfManyChunksMadeOnSeveralThreadsHasTheDocumentedWords() {
+        // 2 x 480 x 320 = 307,200 elements: 76,800 words, past one chunk (4,096 words) and the size from which the
+        // feeder makes a pool on helper threads (65,536 words)
+        long[] largeShape = {2, 480, 320};
+        int largeElements = 2 * 480 * 320;
+        try (Graph graph = new Graph()) {
+            Site sites = sites(graph);
+            try (TfRandomBitsFeeder feeder = new TfRandomBitsFeeder(sites.bits().layout().orElseThrow());
+                 Session session = new Session(graph)) {
+                run(session, feeder, sites, 3, 8, 1, new long[] {3, 5}, largeShape);
+                assertThat(feeder.learning()).isFalse();
+                float[][] fromHost = run(session, feeder, sites, 3, 8, 1, new long[] {3, 5}, largeShape);
+                float scale = 1f / (1f - 0.25f);
+                float[] expected = expectedMask(3, 8, 1, "large/dropout#0", largeElements, 0.25);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(fromHost[1][i]).as("element %d made on the host", i).isEqualTo(expected[i] * scale);
+                }
+                float[] expectedSmall = expectedMask(3, 8, 1, "small/dropout#0", 15, 0.25);
+                for (int i = 0; i < expectedSmall.length; i++) {
+                    assertThat(fromHost[0][i]).as("small site, element %d", i).isEqualTo(expectedSmall[i] * scale);
+                }
+            }
+        }
+    }
+
+    @Test
     void newBatchShapesAreSizedOnceAndKeepEverySitesOwnStream() {
         Graph graph = new Graph();
         try (graph) {
