@@ -58,6 +58,20 @@ public final class TfInputFeeder implements AutoCloseable {
         return spec.dataType() + Arrays.toString(spec.shape());
     }
 
+    /**
+     * Whether {@code tensors} starts with the very tensor objects of {@code previous} (at least as many). A feeder
+     * reuses one tensor per input and shape, so the same objects mean the same shapes: the usual step can skip
+     * everything keyed by the shapes.
+     */
+    static boolean sameTensors(Tensor[] tensors, Tensor[] previous) {
+        for (int i = 0; i < previous.length; i++) {
+            if (tensors[i] != previous[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The TF class of a host data type. */
     public static Class<? extends TType> tensorType(DataType dataType) {
         return switch (dataType) {

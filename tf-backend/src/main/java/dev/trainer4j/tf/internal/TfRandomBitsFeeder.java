@@ -267,7 +267,7 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
 
     /** The layout of the inputs' shapes, or null (then {@link #learning} names them). */
     private Counts counts(Tensor[] inputs, int inputCount) {
-        if (lastCounts != null && sameTensors(inputs, lastInputs)) {
+        if (lastCounts != null && TfInputFeeder.sameTensors(inputs, lastInputs)) {
             learning = null;
             return lastCounts;
         }
@@ -284,15 +284,6 @@ public final class TfRandomBitsFeeder implements AutoCloseable {
         lastInputs = java.util.Arrays.copyOf(inputs, inputCount);
         lastCounts = counts;
         return counts;
-    }
-
-    private static boolean sameTensors(Tensor[] inputs, Tensor[] previous) {
-        for (int i = 0; i < previous.length; i++) {
-            if (inputs[i] != previous[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -327,7 +327,7 @@ public final class TfSessionRunner implements AutoCloseable {
             seenEvictions = evictions;
         }
         // the usual step: same path, same cached input tensors as the previous one (no key, no lookup)
-        if (lastRunner != null && path == lastPath && sameTensors(tensors, lastTensors)) {
+        if (lastRunner != null && path == lastPath && TfInputFeeder.sameTensors(tensors, lastTensors)) {
             return lastRunner;
         }
         RunnerKey key = new RunnerKey(path, Arrays.asList(tensors));
@@ -362,15 +362,6 @@ public final class TfSessionRunner implements AutoCloseable {
             runner.fetch(randomBits.words());
         }
         return runner;
-    }
-
-    private static boolean sameTensors(Tensor[] tensors, Tensor[] previous) {
-        for (int i = 0; i < tensors.length; i++) {
-            if (tensors[i] != previous[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A runner cache key: the path and the identity of the fed tensors. */
