@@ -20,8 +20,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The training pass's random bits, made on the host: one fed int64 pool ({@code trainer4j/random_bits}) holds every
  * random site's words for the step, each site's at its own offset (fed too, {@code trainer4j/random_bits_offsets}),
- * four 16-bit uniforms a word; each site's start state is fed as well ({@code trainer4j/random_bits_states}). TensorFlow's Philox kernel made about 6 ns a 32-bit word on one thread;
- * {@link TfRandomBitsFeeder} makes a 64-bit word in about 1 ns.
+ * four 16-bit uniforms a word; each site's start state is fed as well ({@code trainer4j/random_bits_states}).
+ * TensorFlow's Philox kernel made about 6 ns a 32-bit word on one thread; {@link TfRandomBitsFeeder} makes a 64-bit
+ * word in about 1 ns.
  *
  * <p>A site's words are the SplitMix64 sequence from a state fixed by the (seed, global step, micro-step) and the site's
  * name (its scope path, the count of earlier requests on that path, and the tower), as
