@@ -14,6 +14,10 @@ public enum Granularity {
     WORD {
         @Override
         void spans(String text, List<int[]> spans) {
+            if (isAscii(text)) {
+                asciiWordSpans(text, spans);
+                return;
+            }
             Matcher matcher = WORD_PATTERN.matcher(text);
             while (matcher.find()) {
                 spans.add(new int[] {matcher.start(), matcher.end()});
@@ -46,6 +50,49 @@ public enum Granularity {
     };
 
     static final Pattern WORD_PATTERN = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
+
+    private static final int ASCII_SPACE = 0;
+    private static final int ASCII_WORD = 1;
+    private static final int ASCII_OTHER = 2;
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #WORD_PATTERN}'s matches in ASCII text without the regex engine (tokenizer training and encoding at start
+     * run it on every text, before the JIT has compiled the regex): within ASCII its {@code \w} is
+     * {@code [A-Za-z0-9_]} and its {@code \s} is {@code [\t\n\x0B\f\r ]}, so the matches are the maximal runs of
+     * word characters and of the other non-space characters.
+     */
+    private static void asciiWordSpans(String text, List<int[]> spans) {
+        int position = 0;
+        while (position < text.length()) {
+            int kind = asciiKind(text.charAt(position));
+            if (kind == ASCII_SPACE) {
+                position++;
+                continue;
+            }
+            int end = position + 1;
+            while (end < text.length() && asciiKind(text.charAt(end)) == kind) {
+                end++;
+            }
+            spans.add(new int[] {position, end});
+            position = end;
+        }
+    }
+
+    private static int asciiKind(char c) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+            return ASCII_WORD;
+        }
+        return c == ' ' || (c >= '\t' && c <= '\r') ? ASCII_SPACE : ASCII_OTHER;
+    }
 
     /** Appends the [start, end) {@code char} ranges of the tokens of {@code text} (already normalized) to {@code spans}. */
     abstract void spans(String text, List<int[]> spans);

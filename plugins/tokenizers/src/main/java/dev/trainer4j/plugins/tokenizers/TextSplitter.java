@@ -83,6 +83,15 @@ final class TextSplitter {
         int[] rawStart = new int[2 * (to - from) + 2];
         int[] rawEnd = new int[rawStart.length];
         for (int position = from; position < to; ) {
+            char ascii = text.charAt(position);
+            if (ascii < 0x80) {
+                // the common case without a String per character: an ASCII character lowercases to one character
+                rawStart[normalized.length()] = position;
+                rawEnd[normalized.length()] = position + 1;
+                normalized.append(lowercase && ascii >= 'A' && ascii <= 'Z' ? (char) (ascii + ('a' - 'A')) : ascii);
+                position++;
+                continue;
+            }
             int codePoint = text.codePointAt(position);
             int next = position + Character.charCount(codePoint);
             String original = text.substring(position, next);
