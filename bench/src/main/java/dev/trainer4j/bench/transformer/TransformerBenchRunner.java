@@ -20,7 +20,8 @@ import java.util.Optional;
  * trainer through its public API, by a hand-written TF Java loop ({@link PlainTfTransformer}) and by DJL 0.36.0 +
  * PyTorch 2.7.1 (the {@code bench/djl-peer} module, with and without tuned glibc malloc), each run in its own JVM,
  * interleaved over rounds with the order reversed every other round; plus {@code trainer.evaluate} through the
- * default path and the replica-split path ({@code devices = 2}, mirrored) in every round. Prints per variant
+ * default path, the path before issue 22 (one tower, intra-op 1, inter-op 2: the evaluation target's baseline) and
+ * the replica-split path ({@code devices = 2}, mirrored) in every round. Prints per variant
  * samples/s, tokens/s, samples per CPU-second and peak RSS as median (min-max), the FLOPs per step with the achieved
  * GFLOP/s and the fraction of the fp32 MatMul peak ({@link GemmPeak}, 2048^3, 2 threads), and the ratios with issue
  * 22's targets. With {@code --lm true} (the default) every round also times the trainer and the hand-written loop on
@@ -57,6 +58,8 @@ public final class TransformerBenchRunner {
     static final String DJL_MALLOC = "djl-pytorch-malloc";
     static final String EVAL_DEFAULT = "eval-default";
     static final String EVAL_MIRRORED = "eval-mirrored";
+    /** The evaluation path before issue 22 (one tower, intra-op 1, inter-op 2), the baseline of its eval target. */
+    static final String EVAL_BEFORE = "eval-before";
     static final String COLD_START = "cold-start";
     static final String TF_LOAD = "tf-load";
     private static final double TARGET_VERSUS_PLAIN = 2.0;
@@ -100,6 +103,7 @@ public final class TransformerBenchRunner {
         options.put("gemm-seconds", "2");
         options.put("variants", String.join(",", TRAINER, PLAIN, DJL, DJL_MALLOC));
         options.put("djl-classpath", "");
+        options.put("baseline-classpath", "");
         options.put("timeout", "300");
         options.put("omp-wait-policy", "");
         options.put("lm", "true");
@@ -177,7 +181,7 @@ public final class TransformerBenchRunner {
         }
         for (int round = 0; round < rounds; round++) {
             List<String> order = new ArrayList<>(variants);
-            List<String> evalOrder = new ArrayList<>(List.of(EVAL_DEFAULT, EVAL_MIRRORED));
+            List<String> evalOrder = new ArrayList<>(List.of(EVAL_DEFAULT, EVAL_BEFORE, EVAL_MIRRORED));
             if (round % 2 == 1) {
                 java.util.Collections.reverse(order);
                 java.util.Collections.reverse(evalOrder);
@@ -293,10 +297,21 @@ public final class TransformerBenchRunner {
     }
 
     private String evaluate(String path) {
-        VariantLauncher.Run run = tfRun(TrainerTransformer.class.getName(), List.of("--data", data.toString(),
-                "--mode", "eval", "--eval-path", path.equals(EVAL_DEFAULT) ? "default" : "mirrored",
-                "--seconds", options.get("eval-seconds")));
-        return record(path, run);
+        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--mode", "eval",
+                "--eval-path", path.equals(EVAL_MIRRORED) ? "mirrored" : "default", "--seconds", options.get("eval-seconds")));
+        if (path.equals(EVAL_BEFORE)) {
+            arguments.addAll(List.of("--towers", "1", "--intra", "1", "--inter", "2"));
+        }
+        // the path before may run an earlier build's classes (a worktree's bench/target), so that what changed since
+        // on the evaluation path counts too; by default it is this build pinned to the earlier threads and towers
+        String baseline = options.get("baseline-classpath");
+        return record(path, path.equals(EVAL_BEFORE) && !baseline.isBlank()
+                ? launcher.run(baseline, tfProperties, tfEnvironment(), TrainerTransformer.class.getName(), arguments)
+                : tfRun(TrainerTransformer.class.getName(), arguments));
+    }
+
+    private String evalSummary(String path) {
+        return BenchStatistics.summary(measured.getOrDefault(path, Map.of()).getOrDefault("samples_per_second", List.of()), 0);
     }
 
     /** The key of a variant's measurements: the variant, prefixed with {@code lm} for the causal LM. */
@@ -360,14 +375,16 @@ public final class TransformerBenchRunner {
                 Double.isNaN(trainerRss + plainRss) ? "n/a" : trainerRss <= plainRss ? "met" : "NOT met");
         if (eval) {
             double evalDefault = median(EVAL_DEFAULT, "samples_per_second");
+            double evalBefore = median(EVAL_BEFORE, "samples_per_second");
             double evalMirrored = median(EVAL_MIRRORED, "samples_per_second");
             System.out.printf(Locale.ROOT, "  evaluate (batch %d, length %d, %s rows per pass): default path %s samples/s;"
-                            + " replica split (mirrored, 2 logical CPU devices) %s; mirrored / default %s%n",
+                            + " the path before issue 22 (one tower, intra-op 1, inter-op 2) %s; replica split (mirrored,"
+                            + " 2 logical CPU devices) %s%n",
                     TransformerBenchModel.EVAL_BATCH, model.length(),
                     measured.getOrDefault(EVAL_DEFAULT, Map.of()).getOrDefault("rows", List.of(Double.NaN)).get(0).intValue(),
-                    BenchStatistics.summary(measured.getOrDefault(EVAL_DEFAULT, Map.of()).getOrDefault("samples_per_second", List.of()), 0),
-                    BenchStatistics.summary(measured.getOrDefault(EVAL_MIRRORED, Map.of()).getOrDefault("samples_per_second", List.of()), 0),
-                    BenchStatistics.ratio(evalMirrored, evalDefault, TARGET_EVAL));
+                    evalSummary(EVAL_DEFAULT), evalSummary(EVAL_BEFORE), evalSummary(EVAL_MIRRORED));
+            System.out.printf(Locale.ROOT, "    default / before: %s; mirrored / default %s%n",
+                    BenchStatistics.ratio(evalDefault, evalBefore, TARGET_EVAL), BenchStatistics.ratio(evalMirrored, evalDefault, 0));
         }
         if (withLm) {
             System.out.println("  " + lm.describe());
