@@ -41,6 +41,8 @@ public final class TfBuildScope implements TfModelScope {
     private final TfCheckpointedBlocks blocks;
     /** The host-made random bits of this training pass, or null: bits are drawn in the graph. */
     private final TfHostRandomBits hostBits;
+    /** Whether this inference pass's layer norms take the form oneDNN fuses ({@link #fusedLayerNorm()}). */
+    private final boolean fusedLayerNorm;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -98,7 +100,7 @@ public final class TfBuildScope implements TfModelScope {
                         double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks,
                         TfHostRandomBits hostBits) {
         this(rootOps(tf, blocks), "", training, store, randomKey, tower, new HashMap<>(), new HashMap<>(),
-                inputEmbeddingNoise, deviceMap, blocks, hostBits);
+                inputEmbeddingNoise, deviceMap, blocks, hostBits, false);
         requireNonNull(tf, "tf is null");
         if (tower < 0) {
             throw new IllegalArgumentException("tower must be >= 0, got " + tower);
@@ -111,7 +113,8 @@ public final class TfBuildScope implements TfModelScope {
     private TfBuildScope(java.util.function.Supplier<Ops> tf, String path, boolean training, TfVariableStore store,
                          Operand<TInt64> randomKey, int tower, Map<String, Integer> seedCalls, Map<String, Ops> opsByPath,
                          double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks,
-                         TfHostRandomBits hostBits) {
+                         TfHostRandomBits hostBits, boolean fusedLayerNorm) {
+        this.fusedLayerNorm = fusedLayerNorm;
         this.blocks = blocks;
         this.hostBits = hostBits;
         this.inputEmbeddingNoise = inputEmbeddingNoise;
@@ -151,7 +154,24 @@ public final class TfBuildScope implements TfModelScope {
             return device == null ? child : child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
         });
         return new TfBuildScope(childOps, childPath, training, store, randomKey, tower, seedCalls, opsByPath,
-                inputEmbeddingNoise, deviceMap, blocks, hostBits);
+                inputEmbeddingNoise, deviceMap, blocks, hostBits, fusedLayerNorm);
+    }
+
+    /**
+     * This evaluation or prediction scope with its layer norms in the form oneDNN fuses into one kernel
+     * ({@link TfModelScope#fusedLayerNorm()}); give it only to float32 passes that run with oneDNN on.
+     */
+    public TfBuildScope withFusedLayerNorm() {
+        if (training) {
+            throw new IllegalStateException("a training scope keeps the plain layer norm: the fused kernel has no gradient");
+        }
+        return new TfBuildScope(tf, path, false, store, randomKey, tower, seedCalls, opsByPath, inputEmbeddingNoise,
+                deviceMap, blocks, hostBits, true);
+    }
+
+    @Override
+    public boolean fusedLayerNorm() {
+        return fusedLayerNorm;
     }
 
     @Override

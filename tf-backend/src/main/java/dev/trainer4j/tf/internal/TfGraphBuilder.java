@@ -336,8 +336,10 @@ public final class TfGraphBuilder {
         for (int replica = 0; replica < replicas; replica++) {
             Ops ops = passOps(root, replica, built);
             Map<String, Operand<?>> slice = slices.get(replica);
+            TfBuildScope scope = new TfBuildScope(ops, false, store, randomKey, 0, deviceMap);
+            // with oneDNN, grappler makes each layer norm one kernel (the half-precision copy could not convert it)
             ModelOutput<Operand<?>> output = requireNonNull(
-                    model.build(new TfBuildScope(ops, false, store, randomKey, 0, deviceMap), slice),
+                    model.build(halfEval == null && TfOneDnn.enabled() ? scope.withFusedLayerNorm() : scope, slice),
                     () -> "model '" + model.name() + "' returned no output");
             if (labelled) {
                 output = requireNonNull(hooks.computeLoss(output, slice, ops), "computeLoss returned null");

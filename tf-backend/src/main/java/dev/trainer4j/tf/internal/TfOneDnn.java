@@ -25,17 +25,33 @@ public final class TfOneDnn {
         return describe(System.getenv(VARIABLE), cpuFlags());
     }
 
-    static String describe(String value, List<String> cpuFlags) {
+    /** Whether TensorFlow runs its oneDNN kernels in this process (and so its remapper makes their fused ops). */
+    public static boolean enabled() {
+        return Enabled.VALUE;
+    }
+
+    static boolean enabled(String value, List<String> cpuFlags) {
         if (value != null) {
             String normalized = value.trim().toLowerCase(Locale.ROOT);
-            boolean on = normalized.equals("1") || normalized.equals("true");
+            return normalized.equals("1") || normalized.equals("true");
+        }
+        return cpuFlags.stream().anyMatch(DEFAULT_ON_FLAGS::contains);
+    }
+
+    static String describe(String value, List<String> cpuFlags) {
+        boolean on = enabled(value, cpuFlags);
+        if (value != null) {
             return "oneDNN kernels " + (on ? "on" : "off") + " (" + VARIABLE + "=" + value + ")";
         }
-        boolean defaultOn = cpuFlags.stream().anyMatch(DEFAULT_ON_FLAGS::contains);
-        return defaultOn
+        return on
                 ? "oneDNN kernels on (TensorFlow's default for this CPU)"
                 : "oneDNN kernels off (TensorFlow's default for a CPU without AVX-512 VNNI/BF16 or AMX; set "
                         + VARIABLE + "=1 before TensorFlow loads, as the trainer4j launcher does, for faster GEMMs)";
+    }
+
+    /** Read once: TensorFlow too reads the variable once, when it loads. */
+    private static final class Enabled {
+        static final boolean VALUE = enabled(System.getenv(VARIABLE), cpuFlags());
     }
 
     private static List<String> cpuFlags() {

@@ -79,6 +79,16 @@ public interface TfModelScope {
         return block.apply(input);
     }
 
+    /**
+     * Whether {@link LayerNorm} takes the form TensorFlow's oneDNN remapper replaces by one {@code _MklLayerNorm}
+     * kernel (Keras's: {@code FusedBatchNormV3} over [1, rows, dimension, 1]). Only evaluation and prediction passes
+     * in float32 with oneDNN on say yes: the fused kernel has no gradient, and the copy into half precision
+     * ({@code bf16-full-eval}) cannot convert it. The values agree with the plain form within float32 rounding.
+     */
+    default boolean fusedLayerNorm() {
+        return false;
+    }
+
     /** The compute dtype of layers (float32 now; bf16/fp16 later). */
     default Class<TFloat32> computeType() {
         return TFloat32.class;

@@ -13,6 +13,8 @@ class TfOneDnnTest {
         assertThat(TfOneDnn.describe("1", List.of("avx2"))).isEqualTo("oneDNN kernels on (TF_ENABLE_ONEDNN_OPTS=1)");
         assertThat(TfOneDnn.describe("true", List.of())).startsWith("oneDNN kernels on");
         assertThat(TfOneDnn.describe("0", List.of("avx512_vnni"))).isEqualTo("oneDNN kernels off (TF_ENABLE_ONEDNN_OPTS=0)");
+        assertThat(TfOneDnn.enabled(" TRUE ", List.of())).isTrue();
+        assertThat(TfOneDnn.enabled("0", List.of("amx_tile"))).isFalse();
     }
 
     @Test
@@ -21,5 +23,7 @@ class TfOneDnnTest {
                 .isEqualTo("oneDNN kernels on (TensorFlow's default for this CPU)");
         assertThat(TfOneDnn.describe(null, List.of("avx2", "fma")))
                 .startsWith("oneDNN kernels off").contains("TF_ENABLE_ONEDNN_OPTS=1");
+        assertThat(TfOneDnn.enabled(null, List.of("avx2", "avx_vnni"))).isTrue();
+        assertThat(TfOneDnn.enabled(null, List.of("avx2", "fma"))).isFalse();
     }
 }

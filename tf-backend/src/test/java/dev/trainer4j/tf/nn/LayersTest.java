@@ -129,6 +129,67 @@ class LayersTest {
     }
 
     @Test
+    void theFusableLayerNormGivesTheNormalisationAndOneDnnMakesEachOneKernel() {
+        int dimension = 8;
+        double epsilon = 1e-5;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        float[] input = new float[6 * dimension];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) (random.nextDouble(-3, 3) + (i / dimension)); // rows of different means
+        }
+        float[] gammaValues = new float[dimension];
+        float[] betaValues = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            gammaValues[i] = (float) random.nextDouble(0.5, 1.5);
+            betaValues[i] = (float) random.nextDouble(-1, 1);
+        }
+        try (Graph graph = new Graph()) {
+            TestModelScope scope = TestModelScope.create(graph, false, 1).withFusedLayerNorm();
+            Ops tf = scope.tf();
+            Operand<TFloat32> rows = tf.placeholder(TFloat32.class,
+                    org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, dimension)));
+            LayerNorm norm = new LayerNorm(scope.child("norm"), dimension, epsilon);
+            Operand<TFloat32> fromRows = norm.apply(rows);
+            // [2, 3, dimension]: the same rows as a batch of sequences
+            Operand<TFloat32> fromSequences = norm.apply(tf.reshape(rows, tf.constant(new long[] {2, -1, dimension})));
+            try (Session session = new Session(graph); TFloat32 fed = floats(input, 6, dimension)) {
+                session.initialize();
+                session.runner().addTarget(tf.assign(scope.variables().get("norm/gamma"), tf.constant(gammaValues)))
+                        .addTarget(tf.assign(scope.variables().get("norm/beta"), tf.constant(betaValues))).run();
+                Session.Runner runner = session.runner().feed(rows, fed).fetch(fromRows).fetch(fromSequences)
+                        .setOptions(org.tensorflow.proto.RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
+                try (org.tensorflow.Result result = runner.runAndFetchMetadata()) {
+                    float[] flat = TfTestSupport.copy(result.get(0));
+                    float[] sequences = TfTestSupport.copy(result.get(1));
+                    for (int row = 0; row < 6; row++) {
+                        double mean = 0;
+                        for (int i = 0; i < dimension; i++) {
+                            mean += input[row * dimension + i] / (double) dimension;
+                        }
+                        double variance = 0;
+                        for (int i = 0; i < dimension; i++) {
+                            variance += Math.pow(input[row * dimension + i] - mean, 2) / dimension;
+                        }
+                        for (int i = 0; i < dimension; i++) {
+                            double expected = (input[row * dimension + i] - mean) / Math.sqrt(variance + epsilon)
+                                    * gammaValues[i] + betaValues[i];
+                            assertThat((double) flat[row * dimension + i]).isCloseTo(expected, within(1e-5));
+                            assertThat((double) sequences[row * dimension + i]).isCloseTo(expected, within(1e-5));
+                        }
+                    }
+                    List<String> ops = result.getMetadata().orElseThrow().getPartitionGraphsList().stream()
+                            .flatMap(partition -> partition.getNodeList().stream()).map(node -> node.getOp()).toList();
+                    if (dev.trainer4j.tf.internal.TfOneDnn.enabled()) {
+                        // grappler's remapper matched the Keras form: one kernel per layer norm, nothing of it left
+                        assertThat(ops).filteredOn("_MklLayerNorm"::equals).hasSize(2);
+                        assertThat(ops).noneMatch(op -> op.contains("BatchNorm") || op.equals("Mean"));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void embeddingLooksUpRowsAndPositionsAddTheFirstRows() {
         try (Graph graph = new Graph()) {
             TestModelScope scope = TestModelScope.create(graph, true, 1);

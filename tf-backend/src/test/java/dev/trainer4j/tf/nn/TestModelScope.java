@@ -28,6 +28,7 @@ public final class TestModelScope implements TfModelScope {
     private final State state;
     private final String path;
     private final boolean training;
+    private final boolean fusedLayerNorm;
 
     private record Entry(Output<TFloat32> variable, Shape shape, VariableRole role) {
     }
@@ -36,10 +37,11 @@ public final class TestModelScope implements TfModelScope {
             Map<String, Entry> registry) {
     }
 
-    private TestModelScope(State state, String path, boolean training) {
+    private TestModelScope(State state, String path, boolean training, boolean fusedLayerNorm) {
         this.state = state;
         this.path = path;
         this.training = training;
+        this.fusedLayerNorm = fusedLayerNorm;
     }
 
     /** A root scope whose random seed is the constant {@code [seed, 0]}. */
@@ -52,12 +54,22 @@ public final class TestModelScope implements TfModelScope {
         Map<String, Ops> opsByPath = new HashMap<>();
         opsByPath.put("", Ops.create(graph));
         return new TestModelScope(new State(graph, requireNonNull(baseSeed, "baseSeed is null"), opsByPath,
-                new LinkedHashMap<>()), "", training);
+                new LinkedHashMap<>()), "", training, false);
     }
 
     /** A scope over the same variables and names with another training flag (the evaluation pass). */
     public TestModelScope withTraining(boolean training) {
-        return new TestModelScope(state, path, training);
+        return new TestModelScope(state, path, training, fusedLayerNorm);
+    }
+
+    /** An inference scope over the same variables whose layer norms take the fusable form. */
+    public TestModelScope withFusedLayerNorm() {
+        return new TestModelScope(state, path, false, true);
+    }
+
+    @Override
+    public boolean fusedLayerNorm() {
+        return fusedLayerNorm;
     }
 
     @Override
@@ -74,7 +86,7 @@ public final class TestModelScope implements TfModelScope {
     public TfModelScope child(String name) {
         String childPath = path.isEmpty() ? name : path + "/" + name;
         state.opsByPath().computeIfAbsent(childPath, ignored -> tf().withSubScope(name));
-        return new TestModelScope(state, childPath, training);
+        return new TestModelScope(state, childPath, training, fusedLayerNorm);
     }
 
     @Override

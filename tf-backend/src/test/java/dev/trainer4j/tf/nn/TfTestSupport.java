@@ -56,7 +56,7 @@ public final class TfTestSupport {
         }
     }
 
-    private static float[] copy(Tensor tensor) {
+    static float[] copy(Tensor tensor) {
         int size = (int) tensor.shape().size();
         float[] values = new float[size];
         if (tensor instanceof TFloat32 floats) {
