@@ -41,8 +41,8 @@ public final class TfBuildScope implements TfModelScope {
     private final TfCheckpointedBlocks blocks;
     /** The host-made random bits of this training pass, or null: bits are drawn in the graph. */
     private final TfHostRandomBits hostBits;
-    /** Whether this inference pass's layer norms take the form oneDNN fuses ({@link #fusedLayerNorm()}). */
-    private final boolean fusedLayerNorm;
+    /** Whether this inference pass's layers take the forms oneDNN fuses ({@link #fusedKernels()}). */
+    private final boolean fusedKernels;
 
     /**
      * @param tf the pass's ops (name scope and device of the tower)
@@ -113,8 +113,8 @@ public final class TfBuildScope implements TfModelScope {
     private TfBuildScope(java.util.function.Supplier<Ops> tf, String path, boolean training, TfVariableStore store,
                          Operand<TInt64> randomKey, int tower, Map<String, Integer> seedCalls, Map<String, Ops> opsByPath,
                          double inputEmbeddingNoise, TfDeviceMap deviceMap, TfCheckpointedBlocks blocks,
-                         TfHostRandomBits hostBits, boolean fusedLayerNorm) {
-        this.fusedLayerNorm = fusedLayerNorm;
+                         TfHostRandomBits hostBits, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.blocks = blocks;
         this.hostBits = hostBits;
         this.inputEmbeddingNoise = inputEmbeddingNoise;
@@ -154,24 +154,24 @@ public final class TfBuildScope implements TfModelScope {
             return device == null ? child : child.withDevice(dev.trainer4j.tf.TfDevices.of(device).deviceSpec(0));
         });
         return new TfBuildScope(childOps, childPath, training, store, randomKey, tower, seedCalls, opsByPath,
-                inputEmbeddingNoise, deviceMap, blocks, hostBits, fusedLayerNorm);
+                inputEmbeddingNoise, deviceMap, blocks, hostBits, fusedKernels);
     }
 
     /**
-     * This evaluation or prediction scope with its layer norms in the form oneDNN fuses into one kernel
-     * ({@link TfModelScope#fusedLayerNorm()}); give it only to float32 passes that run with oneDNN on.
+     * This evaluation or prediction scope with its layer norms and attention scores in the forms oneDNN fuses into
+     * single kernels ({@link TfModelScope#fusedKernels()}); give it only to float32 passes that run with oneDNN on.
      */
-    public TfBuildScope withFusedLayerNorm() {
+    public TfBuildScope withFusedKernels() {
         if (training) {
-            throw new IllegalStateException("a training scope keeps the plain layer norm: the fused kernel has no gradient");
+            throw new IllegalStateException("a training scope keeps the plain forms: fused kernels have no gradient");
         }
         return new TfBuildScope(tf, path, false, store, randomKey, tower, seedCalls, opsByPath, inputEmbeddingNoise,
                 deviceMap, blocks, hostBits, true);
     }
 
     @Override
-    public boolean fusedLayerNorm() {
-        return fusedLayerNorm;
+    public boolean fusedKernels() {
+        return fusedKernels;
     }
 
     @Override

@@ -337,9 +337,10 @@ public final class TfGraphBuilder {
             Ops ops = passOps(root, replica, built);
             Map<String, Operand<?>> slice = slices.get(replica);
             TfBuildScope scope = new TfBuildScope(ops, false, store, randomKey, 0, deviceMap);
-            // with oneDNN, grappler makes each layer norm one kernel (the half-precision copy could not convert it)
+            // with oneDNN, grappler makes each layer norm and each attention's scores one kernel (the half-precision
+            // copy could not convert them)
             ModelOutput<Operand<?>> output = requireNonNull(
-                    model.build(halfEval == null && TfOneDnn.enabled() ? scope.withFusedLayerNorm() : scope, slice),
+                    model.build(halfEval == null && TfOneDnn.enabled() ? scope.withFusedKernels() : scope, slice),
                     () -> "model '" + model.name() + "' returned no output");
             if (labelled) {
                 output = requireNonNull(hooks.computeLoss(output, slice, ops), "computeLoss returned null");

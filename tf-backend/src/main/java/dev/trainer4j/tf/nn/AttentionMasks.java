@@ -1,6 +1,7 @@
 package dev.trainer4j.tf.nn;
 
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -25,12 +26,14 @@ public final class AttentionMasks {
 
     /**
      * The key padding bias of {@code attentionMask} [B, T] (1 = token, 0 = padding): [B, 1, 1, T], broadcasting over
-     * heads and queries.
+     * heads and queries. Its rank and unit dimensions are stated even when the mask's shape is open (grappler fuses
+     * the scores' product, scale and this bias by them).
      */
     public static Operand<TFloat32> padding(Ops tf, Operand<? extends TNumber> attentionMask) {
         Operand<TFloat32> keep = tf.dtypes.cast(attentionMask, TFloat32.class);
         Operand<TFloat32> bias = tf.math.mul(tf.math.sub(tf.constant(1f), keep), tf.constant(MASKED_SCORE));
-        return tf.expandDims(tf.expandDims(bias, tf.constant(1)), tf.constant(1));
+        Operand<TFloat32> keys = tf.expandDims(tf.expandDims(bias, tf.constant(1)), tf.constant(1));
+        return tf.ensureShape(keys, Shape.of(-1, 1, 1, -1));
     }
 
     /**

@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Layer normalisation over the last dimension: {@code (x - mean) / sqrt(var + eps) * gamma + beta}, with the
  * biased variance, built from Mean, SquaredDifference and Rsqrt. Variables {@code gamma} (ones) and {@code beta}
- * (zeros), both {@link VariableRole#NORM}. When the scope asks for it ({@link TfModelScope#fusedLayerNorm()}:
+ * (zeros), both {@link VariableRole#NORM}. When the scope asks for it ({@link TfModelScope#fusedKernels()}:
  * evaluation and prediction with oneDNN), the normalisation is Keras's {@code FusedBatchNormV3} over
  * [1, rows, dimension, 1], which TensorFlow's remapper replaces by one {@code _MklLayerNorm} kernel.
  */
@@ -51,7 +51,7 @@ public final class LayerNorm {
     /** Normalises {@code x} [..., dimension]. */
     public Operand<TFloat32> apply(Operand<TFloat32> x) {
         Ops tf = scope.tf();
-        if (scope.fusedLayerNorm()) {
+        if (scope.fusedKernels()) {
             return fusable(tf, x);
         }
         Operand<TInt32> lastAxis = tf.constant(-1);
@@ -86,9 +86,7 @@ public final class LayerNorm {
                 .setAttr("is_training", true)
                 .setAttr("U", org.tensorflow.proto.DataType.DT_FLOAT)
                 .build().<TFloat32>output(0), matrixShape);
-        // AddV2, not Add: the remapper's pattern names it
-        Operand<TFloat32> output = tf.scope().opBuilder("AddV2", "AddV2")
-                .addInput(tf.math.mul(normalised, gamma).asOutput()).addInput(beta.asOutput()).build().output(0);
+        Operand<TFloat32> output = MatMuls.addV2(tf, tf.math.mul(normalised, gamma), beta);
         return rows ? output : tf.reshape(output, tf.shape(x));
     }
 }

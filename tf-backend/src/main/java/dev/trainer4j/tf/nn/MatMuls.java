@@ -10,6 +10,7 @@ import org.tensorflow.types.TFloat32;
  * Batched matrix products through {@code Einsum}, which has a gradient in TensorFlow Java 1.1.0 and whose forward
  * and backward ops oneDNN runs ({@code _MklEinsum}). {@code BatchMatMulV2}'s gradient emits {@code BatchMatMulV3},
  * which has no oneDNN kernel: on the main job's attention it ran 5-10 times slower per op than the forward product.
+ * Passes without gradients use {@code BatchMatMulV2}, which grappler's remapper fuses with a scale and a mask.
  */
 final class MatMuls {
     private MatMuls() {
@@ -30,5 +31,17 @@ final class MatMuls {
         builder.addInputList(new Output<?>[] {x.asOutput(), y.asOutput()});
         builder.setAttr("equation", left + "," + right + "->" + batch + "ik");
         return builder.build().output(0);
+    }
+
+    /** x·y as {@code BatchMatMulV2}, for passes whose gradient is never taken (see the class comment). */
+    static Operand<TFloat32> batchMatMulV2(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y, boolean transposeX,
+            boolean transposeY) {
+        return tf.scope().opBuilder("BatchMatMulV2", "BatchMatMulV2").addInput(x.asOutput()).addInput(y.asOutput())
+                .setAttr("adj_x", transposeX).setAttr("adj_y", transposeY).build().output(0);
+    }
+
+    /** x + y as {@code AddV2}, the op grappler's fusion patterns name ({@code tf.math.add} makes {@code Add}). */
+    static Operand<TFloat32> addV2(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {
+        return tf.scope().opBuilder("AddV2", "AddV2").addInput(x.asOutput()).addInput(y.asOutput()).build().output(0);
     }
 }

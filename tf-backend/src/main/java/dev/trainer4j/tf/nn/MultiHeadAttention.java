@@ -75,9 +75,7 @@ public final class MultiHeadAttention {
     public Operand<TFloat32> attend(Operand<TFloat32> x, Operand<TFloat32> keys, Operand<TFloat32> values,
             Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
-        // the queries are scaled rather than the scores: a quarter of the elements at 4 heads and length 64, and the
-        // same numbers whenever 1/sqrt(head) is a power of two (head sizes 4, 16, 64, 256)
-        Operand<TFloat32> queries = splitHeads(tf, tf.math.mul(query.apply(x), queryScale(tf)));
+        Operand<TFloat32> queries = splitHeads(tf, scaledQueries(tf, query.apply(x)));
         return unflatten(tf, attendHeads(tf, queries, keys, values, additiveMask), batchAndTime(tf, x));
     }
 
@@ -100,13 +98,22 @@ public final class MultiHeadAttention {
     public Operand<TFloat32> attendSelfRows(Operand<TFloat32> rows, Operand<TInt64> batchAndTime,
             Operand<TFloat32> additiveMask) {
         Ops tf = scope.tf();
-        Operand<TFloat32> queries = heads(tf, tf.math.mul(query.apply(rows), queryScale(tf)), batchAndTime);
+        Operand<TFloat32> queries = heads(tf, scaledQueries(tf, query.apply(rows)), batchAndTime);
         return attendHeads(tf, queries, heads(tf, key.apply(rows), batchAndTime),
                 heads(tf, value.apply(rows), batchAndTime), additiveMask);
     }
 
-    /** 1/sqrt(head), by which the queries are scaled. */
-    private Operand<TFloat32> queryScale(Ops tf) {
+    /**
+     * The projected queries scaled by 1/sqrt(head) rather than the scores: a quarter of the elements at 4 heads and
+     * length 64, and the same numbers whenever 1/sqrt(head) is a power of two (head sizes 4, 16, 64, 256). In the
+     * fusable form ({@link TfModelScope#fusedKernels()}) the fused product scales the scores instead.
+     */
+    private Operand<TFloat32> scaledQueries(Ops tf, Operand<TFloat32> projected) {
+        return scope.fusedKernels() ? projected : tf.math.mul(projected, scale(tf));
+    }
+
+    /** 1/sqrt(head). */
+    private Operand<TFloat32> scale(Ops tf) {
         return tf.constant((float) (1 / Math.sqrt(headSize)));
     }
 
@@ -116,9 +123,20 @@ public final class MultiHeadAttention {
      */
     private Operand<TFloat32> attendHeads(Ops tf, Operand<TFloat32> queries, Operand<TFloat32> keys,
             Operand<TFloat32> values, Operand<TFloat32> additiveMask) {
-        Operand<TFloat32> scores = MatMuls.batchMatMul(tf, queries, keys, false, true);
-        if (additiveMask != null) {
-            scores = tf.math.add(scores, additiveMask);
+        Operand<TFloat32> scores;
+        if (scope.fusedKernels()) {
+            // grappler's remapper makes AddV2(Mul(BatchMatMulV2(q, k^T), scale), mask) one oneDNN kernel when the
+            // mask's static shape is [*, 1, *, *], as AttentionMasks' are
+            scores = tf.math.mul(MatMuls.batchMatMulV2(tf, queries, keys, false, true), scale(tf));
+            if (additiveMask != null) {
+                scores = MatMuls.addV2(tf, scores, additiveMask);
+            }
+        }
+        else {
+            scores = MatMuls.batchMatMul(tf, queries, keys, false, true);
+            if (additiveMask != null) {
+                scores = tf.math.add(scores, additiveMask);
+            }
         }
         Operand<TFloat32> probabilities = dropout.apply(tf.nn.softmax(scores));
         Operand<TFloat32> context = MatMuls.batchMatMul(tf, probabilities, values, false, false);

@@ -80,12 +80,14 @@ public interface TfModelScope {
     }
 
     /**
-     * Whether {@link LayerNorm} takes the form TensorFlow's oneDNN remapper replaces by one {@code _MklLayerNorm}
-     * kernel (Keras's: {@code FusedBatchNormV3} over [1, rows, dimension, 1]). Only evaluation and prediction passes
-     * in float32 with oneDNN on say yes: the fused kernel has no gradient, and the copy into half precision
-     * ({@code bf16-full-eval}) cannot convert it. The values agree with the plain form within float32 rounding.
+     * Whether layers take the forms TensorFlow's oneDNN remapper replaces by single kernels: {@link LayerNorm} as
+     * Keras's {@code FusedBatchNormV3} over [1, rows, dimension, 1] ({@code _MklLayerNorm}), and attention scores as
+     * {@code AddV2(Mul(BatchMatMulV2(q, k^T), scale), mask)} ({@code _MklFusedBatchMatMulV2}). Only evaluation and
+     * prediction passes in float32 with oneDNN on say yes: the fused kernels have no gradient, and the copy into half
+     * precision ({@code bf16-full-eval}) cannot convert them. The values agree with the plain forms within float32
+     * rounding.
      */
-    default boolean fusedLayerNorm() {
+    default boolean fusedKernels() {
         return false;
     }
 

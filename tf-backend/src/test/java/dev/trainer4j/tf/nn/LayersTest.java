@@ -144,7 +144,7 @@ class LayersTest {
             betaValues[i] = (float) random.nextDouble(-1, 1);
         }
         try (Graph graph = new Graph()) {
-            TestModelScope scope = TestModelScope.create(graph, false, 1).withFusedLayerNorm();
+            TestModelScope scope = TestModelScope.create(graph, false, 1).withFusedKernels();
             Ops tf = scope.tf();
             Operand<TFloat32> rows = tf.placeholder(TFloat32.class,
                     org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, dimension)));
@@ -157,7 +157,7 @@ class LayersTest {
                 session.runner().addTarget(tf.assign(scope.variables().get("norm/gamma"), tf.constant(gammaValues)))
                         .addTarget(tf.assign(scope.variables().get("norm/beta"), tf.constant(betaValues))).run();
                 Session.Runner runner = session.runner().feed(rows, fed).fetch(fromRows).fetch(fromSequences)
-                        .setOptions(org.tensorflow.proto.RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
+                        .setOptions(TfTestSupport.PARTITION_GRAPHS);
                 try (org.tensorflow.Result result = runner.runAndFetchMetadata()) {
                     float[] flat = TfTestSupport.copy(result.get(0));
                     float[] sequences = TfTestSupport.copy(result.get(1));
@@ -177,8 +177,7 @@ class LayersTest {
                             assertThat((double) sequences[row * dimension + i]).isCloseTo(expected, within(1e-5));
                         }
                     }
-                    List<String> ops = result.getMetadata().orElseThrow().getPartitionGraphsList().stream()
-                            .flatMap(partition -> partition.getNodeList().stream()).map(node -> node.getOp()).toList();
+                    List<String> ops = TfTestSupport.partitionOps(result);
                     if (dev.trainer4j.tf.internal.TfOneDnn.enabled()) {
                         // grappler's remapper matched the Keras form: one kernel per layer norm, nothing of it left
                         assertThat(ops).filteredOn("_MklLayerNorm"::equals).hasSize(2);

@@ -171,6 +171,53 @@ class MultiHeadSelfAttentionTest {
     }
 
     @Test
+    void theFusableAttentionGivesThePlainOneAndOneDnnMakesItsScoresOneKernel() {
+        // 2 heads of 4 (the scale 1/2 is exact either way) and 4 heads of 2 (1/sqrt 2 rounds once more or less)
+        for (int heads : new int[] {2, 4}) {
+            Random random = new Random(23 + heads);
+            int batch = 2;
+            int length = 5;
+            float[] input = new float[batch * length * HIDDEN];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) random.nextGaussian();
+            }
+            try (Graph graph = new Graph()) {
+                TestModelScope scope = TestModelScope.create(graph, false, 1);
+                Ops tf = scope.tf();
+                Operand<TFloat32> x = tf.placeholder(TFloat32.class);
+                Operand<TInt32> mask = tf.placeholder(TInt32.class);
+                Operand<TFloat32> bias = AttentionMasks.padding(tf, mask);
+                // the same variables, once in each form
+                Operand<TFloat32> plain = new MultiHeadAttention(scope.child("attention"), HIDDEN, heads, 0)
+                        .attendSelf(x, bias);
+                Operand<TFloat32> fused = new MultiHeadAttention(scope.withFusedKernels().child("attention"), HIDDEN,
+                        heads, 0).attendSelf(x, bias);
+                try (Session session = new Session(graph);
+                        TFloat32 xs = floats(input, batch, length, HIDDEN);
+                        TInt32 masks = ints(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, batch, length)) {
+                    session.initialize();
+                    Session.Runner runner = session.runner().feed(x, xs).feed(mask, masks).fetch(plain).fetch(fused)
+                            .setOptions(TfTestSupport.PARTITION_GRAPHS);
+                    try (org.tensorflow.Result result = runner.runAndFetchMetadata()) {
+                        float[] expected = TfTestSupport.copy(result.get(0));
+                        float[] actual = TfTestSupport.copy(result.get(1));
+                        for (int i = 0; i < input.length; i++) {
+                            assertThat(actual[i]).as("heads %d, element %d", heads, i)
+                                    .isCloseTo(expected[i], within(1e-5f));
+                        }
+                        java.util.List<String> ops = TfTestSupport.partitionOps(result);
+                        if (dev.trainer4j.tf.internal.TfOneDnn.enabled()) {
+                            // the product, its scale and the padding bias in one kernel; the plain form's product stays
+                            assertThat(ops).filteredOn("_MklFusedBatchMatMulV2"::equals).hasSize(1);
+                            assertThat(ops).noneMatch(op -> op.equals("AddV2") || op.equals("BatchMatMulV2"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsAHiddenSizeNotDivisibleByTheHeads() {
         try (Graph graph = new Graph()) {
             assertThatThrownBy(() -> new MultiHeadSelfAttention(TestModelScope.create(graph, false, 1), 10, 3, 0))

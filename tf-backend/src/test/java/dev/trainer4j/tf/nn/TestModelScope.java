@@ -28,7 +28,7 @@ public final class TestModelScope implements TfModelScope {
     private final State state;
     private final String path;
     private final boolean training;
-    private final boolean fusedLayerNorm;
+    private final boolean fusedKernels;
 
     private record Entry(Output<TFloat32> variable, Shape shape, VariableRole role) {
     }
@@ -37,11 +37,11 @@ public final class TestModelScope implements TfModelScope {
             Map<String, Entry> registry) {
     }
 
-    private TestModelScope(State state, String path, boolean training, boolean fusedLayerNorm) {
+    private TestModelScope(State state, String path, boolean training, boolean fusedKernels) {
         this.state = state;
         this.path = path;
         this.training = training;
-        this.fusedLayerNorm = fusedLayerNorm;
+        this.fusedKernels = fusedKernels;
     }
 
     /** A root scope whose random seed is the constant {@code [seed, 0]}. */
@@ -59,17 +59,17 @@ public final class TestModelScope implements TfModelScope {
 
     /** A scope over the same variables and names with another training flag (the evaluation pass). */
     public TestModelScope withTraining(boolean training) {
-        return new TestModelScope(state, path, training, fusedLayerNorm);
+        return new TestModelScope(state, path, training, fusedKernels);
     }
 
     /** An inference scope over the same variables whose layer norms take the fusable form. */
-    public TestModelScope withFusedLayerNorm() {
+    public TestModelScope withFusedKernels() {
         return new TestModelScope(state, path, false, true);
     }
 
     @Override
-    public boolean fusedLayerNorm() {
-        return fusedLayerNorm;
+    public boolean fusedKernels() {
+        return fusedKernels;
     }
 
     @Override
@@ -86,7 +86,7 @@ public final class TestModelScope implements TfModelScope {
     public TfModelScope child(String name) {
         String childPath = path.isEmpty() ? name : path + "/" + name;
         state.opsByPath().computeIfAbsent(childPath, ignored -> tf().withSubScope(name));
-        return new TestModelScope(state, childPath, training, fusedLayerNorm);
+        return new TestModelScope(state, childPath, training, fusedKernels);
     }
 
     @Override

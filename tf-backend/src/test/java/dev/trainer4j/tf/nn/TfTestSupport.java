@@ -32,6 +32,16 @@ public final class TfTestSupport {
     }
 
     /** Runs the fetches with the feeds and copies each (float or int) result into a float array. */
+    /** Run options that return the graphs TensorFlow ran, after grappler ({@link #partitionOps}). */
+    public static final org.tensorflow.proto.RunOptions PARTITION_GRAPHS =
+            org.tensorflow.proto.RunOptions.newBuilder().setOutputPartitionGraphs(true).build();
+
+    /** The op types of the graphs a run with {@link #PARTITION_GRAPHS} ran, node by node. */
+    public static List<String> partitionOps(org.tensorflow.Result result) {
+        return result.getMetadata().orElseThrow().getPartitionGraphsList().stream()
+                .flatMap(partition -> partition.getNodeList().stream()).map(node -> node.getOp()).toList();
+    }
+
     public static List<float[]> run(Session session, Map<Operand<?>, Tensor> feeds, Operand<?>... fetches) {
         Session.Runner runner = session.runner();
         feeds.forEach(runner::feed);
