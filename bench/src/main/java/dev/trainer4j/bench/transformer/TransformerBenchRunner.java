@@ -297,8 +297,8 @@ public final class TransformerBenchRunner {
     }
 
     private String evaluate(String path) {
-        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--mode", "eval",
-                "--eval-path", path.equals(EVAL_MIRRORED) ? "mirrored" : "default", "--seconds", options.get("eval-seconds")));
+        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--mode", "eval", "--eval-path",
+                path.equals(EVAL_MIRRORED) ? "mirrored" : "default", "--seconds", options.get("eval-seconds")));
         if (path.equals(EVAL_BEFORE)) {
             arguments.addAll(List.of("--towers", "1", "--intra", "1", "--inter", "2"));
         }
@@ -311,7 +311,8 @@ public final class TransformerBenchRunner {
     }
 
     private String evalSummary(String path) {
-        return BenchStatistics.summary(measured.getOrDefault(path, Map.of()).getOrDefault("samples_per_second", List.of()), 0);
+        return BenchStatistics.summary(measured.getOrDefault(path, Map.of())
+                .getOrDefault("samples_per_second", List.of()), 0);
     }
 
     /** The key of a variant's measurements: the variant, prefixed with {@code lm} for the causal LM. */
@@ -378,13 +379,14 @@ public final class TransformerBenchRunner {
             double evalBefore = median(EVAL_BEFORE, "samples_per_second");
             double evalMirrored = median(EVAL_MIRRORED, "samples_per_second");
             System.out.printf(Locale.ROOT, "  evaluate (batch %d, length %d, %s rows per pass): default path %s samples/s;"
-                            + " the path before issue 22 (one tower, intra-op 1, inter-op 2) %s; replica split (mirrored,"
-                            + " 2 logical CPU devices) %s%n",
+                            + " the path before issue 22 (one tower, intra-op 1, inter-op 2) %s; replica split"
+                            + " (mirrored, 2 logical CPU devices) %s%n",
                     TransformerBenchModel.EVAL_BATCH, model.length(),
                     measured.getOrDefault(EVAL_DEFAULT, Map.of()).getOrDefault("rows", List.of(Double.NaN)).get(0).intValue(),
                     evalSummary(EVAL_DEFAULT), evalSummary(EVAL_BEFORE), evalSummary(EVAL_MIRRORED));
             System.out.printf(Locale.ROOT, "    default / before: %s; mirrored / default %s%n",
-                    BenchStatistics.ratio(evalDefault, evalBefore, TARGET_EVAL), BenchStatistics.ratio(evalMirrored, evalDefault, 0));
+                    BenchStatistics.ratio(evalDefault, evalBefore, TARGET_EVAL),
+                    BenchStatistics.ratio(evalMirrored, evalDefault, 0));
         }
         if (withLm) {
             System.out.println("  " + lm.describe());

@@ -118,8 +118,8 @@ public final class MultiHeadAttention {
     }
 
     /**
-     * Attention of scaled {@code queries} over {@code keys} and {@code values}, all [B, heads, T or S, head], through
-     * the output projection: [B·T, hidden].
+     * Attention of {@code queries} (scaled, except in the fusable form, which scales the scores) over {@code keys} and
+     * {@code values}, all [B, heads, T or S, head], through the output projection: [B·T, hidden].
      */
     private Operand<TFloat32> attendHeads(Ops tf, Operand<TFloat32> queries, Operand<TFloat32> keys,
             Operand<TFloat32> values, Operand<TFloat32> additiveMask) {

@@ -40,7 +40,8 @@ class TextSplitterTest {
             StringBuilder builder = new StringBuilder();
             int length = random.nextInt(60);
             for (int i = 0; i < length; i++) {
-                builder.append(random.nextInt(3) == 0 ? (char) random.nextInt(0x80) : common.charAt(random.nextInt(common.length())));
+                boolean any = random.nextInt(3) == 0;
+                builder.append(any ? (char) random.nextInt(0x80) : common.charAt(random.nextInt(common.length())));
             }
             assertSplitsAsTheRegex(builder.toString());
         }
@@ -49,7 +50,8 @@ class TextSplitterTest {
     @Test
     void asciiNextToOtherCharactersKeepsTheRawOffsets() {
         // "İ" lowercases to two chars (i and a combining dot, a word character): the piece still spans the raw "İA"
-        assertThat(pieces(LOWERCASING, "İA bC, Ünï")).containsExactly("i\u0307a 0-2", "bc 3-5", ", 5-6", "ünï 7-10");
+        assertThat(pieces(LOWERCASING, "İA bC, Ünï"))
+                .containsExactly("i\u0307a 0-2", "bc 3-5", ", 5-6", "ünï 7-10");
         assertThat(pieces(KEEPING_CASE, "x😀Y z")).containsExactly("x 0-1", "😀 1-3", "Y 3-4", "z 5-6");
     }
 
@@ -59,15 +61,17 @@ class TextSplitterTest {
         List<String> expectedKept = new ArrayList<>();
         Matcher matcher = Granularity.WORD_PATTERN.matcher(lowered);
         while (matcher.find()) {
-            expectedLowered.add(matcher.group() + " " + matcher.start() + "-" + matcher.end());
-            expectedKept.add(text.substring(matcher.start(), matcher.end()) + " " + matcher.start() + "-" + matcher.end());
+            String offsets = " " + matcher.start() + "-" + matcher.end();
+            expectedLowered.add(matcher.group() + offsets);
+            expectedKept.add(text.substring(matcher.start(), matcher.end()) + offsets);
         }
         assertThat(pieces(LOWERCASING, text)).as("lowercased %s", codes(text)).isEqualTo(expectedLowered);
         assertThat(pieces(KEEPING_CASE, text)).as("case kept %s", codes(text)).isEqualTo(expectedKept);
     }
 
     private static List<String> pieces(TextSplitter splitter, String text) {
-        return splitter.split(text).stream().map(piece -> piece.token() + " " + piece.start() + "-" + piece.end()).toList();
+        return splitter.split(text).stream()
+                .map(piece -> piece.token() + " " + piece.start() + "-" + piece.end()).toList();
     }
 
     private static String codes(String text) {
