@@ -129,13 +129,9 @@ class MultiHeadSelfAttentionTest {
     void selfAttentionOnTheRowsGivesWhatAttendGives() {
         // 2 heads of 4 (a scale of 1/2, exact) and 4 heads of 2 (1/sqrt 2, rounded)
         for (int heads : new int[] {2, 4}) {
-            Random random = new Random(11 + heads);
             int batch = 2;
             int length = 5;
-            float[] input = new float[batch * length * HIDDEN];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) random.nextGaussian();
-            }
+            float[] input = gaussians(11 + heads, batch * length * HIDDEN);
             try (Graph graph = new Graph()) {
                 TestModelScope scope = TestModelScope.create(graph, false, 1);
                 Ops tf = scope.tf();
@@ -174,13 +170,9 @@ class MultiHeadSelfAttentionTest {
     void theFusableAttentionGivesThePlainOneAndOneDnnMakesItsScoresOneKernel() {
         // 2 heads of 4 (the scale 1/2 is exact either way) and 4 heads of 2 (1/sqrt 2 rounds once more or less)
         for (int heads : new int[] {2, 4}) {
-            Random random = new Random(23 + heads);
             int batch = 2;
             int length = 5;
-            float[] input = new float[batch * length * HIDDEN];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) random.nextGaussian();
-            }
+            float[] input = gaussians(23 + heads, batch * length * HIDDEN);
             try (Graph graph = new Graph()) {
                 TestModelScope scope = TestModelScope.create(graph, false, 1);
                 Ops tf = scope.tf();
@@ -223,6 +215,16 @@ class MultiHeadSelfAttentionTest {
             assertThatThrownBy(() -> new MultiHeadSelfAttention(TestModelScope.create(graph, false, 1), 10, 3, 0))
                     .hasMessageContaining("hidden size 10 must be a positive multiple of the number of heads 3");
         }
+    }
+
+    /** {@code count} standard normal floats from {@code seed}. */
+    private static float[] gaussians(long seed, int count) {
+        Random random = new Random(seed);
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
     }
 
     /** rows of x [2, 2] times a [2, 2] kernel (biases are zero at initialisation). */
