@@ -469,6 +469,15 @@ public final class TrainingArguments {
     public static final Argument<Boolean> SKIP_MEMORY_METRICS = declare(Argument.bool("skip-memory-metrics"));
     public boolean skipMemoryMetrics() { return get(SKIP_MEMORY_METRICS); }
 
+    /**
+     * One full garbage collection ({@code System.gc()}) after the run's setup and before its first step: the Java
+     * heap lets go of what building the model and reading the data left behind and shrinks to what training needs, so
+     * the process's resident memory stays near the steps' own. Off in the library, since in an application with a
+     * large heap a full collection is a long pause; the {@code trainer4j} command turns it on. No HF counterpart.
+     */
+    public static final Argument<Boolean> FULL_GC_BEFORE_TRAINING = declare(Argument.bool("full-gc-before-training"));
+    public boolean fullGcBeforeTraining() { return get(FULL_GC_BEFORE_TRAINING); }
+
     /** HF's script flags, honoured by the {@code trainer4j} command: train, evaluate, predict. */
     public static final Argument<Boolean> DO_TRAIN = declare(Argument.bool("do-train"));
     public boolean doTrain() { return get(DO_TRAIN); }
@@ -1011,6 +1020,7 @@ public final class TrainingArguments {
         public Builder ignoreDataSkip(boolean value) { return set(IGNORE_DATA_SKIP, value); }
         public Builder autoFindBatchSize(boolean value) { return set(AUTO_FIND_BATCH_SIZE, value); }
         public Builder skipMemoryMetrics(boolean value) { return set(SKIP_MEMORY_METRICS, value); }
+        public Builder fullGcBeforeTraining(boolean value) { return set(FULL_GC_BEFORE_TRAINING, value); }
 
         /** Validates and builds; the first invalid setting throws an {@link ConfigurationException} naming its key. */
         public TrainingArguments build() {

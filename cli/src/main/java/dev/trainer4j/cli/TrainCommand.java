@@ -40,12 +40,15 @@ import java.util.TreeMap;
 final class TrainCommand extends CliCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
     /**
-     * The command's defaults under the run file's: SIGTERM and SIGINT save a checkpoint at the next step boundary
-     * (the library's default stays off, so that an embedding application keeps its signals). A run file or
-     * {@code --set} that gives {@code save-on-interrupt} (or HF's {@code enable_jit_checkpoint}) wins.
+     * The command's defaults under the run file's, both off in the library for the sake of an embedding application:
+     * SIGTERM and SIGINT save a checkpoint at the next step boundary (the application keeps its signals), and one full
+     * garbage collection runs before the first step (a pause in an application with a large heap; here the process is
+     * the run's own). A run file or {@code --set} that gives {@code save-on-interrupt} (or HF's
+     * {@code enable_jit_checkpoint}) or {@code full-gc-before-training} wins.
      */
-    static final Config COMMAND_DEFAULTS = ConfigFactory.parseMap(
-            Map.of(TrainingArguments.CONFIG_PATH + "." + TrainingArguments.SAVE_ON_INTERRUPT.key(), true));
+    static final Config COMMAND_DEFAULTS = ConfigFactory.parseMap(Map.of(
+            TrainingArguments.CONFIG_PATH + "." + TrainingArguments.SAVE_ON_INTERRUPT.key(), true,
+            TrainingArguments.CONFIG_PATH + "." + TrainingArguments.FULL_GC_BEFORE_TRAINING.key(), true));
     /** A process stopped by a signal exits with 128 + its number, as the JVM's own handler does. */
     private static final Map<String, Integer> SIGNAL_EXIT_CODES = Map.of("SIGTERM", 128 + 15, "SIGINT", 128 + 2);
 

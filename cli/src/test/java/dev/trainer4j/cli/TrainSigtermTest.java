@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code trainer4j train} in a real child JVM is stopped with SIGTERM between two steps: it saves a checkpoint at
  * that step, says so, exits with 143, and {@code --resume latest} in a new JVM ends bit-identical to an
  * uninterrupted run (every logged value and the last checkpoint's engine files). The run file does not mention
- * {@code save-on-interrupt}: the command turns it on.
+ * {@code save-on-interrupt}: the command turns it on (and {@code full-gc-before-training}, seen in the start-up line).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TrainSigtermTest {
@@ -93,6 +93,8 @@ class TrainSigtermTest {
         assertThat(Checkpoints.findLatest(stopped).checkpoint()).contains(checkpoint);
 
         assertThat(uninterrupted.awaitExit()).as("stderr: %s", uninterrupted.stderr()).isZero();
+        // the command's other default: one full collection between the setup and the first step
+        assertThat(uninterrupted.stderr()).containsPattern("start: .* full gc [0-9.]+, first batch");
         ChildJvm resumed = train(stopped, "--resume", "latest");
         assertThat(resumed.awaitExit()).as("stderr: %s", resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("resume-from-checkpoint = latest: " + checkpoint);

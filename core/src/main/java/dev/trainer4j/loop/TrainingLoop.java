@@ -173,6 +173,11 @@ final class TrainingLoop {
         if (args.evalOnStart()) {
             hooks.evaluateAll();
         }
+        if (args.fullGcBeforeTraining()) {
+            // the setup's garbage (graph build, data preparation) goes now, and the heap shrinks to what the steps need
+            System.gc();
+            StartupTimeline.process().mark("full gc");
+        }
         for (int epoch = startEpoch; epoch < numTrainEpochs; epoch++) {
             if (stopRequest.isRequested()) {
                 stopped = true;

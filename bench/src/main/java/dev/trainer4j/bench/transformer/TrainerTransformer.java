@@ -90,7 +90,10 @@ public final class TrainerTransformer {
                 TransformerBenchModel.LAYER_NORM_EPSILON, Pooling.MEAN, sizes.labels()));
     }
 
-    /** The arguments both sides mirror; threads and towers 0 = the library's choice. */
+    /**
+     * The arguments both sides mirror; threads and towers 0 = the library's choice. Like the {@code trainer4j}
+     * command, the trainer collects the setup's garbage before the first step ({@code full-gc-before-training}).
+     */
     static TrainingArguments.Builder arguments(VariantArguments arguments, long maxSteps) throws IOException {
         return TrainingArguments.builder()
                 .outputDir(Files.createTempDirectory("trainer4j-bench-transformer").toString())
@@ -110,6 +113,7 @@ public final class TrainerTransformer {
                 .trainSamplingStrategy(SamplingStrategy.SEQUENTIAL)
                 .saveStrategy(SaveStrategy.NO)
                 .disableProgress(true)
+                .fullGcBeforeTraining(true)
                 .intraOpThreads(arguments.integer("intra", 0))
                 .interOpThreads(arguments.integer("inter", 0))
                 .trainTowers(arguments.integer("towers", 0));
