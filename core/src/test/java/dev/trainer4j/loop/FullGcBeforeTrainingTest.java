@@ -25,18 +25,20 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@code full-gc-before-training}: one {@code System.gc()} between the run's setup ({@code on_train_begin}) and its
- * first step, and none without it. The JVM's collection notifications name each collection's cause; a last
- * {@code System.gc()} of the test's own marks the end, so that every notification of the run has arrived when the
- * causes are counted.
+ * first step, and none without it. The JVM's collection notifications name each collection's cause and arrive in
+ * order on a thread of their own; a last {@code System.gc()} of the test's own, told apart by its collection id, marks
+ * the end, so that every notification of the run has arrived when the causes are counted.
  */
 class FullGcBeforeTrainingTest {
     private static final String EXPLICIT = "System.gc()";
@@ -47,7 +49,8 @@ class FullGcBeforeTrainingTest {
     private final List<String> causes = new CopyOnWriteArrayList<>();
     private final CountDownLatch lastArrived = new CountDownLatch(1);
     private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private volatile boolean testCollectionDone;
+    /** Each collector's count just before the test's own collection; null until then. */
+    private volatile Map<String, Long> countsBeforeOwnCollection;
     private final NotificationListener listener = this::record;
 
     @BeforeEach
@@ -73,9 +76,12 @@ class FullGcBeforeTrainingTest {
         if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
             return;
         }
-        String cause = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcCause();
-        causes.add(cause);
-        if (testCollectionDone && cause.equals(EXPLICIT)) {
+        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        causes.add(info.getGcCause());
+        Map<String, Long> before = countsBeforeOwnCollection;
+        // a collection's id is its collector's count: the test's own has a higher one than the collector had before it
+        if (before != null && info.getGcCause().equals(EXPLICIT)
+                && info.getGcInfo().getId() > before.getOrDefault(info.getGcName(), Long.MAX_VALUE)) {
             lastArrived.countDown();
         }
     }
@@ -88,7 +94,8 @@ class FullGcBeforeTrainingTest {
                 .trainDataset(FakeData.regression(8, 3, 5)).addCallback(counts).build(), new FakeBackend())) {
             trainer.train();
         }
-        testCollectionDone = true;
+        countsBeforeOwnCollection = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .collect(Collectors.toMap(GarbageCollectorMXBean::getName, GarbageCollectorMXBean::getCollectionCount));
         System.gc();
         assertThat(lastArrived.await(30, TimeUnit.SECONDS)).as("the test's own collection was notified").isTrue();
         return counts.atFirstStep - counts.atTrainBegin;
