@@ -19,4 +19,13 @@ public interface DataLoader {
      * and each batch's random choices only on (data-seed, epoch, batch index).
      */
     BatchIterator iterator(int epoch, long startBatch);
+
+    /**
+     * Whether every batch of every epoch has the same keys and tensor shapes (for example fixed-width columns in
+     * batches that are all full), which lets a backend build its training step for those shapes. False unless the
+     * loader knows it.
+     */
+    default boolean uniformBatches() {
+        return false;
+    }
 }

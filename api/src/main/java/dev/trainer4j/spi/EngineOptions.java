@@ -19,9 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param batchShapes the shape of each tensor of one training batch of the run (its first), by batch key, so a
  *        backend can size its threads by the step's real cost (sequence lengths are known only from the data);
  *        empty when the loop has no training batch (an engine compiled to evaluate or predict)
+ * @param uniformBatchShapes the loop's promise that every training batch of the run has {@code batchShapes} (after
+ *        {@code prepareBatch}), so a backend may build its training step for exactly those shapes; false when the
+ *        shapes may vary (a last partial batch, padding to each batch's longest sequence) or are unknown
  */
 public record EngineOptions(List<String> labelNames, long totalSteps, Optional<ClusterSpec> cluster,
-                            Map<String, List<Long>> batchShapes) {
+                            Map<String, List<Long>> batchShapes, boolean uniformBatchShapes) {
     public EngineOptions {
         labelNames = List.copyOf(requireNonNull(labelNames, "labelNames is null"));
         requireNonNull(cluster, "cluster is null");
@@ -29,11 +32,14 @@ public record EngineOptions(List<String> labelNames, long totalSteps, Optional<C
         requireNonNull(batchShapes, "batchShapes is null").forEach((name, shape) -> copied.put(
                 requireNonNull(name, "batch key is null"), List.copyOf(requireNonNull(shape, "shape is null"))));
         batchShapes = java.util.Collections.unmodifiableMap(copied);
+        if (uniformBatchShapes && batchShapes.isEmpty()) {
+            throw new IllegalArgumentException("uniform batch shapes need the shapes of a training batch");
+        }
     }
 
     /** Options without a training batch's shapes. */
     public EngineOptions(List<String> labelNames, long totalSteps, Optional<ClusterSpec> cluster) {
-        this(labelNames, totalSteps, cluster, Map.of());
+        this(labelNames, totalSteps, cluster, Map.of(), false);
     }
 
     /** Options of a single-process run. */
@@ -41,8 +47,11 @@ public record EngineOptions(List<String> labelNames, long totalSteps, Optional<C
         this(labelNames, totalSteps, Optional.empty());
     }
 
-    /** These options with the shapes of {@code batch}'s tensors as {@link #batchShapes()}. */
-    public EngineOptions withBatchShapes(Batch batch) {
-        return new EngineOptions(labelNames, totalSteps, cluster, requireNonNull(batch, "batch is null").shapes());
+    /**
+     * These options with the shapes of {@code batch}'s tensors as {@link #batchShapes()}, and {@code uniform}: whether
+     * every training batch of the run has them.
+     */
+    public EngineOptions withBatchShapes(Batch batch, boolean uniform) {
+        return new EngineOptions(labelNames, totalSteps, cluster, requireNonNull(batch, "batch is null").shapes(), uniform);
     }
 }

@@ -37,7 +37,9 @@ import java.util.Random;
  * Times the engine's own training step and evaluation step (the public {@link TfTrainingEngine} calls the trainer
  * makes), then traces them with {@code FULL_TRACE} in a second session on the engine's graph and prints the node
  * times summed by op type. Usage: {@code [train|eval|both] [<timed steps>] [<traced steps>]}; system properties
- * {@code towers}, {@code intra} and {@code inter} (0 = the engine's choice) pin the threads.
+ * {@code towers}, {@code intra} and {@code inter} (0 = the engine's choice) pin the threads; {@code fixed-shapes=false}
+ * builds the engine without the promise that every training batch has the first one's shapes (the default promises it,
+ * as the trainer does for a uniform loader).
  */
 public final class TransformerStepTrace {
     static final int VOCAB = 4000;
@@ -81,8 +83,12 @@ public final class TransformerStepTrace {
         Random random = new Random(42);
         Batch[] trainBatches = batches(random, 16, TRAIN_BATCH);
         Batch[] evalBatches = batches(random, 8, EVAL_BATCH);
-        try (TfTrainingEngine engine = new TfBackend().compile(model, args,
-                new EngineOptions(List.of(TransformerClassifier.LABELS), -1))) {
+        EngineOptions options = new EngineOptions(List.of(TransformerClassifier.LABELS), -1);
+        if (Boolean.parseBoolean(System.getProperty("fixed-shapes", "true"))) {
+            // as the trainer's loop promises for a uniform loader: every training batch has the first one's shapes
+            options = options.withBatchShapes(trainBatches[0], true);
+        }
+        try (TfTrainingEngine engine = new TfBackend().compile(model, args, options)) {
             TfThreadChoice threads = engine.threadSettings();
             System.out.printf(Locale.ROOT, "threads: intra %d, inter %d, towers %d (%s)%n", threads.intraOp(),
                     threads.interOp(), threads.towers(), threads.reason());

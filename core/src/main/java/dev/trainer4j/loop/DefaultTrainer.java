@@ -415,9 +415,11 @@ public class DefaultTrainer implements Trainer {
     }
 
     /**
-     * Compiles the engine. With a training {@code loader} (else null), a model input whose size beyond the batch is
-     * open (a sequence length) and threads left to the backend, the options hold the shapes of the loader's first
-     * batch: the collator then makes that batch once more than the run itself does.
+     * Compiles the engine. With a training {@code loader} (else null), the options hold the shapes of the loader's
+     * first batch when the backend can use them: when a model input's size beyond the batch is open (a sequence
+     * length) and threads are left to the backend, or when every batch has those shapes (a uniform loader, batches
+     * as the loader makes them, one process), which the options then promise. The collator makes that batch once
+     * more than the run itself does.
      */
     private TrainingEngine compile(long totalSteps, DataLoader loader) {
         EngineOptions options = new EngineOptions(labelNames, totalSteps, spec.cluster());
@@ -425,10 +427,25 @@ public class DefaultTrainer implements Trainer {
                 && (args.trainTowers() == 0 || args.intraOpThreads() == 0 || args.interOpThreads() == 0);
         boolean openSizes = model.inputs().stream().anyMatch(input -> java.util.Arrays.stream(input.shape()).skip(1)
                 .anyMatch(size -> size < 0));
-        Batch first = loader != null && threadsChosen && openSizes ? firstBatch(loader) : null;
-        EngineOptions withShapes = first == null ? options : options.withBatchShapes(first);
+        boolean uniform = loader != null && loader.uniformBatches() && spec.cluster().isEmpty() && preparesAsDeclared();
+        Batch first = loader != null && (uniform || threadsChosen && openSizes) ? firstBatch(loader) : null;
+        EngineOptions withShapes = first == null ? options : options.withBatchShapes(first, uniform);
         return requireNonNull(backend.compile(model, args, withShapes),
                 () -> "backend '" + backend.name() + "' returned no engine");
+    }
+
+    /** Whether {@link #prepareBatch} is this class's, which keeps a batch's shapes (it only drops columns). */
+    private boolean preparesAsDeclared() {
+        for (Class<?> type = getClass(); type != DefaultTrainer.class; type = type.getSuperclass()) {
+            try {
+                type.getDeclaredMethod("prepareBatch", Batch.class, boolean.class);
+                return false;
+            }
+            catch (NoSuchMethodException e) {
+                // not overridden at this level
+            }
+        }
+        return true;
     }
 
     /**

@@ -76,6 +76,12 @@ final class LimitedDataLoader implements DataLoader {
         return examples.isPresent() ? OptionalLong.of(Math.min(examples.getAsLong(), limit * batchSize)) : OptionalLong.empty();
     }
 
+    /** The first batches of a uniform loader are uniform too. */
+    @Override
+    public boolean uniformBatches() {
+        return loader.uniformBatches();
+    }
+
     @Override
     public BatchIterator iterator(int epoch, long startBatch) {
         BatchIterator batches = loader.iterator(epoch, startBatch);

@@ -1,7 +1,9 @@
 package dev.trainer4j.loop;
 
+import dev.trainer4j.api.Batch;
 import dev.trainer4j.api.Dataset;
 import dev.trainer4j.api.Example;
+import dev.trainer4j.api.HostTensor;
 import dev.trainer4j.api.Trainer;
 import dev.trainer4j.api.TrainerSpec;
 import dev.trainer4j.testing.FakeBackend;
@@ -59,6 +61,52 @@ class EngineBatchShapesTest {
                 .as("a model whose input sizes are declared").isEmpty();
         assertThat(shapesOfARun(new FakeModel(3, 0, true), LoopFixtures.args(dir.resolve("pinned")).trainTowers(1)
                 .intraOpThreads(2).interOpThreads(1), false)).as("threads pinned by the arguments").isEmpty();
+    }
+
+    /** {@code rows} rows of 3 features as columns (a uniform loader when the batch size divides the rows). */
+    private static Dataset columns(int rows) {
+        float[] features = new float[rows * 3];
+        float[] labels = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            features[3 * i] = i;
+            features[3 * i + 1] = 2 * i;
+            features[3 * i + 2] = 3 * i;
+            labels[i] = i;
+        }
+        return Dataset.ofColumns(Map.of("x", HostTensor.ofFloats(features, rows, 3), "labels", HostTensor.ofFloats(labels, rows)));
+    }
+
+    private FakeEngine trainedEngine(Dataset train, boolean overridePrepareBatch) {
+        FakeBackend backend = new FakeBackend();
+        TrainerSpec spec = TrainerSpec.builder().args(LoopFixtures.args(dir).numTrainEpochs(2).build())
+                .model(new FakeModel(3)).trainDataset(train).build();
+        try (Trainer trainer = overridePrepareBatch ? new DefaultTrainer(spec, backend) {
+            @Override
+            protected Batch prepareBatch(Batch batch, boolean training) {
+                return super.prepareBatch(batch, training);
+            }
+        } : new DefaultTrainer(spec, backend)) {
+            trainer.train();
+        }
+        return backend.lastEngine();
+    }
+
+    @Test
+    void aRunWhoseBatchesAllHaveOneShapeIsPromisedThatShape() {
+        FakeEngine engine = trainedEngine(columns(4), false);
+
+        assertThat(engine.options().uniformBatchShapes()).isTrue();
+        assertThat(engine.options().batchShapes()).isEqualTo(Map.of("x", List.of(2L, 3L), "labels", List.of(2L)));
+        assertThat(engine.trainBatchShapes()).hasSize(4).allSatisfy(shapes -> assertThat(shapes).isEqualTo(
+                engine.options().batchShapes()));
+    }
+
+    @Test
+    void noPromiseWhenABatchMayHaveAnotherShape() {
+        assertThat(trainedEngine(columns(5), false).options().uniformBatchShapes()).as("a last batch of 1 row").isFalse();
+        assertThat(trainedEngine(data(), false).options().uniformBatchShapes()).as("examples").isFalse();
+        assertThat(trainedEngine(columns(4), true).options().uniformBatchShapes())
+                .as("a trainer whose prepareBatch may change the batches").isFalse();
     }
 
     private Map<String, List<Long>> shapesOfARun(FakeModel model, dev.trainer4j.api.TrainingArguments.Builder args,

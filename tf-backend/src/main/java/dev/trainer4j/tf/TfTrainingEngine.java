@@ -147,11 +147,13 @@ public final class TfTrainingEngine implements TrainingEngine {
             }
             TfThreadChoice threads = compiled.threads();
             LOG.info("tensorflow engine for model '{}': {} parameters in {} variables ({} trainable), optimizer {},"
-                            + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}; {}",
+                            + " intra-op threads {}, inter-op threads {}, training towers {} ({}){}{}; {}",
                     model.name(), compiled.variables().stream().mapToLong(TfVariable::size).sum(),
                     compiled.variables().size(), engine.trainableVariables().size(),
                     compiled.training() instanceof TfTrainingGraph training ? training.optimizerName() : "none",
                     threads.intraOp(), threads.interOp(), threads.towers(), threads.reason(),
+                    compiled.fixedTrainingShapes() ? "; training step built for the run's batch shapes "
+                            + options.batchShapes() : "",
                     "true".equalsIgnoreCase(System.getenv("TF_OVERRIDE_GLOBAL_THREADPOOL")) ? ""
                             : "; TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so the process-wide pools may ignore these",
                     TfOneDnn.describe());

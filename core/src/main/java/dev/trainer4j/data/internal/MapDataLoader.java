@@ -66,6 +66,12 @@ public final class MapDataLoader implements DataLoader {
         return batchSize;
     }
 
+    /** Columns gathered by the default collator, in batches that are all full: every batch has the same shapes. */
+    @Override
+    public boolean uniformBatches() {
+        return gatheredDirectly != null && (dropLast || dataset.size() % batchSize == 0);
+    }
+
     @Override
     public OptionalLong batchesPerEpoch() {
         long size = dataset.size();

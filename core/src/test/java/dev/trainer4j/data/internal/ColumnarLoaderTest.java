@@ -53,6 +53,29 @@ class ColumnarLoaderTest {
     }
 
     @Test
+    void batchesAreUniformWhenGatheredFromColumnsAndAllFull() {
+        MapDataset list = Dataset.of(IntStream.range(0, ROWS).mapToObj(columnar::get).toList());
+        // 11 rows: batches of 1 are all full, batches of 4 leave a last one of 3
+        int allFull = 1;
+        int leavesPartial = 4;
+        assertThat(ROWS % leavesPartial).as("a batch size that leaves a partial last batch").isNotZero();
+        assertThat(new MapDataLoader(columnar, new SequentialSampler(ROWS), DefaultCollator.INSTANCE, allFull, false, 1)
+                .uniformBatches()).isTrue();
+        assertThat(new MapDataLoader(columnar, new SequentialSampler(ROWS), DefaultCollator.INSTANCE, leavesPartial, false, 1)
+                .uniformBatches()).as("a partial last batch").isFalse();
+        assertThat(new MapDataLoader(columnar, new SequentialSampler(ROWS), DefaultCollator.INSTANCE, leavesPartial, true, 1)
+                .uniformBatches()).as("the partial last batch dropped").isTrue();
+        assertThat(new MapDataLoader(columnar, new SequentialSampler(ROWS), VIA_EXAMPLES, allFull, false, 1)
+                .uniformBatches()).as("another collator may pad each batch its own way").isFalse();
+        assertThat(new MapDataLoader(list, new SequentialSampler(ROWS), DefaultCollator.INSTANCE, allFull, false, 1)
+                .uniformBatches()).as("examples may differ in width").isFalse();
+        // what the loader promises holds for every batch of an epoch
+        MapDataLoader uniform = new MapDataLoader(columnar, new RandomSampler(ROWS, 3), DefaultCollator.INSTANCE, leavesPartial, true, 1);
+        List<Batch> batches = drain(uniform, 1, 0);
+        assertThat(batches).isNotEmpty().allSatisfy(batch -> assertThat(batch.shapes()).isEqualTo(batches.get(0).shapes()));
+    }
+
+    @Test
     void gatheredBatchesEqualThePerExampleBatchesForEverySamplerBatchingResumeAndPrefetch() {
         List<Sampler> samplers = List.of(new SequentialSampler(ROWS), new RandomSampler(ROWS, 3));
         List<PrefetchSettings> prefetches = List.of(PrefetchSettings.none(), new PrefetchSettings(2, 2));

@@ -43,6 +43,9 @@ import static java.util.Objects.requireNonNull;
  * @param generation the generation graph of a model that generates ({@link TfGenerativeModel}), else null
  * @param randomBits the training pass's host-made random bits ({@link TfHostRandomBits}), empty when nothing in it
  *        draws them
+ * @param fixedTrainingShapes whether the training step is built for the run's batch shapes (the loop promised that
+ *        every training batch has them); its session then runs the remapper before constant folding
+ *        ({@link TfGrappler})
  */
 public record TfCompiledGraph(Graph graph, String modelName, long seed, List<InputSpec> inputs, List<InputSpec> labels,
                               List<InputSpec> features, List<Placeholder<?>> placeholders,
@@ -51,7 +54,8 @@ public record TfCompiledGraph(Graph graph, String modelName, long seed, List<Inp
                               TrainingLossRead trainingLoss,
                               Operand<TInt64> optimizerStep, Training training, TfCheckpoint modelCheckpoint,
                               TfCheckpoint fullCheckpoint, TfThreadChoice threads,
-                              TfGenerationGraph generation, Optional<TfHostRandomBits.Layout> randomBits) {
+                              TfGenerationGraph generation, Optional<TfHostRandomBits.Layout> randomBits,
+                              boolean fixedTrainingShapes) {
 
     public TfCompiledGraph {
         requireNonNull(graph, "graph is null");

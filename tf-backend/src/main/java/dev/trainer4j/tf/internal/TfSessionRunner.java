@@ -118,7 +118,7 @@ public final class TfSessionRunner implements AutoCloseable {
         if (devices != null) {
             devices.applyTo(builder);
         }
-        TfGrappler.applyTo(builder, devices != null && devices.gpus());
+        TfGrappler.applyTo(builder, devices != null && devices.gpus(), compiled.fixedTrainingShapes());
         if (precision != null) {
             precision.applyTo(builder);
         }

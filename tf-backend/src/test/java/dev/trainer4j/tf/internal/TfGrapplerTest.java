@@ -34,6 +34,27 @@ class TfGrapplerTest {
     }
 
     @Test
+    void withFixedTrainingShapesTheRemapperRunsBeforeConstantFoldingAndThePassesOffStayOff() {
+        RewriterConfig rewrite = TfGrappler.applyTo(ConfigProto.newBuilder(), false, true).build()
+                .getGraphOptions().getRewriteOptions();
+
+        // TensorFlow 2.18's default order of these passes is pruning, function, common_subgraph_elimination,
+        // constfold, arithmetic, remap, loop, dependency
+        assertThat(rewrite.getOptimizersList()).containsExactly("pruning", "function", "common_subgraph_elimination",
+                "remap", "constfold", "arithmetic", "loop", "dependency");
+        assertThat(rewrite.getMetaOptimizerIterations()).isEqualTo(RewriterConfig.NumIterationsType.ONE);
+
+        ConfigProto.Builder noRemapping = ConfigProto.newBuilder();
+        noRemapping.getGraphOptionsBuilder().getRewriteOptionsBuilder().setRemapping(RewriterConfig.Toggle.OFF)
+                .setArithmeticOptimization(RewriterConfig.Toggle.OFF);
+        assertThat(TfGrappler.applyTo(noRemapping, false, true).build().getGraphOptions().getRewriteOptions()
+                .getOptimizersList()).as("common subgraph elimination needs the arithmetic optimizer, as in TensorFlow")
+                .containsExactly("pruning", "function", "constfold", "loop", "dependency");
+        assertThat(TfGrappler.applyTo(ConfigProto.newBuilder(), false).build().getGraphOptions().getRewriteOptions()
+                .getOptimizersList()).as("TensorFlow's own order otherwise").isEmpty();
+    }
+
+    @Test
     void settingsAlreadyInTheConfigAreKept() {
         ConfigProto.Builder config = ConfigProto.newBuilder().setIntraOpParallelismThreads(3);
         config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setRemapping(RewriterConfig.Toggle.OFF);
