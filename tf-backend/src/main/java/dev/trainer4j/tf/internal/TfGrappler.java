@@ -32,8 +32,8 @@ import java.util.List;
  * <p>A session whose training step has static shapes ({@link TfCompiledGraph#fixedTrainingShapes()}) runs the same
  * passes with the remapper moved before constant folding. Constant folding turns each {@code Shape} of a static
  * tensor into a constant with a control edge from the tensor's op, and the remapper does not fuse an op with control
- * edges: after folding, no {@code MatMul} + {@code BiasAdd} became a {@code _FusedMatMul} (24 of them in the main
- * job's step). Fused first, they keep their kernels.
+ * edges: after folding, none of the 24 {@code MatMul} + {@code BiasAdd} pairs of the main job's model became a
+ * {@code _FusedMatMul}. Fused first, they keep their kernels.
  */
 public final class TfGrappler {
     private TfGrappler() {
@@ -67,7 +67,8 @@ public final class TfGrappler {
 
     /**
      * TensorFlow 2.18's default pipeline (meta_optimizer.cc) for the passes this config leaves on, by the names a
-     * config's {@code optimizers} list takes, with {@code remap} before {@code constfold}.
+     * config's {@code optimizers} list takes, with {@code remap} moved from after {@code layout} to before
+     * {@code constfold}.
      */
     private static List<String> remapFirstOrder(RewriterConfigOrBuilder rewrite) {
         boolean arithmetic = on(rewrite.getArithmeticOptimization());
@@ -78,12 +79,12 @@ public final class TfGrappler {
         addIf(names, "function", on(rewrite.getFunctionOptimization()));
         addIf(names, "common_subgraph_elimination", on(rewrite.getCommonSubgraphElimination()) && arithmetic);
         addIf(names, "debug_stripper", rewrite.getDebugStripper() == RewriterConfig.Toggle.ON);
-        addIf(names, "layout", on(rewrite.getLayoutOptimizer()));
         addIf(names, "remap", on(rewrite.getRemapping()));
         addIf(names, "constfold", on(rewrite.getConstantFolding()));
         addIf(names, "shape", on(rewrite.getShapeOptimization()));
         addIf(names, "pin_to_host", rewrite.getPinToHostOptimization() == RewriterConfig.Toggle.ON);
         addIf(names, "arithmetic", arithmetic);
+        addIf(names, "layout", on(rewrite.getLayoutOptimizer()));
         addIf(names, "loop", on(rewrite.getLoopOptimization()));
         addIf(names, "dependency", on(rewrite.getDependencyOptimization()));
         addIf(names, "memory", rewrite.getMemoryOptimization() != RewriterConfig.MemOptType.NO_MEM_OPT);
