@@ -235,24 +235,12 @@ public final class TfGraphBuilder {
         Map<String, Operand<?>> feeds = new LinkedHashMap<>(placeholders);
         for (InputSpec spec : inputs) {
             List<Long> given = options.batchShapes().get(spec.name());
-            if (given == null || given.size() != spec.shape().length) {
-                continue;
-            }
-            long[] shape = new long[given.size()];
-            boolean compatible = true;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = given.get(i);
-                compatible &= shape[i] >= 0 && (spec.shape()[i] < 0 || spec.shape()[i] == shape[i]);
-            }
-            if (compatible) {
-                feeds.put(spec.name(), ensureShape(ops, placeholders.get(spec.name()), Shape.of(shape)));
+            long[] shape = given == null ? null : given.stream().mapToLong(Long::longValue).toArray();
+            if (shape != null && spec.accepts(shape)) {
+                feeds.put(spec.name(), ops.ensureShape(placeholders.get(spec.name()), Shape.of(shape)));
             }
         }
         return feeds;
-    }
-
-    private static <T extends TType> Operand<T> ensureShape(Ops ops, Operand<T> input, Shape shape) {
-        return ops.ensureShape(input, shape);
     }
 
     /**
